@@ -1,0 +1,45 @@
+# Two commands for a newcomer: `make run` and `make test`. Needs only Python >= 3.11 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint messages check-deploy clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: set up, migrate the SQLite database, load units and demo data, serve http://127.0.0.1:8000
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_units
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## make test: the whole suite (SQLite; set DATABASE_URL to run it on PostgreSQL)
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## make messages: refresh the project catalogues from the sources and compile them
+messages: install
+	$(BIN)/python manage.py makemessages --locale vi --ignore '.venv/*' --ignore 'locale/*' --ignore 'tests/*' --ignore 'bench/*' --no-obsolete
+	$(BIN)/python manage.py compile_catalogues
+
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=cms.settings.production \
+	DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	ALLOWED_HOSTS=dichvucong.example.gov.vn \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache

@@ -1,0 +1,64 @@
+"""Wagtail admin building blocks that route every check through campaigns.permissions.
+
+Use ``ScopedModelViewSet`` for any model tied to administrative units: listings show only
+objects in the user's scope, and opening, editing or deleting an object outside it is refused
+on the server (HTTP 403, denial logged) whatever the menu shows.
+"""
+
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import ModelPermissionPolicy
+
+from . import permissions
+
+
+class ScopedPermissionPolicy(ModelPermissionPolicy):
+    def user_has_permission_for_instance(self, user, action, instance):
+        return permissions.user_can(user, action, instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return any(permissions.user_can(user, action, instance) for action in actions)
+
+    def instances_user_has_permission_for(self, user, action):
+        return permissions.filter_for_user(user, self.model._default_manager.all(), action)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        queryset = self.model._default_manager.none()
+        for action in actions:
+            queryset = queryset | self.instances_user_has_permission_for(user, action)
+        return queryset
+
+
+class ScopedObjectMixin:
+    scoped_action = permissions.VIEW
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if obj is not None:
+            permissions.require(self.request.user, self.scoped_action, obj)
+        return obj
+
+
+class ScopedIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return permissions.filter_for_user(self.request.user, super().get_base_queryset(), permissions.VIEW)
+
+
+class ScopedEditView(ScopedObjectMixin, generic.EditView):
+    scoped_action = permissions.CHANGE
+
+
+class ScopedDeleteView(ScopedObjectMixin, generic.DeleteView):
+    scoped_action = permissions.DELETE
+
+
+class ScopedInspectView(ScopedObjectMixin, generic.InspectView):
+    scoped_action = permissions.VIEW
+
+
+class ScopedModelViewSet(ModelViewSet):
+    index_view_class = ScopedIndexView
+    edit_view_class = ScopedEditView
+    delete_view_class = ScopedDeleteView
+    inspect_view_class = ScopedInspectView
+    copy_view_enabled = False

@@ -1,0 +1,25 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from campaigns.demo import DEMO_USERS, demo_load
+from campaigns.models import AdministrativeUnit
+
+
+class Command(BaseCommand):
+    help = _("Create the demo data built from the seed campaigns (safe to run again).")
+
+    def handle(self, *args, **options):
+        if not AdministrativeUnit.objects.exists():
+            call_command("load_units", stdout=self.stdout)
+        result = demo_load()
+        self.stdout.write(self.style.SUCCESS(_("Demo data is ready.")))
+        self.stdout.write(_("Back office: http://127.0.0.1:8000/admin/"))
+        self.stdout.write(
+            _("Administrator: user name %(user)s, password %(password)s")
+            % {"user": "admin", "password": result["password"]}
+        )
+        for username, _name, role, _scopes in DEMO_USERS:
+            self.stdout.write(
+                _("%(role)s: user name %(user)s, same password") % {"role": role.label, "user": username}
+            )

@@ -1,0 +1,4 @@
+from .scopes import UserScope
+from .units import AdministrativeUnit, UnitSuccession
+
+__all__ = ["AdministrativeUnit", "UnitSuccession", "UserScope"]

@@ -1,0 +1,180 @@
+"""The five roles of PRODUCT.md as Django groups, with their permissions kept in code.
+
+``sync_role_groups`` gives each managed group exactly the permissions listed here (it runs
+after every ``migrate``). Entries naming a model that does not exist yet are skipped, so the
+table can state the whole role matrix while the apps that own those models are still being
+built; they take effect with the migration that adds the model.
+"""
+
+import logging
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+
+class Role(models.TextChoices):
+    COMMUNICATIONS = "communications", _("Communications staff")
+    TRAINER = "trainer", _("Trainer")
+    UNIT_OFFICER = "unit_officer", _("Unit officer")
+    LEADER = "leader", _("Leader")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Group names are data shown to administrators; they stay fixed so the mapping holds.
+ROLE_GROUP_NAMES = {
+    Role.COMMUNICATIONS: "Biên tập viên",
+    Role.TRAINER: "Giảng viên",
+    Role.UNIT_OFFICER: "Cán bộ một cửa",
+    Role.LEADER: "Lãnh đạo",
+    Role.ADMINISTRATOR: "Quản trị viên",
+}
+
+VIEW = ("view",)
+EDIT = ("view", "add", "change", "delete")
+ADD_VIEW = ("view", "add")
+
+# Model permissions per role ("app_label.modelname": actions). Unit scope and ownership are
+# checked on top of these by campaigns.permissions for every object.
+ROLE_MODEL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    Role.COMMUNICATIONS: {
+        "campaigns.administrativeunit": VIEW,
+        "campaigns.campaign": VIEW,
+        "campaigns.target": VIEW,
+        "campaigns.dossierstatistic": VIEW,
+        "trainings.trainingsession": VIEW,
+        "outreach_media.mediaitem": EDIT,
+        "outreach_media.distribution": EDIT,
+        "outreach_media.airing": EDIT,
+        "outreach_media.post": EDIT,
+        "outreach_media.trackedlink": EDIT,
+    },
+    Role.TRAINER: {
+        "campaigns.administrativeunit": VIEW,
+        "campaigns.campaign": VIEW,
+        "campaigns.target": VIEW,
+        "trainings.trainingsession": EDIT,  # own sessions only: checked per object
+        "trainings.registration": EDIT,
+        "trainings.attendee": EDIT,
+        "trainings.feedback": EDIT,
+        "trainings.certificate": EDIT,
+        "outreach_media.mediaitem": VIEW,
+    },
+    Role.UNIT_OFFICER: {
+        "campaigns.administrativeunit": VIEW,
+        "campaigns.campaign": VIEW,
+        "campaigns.target": VIEW,
+        "campaigns.dossierstatistic": EDIT,
+        "trainings.trainingsession": VIEW,
+        "outreach_media.mediaitem": EDIT,
+        "outreach_media.distribution": EDIT,
+        "outreach_media.airing": EDIT,
+        "outreach_media.post": EDIT,
+    },
+    Role.LEADER: {
+        "campaigns.administrativeunit": VIEW,
+        "campaigns.campaign": EDIT,
+        "campaigns.target": EDIT,
+        "campaigns.dossierstatistic": VIEW,
+        "trainings.trainingsession": VIEW,
+        "outreach_media.mediaitem": VIEW,
+        "outreach_media.distribution": VIEW,
+        "outreach_media.airing": VIEW,
+        "outreach_media.post": VIEW,
+    },
+}
+
+# Wagtail page and collection permissions (granted on the root page and root collection).
+ROLE_PAGE_PERMISSIONS = {
+    Role.COMMUNICATIONS: ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
+    Role.ADMINISTRATOR: ("add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page"),
+}
+_MEDIA_EDIT = (
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtailimages.delete_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+    "wagtaildocs.delete_document",
+)
+ROLE_COLLECTION_PERMISSIONS = {
+    Role.COMMUNICATIONS: _MEDIA_EDIT,
+    Role.TRAINER: ("wagtaildocs.choose_document", "wagtailimages.choose_image"),
+    Role.UNIT_OFFICER: ("wagtaildocs.choose_document", "wagtailimages.choose_image"),
+    Role.ADMINISTRATOR: _MEDIA_EDIT,
+}
+
+
+def role_group_name(role: Role) -> str:
+    return ROLE_GROUP_NAMES[role]
+
+
+def _permissions_for(role: Role):
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    wanted = {"wagtailadmin.access_admin"}
+    for label, actions in ROLE_MODEL_PERMISSIONS.get(role, {}).items():
+        app_label, model_name = label.split(".")
+        wanted.update(f"{app_label}.{action}_{model_name}" for action in actions)
+    existing = {
+        f"{perm.content_type.app_label}.{perm.codename}": perm
+        for perm in Permission.objects.select_related("content_type").filter(
+            content_type__in=ContentType.objects.all()
+        )
+    }
+    if role == Role.ADMINISTRATOR:
+        return list(existing.values())
+    return [existing[name] for name in sorted(wanted) if name in existing]
+
+
+def sync_role_groups(*, using: str = "default") -> dict[Role, int]:
+    """Create or refresh the five role groups; returns the number of model permissions per role."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+    root_page = Page.get_first_root_node()
+    root_collection = Collection.get_first_root_node()
+    granted = {}
+    for role in Role:
+        group, _created = Group.objects.using(using).get_or_create(name=role_group_name(role))
+        permissions = _permissions_for(role)
+        group.permissions.set(permissions)
+        granted[role] = len(permissions)
+
+        if root_page is not None:
+            wanted_pages = set(ROLE_PAGE_PERMISSIONS.get(role, ()))
+            GroupPagePermission.objects.filter(group=group, page=root_page).exclude(
+                permission__codename__in=wanted_pages
+            ).delete()
+            for codename in wanted_pages:
+                permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+                GroupPagePermission.objects.get_or_create(group=group, page=root_page, permission=permission)
+
+        if root_collection is not None:
+            wanted_collection = set(ROLE_COLLECTION_PERMISSIONS.get(role, ()))
+            current = GroupCollectionPermission.objects.filter(group=group, collection=root_collection)
+            for item in current.select_related("permission__content_type"):
+                label = f"{item.permission.content_type.app_label}.{item.permission.codename}"
+                if label not in wanted_collection:
+                    item.delete()
+            for label in wanted_collection:
+                app_label, codename = label.split(".")
+                permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root_collection, permission=permission
+                )
+    return granted
+
+
+def sync_role_groups_after_migrate(sender, using="default", plan=None, **kwargs):
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions of every app must exist before they are handed out.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    sync_role_groups(using=using)

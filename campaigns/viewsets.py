@@ -1,0 +1,202 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.chooser import ChooserViewSet
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from cms.text import fold
+
+from . import permissions
+from .admin_scoping import ScopedIndexView, ScopedModelViewSet
+from .choices import UnitLevel
+from .models import AdministrativeUnit, UnitSuccession, UserScope
+
+
+def search_units(queryset, query: str):
+    """Accent-insensitive search on unit names; a query of digits matches codes from the start."""
+    query = (query or "").strip()
+    if not query:
+        return queryset
+    if query.isdigit():
+        return queryset.filter(code__startswith=query)
+    return queryset.filter(name_folded__contains=fold(query))
+
+
+class UnitEraFilter(django_filters.ChoiceFilter):
+    def filter(self, qs, value):
+        if value == "current":
+            return qs.current()
+        if value == "historical":
+            return qs.filter(valid_to__isnull=False)
+        return qs
+
+
+class AdministrativeUnitFilterSet(WagtailFilterSet):
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=UnitLevel.choices)
+    era = UnitEraFilter(
+        label=_("Validity"),
+        choices=[("current", _("In force today")), ("historical", _("No longer in force"))],
+    )
+
+    class Meta:
+        model = AdministrativeUnit
+        fields = ["level", "unit_type"]
+
+
+class AdministrativeUnitIndexView(ScopedIndexView):
+    def search_queryset(self, queryset):
+        return search_units(queryset, self.search_query) if self.is_searching else queryset
+
+
+class AdministrativeUnitViewSet(ScopedModelViewSet):
+    model = AdministrativeUnit
+    icon = "site"
+    menu_label = _("Administrative units")
+    menu_order = 100
+    add_to_admin_menu = False
+    index_view_class = AdministrativeUnitIndexView
+    inspect_view_enabled = True
+    list_display = [
+        "code",
+        "name",
+        Column("level", label=_("Level"), accessor="get_level_display"),
+        Column("parent", label=_("Parent unit")),
+        DateColumn("valid_from", label=_("Valid from")),
+        DateColumn("valid_to", label=_("Valid until")),
+    ]
+    search_fields = ["name", "code"]
+    filterset_class = AdministrativeUnitFilterSet
+    list_per_page = 50
+    ordering = ["code", "valid_from"]
+    form_fields = ["code", "level", "unit_type", "name", "parent", "valid_from", "valid_to"]
+    inspect_view_fields = ["code", "level", "unit_type", "name", "parent", "valid_from", "valid_to"]
+    list_export = ["code", "level", "unit_type", "name", "parent", "valid_from", "valid_to"]
+    export_filename = "don-vi-hanh-chinh"
+
+    def get_queryset(self, request):
+        return AdministrativeUnit.objects.select_related("parent")
+
+
+class UnitChooserFilterForm(BaseFilterForm):
+    q = forms.CharField(
+        label=_("Search term"), required=False, widget=forms.TextInput(attrs={"placeholder": _("Name or code")})
+    )
+    level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("All levels")), *UnitLevel.choices])
+    current_only = forms.BooleanField(label=_("Only units in force today"), required=False, initial=True)
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        data = self.cleaned_data
+        objects = search_units(objects, data.get("q"))
+        if data.get("level"):
+            objects = objects.filter(level=data["level"])
+        if data.get("current_only"):
+            objects = objects.current()
+        return objects
+
+
+class UnitChooseMixin:
+    filter_form_class = UnitChooserFilterForm
+
+    def get_object_list(self):
+        queryset = AdministrativeUnit.objects.select_related("parent")
+        return permissions.filter_for_user(self.request.user, queryset, permissions.VIEW)
+
+
+class UnitChooseView(UnitChooseMixin, ChooseView):
+    pass
+
+
+class UnitChooseResultsView(UnitChooseMixin, ChooseResultsView):
+    pass
+
+
+class AdministrativeUnitChooserViewSet(ChooserViewSet):
+    model = AdministrativeUnit
+    icon = "site"
+    choose_one_text = _("Choose an administrative unit")
+    choose_another_text = _("Choose another unit")
+    edit_item_text = _("Edit unit")
+    choose_view_class = UnitChooseView
+    choose_results_view_class = UnitChooseResultsView
+    per_page = 20
+
+
+unit_chooser_viewset = AdministrativeUnitChooserViewSet("unit_chooser")
+
+
+class UnitSuccessionFilterSet(WagtailFilterSet):
+    class Meta:
+        model = UnitSuccession
+        fields = ["kind", "effective_date"]
+
+
+class UnitSuccessionViewSet(ModelViewSet):
+    model = UnitSuccession
+    icon = "arrow-right"
+    menu_label = _("Succession links")
+    menu_order = 110
+    list_display = [
+        "old_unit",
+        "new_unit",
+        Column("kind", label=_("Kind"), accessor="get_kind_display"),
+        "effective_date",
+    ]
+    list_filter = ["kind", "effective_date"]
+    filterset_class = UnitSuccessionFilterSet
+    search_fields = ["old_unit__name", "new_unit__name", "old_unit__code", "new_unit__code"]
+    search_backend_name = None
+    list_per_page = 50
+    form_fields = ["old_unit", "new_unit", "kind", "effective_date"]
+    copy_view_enabled = False
+
+    def get_queryset(self, request):
+        return UnitSuccession.objects.select_related("old_unit", "new_unit")
+
+
+class UserScopeFilterSet(WagtailFilterSet):
+    class Meta:
+        model = UserScope
+        fields = ["user"]
+
+
+class UserScopeViewSet(ModelViewSet):
+    model = UserScope
+    icon = "user"
+    menu_label = _("User scopes")
+    menu_order = 120
+    list_display = [
+        "user",
+        "unit",
+        Column("unit_level", label=_("Level"), accessor="unit.get_level_display"),
+        "created_at",
+    ]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name", "unit__code"]
+    search_backend_name = None
+    filterset_class = UserScopeFilterSet
+    form_fields = ["user", "unit"]
+    copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        form_class = super().get_form_class(for_update)
+        form_class.base_fields["unit"].widget = unit_chooser_viewset.widget_class()
+        return form_class
+
+    def get_queryset(self, request):
+        return UserScope.objects.select_related("user", "unit")
+
+
+class AdministrativeUnitsGroup(ViewSetGroup):
+    menu_label = _("Administrative units")
+    menu_icon = "site"
+    menu_order = 700
+    items = (
+        AdministrativeUnitViewSet("units"),
+        UnitSuccessionViewSet("unit_successions"),
+        UserScopeViewSet("user_scopes"),
+    )

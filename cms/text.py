@@ -1,0 +1,17 @@
+"""Text normalisation shared by every import and search: NFC on input, accent folding for matching."""
+
+import unicodedata
+
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+def normalize_text(value: str) -> str:
+    """NFC-normalise and trim, collapsing runs of white space (including NBSP) into one space."""
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def fold(value: str) -> str:
+    """Case- and accent-folded form: ``fold("Xã Hòa Bình") == fold("xa hoa binh") == "xa hoa binh"``."""
+    decomposed = unicodedata.normalize("NFD", normalize_text(value).translate(_FOLD_EXTRA))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.casefold()

@@ -1,0 +1,83 @@
+import pytest
+from django.urls import reverse
+from wagtail.models import ModelLogEntry
+
+from campaigns.models import UserScope
+from campaigns.roles import Role
+
+from ..factories.users import UserFactory, unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(client):
+    user = UserFactory(role=Role.UNIT_OFFICER, scopes=[unit("23149")])
+    client.force_login(user)
+    return user
+
+
+def test_officer_listing_shows_only_units_in_scope(client, officer):
+    response = client.get(reverse("units:index"))
+    assert response.status_code == 200
+    codes = {obj.code for obj in response.context["object_list"]}
+    assert codes == {"23149", "23176", "23185"}
+
+
+def test_officer_can_inspect_own_unit_but_not_another(client, officer):
+    own = client.get(reverse("units:inspect", args=[unit("23149").pk]))
+    assert own.status_code == 200
+    assert "Xã Tánh Linh" in own.text
+    other = client.get(reverse("units:inspect", args=[unit("00004").pk]))
+    assert other.status_code in (302, 403)
+    assert "Phường Ba Đình" not in other.text
+
+
+def test_officer_cannot_open_the_edit_form(client, officer):
+    response = client.get(reverse("units:edit", args=[unit("23149").pk]))
+    assert response.status_code in (302, 403)
+
+
+def test_listing_search_ignores_diacritics(client, officer):
+    response = client.get(reverse("units:index"), {"q": "gia an"})
+    assert [obj.name for obj in response.context["object_list"]] == ["Xã Gia An"]
+
+
+def test_user_without_admin_access_is_refused(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("units:index"))
+    assert response.status_code == 302
+    assert reverse("wagtailadmin_login") in response["Location"]
+
+
+def test_unit_chooser_is_scoped_and_accent_insensitive(client, officer):
+    response = client.get(reverse("unit_chooser:choose_results"), {"q": "duc thuan", "current_only": ""})
+    assert response.status_code == 200
+    assert "Xã Đức Thuận" in response.text
+    response = client.get(reverse("unit_chooser:choose_results"), {"q": "ba dinh", "current_only": ""})
+    assert "Phường Ba Đình" not in response.text
+
+
+def test_only_administrators_manage_scopes_and_the_change_is_audited(client, officer):
+    target = UserFactory()
+    refused = client.post(reverse("user_scopes:add"), {"user": target.pk, "unit": unit("23149").pk})
+    assert refused.status_code in (302, 403)
+    assert not UserScope.objects.filter(user=target).exists()
+
+    administrator = UserFactory(role=Role.ADMINISTRATOR)
+    client.force_login(administrator)
+    response = client.post(reverse("user_scopes:add"), {"user": target.pk, "unit": unit("23149").pk})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    scope = UserScope.objects.get(user=target)
+    entry = ModelLogEntry.objects.get(object_id=str(scope.pk), action="wagtail.create")
+    assert entry.user_id == administrator.pk
+
+
+def test_duplicate_scope_gets_a_form_error_not_a_crash(client):
+    administrator = UserFactory(role=Role.ADMINISTRATOR)
+    target = UserFactory(scopes=[unit("23149")])
+    client.force_login(administrator)
+    response = client.post(reverse("user_scopes:add"), {"user": target.pk, "unit": unit("23149").pk})
+    assert response.status_code == 200
+    assert UserScope.objects.filter(user=target).count() == 1
+    assert response.context["form"].errors

@@ -1,0 +1,66 @@
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from campaigns.roles import Role
+
+from ..factories.users import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_vietnamese(client):
+    response = client.get(reverse("wagtailadmin_login"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Đăng nhập" in text
+    assert "Quên mật khẩu?" in text
+    assert 'lang="vi"' in text
+
+
+def menu_labels(html: str) -> set[str]:
+    """Labels of the sidebar menu, which Wagtail ships as a JSON island for its React sidebar."""
+    props = re.search(r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>', html, re.S)
+    labels = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("label"), str):
+                labels.add(node["label"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(props.group(1)))
+    return labels
+
+
+def test_admin_menu_and_dashboard_are_vietnamese(client):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    labels = menu_labels(client.get(reverse("wagtailadmin_home")).content.decode())
+    expected = {"Trang", "Hình ảnh", "Tài liệu", "Báo cáo", "Cài đặt", "Người dùng", "Đơn vị hành chính", "Trợ giúp"}
+    assert expected <= labels, expected - labels
+    assert not {"Images", "Documents", "Reports", "Settings", "Users", "Help"} & labels
+
+
+def test_unit_listing_is_vietnamese_with_day_first_dates(client):
+    client.force_login(UserFactory(role=Role.ADMINISTRATOR))
+    response = client.get(reverse("units:index"), {"q": "lac tanh"})
+    text = response.content.decode()
+    assert "Hiệu lực đến" in text
+    assert "01/07/2025" in text
+
+
+def test_english_is_available_as_second_language(client):
+    user = UserFactory(is_superuser=True)
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    client.force_login(user)
+    assert "Images" in menu_labels(client.get(reverse("wagtailadmin_home")).content.decode())

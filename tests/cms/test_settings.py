@@ -1,0 +1,128 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(args, **env):
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
+    environment.update(env)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_refuses_to_start_without_a_secret():
+    result = _run(
+        ["-c", "import django; django.setup()"],
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        ALLOWED_HOSTS="example.org",
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_a_weak_secret():
+    result = _run(
+        ["-c", "import django; django.setup()"],
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        DJANGO_SECRET_KEY="dev-only-insecure-key",
+        ALLOWED_HOSTS="example.org",
+    )
+    assert result.returncode != 0
+    assert "too weak" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = _run(
+        ["-c", "import django; django.setup()"],
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="",
+    )
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings_and_a_secret():
+    result = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="dichvucong.example.gov.vn",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_base_settings_are_secure_by_default():
+    from cms.settings import base
+
+    assert base.DEBUG is False
+    assert base.TIME_ZONE == "Asia/Ho_Chi_Minh"
+    assert base.LANGUAGE_CODE == "vi"
+    assert "vi" in dict(base.WAGTAILADMIN_PERMITTED_LANGUAGES)
+    min_length = [v for v in base.AUTH_PASSWORD_VALIDATORS if "MinimumLength" in v["NAME"]][0]["OPTIONS"]["min_length"]
+    assert min_length >= 12
+    assert base.SESSION_COOKIE_AGE == 30 * 60 and base.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_sqlite_is_opened_in_wal_mode_with_immediate_transactions(monkeypatch):
+    from cms.settings import base
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    config = base.database_from_env()
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert config["OPTIONS"]["timeout"] >= 5
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
+
+
+def test_database_url_selects_postgresql(monkeypatch):
+    from cms.settings import base
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://dvc:secret@db.internal:5432/dvc")
+    config = base.database_from_env()
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["HOST"] == "db.internal" and config["NAME"] == "dvc"
+
+
+@pytest.mark.django_db
+def test_the_test_database_really_runs_in_wal_mode_on_sqlite():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    if connection.settings_dict["NAME"] in ("", ":memory:") or "mode=memory" in str(connection.settings_dict["NAME"]):
+        # In-memory test databases cannot use WAL; the option is still configured.
+        assert "journal_mode=WAL" in settings.DATABASES["default"]["OPTIONS"]["init_command"]
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+
+
+def test_invalid_boolean_in_environment_is_refused(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from cms.settings.env import env_bool, env_int
+
+    monkeypatch.setenv("SOME_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("SOME_FLAG")
+    monkeypatch.setenv("SOME_NUMBER", "1.5")
+    with pytest.raises(ImproperlyConfigured):
+        env_int("SOME_NUMBER", 3)
+
+
+def test_tasks_run_immediately_in_tests_and_on_the_database_by_default():
+    from cms.settings import base
+
+    assert settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend")
+    assert base.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"

@@ -1,0 +1,42 @@
+"""The vi catalogues must be complete: no empty and no fuzzy entries, and compiled files current."""
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext
+
+from cms.i18n_catalogues import catalogue_paths, catalogue_problems, compiled_is_current
+
+
+def test_there_are_two_vietnamese_catalogues():
+    names = [path.parts[-4] for path in catalogue_paths("vi")]
+    assert names == ["locale", "wagtail"]
+
+
+@pytest.mark.parametrize("path", catalogue_paths("vi"), ids=lambda path: str(path.parts[-4]))
+def test_catalogue_has_no_empty_or_fuzzy_entry(path):
+    assert [str(problem) for problem in catalogue_problems(path)] == []
+
+
+@pytest.mark.parametrize("path", catalogue_paths("vi"), ids=lambda path: str(path.parts[-4]))
+def test_compiled_catalogue_matches_its_source(path):
+    assert compiled_is_current(path), f"run `make messages` to recompile {path}"
+
+
+def test_checker_notices_empty_and_fuzzy_entries(tmp_path):
+    po = tmp_path / "django.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Unit"\nmsgstr ""\n\n'
+        '#, fuzzy\nmsgid "Level"\nmsgstr "Cấp"\n',
+        encoding="utf-8",
+    )
+    problems = {(problem.msgid, problem.problem) for problem in catalogue_problems(po)}
+    assert problems == {("Unit", "empty translation"), ("Level", "fuzzy")}
+    assert not compiled_is_current(po)
+
+
+def test_project_strings_and_wagtail_gaps_are_translated():
+    with translation.override("vi"):
+        assert gettext("Administrative units") == "Đơn vị hành chính"
+        assert gettext("Sign in") == "Đăng nhập"
+        assert gettext("Documents") == "Tài liệu"

@@ -1,9 +1,12 @@
 import django_filters
 from django import forms
+from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.chooser import ChooserViewSet
@@ -15,6 +18,17 @@ from . import permissions
 from .admin_scoping import ScopedIndexView, ScopedModelViewSet
 from .choices import UnitLevel
 from .models import AdministrativeUnit, UnitSuccession, UserScope
+
+
+class DayColumn(Column):
+    """A date shown as dd/mm/yyyy (Wagtail's DateColumn shows "1 year ago", wrong for validity dates)."""
+
+    def __init__(self, name, **kwargs):
+        super().__init__(name, accessor=lambda obj: self._format(getattr(obj, name)), **kwargs)
+
+    @staticmethod
+    def _format(value):
+        return date_format(value, "SHORT_DATE_FORMAT") if value else "—"
 
 
 def search_units(queryset, query: str):
@@ -62,12 +76,12 @@ class AdministrativeUnitViewSet(ScopedModelViewSet):
     index_view_class = AdministrativeUnitIndexView
     inspect_view_enabled = True
     list_display = [
-        "code",
         "name",
+        "code",
         Column("level", label=_("Level"), accessor="get_level_display"),
         Column("parent", label=_("Parent unit")),
-        DateColumn("valid_from", label=_("Valid from")),
-        DateColumn("valid_to", label=_("Valid until")),
+        DayColumn("valid_from", label=_("Valid from")),
+        DayColumn("valid_to", label=_("Valid until")),
     ]
     search_fields = ["name", "code"]
     filterset_class = AdministrativeUnitFilterSet
@@ -136,8 +150,20 @@ class UnitSuccessionFilterSet(WagtailFilterSet):
         fields = ["kind", "effective_date"]
 
 
+class UnitSuccessionIndexView(IndexView):
+    def search_queryset(self, queryset):
+        query = (self.search_query or "").strip() if self.is_searching else ""
+        if not query:
+            return queryset
+        if query.isdigit():
+            return queryset.filter(Q(old_unit__code__startswith=query) | Q(new_unit__code__startswith=query))
+        folded = fold(query)
+        return queryset.filter(Q(old_unit__name_folded__contains=folded) | Q(new_unit__name_folded__contains=folded))
+
+
 class UnitSuccessionViewSet(ModelViewSet):
     model = UnitSuccession
+    index_view_class = UnitSuccessionIndexView
     icon = "arrow-right"
     menu_label = _("Succession links")
     menu_order = 110
@@ -145,9 +171,8 @@ class UnitSuccessionViewSet(ModelViewSet):
         "old_unit",
         "new_unit",
         Column("kind", label=_("Kind"), accessor="get_kind_display"),
-        "effective_date",
+        DayColumn("effective_date", label=_("Effective date")),
     ]
-    list_filter = ["kind", "effective_date"]
     filterset_class = UnitSuccessionFilterSet
     search_fields = ["old_unit__name", "new_unit__name", "old_unit__code", "new_unit__code"]
     search_backend_name = None

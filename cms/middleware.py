@@ -1,7 +1,10 @@
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections
+from django.middleware.locale import LocaleMiddleware
 from django.template.response import TemplateResponse
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -31,3 +34,19 @@ class DatabaseUnavailableMiddleware:
         response = TemplateResponse(request, "503.html", status=503)
         response["Retry-After"] = "30"
         return response.render()
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Vietnamese unless the visitor chose another language (language cookie or admin profile).
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, so a phone set to English
+    would get an English government site and login page. Here the browser header is ignored:
+    the language switcher (cookie) and Wagtail's per-user admin language decide.
+    """
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES) or not translation.check_for_language(language):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

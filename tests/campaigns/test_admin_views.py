@@ -81,3 +81,25 @@ def test_duplicate_scope_gets_a_form_error_not_a_crash(client):
     assert response.status_code == 200
     assert UserScope.objects.filter(user=target).count() == 1
     assert response.context["form"].errors
+
+
+def test_succession_search_ignores_diacritics(client):
+    client.force_login(UserFactory(role=Role.ADMINISTRATOR))
+    response = client.get(reverse("unit_successions:index"), {"q": "lac tanh"})
+    assert response.status_code == 200
+    assert {(link.old_unit.name, link.new_unit.name) for link in response.context["object_list"]} == {
+        ("Thị trấn Lạc Tánh", "Xã Tánh Linh")
+    }
+
+
+def test_succession_listing_is_refused_to_unit_officers(client, officer):
+    assert client.get(reverse("unit_successions:index")).status_code in (302, 403)
+
+
+def test_unit_listing_query_count_does_not_grow_with_rows(client, django_assert_max_num_queries):
+    client.force_login(UserFactory(role=Role.ADMINISTRATOR))
+    with django_assert_max_num_queries(25) as small:
+        client.get(reverse("units:index"), {"q": "tanh linh"})
+    with django_assert_max_num_queries(25) as large:
+        client.get(reverse("units:index"), {"level": "commune"})  # a full page of 50 rows
+    assert len(large.captured_queries) == len(small.captured_queries)

@@ -17,6 +17,7 @@ def test_login_page_is_vietnamese(client):
     text = response.content.decode()
     assert "Đăng nhập" in text
     assert "Quên mật khẩu?" in text
+    assert "Mật khẩu" in text and "Password" not in text
     assert 'lang="vi"' in text
 
 
@@ -37,6 +38,19 @@ def menu_labels(html: str) -> set[str]:
 
     walk(json.loads(props.group(1)))
     return labels
+
+
+def test_browser_language_does_not_override_vietnamese(client):
+    text = client.get(reverse("wagtailadmin_login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Đăng nhập" in text and "Sign in" not in text
+
+
+def test_visitor_can_choose_english_with_the_language_switcher(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert "Sign in" in client.get(reverse("wagtailadmin_login")).content.decode()
+    client.cookies["django_language"] = "xx-evil"
+    assert "Đăng nhập" in client.get(reverse("wagtailadmin_login")).content.decode()
 
 
 def test_admin_menu_and_dashboard_are_vietnamese(client):

@@ -23,7 +23,9 @@ def test_unknown_page_is_a_friendly_404(client):
     assert "Không tìm thấy trang" in response.content.decode()
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_database_outage_gives_a_friendly_503_page(client, monkeypatch):
+    # Transactional: the middleware closes the broken connection, as it would between real requests.
     def broken(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 

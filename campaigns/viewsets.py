@@ -63,6 +63,9 @@ class AdministrativeUnitFilterSet(WagtailFilterSet):
 
 
 class AdministrativeUnitIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("parent")
+
     def search_queryset(self, queryset):
         return search_units(queryset, self.search_query) if self.is_searching else queryset
 
@@ -91,9 +94,6 @@ class AdministrativeUnitViewSet(ScopedModelViewSet):
     inspect_view_fields = ["code", "level", "unit_type", "name", "parent", "valid_from", "valid_to"]
     list_export = ["code", "level", "unit_type", "name", "parent", "valid_from", "valid_to"]
     export_filename = "don-vi-hanh-chinh"
-
-    def get_queryset(self, request):
-        return AdministrativeUnit.objects.select_related("parent")
 
 
 class UnitChooserFilterForm(BaseFilterForm):
@@ -151,6 +151,9 @@ class UnitSuccessionFilterSet(WagtailFilterSet):
 
 
 class UnitSuccessionIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("old_unit", "new_unit")
+
     def search_queryset(self, queryset):
         query = (self.search_query or "").strip() if self.is_searching else ""
         if not query:
@@ -180,9 +183,6 @@ class UnitSuccessionViewSet(ModelViewSet):
     form_fields = ["old_unit", "new_unit", "kind", "effective_date"]
     copy_view_enabled = False
 
-    def get_queryset(self, request):
-        return UnitSuccession.objects.select_related("old_unit", "new_unit")
-
 
 class UserScopeFilterSet(WagtailFilterSet):
     class Meta:
@@ -190,8 +190,14 @@ class UserScopeFilterSet(WagtailFilterSet):
         fields = ["user"]
 
 
+class UserScopeIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("user", "unit")
+
+
 class UserScopeViewSet(ModelViewSet):
     model = UserScope
+    index_view_class = UserScopeIndexView
     icon = "user"
     menu_label = _("User scopes")
     menu_order = 120
@@ -211,9 +217,6 @@ class UserScopeViewSet(ModelViewSet):
         form_class = super().get_form_class(for_update)
         form_class.base_fields["unit"].widget = unit_chooser_viewset.widget_class()
         return form_class
-
-    def get_queryset(self, request):
-        return UserScope.objects.select_related("user", "unit")
 
 
 class AdministrativeUnitsGroup(ViewSetGroup):

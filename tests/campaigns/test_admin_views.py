@@ -96,10 +96,20 @@ def test_succession_listing_is_refused_to_unit_officers(client, officer):
     assert client.get(reverse("unit_successions:index")).status_code in (302, 403)
 
 
-def test_unit_listing_query_count_does_not_grow_with_rows(client, django_assert_max_num_queries):
+@pytest.mark.parametrize(
+    ("url_name", "small", "large"),
+    [
+        ("units:index", {"q": "tanh linh"}, {"level": "commune"}),
+        ("unit_successions:index", {"q": "lac tanh"}, {}),
+        ("user_scopes:index", {"q": "scoped29"}, {}),
+    ],
+)
+def test_listing_query_count_does_not_grow_with_rows(client, django_assert_max_num_queries, url_name, small, large):
     client.force_login(UserFactory(role=Role.ADMINISTRATOR))
-    with django_assert_max_num_queries(25) as small:
-        client.get(reverse("units:index"), {"q": "tanh linh"})
-    with django_assert_max_num_queries(25) as large:
-        client.get(reverse("units:index"), {"level": "commune"})  # a full page of 50 rows
-    assert len(large.captured_queries) == len(small.captured_queries)
+    for index in range(30):
+        UserFactory(username=f"scoped{index}", scopes=[unit("23149")])
+    with django_assert_max_num_queries(25) as few_rows:
+        client.get(reverse(url_name), small)
+    with django_assert_max_num_queries(25) as full_page:
+        client.get(reverse(url_name), large)
+    assert len(full_page.captured_queries) == len(few_rows.captured_queries)

@@ -18,36 +18,21 @@ def _run(args, **env):
     )
 
 
-def test_production_refuses_to_start_without_a_secret():
+@pytest.mark.parametrize(
+    ("environment", "complaint"),
+    [
+        ({"ALLOWED_HOSTS": "example.org"}, "DJANGO_SECRET_KEY"),
+        ({"DJANGO_SECRET_KEY": "dev-only-insecure-key", "ALLOWED_HOSTS": "example.org"}, "too weak"),
+        ({"DJANGO_SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+    ],
+    ids=["no-secret", "weak-secret", "no-hosts"],
+)
+def test_production_refuses_to_start_without_its_secrets(environment, complaint):
     result = _run(
-        ["-c", "import django; django.setup()"],
-        DJANGO_SETTINGS_MODULE="cms.settings.production",
-        ALLOWED_HOSTS="example.org",
+        ["-c", "import django; django.setup()"], DJANGO_SETTINGS_MODULE="cms.settings.production", **environment
     )
     assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY" in result.stderr
-
-
-def test_production_refuses_a_weak_secret():
-    result = _run(
-        ["-c", "import django; django.setup()"],
-        DJANGO_SETTINGS_MODULE="cms.settings.production",
-        DJANGO_SECRET_KEY="dev-only-insecure-key",
-        ALLOWED_HOSTS="example.org",
-    )
-    assert result.returncode != 0
-    assert "too weak" in result.stderr
-
-
-def test_production_refuses_to_start_without_allowed_hosts():
-    result = _run(
-        ["-c", "import django; django.setup()"],
-        DJANGO_SETTINGS_MODULE="cms.settings.production",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="",
-    )
-    assert result.returncode != 0
-    assert "ALLOWED_HOSTS" in result.stderr
+    assert complaint in result.stderr
 
 
 def test_check_deploy_is_clean_with_production_settings_and_a_secret():

@@ -1,4 +1,5 @@
 from .scopes import UserScope
+from .statistics import DossierStatistic, DossierStatisticRevision
 from .units import AdministrativeUnit, UnitSuccession
 
-__all__ = ["AdministrativeUnit", "UnitSuccession", "UserScope"]
+__all__ = ["AdministrativeUnit", "DossierStatistic", "DossierStatisticRevision", "UnitSuccession", "UserScope"]

@@ -1,0 +1,130 @@
+"""Rates with confidence intervals and a verdict against a target.
+
+Pure Python (numpy/scipy only, no Django) so that it can be tested and reused without a database.
+All rates are fractions in [0, 1]; formatting as percentages is the caller's business.
+"""
+
+import math
+import operator
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from scipy.stats import norm
+
+REACHED = "reached"
+NOT_REACHED = "not_reached"
+TOO_CLOSE = "too_close"
+NO_DATA = "no_data"
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A point estimate with a two-sided confidence interval; all three are None when there is no data."""
+
+    estimate: float | None
+    low: float | None
+    high: float | None
+
+
+NO_INTERVAL = Interval(None, None, None)
+
+
+def _z(confidence: float) -> float:
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be strictly between 0 and 1, got {confidence!r}")
+    return float(norm.ppf(1 - (1 - confidence) / 2))
+
+
+def _count(value, name: str) -> int:
+    """An integer count (ints and numpy integers; bools and floats are refused)."""
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    try:
+        count = operator.index(value)
+    except TypeError:
+        raise ValueError(f"{name} must be an integer, got {value!r}") from None
+    if count < 0:
+        raise ValueError(f"{name} must not be negative, got {count}")
+    return count
+
+
+def _clip(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def wilson_interval(successes: int, trials: int, *, confidence: float = 0.95) -> Interval:
+    """Wilson score interval for ``successes`` out of ``trials``; the estimate is the plain share successes/trials."""
+    z = _z(confidence)
+    successes = _count(successes, "successes")
+    trials = _count(trials, "trials")
+    if successes > trials:
+        raise ValueError(f"successes ({successes}) must not exceed trials ({trials})")
+    if trials == 0:
+        return NO_INTERVAL
+    p = successes / trials
+    z2 = z * z
+    denominator = 1 + z2 / trials
+    centre = (p + z2 / (2 * trials)) / denominator
+    half_width = z * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials)) / denominator
+    # At p = 0 (or 1) the bound is exactly 0 (or 1) in exact arithmetic; don't let rounding say otherwise.
+    low = 0.0 if successes == 0 else _clip(centre - half_width)
+    high = 1.0 if successes == trials else _clip(centre + half_width)
+    return Interval(p, low, high)
+
+
+def ratio_interval_clustered(
+    numerators: Sequence[int], denominators: Sequence[int], *, confidence: float = 0.95
+) -> Interval:
+    """Roll-up rate Σy/Σx over several units, with a cluster-robust (units as clusters) confidence interval.
+
+    The estimate is the ratio of the totals, never the mean of the units' rates. The standard error is the
+    linearisation (delta-method) one for a ratio estimator: with r = Σy/Σx, residuals e_i = y_i − r·x_i and
+    n units, SE = sqrt(n/(n−1) · Σe_i²) / Σx, and the interval is r ± z·SE clipped to [0, 1].
+
+    Units whose denominator is 0 carry no information and are left out altogether (they do not count
+    towards n). With a single remaining unit this falls back to the Wilson interval of its counts;
+    with none, every field is None.
+    """
+    z = _z(confidence)
+    if len(numerators) != len(denominators):
+        raise ValueError(
+            f"numerators and denominators must have the same length, got {len(numerators)} and {len(denominators)}"
+        )
+    pairs = []
+    for index, (numerator, denominator) in enumerate(zip(numerators, denominators, strict=True)):
+        y = _count(numerator, f"numerators[{index}]")
+        x = _count(denominator, f"denominators[{index}]")
+        if y > x:
+            raise ValueError(f"numerators[{index}] ({y}) must not exceed denominators[{index}] ({x})")
+        if x > 0:
+            pairs.append((y, x))
+    if not pairs:
+        return NO_INTERVAL
+    total_y = sum(y for y, _ in pairs)
+    total_x = sum(x for _, x in pairs)
+    if len(pairs) == 1:
+        return wilson_interval(total_y, total_x, confidence=confidence)
+    n = len(pairs)
+    r = total_y / total_x
+    sum_sq = math.fsum((y - r * x) ** 2 for y, x in pairs)
+    se = math.sqrt(n / (n - 1) * sum_sq) / total_x
+    # Never narrower than the Wilson interval of the totals: with few units that all share one
+    # rate the cluster residuals vanish and the linearised interval would claim certainty.
+    floor = wilson_interval(total_y, total_x, confidence=confidence)
+    return Interval(r, min(_clip(r - z * se), floor.low), max(_clip(r + z * se), floor.high))
+
+
+def target_verdict(interval: Interval, target: float) -> str:
+    """REACHED if the whole interval is at or above ``target``, NOT_REACHED if it is wholly below, else TOO_CLOSE.
+
+    NO_DATA when there is no estimate. ``target`` is a fraction like the rates (0.3 for 30 %).
+    """
+    if not 0 <= target <= 1:
+        raise ValueError(f"target must be a fraction between 0 and 1, got {target!r}")
+    if interval.estimate is None or interval.low is None or interval.high is None:
+        return NO_DATA
+    if interval.low >= target:
+        return REACHED
+    if interval.high < target:
+        return NOT_REACHED
+    return TOO_CLOSE

@@ -1,0 +1,77 @@
+"""Streaming readers for CSV (UTF-8, with or without BOM) and XLSX files: rows of cell values.
+
+Neither reader loads the whole file: CSV is decoded line by line and XLSX is opened read-only.
+"""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+class UnreadableFile(Exception):
+    """The file is not a CSV or XLSX file we can read; ``reason`` is a translated sentence."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _looks_binary(sample: bytes) -> bool:
+    return b"\x00" in sample
+
+
+def iter_rows(path: Path) -> Iterator[list]:
+    from django.utils.translation import gettext as _
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        raise UnreadableFile(_("the file cannot be opened")) from exc
+    if not head.strip():
+        raise UnreadableFile(_("the file is empty"))
+    if head.startswith(XLSX_MAGIC):
+        yield from _iter_xlsx(path)
+        return
+    if _looks_binary(head):
+        raise UnreadableFile(_("the file is neither a CSV nor an XLSX file"))
+    yield from _iter_csv(path)
+
+
+def _iter_csv(path: Path) -> Iterator[list]:
+    from django.utils.translation import gettext as _
+
+    with path.open("rb") as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
+        try:
+            sample = text.read(8192)
+            text.seek(0)
+            try:
+                delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+            except csv.Error:
+                delimiter = ","
+            yield from csv.reader(text, delimiter=delimiter)
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(_("the file is not encoded in UTF-8")) from exc
+        except csv.Error as exc:
+            raise UnreadableFile(_("the CSV file is malformed (%(error)s)") % {"error": exc}) from exc
+
+
+def _iter_xlsx(path: Path) -> Iterator[list]:
+    from django.utils.translation import gettext as _
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise UnreadableFile(_("the XLSX file is damaged")) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        workbook.close()

@@ -1,0 +1,240 @@
+"""Writing dossier statistics: one transaction per import, through a staging table.
+
+Rows are validated while the file streams (constant memory), copied into a temporary staging
+table (PostgreSQL ``COPY``, SQLite batched inserts), checked for conflicting duplicates in SQL,
+and upserted in one statement on (unit, period, source). Changed rows keep their old values in
+``DossierStatisticRevision``. Imports are serialised (an advisory lock on PostgreSQL, the
+IMMEDIATE write lock on SQLite), so two imports of the same month never mix.
+"""
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..errors import RowError
+from ..imports.statistics import HeaderError, StatisticsReader
+from ..models import DossierStatistic, DossierStatisticRevision
+from ..models.statistics import COUNT_FIELD_NAMES
+
+BATCH = 5000
+IMPORT_LOCK_ID = 842_001  # pg_advisory_xact_lock key shared by every statistics import
+KEY = ("unit_id", "period_start", "period_end", "source")
+STAGE = "statistic_import_stage"
+
+
+@dataclass
+class ImportReport:
+    rows_read: int = 0
+    rows_skipped: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected_rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    dry_run: bool = False
+
+    @property
+    def written(self) -> int:
+        return 0 if self.dry_run else self.created + self.updated
+
+
+class StatisticsImportError(Exception):
+    """Nothing was written. ``code``: ``unreadable_file`` or ``invalid_rows``."""
+
+    def __init__(self, code: str, report: ImportReport):
+        super().__init__(code)
+        self.code = code
+        self.report = report
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def _table() -> str:
+    return DossierStatistic._meta.db_table
+
+
+def _revision_table() -> str:
+    return DossierStatisticRevision._meta.db_table
+
+
+def _distinct(left: str, right: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"{left} IS DISTINCT FROM {right}"
+    return f"{left} IS NOT {right}"
+
+
+def _json_object(prefix: str) -> str:
+    pairs = ", ".join(f"'{name}', {prefix}.{name}" for name in COUNT_FIELD_NAMES)
+    return f"jsonb_build_object({pairs})" if connection.vendor == "postgresql" else f"json_object({pairs})"
+
+
+def _create_stage(cursor):
+    columns = ", ".join(f"{name} bigint" for name in COUNT_FIELD_NAMES)
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    temporary = "TEMPORARY TABLE" + (" IF NOT EXISTS" if connection.vendor == "sqlite" else "")
+    suffix = " ON COMMIT DROP" if connection.vendor == "postgresql" else ""
+    cursor.execute(
+        f"CREATE {temporary} {STAGE} (row_number integer, unit_id bigint, period_start date, period_end date, "
+        f"source varchar(100), {columns}){suffix}"
+    )
+
+
+def _stage_rows(cursor, rows):
+    columns = ("row_number", *KEY, *COUNT_FIELD_NAMES)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {STAGE} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((row.row, row.unit_id, row.period_start, row.period_end, row.source, *row.counts))
+        return
+    placeholders = ", ".join(["%s"] * len(columns))
+    cursor.executemany(
+        f"INSERT INTO {STAGE} ({', '.join(columns)}) VALUES ({placeholders})",
+        [(row.row, row.unit_id, row.period_start, row.period_end, row.source, *row.counts) for row in rows],
+    )
+
+
+def _conflicting_duplicates(cursor, file_label: str) -> list[RowError]:
+    keys = ", ".join(KEY)
+    values = ", ".join(COUNT_FIELD_NAMES)
+    cursor.execute(
+        f"SELECT s.row_number, s.unit_id, s.period_start FROM {STAGE} s JOIN ("
+        f"  SELECT {keys} FROM (SELECT DISTINCT {keys}, {values} FROM {STAGE}) d"
+        f"  GROUP BY {keys} HAVING COUNT(*) > 1"
+        f") k ON s.unit_id = k.unit_id AND s.period_start = k.period_start AND s.period_end = k.period_end "
+        f"AND s.source = k.source ORDER BY s.row_number"
+    )
+    rows = cursor.fetchall()
+    errors = []
+    for _key, group in itertools.groupby(rows, key=lambda item: (item[1], item[2])):
+        numbers = [str(item[0]) for item in group]
+        for number in numbers:
+            errors.append(
+                RowError(
+                    file_label,
+                    int(number),
+                    None,
+                    None,
+                    _("the same unit and period appear on rows %(rows)s with different figures")
+                    % {"rows": ", ".join(numbers)},
+                )
+            )
+    return errors
+
+
+def _drop_duplicate_keys(cursor, conflicting_rows: list[int]):
+    keys = ", ".join(KEY)
+    for start in range(0, len(conflicting_rows), 500):
+        chunk = conflicting_rows[start : start + 500]
+        cursor.execute(
+            f"DELETE FROM {STAGE} WHERE ({keys}) IN (SELECT {keys} FROM {STAGE} WHERE row_number IN "
+            f"({', '.join(['%s'] * len(chunk))}))",
+            chunk,
+        )
+    # Identical repeats: keep the first.
+    cursor.execute(
+        f"DELETE FROM {STAGE} WHERE row_number NOT IN (SELECT MIN(row_number) FROM {STAGE} GROUP BY {keys})"
+    )
+
+
+def _join(alias_stage="s", alias_main="m") -> str:
+    return " AND ".join(f"{alias_main}.{name} = {alias_stage}.{name}" for name in KEY)
+
+
+def _any_difference(left="m", right="s") -> str:
+    return " OR ".join(_distinct(f"{left}.{name}", f"{right}.{name}") for name in COUNT_FIELD_NAMES)
+
+
+def _count_changes(cursor) -> tuple[int, int, int]:
+    cursor.execute(
+        f"SELECT COUNT(*), COUNT(m.id), SUM(CASE WHEN m.id IS NOT NULL AND ({_any_difference()}) THEN 1 ELSE 0 END) "
+        f"FROM {STAGE} s LEFT JOIN {_table()} m ON {_join()}"
+    )
+    total, existing, changed = cursor.fetchone()
+    changed = changed or 0
+    return total - existing, changed, existing - changed
+
+
+def _write(cursor, *, actor_id, origin: str):
+    now = timezone.now()
+    cursor.execute(
+        f"INSERT INTO {_revision_table()} (statistic_id, changed_at, changed_by_id, origin, old_values, new_values) "
+        f"SELECT m.id, %s, %s, %s, {_json_object('m')}, {_json_object('s')} "
+        f"FROM {STAGE} s JOIN {_table()} m ON {_join()} WHERE {_any_difference()}",
+        [now, actor_id, origin[:255]],
+    )
+    columns = (*KEY, *COUNT_FIELD_NAMES)
+    updates = ", ".join(f"{name} = excluded.{name}" for name in (*COUNT_FIELD_NAMES, "updated_at"))
+    changed = " OR ".join(_distinct(f"{_table()}.{name}", f"excluded.{name}") for name in COUNT_FIELD_NAMES)
+    cursor.execute(
+        f"INSERT INTO {_table()} ({', '.join(columns)}, created_at, updated_at) "
+        f"SELECT {', '.join(columns)}, %s, %s FROM {STAGE} WHERE true "
+        f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates} WHERE {changed}",
+        [now, now],
+    )
+
+
+def statistics_import(
+    *,
+    path: Path,
+    default_source: str = "",
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    actor=None,
+    origin: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import one statistics file. All or nothing unless ``skip_invalid``.
+
+    Raises ``StatisticsImportError`` when nothing was written (unreadable file, or invalid rows
+    in all-or-nothing mode); its ``report`` lists every bad row.
+    """
+    reader = StatisticsReader(path, default_source=default_source, file_label=origin or Path(path).name)
+    report = ImportReport(dry_run=dry_run)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_ID])
+            _create_stage(cursor)
+            try:
+                rows = iter(reader)
+                while batch := list(itertools.islice(rows, BATCH)):
+                    _stage_rows(cursor, batch)
+                    if progress:
+                        progress(reader.rows_read + reader.rows_skipped)
+            except HeaderError as exc:
+                report.errors, report.error_count = exc.errors, len(exc.errors)
+                raise StatisticsImportError("unreadable_file", report) from exc
+            report.rows_read, report.rows_skipped = reader.rows_read, reader.rows_skipped
+            if reader.rows_read == 0 and not reader.error_count:
+                report.errors = [RowError(reader.file_label, None, None, None, _("the file has no data rows"))]
+                report.error_count = 1
+                raise StatisticsImportError("invalid_rows", report)
+            cursor.execute(f"CREATE INDEX {STAGE}_key ON {STAGE} ({', '.join(KEY)})")
+            duplicates = _conflicting_duplicates(cursor, reader.file_label)
+            report.errors = sorted(reader.errors + duplicates, key=lambda error: error.row or 0)
+            report.error_count = reader.error_count + len(duplicates)
+            report.rejected_rows = len({error.row for error in report.errors if error.row})
+            if report.error_count and not skip_invalid:
+                raise StatisticsImportError("invalid_rows", report)
+            _drop_duplicate_keys(cursor, [error.row for error in duplicates])
+            report.created, report.updated, report.unchanged = _count_changes(cursor)
+            if not dry_run:
+                _write(cursor, actor_id=getattr(actor, "pk", None), origin=reader.file_label)
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    finally:
+        if connection.vendor == "sqlite" and not connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    return report

@@ -85,7 +85,7 @@ def ratio_interval_clustered(
     towards n). With a single remaining unit this falls back to the Wilson interval of its counts;
     with none, every field is None.
     """
-    z = _z(confidence)
+    _z(confidence)  # rejects a bad confidence level before anything else
     if len(numerators) != len(denominators):
         raise ValueError(
             f"numerators and denominators must have the same length, got {len(numerators)} and {len(denominators)}"
@@ -104,13 +104,36 @@ def ratio_interval_clustered(
     total_x = sum(x for _, x in pairs)
     if len(pairs) == 1:
         return wilson_interval(total_y, total_x, confidence=confidence)
-    n = len(pairs)
-    r = total_y / total_x
-    sum_sq = math.fsum((y - r * x) ** 2 for y, x in pairs)
-    se = math.sqrt(n / (n - 1) * sum_sq) / total_x
+    return ratio_interval_from_sums(
+        sum_y=total_y,
+        sum_x=total_x,
+        sum_yy=sum(y * y for y, _ in pairs),
+        sum_xy=sum(y * x for y, x in pairs),
+        sum_xx=sum(x * x for _, x in pairs),
+        units=len(pairs),
+        confidence=confidence,
+    )
+
+
+def ratio_interval_from_sums(
+    *, sum_y: int, sum_x: int, sum_yy: int, sum_xy: int, sum_xx: int, units: int, confidence: float = 0.95
+) -> Interval:
+    """The same cluster-robust interval from sums a database can aggregate in one query.
+
+    Σe² = Σ(y − r·x)² = Σy² − 2r·Σxy + r²·Σx², so a roll-up over thousands of units needs
+    only these six sums per period, not one row per unit. ``units`` counts units with x > 0.
+    """
+    z = _z(confidence)
+    if sum_x <= 0 or units <= 0:
+        return NO_INTERVAL
+    if units == 1:
+        return wilson_interval(sum_y, sum_x, confidence=confidence)
+    r = sum_y / sum_x
+    sum_sq = max(0.0, sum_yy - 2 * r * sum_xy + r * r * sum_xx)
+    se = math.sqrt(units / (units - 1) * sum_sq) / sum_x
     # Never narrower than the Wilson interval of the totals: with few units that all share one
     # rate the cluster residuals vanish and the linearised interval would claim certainty.
-    floor = wilson_interval(total_y, total_x, confidence=confidence)
+    floor = wilson_interval(sum_y, sum_x, confidence=confidence)
     return Interval(r, min(_clip(r - z * se), floor.low), max(_clip(r + z * se), floor.high))
 
 

@@ -15,6 +15,7 @@ from campaigns.analysis.rates import (
     TOO_CLOSE,
     Interval,
     ratio_interval_clustered,
+    ratio_interval_from_sums,
     target_verdict,
     wilson_interval,
 )
@@ -224,3 +225,19 @@ def test_clustered_interval_is_never_narrower_than_wilson_of_the_totals():
     wilson = wilson_interval(0, 30)
     assert interval.estimate == 0
     assert interval.low == 0 and interval.high == wilson.high > 0.1
+
+
+def test_interval_from_sums_equals_the_interval_from_unit_rows():
+    ys, xs = [20, 60, 240, 7], [100, 200, 300, 50]
+    from_rows = ratio_interval_clustered(ys, xs)
+    from_sums = ratio_interval_from_sums(
+        sum_y=sum(ys),
+        sum_x=sum(xs),
+        sum_yy=sum(y * y for y in ys),
+        sum_xy=sum(y * x for y, x in zip(ys, xs, strict=True)),
+        sum_xx=sum(x * x for x in xs),
+        units=4,
+    )
+    assert from_sums.estimate == pytest.approx(from_rows.estimate)
+    assert from_sums.low == pytest.approx(from_rows.low)
+    assert from_sums.high == pytest.approx(from_rows.high)

@@ -1,0 +1,149 @@
+import datetime
+
+import pytest
+
+from campaigns.analysis.rates import NO_DATA, NOT_REACHED, REACHED, TOO_CLOSE
+from campaigns.indicators import area_for, area_totals, children_ranking, monthly_online_rates
+from campaigns.models import AdministrativeUnit, DossierStatistic
+
+from ..factories.users import unit
+
+pytestmark = pytest.mark.django_db
+JULY, AUGUST = datetime.date(2025, 7, 1), datetime.date(2025, 8, 1)
+
+
+def stat(code, month, online, direct, postal=None, *, current=True, **extra):
+    start = month
+    end = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+    return DossierStatistic.objects.create(
+        unit=unit(code, current=current),
+        period_start=start,
+        period_end=end,
+        received_online=online,
+        received_direct=direct,
+        received_postal=postal,
+        **extra,
+    )
+
+
+def test_roll_up_sums_counts_then_divides():
+    # Two communes of Lâm Đồng: 10 of 100 and 90 of 100 -> 100 of 200 = 50 %, while the mean of
+    # the two rates would be 50 % too; make them unequal in size to tell the two apart:
+    # 10 of 100 (10 %) and 90 of 300 (30 %): roll-up 100/400 = 25 %, mean of rates 20 %.
+    stat("23149", JULY, 10, 90)
+    stat("24820", JULY, 90, 200, 10)
+    area = area_for(unit("68"))
+    totals = area_totals(area, JULY, JULY)
+    assert totals["online_rate"].numerator == 100
+    assert totals["online_rate"].denominator == 400
+    assert totals["online_rate"].value == pytest.approx(0.25)
+    assert totals["bcci_rate"].value == pytest.approx(10 / 400)
+
+
+def test_old_units_count_under_todays_unit():
+    # Before the reform Lạc Tánh, Gia An and Đức Thuận reported separately; today they are Xã Tánh Linh.
+    stat("23149", datetime.date(2025, 5, 1), 5, 45, current=False)
+    stat("23176", datetime.date(2025, 5, 1), 15, 35, current=False)
+    stat("23149", JULY, 30, 70)
+    area = area_for(unit("23149"))
+    points = monthly_online_rates(area, datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    assert [(point.month, point.online, point.denominator) for point in points] == [
+        (datetime.date(2025, 5, 1), 20, 100),
+        (JULY, 30, 100),
+    ]
+
+
+def test_split_old_unit_is_flagged_not_counted_in_a_child():
+    # Old Phường Ngọc Hà (00016) was split between today's Ba Đình and Ngọc Hà wards.
+    ngoc_ha_old = AdministrativeUnit.objects.get(code="00016", valid_to__isnull=False)
+    stat("00016", datetime.date(2025, 5, 1), 50, 50, current=False)
+    hanoi = area_for(unit("01"))
+    assert ngoc_ha_old.pk in hanoi.included  # wholly inside Hà Nội: counts for the city
+    assert ngoc_ha_old.pk not in hanoi.child_of  # but for neither ward
+    flagged = {AdministrativeUnit.objects.get(pk=pk).name for pk, units in hanoi.partial_children.items()}
+    assert {"Phường Ba Đình", "Phường Ngọc Hà"} <= flagged
+    ranking = children_ranking(
+        hanoi,
+        start=datetime.date(2025, 5, 1),
+        end=datetime.date(2025, 5, 31),
+        previous_start=datetime.date(2025, 4, 1),
+        previous_end=datetime.date(2025, 4, 30),
+        target=0.3,
+    )
+    ba_dinh = next(row for row in ranking if row.unit.name == "Phường Ba Đình")
+    assert ba_dinh.online == 0 and ba_dinh.partial_sources >= 1
+    assert area_totals(hanoi, datetime.date(2025, 5, 1), datetime.date(2025, 5, 1))["online_rate"].numerator == 50
+
+
+def test_ranking_orders_by_rate_with_change_and_verdicts():
+    stat("23149", JULY, 60, 40)  # 60 % now
+    stat("24820", JULY, 300, 700)  # 30 % of 1000: interval straddles 30 %
+    stat("24820", AUGUST, 0, 0)
+    stat("25036", JULY, 1, 99)  # 1 %
+    area = area_for(unit("68"))
+    ranking = children_ranking(
+        area,
+        start=JULY,
+        end=datetime.date(2025, 7, 31),
+        previous_start=datetime.date(2025, 6, 1),
+        previous_end=datetime.date(2025, 6, 30),
+        target=0.30,
+    )
+    assert [row.unit.code for row in ranking[:3]] == ["23149", "24820", "25036"]
+    assert [row.verdict for row in ranking[:3]] == [REACHED, TOO_CLOSE, NOT_REACHED]
+    assert ranking[-1].verdict == NO_DATA
+    assert ranking[0].change_points is None  # no figures for June
+
+
+def test_change_since_previous_period_in_points():
+    stat("23149", datetime.date(2025, 6, 1), 20, 80)
+    stat("23149", JULY, 35, 65)
+    ranking = children_ranking(
+        area_for(unit("68")),
+        start=JULY,
+        end=datetime.date(2025, 7, 31),
+        previous_start=datetime.date(2025, 6, 1),
+        previous_end=datetime.date(2025, 6, 30),
+        target=None,
+    )
+    top = ranking[0]
+    assert top.unit.code == "23149"
+    assert top.change_points == pytest.approx(15.0)
+
+
+def test_optional_counts_use_the_rows_that_report_them():
+    # Only one of two communes reports full-process online: its share is 20 of 100, not 20 of 300.
+    stat("23149", JULY, 50, 50, received_online_full=20)
+    stat("24820", JULY, 100, 100)
+    totals = area_totals(area_for(unit("68")), JULY, JULY)
+    assert (totals["full_online_share"].numerator, totals["full_online_share"].denominator) == (20, 100)
+
+
+def test_monthly_interval_is_cluster_robust():
+    # Units at 10 % and 90 % of equal size: the pooled Wilson interval of 100/200 is about ±7 points,
+    # the unit-clustered one is much wider because the two units disagree.
+    stat("23149", JULY, 10, 90)
+    stat("24820", JULY, 90, 10)
+    point = monthly_online_rates(area_for(unit("68")), JULY, JULY)[0]
+    assert point.rate.value == pytest.approx(0.5)
+    assert point.rate.interval.high - point.rate.interval.low > 0.5
+
+
+def test_query_count_does_not_depend_on_the_number_of_units(django_assert_num_queries):
+    for code in ("23149", "24820", "25036"):
+        stat(code, JULY, 10, 10)
+    area = area_for(unit("68"))
+    with django_assert_num_queries(4):
+        monthly_online_rates(area, JULY, JULY)
+        area_totals(area, JULY, JULY)
+        children_ranking(
+            area,
+            start=JULY,
+            end=JULY,
+            previous_start=datetime.date(2025, 6, 1),
+            previous_end=datetime.date(2025, 6, 30),
+            target=0.3,
+        )
+    hanoi = unit("01")
+    with django_assert_num_queries(4):
+        area_for(hanoi)

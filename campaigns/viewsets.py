@@ -3,8 +3,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
@@ -17,7 +18,8 @@ from cms.text import fold
 from . import permissions
 from .admin_scoping import ScopedIndexView, ScopedModelViewSet
 from .choices import UnitLevel
-from .models import AdministrativeUnit, UnitSuccession, UserScope
+from .models import AdministrativeUnit, DossierStatistic, UnitSuccession, UserScope
+from .models.statistics import COUNT_FIELD_NAMES
 
 
 class DayColumn(Column):
@@ -228,3 +230,73 @@ class AdministrativeUnitsGroup(ViewSetGroup):
         UnitSuccessionViewSet("unit_successions"),
         UserScopeViewSet("user_scopes"),
     )
+
+
+class DossierStatisticFilterSet(WagtailFilterSet):
+    period_start = django_filters.DateFromToRangeFilter(label=_("Period start"), widget=DateRangePickerWidget)
+
+    class Meta:
+        model = DossierStatistic
+        fields = ["source"]
+
+
+class DossierStatisticIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("unit")
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        query = self.search_query.strip()
+        if query.isdigit():
+            return queryset.filter(unit__code__startswith=query)
+        return queryset.filter(unit__name_folded__contains=fold(query))
+
+
+class DossierStatisticViewSet(ScopedModelViewSet):
+    model = DossierStatistic
+    icon = "table"
+    menu_label = _("Dossier statistics")
+    menu_order = 100
+    index_view_class = DossierStatisticIndexView
+    list_display = [
+        Column("unit", label=_("Unit")),
+        DayColumn("period_start", label=_("Period start")),
+        DayColumn("period_end", label=_("Period end")),
+        "source",
+        "received_online",
+        "received_direct",
+        "received_postal",
+    ]
+    search_fields = ["unit__name", "unit__code"]
+    filterset_class = DossierStatisticFilterSet
+    list_per_page = 50
+    inspect_view_enabled = True
+    panels = [
+        FieldPanel("unit", widget=unit_chooser_viewset.widget_class),
+        FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
+        FieldPanel("source"),
+        MultiFieldPanel(
+            [FieldPanel(name) for name in COUNT_FIELD_NAMES],
+            heading=_("Dossiers"),
+        ),
+    ]
+
+    def get_form_class(self, for_update=False):
+        base = super().get_form_class(for_update)
+
+        class DossierStatisticForm(base):
+            def clean_unit(self):
+                unit = self.cleaned_data.get("unit")
+                if unit is not None and not permissions.user_can_use_unit(self.for_user, unit):
+                    raise forms.ValidationError(_("This unit is outside your scope."), code="out_of_scope")
+                return unit
+
+        return DossierStatisticForm
+
+
+class StatisticsGroup(ViewSetGroup):
+    menu_label = _("Dossier statistics")
+    menu_icon = "table"
+    menu_order = 600
+    items = (DossierStatisticViewSet("statistics"),)

@@ -1,13 +1,56 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
+from . import permissions
 from .admin_scoping import ScopedPermissionPolicy
-from .models import AdministrativeUnit
-from .viewsets import AdministrativeUnitsGroup, unit_chooser_viewset
+from .models import AdministrativeUnit, DossierStatistic
+from .panels import panel_for
+from .views import DashboardChartView, DashboardExportView, DashboardView
+from .viewsets import AdministrativeUnitsGroup, StatisticsGroup, unit_chooser_viewset
 
 register_permission_policy(AdministrativeUnit, ScopedPermissionPolicy(AdministrativeUnit))
+register_permission_policy(DossierStatistic, ScopedPermissionPolicy(DossierStatistic))
 
 
 @hooks.register("register_admin_viewset")
-def register_units_viewsets():
-    return [AdministrativeUnitsGroup(), unit_chooser_viewset]
+def register_viewsets():
+    return [AdministrativeUnitsGroup(), StatisticsGroup(), unit_chooser_viewset]
+
+
+@hooks.register("register_admin_urls")
+def register_dashboard_urls():
+    return [
+        path("statistics/dashboard/", DashboardView.as_view(), name="statistics_dashboard"),
+        path("statistics/dashboard/chart.png", DashboardChartView.as_view(), name="statistics_dashboard_chart"),
+        path("statistics/dashboard/export.xlsx", DashboardExportView.as_view(), name="statistics_dashboard_export"),
+    ]
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, check, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.check = check
+
+    def is_shown(self, request):
+        return self.check(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_dashboard_menu_item():
+    return PermissionMenuItem(
+        _("Dashboard of rates"),
+        reverse("statistics_dashboard"),
+        icon_name="table",
+        order=650,
+        check=lambda user: permissions.has_model_permission(user, permissions.VIEW, DossierStatistic),
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_scope_rates_panel(request, panels):
+    panel = panel_for(request.user)
+    if panel is not None:
+        panels.insert(0, panel)

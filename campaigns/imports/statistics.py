@@ -104,9 +104,21 @@ _MONTH_SLASH = re.compile(r"^(\d{1,2})/(\d{4})$")
 _MONTH_ISO = re.compile(r"^(\d{4})-(\d{1,2})$")
 _DATE_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_COLUMN_NUMBER = re.compile(r"^\(\s*\d+\s*\)$")  # the unit-of-measure row of a form: (1), (2), …
 _GROUPED_DOTS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 _GROUPED_SPACES = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+$")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+# Folded unit-type words that may be left out of a unit name ("Tánh Linh" for "Xã Tánh Linh").
+TYPE_PREFIXES = ("thanh pho ", "thi tran ", "thi xa ", "dac khu ", "phuong ", "huyen ", "quan ", "tinh ", "xa ")
+
+
+def without_type(folded_name: str) -> str:
+    for prefix in TYPE_PREFIXES:
+        if folded_name.startswith(prefix):
+            return folded_name[len(prefix) :]
+    return folded_name
 
 
 def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
@@ -274,7 +286,14 @@ class StatisticsReader:
         for position, cell in enumerate(header):
             key = header_key(cell)
             if not key:
-                continue
+                # A cell merged down from the row above (e.g. "Mã ĐVHC" spanning both rows of form 06).
+                for above in reversed(rows[max(0, index - 2) : index]):
+                    if position < len(above) and header_key(above[position]):
+                        if ALIASES.get(header_key(above[position])):
+                            cell, key = above[position], header_key(above[position])
+                        break
+                if not key:
+                    continue
             groups = [row[position] if position < len(row) else "" for row in parents]
             field = None
             if key in AMBIGUOUS_LATE:
@@ -364,7 +383,7 @@ class StatisticsReader:
             code_value = cell(code_at)
             code = parse_code(code_value)
             # Title, unit-of-measure ("(1)", "hồ sơ") and group rows carry no unit code and no counts.
-            if not code or (
+            if not code or _COLUMN_NUMBER.match(code) or (
                 not any(ch.isdigit() for ch in code)
                 and not any(
                     isinstance(cell(position), (int, float)) or str(cell(position) or "").strip().isdigit()
@@ -429,7 +448,7 @@ class StatisticsReader:
                 elif name_at is not None:
                     given = parse_text(cell(name_at))
                     folded = fold(given)
-                    if given and folded != unit[2] and not unit[2].endswith(" " + folded):
+                    if given and folded not in (unit[2], without_type(unit[2])):
                         error(
                             row_number,
                             "unit_name",

@@ -1,5 +1,13 @@
 from .scopes import UserScope
+from .settings import IndicatorTargets
 from .statistics import DossierStatistic, DossierStatisticRevision
 from .units import AdministrativeUnit, UnitSuccession
 
-__all__ = ["AdministrativeUnit", "DossierStatistic", "DossierStatisticRevision", "UnitSuccession", "UserScope"]
+__all__ = [
+    "AdministrativeUnit",
+    "DossierStatistic",
+    "DossierStatisticRevision",
+    "IndicatorTargets",
+    "UnitSuccession",
+    "UserScope",
+]

@@ -8,7 +8,9 @@ IMMEDIATE write lock on SQLite), so two imports of the same month never mix.
 """
 
 import itertools
+import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +27,7 @@ BATCH = 5000
 IMPORT_LOCK_ID = 842_001  # pg_advisory_xact_lock key shared by every statistics import
 KEY = ("unit_id", "period_start", "period_end", "source")
 STAGE = "statistic_import_stage"
+_SQLITE_IMPORT_LOCK = threading.Lock()
 
 
 @dataclass
@@ -104,16 +107,17 @@ def _stage_rows(cursor, rows):
 def _conflicting_duplicates(cursor, file_label: str) -> list[RowError]:
     keys = ", ".join(KEY)
     values = ", ".join(COUNT_FIELD_NAMES)
+    stage_keys = ", ".join(f"s.{name}" for name in KEY)
     cursor.execute(
-        f"SELECT s.row_number, s.unit_id, s.period_start FROM {STAGE} s JOIN ("
+        f"SELECT s.row_number, {stage_keys} FROM {STAGE} s JOIN ("
         f"  SELECT {keys} FROM (SELECT DISTINCT {keys}, {values} FROM {STAGE}) d"
         f"  GROUP BY {keys} HAVING COUNT(*) > 1"
         f") k ON s.unit_id = k.unit_id AND s.period_start = k.period_start AND s.period_end = k.period_end "
-        f"AND s.source = k.source ORDER BY s.row_number"
+        f"AND s.source = k.source ORDER BY {stage_keys}, s.row_number"
     )
     rows = cursor.fetchall()
     errors = []
-    for _key, group in itertools.groupby(rows, key=lambda item: (item[1], item[2])):
+    for _key, group in itertools.groupby(rows, key=lambda item: item[1:]):
         numbers = [str(item[0]) for item in group]
         for number in numbers:
             errors.append(
@@ -198,8 +202,12 @@ def statistics_import(
     """
     reader = StatisticsReader(path, default_source=default_source, file_label=origin or Path(path).name)
     report = ImportReport(dry_run=dry_run)
+    # SQLite: threads of one process also queue on a lock before BEGIN IMMEDIATE, because a shared-cache
+    # database (Django's in-memory test database) answers "database table is locked" at once instead of
+    # waiting for the busy timeout. Not taken inside an outer transaction (it already holds the write lock).
+    in_process = _SQLITE_IMPORT_LOCK if connection.vendor == "sqlite" and not connection.in_atomic_block else nullcontext()
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with in_process, transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_ID])
             _create_stage(cursor)

@@ -1,0 +1,194 @@
+import datetime
+import re
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView, View
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from . import permissions
+from .analysis.rates import NO_DATA, NOT_REACHED, REACHED, TOO_CLOSE
+from .charts import percent_vi, rate_chart_png
+from .dashboard import build_dashboard, dashboard_roots
+from .exports import escape_formula
+from .models import AdministrativeUnit, DossierStatistic
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+VERDICT_LABELS = {
+    REACHED: gettext_lazy("reached"),
+    NOT_REACHED: gettext_lazy("not reached"),
+    TOO_CLOSE: gettext_lazy("too close to call"),
+    NO_DATA: gettext_lazy("no data"),
+}
+
+
+class MonthField(forms.CharField):
+    widget = forms.TextInput(attrs={"type": "month"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        match = _MONTH.match(value)
+        if not match or not 1 <= int(match[2]) <= 12:
+            raise forms.ValidationError(_("Enter a month as YYYY-MM."))
+        return datetime.date(int(match[1]), int(match[2]), 1)
+
+
+class DashboardForm(forms.Form):
+    unit = forms.IntegerField(label=gettext_lazy("Unit"), required=False)
+    start = MonthField(label=gettext_lazy("From month"), required=False)
+    end = MonthField(label=gettext_lazy("To month"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("The end month is before the start month."))
+        if data.get("start") and data.get("end"):
+            months = (data["end"].year - data["start"].year) * 12 + data["end"].month - data["start"].month
+            if months >= 120:
+                raise forms.ValidationError(_("Choose at most 120 months."))
+        return data
+
+
+class DashboardMixin:
+    """Resolves and checks the unit and months of a dashboard request (server-side, every view)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.has_model_permission(request.user, permissions.VIEW, DossierStatistic):
+            permissions.log_denial(request.user, permissions.VIEW, DossierStatistic)
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def resolve(self):
+        self.form = DashboardForm(self.request.GET or None)
+        self.roots = dashboard_roots(self.request.user)
+        data = self.form.cleaned_data if self.form.is_bound and self.form.is_valid() else {}
+        unit_id = data.get("unit") or (self.roots[0].pk if self.roots else None)
+        if unit_id is None:
+            return None
+        unit = AdministrativeUnit.objects.current().filter(pk=unit_id).first()
+        if unit is None or not permissions.user_can_use_unit(self.request.user, unit):
+            permissions.log_denial(self.request.user, permissions.VIEW, AdministrativeUnit, unit_id)
+            raise PermissionDenied
+        return build_dashboard(unit=unit, first_month=data.get("start"), last_month=data.get("end"))
+
+    def query_string(self, dashboard) -> str:
+        return f"unit={dashboard.unit.pk}&start={dashboard.start:%Y-%m}&end={dashboard.end:%Y-%m}"
+
+
+class DashboardView(DashboardMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "campaigns/dashboard.html"
+    page_title = gettext_lazy("Online submission dashboard")
+    header_icon = "table"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        dashboard = self.resolve()
+        context.update(form=self.form, roots=self.roots, dashboard=dashboard)
+        if dashboard is not None:
+            query = self.query_string(dashboard)
+            context.update(
+                chart_url=f"{reverse('statistics_dashboard_chart')}?{query}",
+                export_url=f"{reverse('statistics_dashboard_export')}?{query}",
+                rows=[_row_context(row) for row in dashboard.children],
+                totals={key: percent_vi(rate.value) for key, rate in dashboard.totals.items()},
+                target_percent=percent_vi(dashboard.target, 0),
+                latest=dashboard.points[-1] if dashboard.points else None,
+                latest_rate=percent_vi(dashboard.points[-1].rate.value) if dashboard.points else "—",
+            )
+        return context
+
+
+def _row_context(row) -> dict:
+    interval = row.rate.interval
+    return {
+        "row": row,
+        "rate": percent_vi(row.rate.value),
+        "interval": (f"{percent_vi(interval.low)} – {percent_vi(interval.high)}" if interval.low is not None else "—"),
+        "previous": percent_vi(row.previous_rate.value),
+        "change": "—" if row.change_points is None else f"{row.change_points:+.1f}".replace(".", ","),
+        "bcci": percent_vi(row.bcci_rate.value),
+        "verdict": row.verdict,
+        "verdict_label": VERDICT_LABELS.get(row.verdict, ""),
+    }
+
+
+class DashboardChartView(DashboardMixin, View):
+    def get(self, request):
+        dashboard = self.resolve()
+        if dashboard is None:
+            raise PermissionDenied
+        png = rate_chart_png(
+            months=[point.month for point in dashboard.points],
+            rates=[point.rate.value for point in dashboard.points],
+            low=[point.rate.interval.low for point in dashboard.points],
+            high=[point.rate.interval.high for point in dashboard.points],
+            target=dashboard.target,
+            title=_("Online dossier rate — %(unit)s") % {"unit": dashboard.unit.name},
+            y_label=_("Rate"),
+            target_label=_("Target %(target)s") % {"target": percent_vi(dashboard.target, 0)},
+        )
+        response = HttpResponse(png, content_type="image/png")
+        response["Cache-Control"] = "private, max-age=60"
+        return response
+
+
+class DashboardExportView(DashboardMixin, View):
+    def get(self, request):
+        from openpyxl import Workbook
+
+        dashboard = self.resolve()
+        if dashboard is None:
+            raise PermissionDenied
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = _("Ranking")[:31]
+        sheet.append(
+            [
+                _("Code"),
+                _("Unit"),
+                _("Received online"),
+                _("Dossiers received"),
+                _("Online rate"),
+                _("95 % interval, low"),
+                _("95 % interval, high"),
+                _("Previous period"),
+                _("Change (points)"),
+                _("BCCI rate"),
+                _("Against the target"),
+                _("Old units only partly merged in"),
+            ]
+        )
+        for row in dashboard.children:
+            interval = row.rate.interval
+            sheet.append(
+                [
+                    row.unit.code,
+                    escape_formula(row.unit.name),
+                    row.online,
+                    row.denominator,
+                    row.rate.value,
+                    interval.low,
+                    interval.high,
+                    row.previous_rate.value,
+                    None if row.change_points is None else round(row.change_points, 1),
+                    row.bcci_rate.value,
+                    str(VERDICT_LABELS.get(row.verdict, "")),
+                    row.partial_sources,
+                ]
+            )
+        for column in "EFGHJ":
+            for cell in sheet[column][1:]:
+                cell.number_format = "0.0%"
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        filename = f"ty-le-truc-tuyen-{dashboard.unit.code}-{dashboard.start:%Y%m}-{dashboard.end:%Y%m}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        workbook.save(response)
+        return response

@@ -1,0 +1,12 @@
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def grouped(value, decimals=None):
+    """1234567 -> "1.234.567" in Vietnamese (the active language's separators, always grouped)."""
+    if value is None or value == "":
+        return "—"
+    return number_format(value, decimal_pos=decimals, force_grouping=True)

@@ -1,0 +1,137 @@
+import io
+import logging
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from campaigns.models import DossierStatistic
+from campaigns.roles import Role
+
+from ..factories.users import UserFactory, unit
+from .test_indicators import JULY, stat
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def leader(client):
+    user = UserFactory(role=Role.LEADER, scopes=[unit("68")])
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def figures():
+    stat("23149", JULY, 600, 400)  # Xã Tánh Linh 60 %
+    stat("24820", JULY, 300, 700)  # Phường 2 Bảo Lộc 30 %
+    stat("25036", JULY, 1, 99)  # Xã Hoà Ninh 1 %
+
+
+def test_leader_sees_ranked_units_with_verdicts(client, leader, figures):
+    response = client.get(reverse("statistics_dashboard"), {"start": "2025-07", "end": "2025-07"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Tỉnh Lâm Đồng" in text
+    rows = response.context["rows"]
+    assert [item["row"].unit.code for item in rows[:3]] == ["23149", "24820", "25036"]
+    assert rows[0]["rate"] == "60,0 %"
+    assert [item["verdict"] for item in rows[:3]] == ["reached", "too_close", "not_reached"]
+    assert "1.000" in text  # grouped counts
+    assert "đã đạt" in text and "chưa đạt" in text
+
+
+def test_chart_is_a_png(client, leader, figures):
+    response = client.get(reverse("statistics_dashboard_chart"), {"start": "2025-01", "end": "2025-07"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG")
+
+
+def test_xlsx_export_has_one_row_per_unit_and_escapes_formulas(client, leader, figures):
+    response = client.get(reverse("statistics_dashboard_export"), {"start": "2025-07", "end": "2025-07"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][0] == "23149" and rows[1][4] == pytest.approx(0.6)
+    assert len(rows) - 1 == len({row[0] for row in rows[1:]})
+    assert not any(isinstance(cell, str) and cell.startswith("=") for row in rows for cell in row)
+
+
+def test_unit_outside_scope_is_refused_and_logged(client, leader, caplog):
+    with caplog.at_level(logging.WARNING, logger="campaigns.access"):
+        for name in ("statistics_dashboard", "statistics_dashboard_chart", "statistics_dashboard_export"):
+            response = client.get(reverse(name), {"unit": unit("42").pk})
+            # Wagtail answers a denied admin view with a redirect and a message.
+            assert response.status_code in (302, 403), name
+            assert b"Ha Tinh" not in response.content and "Hà Tĩnh".encode() not in response.content
+    assert "access denied" in caplog.text
+
+
+def test_trainers_have_no_dashboard(client):
+    client.force_login(UserFactory(role=Role.TRAINER, scopes=[unit("23149")]))
+    assert client.get(reverse("statistics_dashboard")).status_code in (302, 403)
+    assert client.get(reverse("statistics_dashboard_chart")).status_code in (302, 403)
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Tỷ lệ nộp trực tuyến tại địa bàn" not in home
+
+
+def test_bad_months_give_a_form_error_not_a_crash(client, leader):
+    response = client.get(reverse("statistics_dashboard"), {"start": "2025-13", "end": "abc"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+def test_drill_down_into_a_commune(client, leader, figures):
+    response = client.get(reverse("statistics_dashboard"), {"unit": unit("23149").pk})
+    assert response.status_code == 200
+    assert response.context["dashboard"].unit.code == "23149"
+
+
+def test_home_panel_shows_the_scope(client, leader, figures):
+    text = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Tỷ lệ nộp trực tuyến tại địa bàn" in text
+    assert "Tỉnh Lâm Đồng" in text
+
+
+def test_dashboard_query_count_is_fixed_whatever_the_number_of_units(client, leader, django_assert_max_num_queries):
+    stat("23149", JULY, 1, 1)
+    params = {"start": "2025-07", "end": "2025-07"}
+    client.get(reverse("statistics_dashboard"), params)  # warm the per-process caches
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("statistics_dashboard"), params)
+    for code in ("24820", "25036", "24823", "24829", "24841"):
+        stat(code, JULY, 5, 5)
+    with django_assert_max_num_queries(40) as many:
+        client.get(reverse("statistics_dashboard"), params)
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_officer_cannot_enter_figures_for_another_unit(client):
+    client.force_login(UserFactory(role=Role.UNIT_OFFICER, scopes=[unit("23149")]))
+    data = {
+        "unit": unit("24820").pk,
+        "period_start": "01/07/2025",
+        "period_end": "31/07/2025",
+        "source": "",
+        "received_online": "1",
+        "received_direct": "1",
+    }
+    response = client.post(reverse("statistics:add"), data)
+    assert response.status_code == 200
+    assert "unit" in response.context["form"].errors
+    assert not DossierStatistic.objects.exists()
+    data["unit"] = unit("23149").pk
+    response = client.post(reverse("statistics:add"), data)
+    assert response.status_code == 302
+    assert DossierStatistic.objects.get().unit.code == "23149"
+
+
+def test_statistics_listing_is_scoped(client):
+    stat("23149", JULY, 1, 1)
+    stat("24820", JULY, 1, 1)
+    client.force_login(UserFactory(role=Role.UNIT_OFFICER, scopes=[unit("23149")]))
+    response = client.get(reverse("statistics:index"))
+    assert [obj.unit.code for obj in response.context["object_list"]] == ["23149"]
+    other = DossierStatistic.objects.get(unit__code="24820")
+    assert client.get(reverse("statistics:edit", args=[other.pk])).status_code in (302, 403)

@@ -22,13 +22,16 @@ class ScopeRatesPanel(Component):
 
     def get_context_data(self, parent_context=None):
         items = []
-        for unit in dashboard_roots(self.user)[:MAX_UNITS]:
+        # Unrestricted users (administrators) have no area of their own: they pick one on the dashboard.
+        unrestricted = permissions.scope_unit_ids(self.user) is None
+        roots = [] if unrestricted else dashboard_roots(self.user)
+        for unit in roots[:MAX_UNITS]:
             area = area_for(unit)
             month = latest_month(area)
             points = monthly_online_rates(area, month, month) if month else []
             point = points[-1] if points else None
             items.append({"unit": unit, "point": point, "rate": percent_vi(point.rate.value) if point else "—"})
-        return {"items": items, "dashboard_url": reverse("statistics_dashboard")}
+        return {"items": items, "dashboard_url": reverse("statistics_dashboard"), "unrestricted": unrestricted}
 
 
 def panel_for(user):

@@ -85,6 +85,10 @@ class DashboardView(DashboardMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "campaigns/dashboard.html"
     page_title = gettext_lazy("Online submission dashboard")
     header_icon = "table"
+    _show_breadcrumbs = True
+
+    def get_breadcrumbs_items(self):
+        return [{"url": reverse("wagtailadmin_home"), "label": _("Home")}, {"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -258,6 +258,7 @@ class StatisticsReader:
         self.error_count = 0
         self.rows_read = 0
         self.rows_skipped = 0
+        self.rejected_rows = 0  # data rows with at least one error (errors beyond MAX_REPORTED_ERRORS included)
         self.columns: dict[str, int] = {}
         self.labels: dict[str, str] = {}
 
@@ -383,11 +384,15 @@ class StatisticsReader:
             code_value = cell(code_at)
             code = parse_code(code_value)
             # Title, unit-of-measure ("(1)", "hồ sơ") and group rows carry no unit code and no counts.
-            if not code or _COLUMN_NUMBER.match(code) or (
-                not any(ch.isdigit() for ch in code)
-                and not any(
-                    isinstance(cell(position), (int, float)) or str(cell(position) or "").strip().isdigit()
-                    for position in number_positions
+            if (
+                not code
+                or _COLUMN_NUMBER.match(code)
+                or (
+                    not any(ch.isdigit() for ch in code)
+                    and not any(
+                        isinstance(cell(position), (int, float)) or str(cell(position) or "").strip().isdigit()
+                        for position in number_positions
+                    )
                 )
             ):
                 self.rows_skipped += 1
@@ -479,5 +484,7 @@ class StatisticsReader:
             if len(source) > 100:
                 error(row_number, "source", source, _("longer than 100 characters"))
 
-            if self.error_count == before:
+            if self.error_count != before:
+                self.rejected_rows += 1
+            else:
                 yield StatisticRow(row_number, unit[0], start, end, source, tuple(counts))

@@ -205,7 +205,9 @@ def statistics_import(
     # SQLite: threads of one process also queue on a lock before BEGIN IMMEDIATE, because a shared-cache
     # database (Django's in-memory test database) answers "database table is locked" at once instead of
     # waiting for the busy timeout. Not taken inside an outer transaction (it already holds the write lock).
-    in_process = _SQLITE_IMPORT_LOCK if connection.vendor == "sqlite" and not connection.in_atomic_block else nullcontext()
+    in_process = (
+        _SQLITE_IMPORT_LOCK if connection.vendor == "sqlite" and not connection.in_atomic_block else nullcontext()
+    )
     try:
         with in_process, transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
@@ -229,7 +231,7 @@ def statistics_import(
             duplicates = _conflicting_duplicates(cursor, reader.file_label)
             report.errors = sorted(reader.errors + duplicates, key=lambda error: error.row or 0)
             report.error_count = reader.error_count + len(duplicates)
-            report.rejected_rows = len({error.row for error in report.errors if error.row})
+            report.rejected_rows = reader.rejected_rows + len({error.row for error in duplicates})
             if report.error_count and not skip_invalid:
                 raise StatisticsImportError("invalid_rows", report)
             _drop_duplicate_keys(cursor, [error.row for error in duplicates])

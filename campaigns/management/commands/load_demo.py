@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from campaigns.demo import DEMO_USERS, demo_load
+from campaigns.demo_statistics import demo_statistics_load
 from campaigns.models import AdministrativeUnit
 
 
@@ -13,6 +14,10 @@ class Command(BaseCommand):
         if not AdministrativeUnit.objects.exists():
             call_command("load_units", stdout=self.stdout)
         result = demo_load()
+        figures = demo_statistics_load()
+        self.stdout.write(
+            _("Demo statistics: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.") % figures
+        )
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready.")))
         self.stdout.write(_("Back office: http://127.0.0.1:8000/admin/"))
         self.stdout.write(

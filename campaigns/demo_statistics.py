@@ -1,0 +1,91 @@
+"""Demo dossier statistics: the seed articles' figures plus a labelled synthetic series.
+
+The articles give rates, not the counts behind them; the counts below are chosen so that the
+rates come out exactly as reported (33,12 %; 338 dossiers = 39,5 %; 33.892 dossiers = 69 %).
+The synthetic series (source "Dữ liệu minh hoạ") gives the dashboard something to rank: every
+commune of Lâm Đồng and of the three provinces merged into it, from 01/2021 to 10/2026, with a
+slow upward trend. Everything is written through the real import, so loading twice changes nothing.
+"""
+
+import csv
+import datetime
+import random
+import tempfile
+from pathlib import Path
+
+from .imports.statistics import month_bounds
+from .models import AdministrativeUnit
+from .services.statistics import statistics_import
+
+ARTICLE = "Số liệu theo bài báo"
+SYNTHETIC = "Dữ liệu minh hoạ"
+HEADER = ["Mã ĐVHC", "Kỳ", "Từ ngày", "Đến ngày", "Nguồn số liệu", "Tiếp nhận trực tuyến", "Tiếp nhận trực tiếp",
+          "Tiếp nhận qua dịch vụ BCCI"]  # fmt: skip
+
+# (code, period "MM/YYYY" or (start, end), source, online, direct, postal)
+ARTICLE_ROWS = [
+    # Hà Tĩnh provincial service centre, 25/7–25/8/2021: 33,12 % online; June 2021 about 9 points lower.
+    ("42", "06/2021", "Trung tâm Phục vụ hành chính công tỉnh", 1150, 3650, None),
+    ("42", ("25/07/2021", "25/08/2021"), "Trung tâm Phục vụ hành chính công tỉnh", 1656, 3344, None),
+    # TP Hà Tĩnh, July and August 2021: 338 online dossiers, 39,5 %.
+    ("436", "07/2021", ARTICLE, 160, 250, None),
+    ("436", "08/2021", ARTICLE, 178, 268, None),
+    # Điện Biên, second quarter of 2023: 33.892 online dossiers, 69 %.
+    ("11", "04/2023", ARTICLE, 10950, 4950, None),
+    ("11", "05/2023", ARTICLE, 11230, 5020, None),
+    ("11", "06/2023", ARTICLE, 11712, 5257, None),
+]
+SYNTHETIC_PROVINCES_BEFORE = ("60", "67", "68")  # Bình Thuận, Đắk Nông, Lâm Đồng (old)
+REFORM = datetime.date(2025, 7, 1)
+FIRST_MONTH = datetime.date(2021, 1, 1)
+LAST_MONTH = datetime.date(2026, 10, 1)
+
+
+def _months(first: datetime.date, last: datetime.date):
+    month = first
+    while month <= last:
+        yield month
+        month = datetime.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+
+
+def _synthetic_rows(rng: random.Random):
+    old = AdministrativeUnit.objects.filter(
+        level="commune", valid_to=REFORM, parent__parent__code__in=SYNTHETIC_PROVINCES_BEFORE
+    ).values_list("code", flat=True)
+    new = AdministrativeUnit.objects.filter(level="commune", valid_from=REFORM, parent__code="68").values_list(
+        "code", flat=True
+    )
+    total_months = 12 * (LAST_MONTH.year - FIRST_MONTH.year) + LAST_MONTH.month - FIRST_MONTH.month
+    for codes, first, last in ((old, FIRST_MONTH, datetime.date(2025, 6, 1)), (new, REFORM, LAST_MONTH)):
+        for code in sorted(codes):
+            size = rng.randint(60, 300) * (3 if first == REFORM else 1)
+            skill = rng.uniform(-0.12, 0.12)
+            for month in _months(first, last):
+                elapsed = 12 * (month.year - FIRST_MONTH.year) + month.month - FIRST_MONTH.month
+                rate = min(0.95, max(0.02, 0.12 + 0.45 * elapsed / total_months + skill + rng.gauss(0, 0.03)))
+                received = max(5, int(rng.gauss(size, size * 0.15)))
+                postal = int(received * rng.uniform(0.0, 0.06))
+                online = int(round((received - postal) * rate))
+                yield (code, f"{month:%m/%Y}", SYNTHETIC, online, received - postal - online, postal)
+
+
+def demo_statistics_load() -> dict:
+    rng = random.Random(20251)  # noqa: S311 - reproducible demo figures
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "thong-ke-minh-hoa.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(HEADER)
+            for code, period, source, online, direct, postal in [*ARTICLE_ROWS, *_synthetic_rows(rng)]:
+                if isinstance(period, tuple):
+                    start, end = period
+                    period_text = ""
+                else:
+                    month, year = (int(part) for part in period.split("/"))
+                    first, last = month_bounds(year, month)
+                    start, end, period_text = first.strftime("%d/%m/%Y"), last.strftime("%d/%m/%Y"), period
+                writer.writerow(
+                    [code, period_text, start, end, source, online, direct, "" if postal is None else postal]
+                )
+        report = statistics_import(path=path, origin="load_demo")
+    return {"created": report.created, "updated": report.updated, "unchanged": report.unchanged}

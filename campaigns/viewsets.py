@@ -1,7 +1,9 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
@@ -12,6 +14,7 @@ from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 
 from cms.text import fold
 
@@ -241,6 +244,16 @@ class DossierStatisticFilterSet(WagtailFilterSet):
 
 
 class DossierStatisticIndexView(ScopedIndexView):
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        user = self.request.user
+        if permissions.has_model_permission(user, permissions.ADD, DossierStatistic) and (
+            permissions.has_model_permission(user, permissions.CHANGE, DossierStatistic)
+        ):
+            buttons.append(HeaderButton(_("Import a file"), url=reverse("statistics_import"), icon_name="upload"))
+        return buttons
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("unit")
 

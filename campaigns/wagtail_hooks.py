@@ -5,6 +5,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
 from . import permissions
+from .admin_import import StatisticsImportView
 from .admin_scoping import ScopedPermissionPolicy
 from .models import AdministrativeUnit, DossierStatistic
 from .panels import panel_for
@@ -24,6 +25,7 @@ def register_viewsets():
 def register_dashboard_urls():
     return [
         path("statistics/dashboard/", DashboardView.as_view(), name="statistics_dashboard"),
+        path("statistics/import/", StatisticsImportView.as_view(), name="statistics_import"),
         path("statistics/dashboard/chart.png", DashboardChartView.as_view(), name="statistics_dashboard_chart"),
         path("statistics/dashboard/export.xlsx", DashboardExportView.as_view(), name="statistics_dashboard_export"),
     ]

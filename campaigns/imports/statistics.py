@@ -9,7 +9,6 @@ import datetime
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -82,16 +81,6 @@ for _field, _label in VIETNAMESE_HEADERS.items():
         ALIASES[header_key(_alias)] = _field
 
 NUMBER_FIELDS = (*COUNT_FIELD_NAMES, "received_total")
-
-
-@dataclass(frozen=True)
-class StatisticRow:
-    row: int
-    unit_id: int
-    period_start: datetime.date
-    period_end: datetime.date
-    source: str
-    counts: tuple  # in COUNT_FIELD_NAMES order, None where absent
 
 
 class HeaderError(Exception):
@@ -249,8 +238,17 @@ class UnitIndex:
 
 
 class StatisticsReader:
-    def __init__(self, path: Path, *, default_source: str = "", units: UnitIndex | None = None, file_label=None):
+    def __init__(
+        self,
+        path: Path,
+        *,
+        default_source: str = "",
+        units: UnitIndex | None = None,
+        file_label=None,
+        allowed_unit_ids: frozenset[int] | None = None,
+    ):
         self.path = Path(path)
+        self.allowed_unit_ids = allowed_unit_ids
         self.file_label = file_label or self.path.name
         self.default_source = parse_text(default_source)
         self.units = units or UnitIndex()
@@ -351,7 +349,8 @@ class StatisticsReader:
         )
 
     # -- rows -------------------------------------------------------------------------------
-    def __iter__(self) -> Iterator[StatisticRow]:
+    def __iter__(self) -> Iterator[tuple]:
+        """Valid rows as plain tuples (row number, unit id, start, end, source, *counts in COUNT_FIELD_NAMES order)."""
         try:
             rows_iter = iter(iter_rows(self.path))
             header_rows, _head = self._find_header(rows_iter)
@@ -359,7 +358,7 @@ class StatisticsReader:
         except UnreadableFile as exc:
             raise HeaderError([RowError(self.file_label, None, None, None, exc.reason)]) from exc
 
-    def _rows(self, rows_iter, header_rows: int) -> Iterator[StatisticRow]:
+    def _rows(self, rows_iter, header_rows: int) -> Iterator[tuple]:
         columns = self.columns
         code_at = columns["unit_code"]
         count_positions = [(name, columns.get(name)) for name in COUNT_FIELD_NAMES]
@@ -372,7 +371,11 @@ class StatisticsReader:
         end_at = columns.get("period_end")
         resolve = self.units.resolve
         default_source = self.default_source
+        allowed = self.allowed_unit_ids
         error = self._error
+        # Files repeat the same few periods and sources on every row: parse each distinct value once.
+        period_cache: dict = {}
+        source_cache: dict = {}
         row_number = header_rows
         for cells in rows_iter:
             row_number += 1
@@ -381,22 +384,25 @@ class StatisticsReader:
             def cell(position, cells=cells, width=width):
                 return cells[position] if position is not None and position < width else None
 
-            code_value = cell(code_at)
-            code = parse_code(code_value)
-            # Title, unit-of-measure ("(1)", "hồ sơ") and group rows carry no unit code and no counts.
-            if (
-                not code
-                or _COLUMN_NUMBER.match(code)
-                or (
-                    not any(ch.isdigit() for ch in code)
-                    and not any(
-                        isinstance(cell(position), (int, float)) or str(cell(position) or "").strip().isdigit()
-                        for position in number_positions
+            code_value = cells[code_at] if code_at < width else None
+            if type(code_value) is str and code_value.isdigit() and code_value.isascii():
+                code = code_value
+            else:
+                code = parse_code(code_value)
+                # Title, unit-of-measure ("(1)", "hồ sơ") and group rows carry no unit code and no counts.
+                if (
+                    not code
+                    or _COLUMN_NUMBER.match(code)
+                    or (
+                        not any(ch.isdigit() for ch in code)
+                        and not any(
+                            isinstance(cell(position), (int, float)) or str(cell(position) or "").strip().isdigit()
+                            for position in number_positions
+                        )
                     )
-                )
-            ):
-                self.rows_skipped += 1
-                continue
+                ):
+                    self.rows_skipped += 1
+                    continue
             self.rows_read += 1
             before = self.error_count
 
@@ -417,15 +423,22 @@ class StatisticsReader:
                 if counts[COUNT_FIELD_NAMES.index(name)] is None and self.error_count == before:
                     error(row_number, name, "", _("this count is required"))
 
-            if period_at is not None and cell(period_at) not in (None, ""):
-                bounds, message = parse_period(cell(period_at))
+            raw_period = cell(period_at)
+            if raw_period is not None and raw_period != "":
+                try:
+                    bounds, message = period_cache[raw_period]
+                except KeyError:
+                    bounds, message = period_cache.setdefault(raw_period, parse_period(raw_period))
+                except TypeError:  # an unhashable cell value
+                    bounds, message = parse_period(raw_period)
                 if message:
-                    error(row_number, "period", cell(period_at), message)
+                    error(row_number, "period", raw_period, message)
                 start, end = bounds if bounds else (None, None)
-                for field, position, expected in (("period_start", start_at, start), ("period_end", end_at, end)):
-                    given, _message = parse_day(cell(position))
-                    if given is not None and expected is not None and given != expected:
-                        error(row_number, field, cell(position), _("does not match the period"))
+                if start_at is not None or end_at is not None:
+                    for field, position, expected in (("period_start", start_at, start), ("period_end", end_at, end)):
+                        given, _message = parse_day(cell(position))
+                        if given is not None and expected is not None and given != expected:
+                            error(row_number, field, cell(position), _("does not match the period"))
             else:
                 start, message = parse_day(cell(start_at))
                 if message:
@@ -450,6 +463,8 @@ class StatisticsReader:
                     if len(code) in (1, 4) and code.isdigit():
                         detail += " " + _("(a leading zero may have been lost: format the column as text)")
                     error(row_number, "unit_code", code_value, detail)
+                elif allowed is not None and unit[0] not in allowed:
+                    error(row_number, "unit_code", code_value, _("this unit is outside your scope"))
                 elif name_at is not None:
                     given = parse_text(cell(name_at))
                     folded = fold(given)
@@ -479,12 +494,19 @@ class StatisticsReader:
                             % {"expected": expected},
                         )
 
-            source = parse_text(cell(source_at)) if source_at is not None else ""
-            source = source or default_source
+            if source_at is None:
+                source = default_source
+            else:
+                raw_source = cell(source_at)
+                source = source_cache.get(raw_source)
+                if source is None:
+                    source = parse_text(raw_source) or default_source
+                    if len(source_cache) < 1000:
+                        source_cache[raw_source] = source
             if len(source) > 100:
                 error(row_number, "source", source, _("longer than 100 characters"))
 
             if self.error_count != before:
                 self.rejected_rows += 1
             else:
-                yield StatisticRow(row_number, unit[0], start, end, source, tuple(counts))
+                yield (row_number, unit[0], start, end, source, *counts)

@@ -7,6 +7,7 @@ and upserted in one statement on (unit, period, source). Changed rows keep their
 IMMEDIATE write lock on SQLite), so two imports of the same month never mix.
 """
 
+import datetime
 import itertools
 import threading
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from ..errors import RowError
 from ..imports.statistics import HeaderError, StatisticsReader
-from ..models import DossierStatistic, DossierStatisticRevision
+from ..models import AdministrativeUnit, DossierStatistic, DossierStatisticRevision
 from ..models.statistics import COUNT_FIELD_NAMES
 
 BATCH = 5000
@@ -41,6 +42,7 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
     dry_run: bool = False
+    preview: list = field(default_factory=list)
 
     @property
     def written(self) -> int:
@@ -90,18 +92,66 @@ def _create_stage(cursor):
     )
 
 
-def _stage_rows(cursor, rows):
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        # normalize_text already collapsed tabs and newlines; only the escape character remains.
+        return value.replace("\\", "\\\\")
+    return str(value)
+
+
+def _stage_rows(cursor, rows: list[tuple]):
+    """Rows are the reader's tuples: (row number, unit id, start, end, source, *counts)."""
     columns = ("row_number", *KEY, *COUNT_FIELD_NAMES)
     if connection.vendor == "postgresql":
+        # COPY's text format, built here: several times faster than adapting row by row.
+        text = "".join(
+            f"{row[0]}\t{row[1]}\t{row[2].isoformat()}\t{row[3].isoformat()}\t{_copy_text(row[4])}\t"
+            + "\t".join("\\N" if value is None else str(value) for value in row[5:])
+            + "\n"
+            for row in rows
+        )
         with cursor.cursor.copy(f"COPY {STAGE} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row((row.row, row.unit_id, row.period_start, row.period_end, row.source, *row.counts))
+            copy.write(text)
         return
     placeholders = ", ".join(["%s"] * len(columns))
-    cursor.executemany(
-        f"INSERT INTO {STAGE} ({', '.join(columns)}) VALUES ({placeholders})",
-        [(row.row, row.unit_id, row.period_start, row.period_end, row.source, *row.counts) for row in rows],
+    cursor.executemany(f"INSERT INTO {STAGE} ({', '.join(columns)}) VALUES ({placeholders})", rows)
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    row: int
+    unit: str
+    start: object
+    end: object
+    source: str
+    online: int
+    direct: int
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return {"new": _("new"), "changed": _("changed"), "unchanged": _("unchanged")}[self.status]
+
+
+def _preview(cursor, limit: int) -> list[PreviewRow]:
+    units = AdministrativeUnit._meta.db_table
+    cursor.execute(
+        f"SELECT s.row_number, u.name, u.code, s.period_start, s.period_end, s.source, s.received_online, "
+        f"s.received_direct, CASE WHEN m.id IS NULL THEN 'new' WHEN {_any_difference()} THEN 'changed' "
+        f"ELSE 'unchanged' END FROM {STAGE} s JOIN {units} u ON u.id = s.unit_id "
+        f"LEFT JOIN {_table()} m ON {_join()} ORDER BY s.row_number LIMIT %s",
+        [limit],
     )
+    return [
+        PreviewRow(number, f"{name} ({code})", _as_date(start), _as_date(end), source, online, direct, status)
+        for number, name, code, start, end, source, online, direct, status in cursor.fetchall()
+    ]
+
+
+def _as_date(value):
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _conflicting_duplicates(cursor, file_label: str) -> list[RowError]:
@@ -142,10 +192,16 @@ def _drop_duplicate_keys(cursor, conflicting_rows: list[int]):
             f"({', '.join(['%s'] * len(chunk))}))",
             chunk,
         )
-    # Identical repeats: keep the first.
-    cursor.execute(
-        f"DELETE FROM {STAGE} WHERE row_number NOT IN (SELECT MIN(row_number) FROM {STAGE} GROUP BY {keys})"
-    )
+    # Identical repeats: keep the first. Checked first because files almost never repeat a key, and
+    # the delete is written with an indexed EXISTS (a NOT IN over a million row numbers turns
+    # quadratic on PostgreSQL once the subquery no longer fits in work_mem).
+    cursor.execute(f"SELECT COUNT(*) - (SELECT COUNT(*) FROM (SELECT DISTINCT {keys} FROM {STAGE}) k) FROM {STAGE}")
+    if cursor.fetchone()[0]:
+        same_key = " AND ".join(f"t.{name} = {STAGE}.{name}" for name in KEY)
+        cursor.execute(
+            f"DELETE FROM {STAGE} WHERE EXISTS (SELECT 1 FROM {STAGE} t WHERE {same_key} "
+            f"AND t.row_number < {STAGE}.row_number)"
+        )
 
 
 def _join(alias_stage="s", alias_main="m") -> str:
@@ -194,13 +250,20 @@ def statistics_import(
     actor=None,
     origin: str | None = None,
     progress: Callable[[int], None] | None = None,
+    allowed_unit_ids: frozenset[int] | None = None,
+    preview_rows: int = 0,
 ) -> ImportReport:
     """Import one statistics file. All or nothing unless ``skip_invalid``.
 
     Raises ``StatisticsImportError`` when nothing was written (unreadable file, or invalid rows
     in all-or-nothing mode); its ``report`` lists every bad row.
     """
-    reader = StatisticsReader(path, default_source=default_source, file_label=origin or Path(path).name)
+    reader = StatisticsReader(
+        path,
+        default_source=default_source,
+        file_label=origin or Path(path).name,
+        allowed_unit_ids=allowed_unit_ids,
+    )
     report = ImportReport(dry_run=dry_run)
     # SQLite: threads of one process also queue on a lock before BEGIN IMMEDIATE, because a shared-cache
     # database (Django's in-memory test database) answers "database table is locked" at once instead of
@@ -236,6 +299,8 @@ def statistics_import(
                 raise StatisticsImportError("invalid_rows", report)
             _drop_duplicate_keys(cursor, [error.row for error in duplicates])
             report.created, report.updated, report.unchanged = _count_changes(cursor)
+            if preview_rows:
+                report.preview = _preview(cursor, preview_rows)
             if not dry_run:
                 _write(cursor, actor_id=getattr(actor, "pk", None), origin=reader.file_label)
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 
 from .analysis.rates import Interval, ratio_interval_from_sums, target_verdict, wilson_interval
 from .choices import SuccessionKind
@@ -121,7 +121,9 @@ def monthly_online_rates(area: Area, start: datetime.date, end: datetime.date) -
     """Online rate per month with a cluster-robust interval (units as clusters), one query."""
     rows = (
         _statistics(area, start, end)
-        .values("period_start")
+        # A period that does not follow calendar months (25/07–25/08) counts in the month it starts.
+        .annotate(month=TruncMonth("period_start"))
+        .values("month")
         .annotate(
             y=Sum("received_online"),
             x=Sum("denominator"),
@@ -130,7 +132,7 @@ def monthly_online_rates(area: Area, start: datetime.date, end: datetime.date) -
             xx=Sum(_product(F("denominator"), F("denominator"))),
             units=Count("unit_id", distinct=True, filter=Q(denominator__gt=0)),
         )
-        .order_by("period_start")
+        .order_by("month")
     )
     points = []
     for row in rows:
@@ -143,9 +145,15 @@ def monthly_online_rates(area: Area, start: datetime.date, end: datetime.date) -
             units=row["units"],
         )
         points.append(
-            MonthPoint(row["period_start"], row["y"] or 0, row["x"] or 0, Rate(row["y"] or 0, row["x"] or 0, interval))
+            MonthPoint(
+                _as_date(row["month"]), row["y"] or 0, row["x"] or 0, Rate(row["y"] or 0, row["x"] or 0, interval)
+            )
         )
     return points
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 @dataclass

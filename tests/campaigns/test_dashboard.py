@@ -1,3 +1,4 @@
+import datetime
 import io
 import logging
 
@@ -135,3 +136,17 @@ def test_statistics_listing_is_scoped(client):
     assert [obj.unit.code for obj in response.context["object_list"]] == ["23149"]
     other = DossierStatistic.objects.get(unit__code="24820")
     assert client.get(reverse("statistics:edit", args=[other.pk])).status_code in (302, 403)
+
+
+def test_chart_works_with_a_period_off_the_calendar_month(client):
+    client.force_login(UserFactory(role=Role.LEADER, scopes=[unit("42")]))
+    stat("42", datetime.date(2021, 7, 1), 10, 90, current=False)
+    DossierStatistic.objects.create(
+        unit=unit("42", current=False),
+        period_start=datetime.date(2021, 7, 25),
+        period_end=datetime.date(2021, 8, 25),
+        received_online=30,
+        received_direct=70,
+    )
+    response = client.get(reverse("statistics_dashboard_chart"), {"start": "2021-01", "end": "2021-12"})
+    assert response.status_code == 200 and response.content.startswith(b"\x89PNG")

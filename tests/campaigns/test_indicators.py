@@ -147,3 +147,20 @@ def test_query_count_does_not_depend_on_the_number_of_units(django_assert_num_qu
     hanoi = unit("01")
     with django_assert_num_queries(4):
         area_for(hanoi)
+
+
+def test_periods_off_the_calendar_month_fall_into_the_month_they_start():
+    # The Hà Tĩnh centre reported 25/07–25/08/2021 next to ordinary July rows: one July point.
+    stat("42", datetime.date(2021, 7, 1), 10, 90, current=False)
+    DossierStatistic.objects.create(
+        unit=unit("42", current=False),
+        period_start=datetime.date(2021, 7, 25),
+        period_end=datetime.date(2021, 8, 25),
+        source="Trung tâm",
+        received_online=30,
+        received_direct=70,
+    )
+    points = monthly_online_rates(area_for(unit("42")), datetime.date(2021, 1, 1), datetime.date(2021, 12, 31))
+    assert [(point.month, point.online, point.denominator) for point in points] == [
+        (datetime.date(2021, 7, 1), 40, 200)
+    ]

@@ -16,6 +16,8 @@ from matplotlib.dates import date2num, num2date
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator
 
+from .formatting import percent_vi
+
 # DejaVu Sans ships with matplotlib and has the Vietnamese glyphs (ă, ơ, ư, ệ, ỷ …).
 FONT_FAMILY = "DejaVu Sans"
 FIGSIZE = (8, 3.2)
@@ -29,16 +31,6 @@ Y_STEPS = (0.001, 0.002, 0.0025, 0.005, 0.01, 0.02, 0.025, 0.05, 0.1, 0.2)
 RATE_COLOUR = "#1f5fa8"
 BAND_COLOUR = "#1f5fa8"
 TARGET_COLOUR = "#c0392b"
-
-
-def percent_vi(value: float | None, decimals: int = 1) -> str:
-    """A fraction as a Vietnamese percentage: 0.395 -> "39,5 %"; None (or NaN) -> "—"."""
-    if value is None or math.isnan(value):
-        return "—"
-    text = f"{value * 100:.{decimals}f}"
-    if float(text) == 0:
-        text = text.lstrip("-")  # "0,0 %", not "-0,0 %"
-    return text.replace(".", ",") + " %"
 
 
 def _floats(values: Sequence[float | None], name: str, length: int) -> np.ndarray:

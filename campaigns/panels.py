@@ -2,8 +2,8 @@ from django.urls import reverse
 from wagtail.admin.ui.components import Component
 
 from . import permissions
-from .charts import percent_vi
 from .dashboard import dashboard_roots, latest_month
+from .formatting import percent_vi
 from .indicators import area_for, monthly_online_rates
 from .models import DossierStatistic
 

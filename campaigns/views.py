@@ -12,9 +12,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import permissions
 from .analysis.rates import NO_DATA, NOT_REACHED, REACHED, TOO_CLOSE
-from .charts import percent_vi, rate_chart_png
 from .dashboard import build_dashboard, dashboard_roots
 from .exports import escape_formula
+from .formatting import percent_vi
 from .models import AdministrativeUnit, DossierStatistic
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -127,6 +127,8 @@ class DashboardChartView(DashboardMixin, View):
         dashboard = self.resolve()
         if dashboard is None:
             raise PermissionDenied
+        from .charts import rate_chart_png  # matplotlib loads on the first chart, not at start-up
+
         png = rate_chart_png(
             months=[point.month for point in dashboard.points],
             rates=[point.rate.value for point in dashboard.points],

@@ -1,6 +1,6 @@
 """Rates with confidence intervals and a verdict against a target.
 
-Pure Python (numpy/scipy only, no Django) so that it can be tested and reused without a database.
+Pure Python (standard library only, no Django) so that it can be tested and reused without a database.
 All rates are fractions in [0, 1]; formatting as percentages is the caller's business.
 """
 
@@ -8,8 +8,7 @@ import math
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from scipy.stats import norm
+from statistics import NormalDist
 
 REACHED = "reached"
 NOT_REACHED = "not_reached"
@@ -32,7 +31,7 @@ NO_INTERVAL = Interval(None, None, None)
 def _z(confidence: float) -> float:
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be strictly between 0 and 1, got {confidence!r}")
-    return float(norm.ppf(1 - (1 - confidence) / 2))
+    return NormalDist().inv_cdf(1 - (1 - confidence) / 2)
 
 
 def _count(value, name: str) -> int:

@@ -97,6 +97,7 @@ _COLUMN_NUMBER = re.compile(r"^\(\s*\d+\s*\)$")  # the unit-of-measure row of a 
 _GROUPED_DOTS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 _GROUPED_SPACES = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+$")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MAX_COUNT = 2_147_483_647  # the database column's limit
 
 
 # Folded unit-type words that may be left out of a unit name ("Tánh Linh" for "Xã Tánh Linh").
@@ -118,6 +119,13 @@ def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
 
 def parse_count(value):
     """(integer or None, error message or None). Never guesses: '1,5' or '1.5' is an error."""
+    number, message = _parse_count(value)
+    if number is not None and number > MAX_COUNT:
+        return None, _("too large for a count")
+    return number, message
+
+
+def _parse_count(value):
     if value is None:
         return None, None
     if isinstance(value, bool):
@@ -182,6 +190,37 @@ def parse_period(value):
     if not 1 <= month <= 12 or year < 1990:
         return None, _("this month does not exist")
     return month_bounds(year, month), None
+
+
+def period_of(raw_period, raw_start, raw_end):
+    """(start, end, problems) of one row's period cells; ``problems`` lists (field, value, message).
+
+    A row gives either Kỳ (with optional Từ ngày / Đến ngày that must agree) or both dates.
+    """
+    problems = []
+    if raw_period is not None and raw_period != "":
+        bounds, message = parse_period(raw_period)
+        if message:
+            problems.append(("period", raw_period, message))
+        start, end = bounds if bounds else (None, None)
+        for field, raw, expected in (("period_start", raw_start, start), ("period_end", raw_end, end)):
+            given, _message = parse_day(raw)
+            if given is not None and expected is not None and given != expected:
+                problems.append((field, raw, _("does not match the period")))
+        return start, end, problems
+    start, message = parse_day(raw_start)
+    if message:
+        problems.append(("period_start", raw_start, message))
+    end, end_message = parse_day(raw_end)
+    if end_message:
+        problems.append(("period_end", raw_end, end_message))
+    if start is None and end is None and not end_message and not message:
+        problems.append(("period", "", _("the period is missing")))
+    elif start and end and end < start:
+        problems.append(("period_end", raw_end, _("the period ends before it starts")))
+    elif (start is None) != (end is None) and not problems:
+        problems.append(("period_end" if end is None else "period_start", "", _("both dates are required")))
+    return start, end, problems
 
 
 def parse_text(value) -> str:
@@ -322,7 +361,7 @@ class StatisticsReader:
             return mapping
         return None
 
-    def _find_header(self, rows_iter) -> tuple[int, list]:
+    def find_header(self, rows_iter) -> tuple[int, list]:
         head = []
         for row in rows_iter:
             head.append(row)
@@ -353,12 +392,13 @@ class StatisticsReader:
         """Valid rows as plain tuples (row number, unit id, start, end, source, *counts in COUNT_FIELD_NAMES order)."""
         try:
             rows_iter = iter(iter_rows(self.path))
-            header_rows, _head = self._find_header(rows_iter)
-            yield from self._rows(rows_iter, header_rows)
+            header_rows, _head = self.find_header(rows_iter)
+            yield from self.validate(enumerate(rows_iter, start=header_rows + 1))
         except UnreadableFile as exc:
             raise HeaderError([RowError(self.file_label, None, None, None, exc.reason)]) from exc
 
-    def _rows(self, rows_iter, header_rows: int) -> Iterator[tuple]:
+    def validate(self, numbered_rows) -> Iterator[tuple]:
+        """Valid rows of (row number, cells) pairs as tuples; errors and counters are kept on the reader."""
         columns = self.columns
         code_at = columns["unit_code"]
         count_positions = [(name, columns.get(name)) for name in COUNT_FIELD_NAMES]
@@ -376,9 +416,7 @@ class StatisticsReader:
         # Files repeat the same few periods and sources on every row: parse each distinct value once.
         period_cache: dict = {}
         source_cache: dict = {}
-        row_number = header_rows
-        for cells in rows_iter:
-            row_number += 1
+        for row_number, cells in numbered_rows:
             width = len(cells)
 
             def cell(position, cells=cells, width=width):
@@ -412,7 +450,7 @@ class StatisticsReader:
                     counts.append(None)
                     continue
                 raw = cells[position] if position < width else None
-                if type(raw) is str and raw.isdigit() and raw.isascii():
+                if type(raw) is str and raw.isdigit() and raw.isascii() and len(raw) < 10:
                     counts.append(int(raw))
                     continue
                 value, message = parse_count(raw)
@@ -423,37 +461,17 @@ class StatisticsReader:
                 if counts[COUNT_FIELD_NAMES.index(name)] is None and self.error_count == before:
                     error(row_number, name, "", _("this count is required"))
 
-            raw_period = cell(period_at)
-            if raw_period is not None and raw_period != "":
-                try:
-                    bounds, message = period_cache[raw_period]
-                except KeyError:
-                    bounds, message = period_cache.setdefault(raw_period, parse_period(raw_period))
-                except TypeError:  # an unhashable cell value
-                    bounds, message = parse_period(raw_period)
-                if message:
-                    error(row_number, "period", raw_period, message)
-                start, end = bounds if bounds else (None, None)
-                if start_at is not None or end_at is not None:
-                    for field, position, expected in (("period_start", start_at, start), ("period_end", end_at, end)):
-                        given, _message = parse_day(cell(position))
-                        if given is not None and expected is not None and given != expected:
-                            error(row_number, field, cell(position), _("does not match the period"))
-            else:
-                start, message = parse_day(cell(start_at))
-                if message:
-                    error(row_number, "period_start", cell(start_at), message)
-                end, message = parse_day(cell(end_at))
-                if message:
-                    error(row_number, "period_end", cell(end_at), message)
-                if start is None and end is None and not message:
-                    error(row_number, "period", "", _("the period is missing"))
-                elif start and end and end < start:
-                    error(row_number, "period_end", cell(end_at), _("the period ends before it starts"))
-                elif (start is None) != (end is None) and self.error_count == before:
-                    error(
-                        row_number, "period_end" if end is None else "period_start", "", _("both dates are required")
-                    )
+            period_key = (cell(period_at), cell(start_at), cell(end_at))
+            try:
+                start, end, problems = period_cache[period_key]
+            except KeyError:
+                start, end, problems = period_of(*period_key)
+                if len(period_cache) < 10_000:
+                    period_cache[period_key] = (start, end, problems)
+            except TypeError:  # an unhashable cell value
+                start, end, problems = period_of(*period_key)
+            for field, value, message in problems:
+                error(row_number, field, value, message)
 
             unit = None
             if start and end and self.error_count == before:

@@ -42,18 +42,31 @@ def iter_rows(path: Path) -> Iterator[list]:
     yield from _iter_csv(path)
 
 
+def sniff_delimiter(sample: str) -> str:
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def is_csv(path: Path) -> bool:
+    """A file the CSV reader would read (not XLSX, not binary, not empty)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return bool(head.strip()) and not head.startswith(XLSX_MAGIC) and not _looks_binary(head)
+
+
 def _iter_csv(path: Path) -> Iterator[list]:
     from django.utils.translation import gettext as _
 
     with path.open("rb") as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
         try:
-            sample = text.read(8192)
+            delimiter = sniff_delimiter(text.read(8192))
             text.seek(0)
-            try:
-                delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-            except csv.Error:
-                delimiter = ","
             yield from csv.reader(text, delimiter=delimiter)
         except UnicodeDecodeError as exc:
             raise UnreadableFile(_("the file is not encoded in UTF-8")) from exc

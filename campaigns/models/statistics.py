@@ -29,8 +29,13 @@ class DossierStatistic(models.Model):
 
     scope_unit_path = "unit"
 
+    # No index of its own: the unique constraint below starts with the unit and serves its lookups.
     unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="statistics"
+        AdministrativeUnit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="statistics",
+        db_index=False,
     )
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))

@@ -15,7 +15,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from ..errors import RowError
 from ..imports.statistics import HeaderError, StatisticsReader
 from ..models import AdministrativeUnit, DossierStatistic, DossierStatisticRevision
 from ..models.statistics import COUNT_FIELD_NAMES
+from . import statistics_copy
 
 BATCH = 5000
 IMPORT_LOCK_ID = 842_001  # pg_advisory_xact_lock key shared by every statistics import
@@ -183,6 +184,18 @@ def _conflicting_duplicates(cursor, file_label: str) -> list[RowError]:
     return errors
 
 
+def _keys_unique(cursor) -> bool:
+    """Index the staged keys; True when no key repeats (the usual file: no duplicate checks needed)."""
+    keys = ", ".join(KEY)
+    try:
+        with transaction.atomic():
+            cursor.execute(f"CREATE UNIQUE INDEX {STAGE}_key ON {STAGE} ({keys})")
+        return True
+    except IntegrityError:
+        cursor.execute(f"CREATE INDEX {STAGE}_key ON {STAGE} ({keys})")
+        return False
+
+
 def _drop_duplicate_keys(cursor, conflicting_rows: list[int]):
     keys = ", ".join(KEY)
     for start in range(0, len(conflicting_rows), 500):
@@ -235,10 +248,27 @@ def _write(cursor, *, actor_id, origin: str):
     changed = " OR ".join(_distinct(f"{_table()}.{name}", f"excluded.{name}") for name in COUNT_FIELD_NAMES)
     cursor.execute(
         f"INSERT INTO {_table()} ({', '.join(columns)}, created_at, updated_at) "
-        f"SELECT {', '.join(columns)}, %s, %s FROM {STAGE} WHERE true "
+        f"SELECT {', '.join(columns)}, %s, %s FROM {STAGE} ORDER BY {', '.join(KEY)} "
         f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates} WHERE {changed}",
         [now, now],
     )
+
+
+def _stage_csv_on_postgresql(cursor, reader: StatisticsReader, path: Path, progress) -> bool:
+    """The fast path (statistics_copy); False when the file is for the row-by-row path instead."""
+    layout = statistics_copy.csv_layout(reader, path)
+    if layout is None:
+        return False
+    copied = statistics_copy.copy_raw(cursor, path, layout, progress)
+    if copied is None:
+        return False
+    staged = statistics_copy.stage_plain_rows(cursor, reader, layout, STAGE, reader.allowed_unit_ids)
+    reader.rows_read += staged
+    if staged < copied:
+        rows = reader.validate(statistics_copy.flagged_rows(cursor, layout, STAGE))
+        while batch := list(itertools.islice(rows, BATCH)):
+            _stage_rows(cursor, batch)
+    return True
 
 
 def statistics_import(
@@ -258,12 +288,18 @@ def statistics_import(
     Raises ``StatisticsImportError`` when nothing was written (unreadable file, or invalid rows
     in all-or-nothing mode); its ``report`` lists every bad row.
     """
-    reader = StatisticsReader(
-        path,
-        default_source=default_source,
-        file_label=origin or Path(path).name,
-        allowed_unit_ids=allowed_unit_ids,
-    )
+    path = Path(path)
+
+    def new_reader(units=None):
+        return StatisticsReader(
+            path,
+            default_source=default_source,
+            file_label=origin or path.name,
+            allowed_unit_ids=allowed_unit_ids,
+            units=units,
+        )
+
+    reader = new_reader()
     report = ImportReport(dry_run=dry_run)
     # SQLite: threads of one process also queue on a lock before BEGIN IMMEDIATE, because a shared-cache
     # database (Django's in-memory test database) answers "database table is locked" at once instead of
@@ -277,11 +313,13 @@ def statistics_import(
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_ID])
             _create_stage(cursor)
             try:
-                rows = iter(reader)
-                while batch := list(itertools.islice(rows, BATCH)):
-                    _stage_rows(cursor, batch)
-                    if progress:
-                        progress(reader.rows_read + reader.rows_skipped)
+                if connection.vendor != "postgresql" or not _stage_csv_on_postgresql(cursor, reader, path, progress):
+                    reader = new_reader(reader.units)  # the fast path may have mapped the header already
+                    rows = iter(reader)
+                    while batch := list(itertools.islice(rows, BATCH)):
+                        _stage_rows(cursor, batch)
+                        if progress:
+                            progress(reader.rows_read + reader.rows_skipped)
             except HeaderError as exc:
                 report.errors, report.error_count = exc.errors, len(exc.errors)
                 raise StatisticsImportError("unreadable_file", report) from exc
@@ -290,14 +328,15 @@ def statistics_import(
                 report.errors = [RowError(reader.file_label, None, None, None, _("the file has no data rows"))]
                 report.error_count = 1
                 raise StatisticsImportError("invalid_rows", report)
-            cursor.execute(f"CREATE INDEX {STAGE}_key ON {STAGE} ({', '.join(KEY)})")
-            duplicates = _conflicting_duplicates(cursor, reader.file_label)
+            unique = _keys_unique(cursor)
+            duplicates = [] if unique else _conflicting_duplicates(cursor, reader.file_label)
             report.errors = sorted(reader.errors + duplicates, key=lambda error: error.row or 0)
             report.error_count = reader.error_count + len(duplicates)
             report.rejected_rows = reader.rejected_rows + len({error.row for error in duplicates})
             if report.error_count and not skip_invalid:
                 raise StatisticsImportError("invalid_rows", report)
-            _drop_duplicate_keys(cursor, [error.row for error in duplicates])
+            if not unique:
+                _drop_duplicate_keys(cursor, [error.row for error in duplicates])
             report.created, report.updated, report.unchanged = _count_changes(cursor)
             if preview_rows:
                 report.preview = _preview(cursor, preview_rows)

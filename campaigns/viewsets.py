@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -21,8 +22,10 @@ from cms.text import fold
 from . import permissions
 from .admin_scoping import ScopedIndexView, ScopedModelViewSet
 from .choices import UnitLevel
+from .exports import EXPORT_FIELDS
 from .models import AdministrativeUnit, DossierStatistic, UnitSuccession, UserScope
 from .models.statistics import COUNT_FIELD_NAMES
+from .resources import FORMATS, export_file
 
 
 class DayColumn(Column):
@@ -257,6 +260,13 @@ class DossierStatisticIndexView(ScopedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("unit")
 
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        """The listing as it is filtered, in the import file's format (django-import-export resource)."""
+        data = export_file(queryset, spreadsheet_format)
+        response = HttpResponse(data, content_type=FORMATS[spreadsheet_format].CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{self.get_filename()}.{spreadsheet_format}"'
+        return response
+
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset
@@ -284,6 +294,8 @@ class DossierStatisticViewSet(ScopedModelViewSet):
     search_fields = ["unit__name", "unit__code"]
     filterset_class = DossierStatisticFilterSet
     list_per_page = 50
+    list_export = list(EXPORT_FIELDS)  # shows the export buttons; the file comes from DossierStatisticResource
+    export_filename = "so-lieu-ho-so"
     inspect_view_enabled = True
     panels = [
         FieldPanel("unit", widget=unit_chooser_viewset.widget_class),

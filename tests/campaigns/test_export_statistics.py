@@ -6,15 +6,17 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from campaigns.exports import write_csv, write_xlsx
 from campaigns.models import DossierStatistic, DossierStatisticRevision
 from campaigns.models.statistics import COUNT_FIELD_NAMES
+from campaigns.roles import Role
 from campaigns.selectors import statistics_for_export
 from campaigns.services.statistics import statistics_import
 
-from ..factories.users import unit
+from ..factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +228,38 @@ def test_command_refuses_bad_options(tmp_path, stored, options):
     with pytest.raises(CommandError):
         call_command("export_statistics", **options)
     assert not list(tmp_path.iterdir())
+
+
+# -- admin export (django-import-export resource) ------------------------------------------------------
+def admin_download(client, user, tmp_path: Path, file_format: str, **filters) -> Path:
+    client.force_login(user)
+    response = client.get(reverse("statistics:index"), {"export": file_format, **filters})
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="so-lieu-ho-so.{file_format}"'
+    path = tmp_path / f"admin.{file_format}"
+    path.write_bytes(response.content)
+    return path
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_admin_export_then_import_changes_nothing(client, tmp_path, stored, file_format):
+    path = admin_download(client, UserFactory(role=Role.ADMINISTRATOR), tmp_path, file_format)
+    rows = read_csv(path) if file_format == "csv" else read_xlsx(path)
+    assert rows[0] == HEADER
+    assert len(rows) == 1 + len(stored)
+    assert sorted(row[5] for row in rows[1:] if row[5] and row[5][0] == "'") == ["'+84 912 345 678", "'=SUM(A1:A9)"]
+    reimport_changes_nothing(path)
+
+
+def test_admin_export_is_limited_to_the_scope_and_the_filters(client, tmp_path, stored):
+    officer = UserFactory(role=Role.UNIT_OFFICER, scopes=[unit("68")])  # Lâm Đồng: Tánh Linh's communes
+    rows = read_csv(admin_download(client, officer, tmp_path, "csv"))
+    assert {row[0] for row in rows[1:]} == {"23149", "23152", "23176"}
+    filtered = read_csv(admin_download(client, officer, tmp_path, "csv", source="Bưu điện tỉnh"))
+    assert [(row[0], row[5]) for row in filtered[1:]] == [("23149", "Bưu điện tỉnh")]
+
+
+def test_admin_listing_offers_the_downloads(client, stored):
+    client.force_login(UserFactory(role=Role.ADMINISTRATOR))
+    text = client.get(reverse("statistics:index")).content.decode()
+    assert "export=xlsx" in text and "export=csv" in text

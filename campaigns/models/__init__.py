@@ -1,3 +1,4 @@
+from .campaigns import Campaign
 from .scopes import UserScope
 from .settings import IndicatorTargets
 from .statistics import DossierStatistic, DossierStatisticRevision
@@ -5,6 +6,7 @@ from .units import AdministrativeUnit, UnitSuccession
 
 __all__ = [
     "AdministrativeUnit",
+    "Campaign",
     "DossierStatistic",
     "DossierStatisticRevision",
     "IndicatorTargets",

@@ -209,3 +209,8 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 WAGTAILADMIN_USER_LOGIN_FORM = "cms.forms.LoginForm"
+
+# Trainings: attendees' personal data is anonymised this many days after their last class ends
+# (manage.py anonymise_attendees); public registration allows this many submissions per address per hour.
+ATTENDEE_RETENTION_DAYS = env_int("ATTENDEE_RETENTION_DAYS", 730)
+REGISTRATION_RATE_LIMIT = env_int("REGISTRATION_RATE_LIMIT", 20)

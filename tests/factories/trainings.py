@@ -1,0 +1,54 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from trainings.choices import Audience, RegistrationSource, Status
+from trainings.models import Attendee, Registration, TrainingSession
+
+from .users import unit
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory):
+    """A public class in Xã Tánh Linh, a week from now, 30 seats, registration open."""
+
+    class Meta:
+        model = TrainingSession
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Lớp hướng dẫn nộp hồ sơ trực tuyến số {n}")
+    topics = factory.LazyFunction(lambda: ["submit_online", "portal_account"])
+    audience = Audience.CITIZENS
+    unit = factory.LazyFunction(lambda: unit("23149"))
+    venue = "Hội trường UBND xã Tánh Linh"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda session: session.starts_at + datetime.timedelta(hours=3))
+    capacity = 30
+    is_public = True
+
+    @factory.post_generation
+    def trainers(self, create, extracted, **kwargs):
+        for user in extracted or []:
+            self.trainers.add(user)
+
+
+class AttendeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendee
+
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Học {n}")
+    phone = factory.Sequence(lambda n: f"+8491{n:07d}")
+    organisation = "UBND xã Tánh Linh"
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A seat holder; pass ``seat`` (unique per session) or status=waitlisted with seat=None."""
+
+    class Meta:
+        model = Registration
+
+    session = factory.SubFactory(TrainingSessionFactory)
+    attendee = factory.SubFactory(AttendeeFactory)
+    status = Status.REGISTERED
+    seat = factory.Sequence(lambda n: n + 1)
+    source = RegistrationSource.TRAINER

@@ -1,0 +1,3 @@
+"""Certificate PDF download and public verification."""
+
+urlpatterns = []

@@ -1,0 +1,258 @@
+"""Training sessions, attendees, registrations, consent, feedback, certificates and data requests.
+
+Personal data lives on ``Attendee`` (and, as given, in ``Consent``); everything else points at
+it, so erasure is one place. Seats are numbered: a registered person holds a seat number unique
+within the session, assigned under a row lock on the session, so capacity holds even if a lock
+were missed (the constraint refuses a second holder of a seat).
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.documents import get_document_model_string
+
+from campaigns.models import AdministrativeUnit
+
+from .choices import Audience, ConsentPurpose, DataRequestKind, Format, RegistrationSource, Status, Topic
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class TrainingSession(models.Model):
+    """A class (lớp tập huấn): who it is for, where and when, how many seats, who teaches it."""
+
+    scope_unit_path = "unit"
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="training_sessions",
+    )
+    title = models.CharField(_("title"), max_length=255)
+    topics = models.JSONField(_("topics"), default=list, blank=True, help_text=_("What the class teaches."))
+    audience = models.CharField(_("audience"), max_length=30, choices=Audience.choices, default=Audience.CITIZENS)
+    format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.IN_PERSON)
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="training_sessions"
+    )
+    venue = models.CharField(_("venue"), max_length=255, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    capacity = models.PositiveIntegerField(_("capacity"), help_text=_("Seats; further registrations wait."))
+    trainers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("trainers"), blank=True, related_name="training_sessions"
+    )
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    is_public = models.BooleanField(
+        _("public"), default=False, help_text=_("Shown on the public calendar; anyone may register.")
+    )
+    materials = models.ManyToManyField(
+        get_document_model_string(), verbose_name=_("materials"), blank=True, related_name="+"
+    )
+    description = models.TextField(_("description"), blank=True)
+    reported_attendees = models.PositiveIntegerField(
+        _("reported attendances"),
+        null=True,
+        blank=True,
+        help_text=_("For a class without a roster: the number of attendances reported (lượt người)."),
+    )
+    public_token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=models.F("starts_at")),
+                name="training_session_ends_after_start",
+                violation_error_message=_("The class must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__isnull=True)
+                | Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__gte=models.F("registration_opens_at")),
+                name="training_session_registration_window",
+                violation_error_message=_("Registration must close after it opens."),
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "starts_at"], name="training_session_unit_start")]
+
+    def __str__(self):
+        return self.title
+
+    def topic_labels(self) -> list[str]:
+        labels = dict(Topic.choices)
+        return [str(labels.get(topic, topic)) for topic in self.topics]
+
+    def registration_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return False
+        closes = self.registration_closes_at or self.starts_at
+        return now <= closes
+
+    def is_trainer(self, user) -> bool:
+        if not (user and user.is_authenticated):
+            return False
+        return self.created_by_id == user.pk or self.trainers.filter(pk=user.pk).exists()
+
+
+class Attendee(models.Model):
+    """A person who registers for classes; one record per phone number."""
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=20, unique=True, null=True, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attendees",
+    )
+    citizen_id = models.CharField(_("citizen ID"), max_length=12, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
+        ordering = ["full_name"]
+
+    def __str__(self):
+        # Shown in the admin and in audit entries: never the name or phone.
+        return _("Attendee #%(number)s") % {"number": self.pk}
+
+
+class Consent(models.Model):
+    """One purpose the person agreed to, with the exact text shown to them."""
+
+    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    text_version = models.CharField(_("text version"), max_length=20)
+    text = models.TextField(_("text shown"))
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    source = models.CharField(_("source"), max_length=20, choices=RegistrationSource.choices)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["given_at"]
+
+
+class Registration(models.Model):
+    scope_unit_path = "session__unit"
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="registrations")
+    attendee = models.ForeignKey(Attendee, on_delete=models.PROTECT, related_name="registrations")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    seat = models.PositiveIntegerField(_("seat"), null=True, blank=True, editable=False)
+    source = models.CharField(_("source"), max_length=20, choices=RegistrationSource.choices)
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["registered_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "attendee"], name="registration_once_per_session"),
+            models.UniqueConstraint(fields=["session", "seat"], name="registration_one_person_per_seat"),
+            models.CheckConstraint(
+                condition=Q(seat__isnull=True) | Q(status__in=[Status.REGISTERED, Status.ATTENDED, Status.NO_SHOW]),
+                name="registration_seat_only_when_holding_one",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Registration #%(number)s") % {"number": self.pk}
+
+
+class Feedback(models.Model):
+    registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="feedback")
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    pre_score = models.PositiveSmallIntegerField(_("quiz score before"), null=True, blank=True)
+    post_score = models.PositiveSmallIntegerField(_("quiz score after"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"),
+            models.CheckConstraint(
+                condition=(Q(pre_score__isnull=True) | Q(pre_score__lte=100))
+                & (Q(post_score__isnull=True) | Q(post_score__lte=100)),
+                name="feedback_scores_0_to_100",
+            ),
+        ]
+
+
+class Certificate(models.Model):
+    registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="certificate")
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    code = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+
+    def __str__(self):
+        return self.number
+
+
+class DataRequest(models.Model):
+    """A person's request to see, export, correct or erase their data, with the legal dates."""
+
+    attendee = models.ForeignKey(
+        Attendee, verbose_name=_("attendee"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("request"), max_length=20, choices=DataRequestKind.choices)
+    received_on = models.DateField(_("received on"), default=timezone.localdate)
+    acknowledged_on = models.DateField(_("acknowledged on"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True, help_text=_("How the request arrived; no personal data here."))
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    class Meta:
+        verbose_name = _("personal data request")
+        verbose_name_plural = _("personal data requests")
+        ordering = ["-received_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(acknowledged_on__isnull=True) | Q(acknowledged_on__gte=models.F("received_on")),
+                name="data_request_acknowledged_after_received",
+            ),
+            models.CheckConstraint(
+                condition=Q(done_on__isnull=True) | Q(done_on__gte=models.F("received_on")),
+                name="data_request_done_after_received",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Request #%(number)s") % {"number": self.pk}

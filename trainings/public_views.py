@@ -1,0 +1,3 @@
+"""Public registration, tickets, cancellation and feedback."""
+
+urlpatterns = []

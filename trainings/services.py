@@ -1,0 +1,216 @@
+"""Registering, cancelling, checking in: every change of a seat happens under a lock on the session.
+
+PostgreSQL: ``select_for_update`` on the session row serialises registrations of one class.
+SQLite: every transaction starts with ``BEGIN IMMEDIATE`` (settings), which serialises writers.
+On both, the unique (session, seat) constraint refuses a second holder of a seat, so a missed
+lock would show as an error, never as an overbooked class.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .choices import SEATED, ConsentPurpose, RegistrationSource, Status
+from .models import Attendee, Certificate, Consent, Registration, TrainingSession
+
+CONSENT_TEXT_VERSION = "2026-01"
+
+
+def consent_text(purpose: str) -> str:
+    """The sentence a person agrees to, per purpose (Law 91/2025/QH15: one purpose per tick)."""
+    texts = {
+        ConsentPurpose.TRAINING: _(
+            "I agree that the organisers use my name, phone number, organisation and unit to run this class "
+            "and record my attendance."
+        ),
+        ConsentPurpose.CERTIFICATE: _(
+            "I agree that my name appears on a certificate of attendance that anyone holding it can verify."
+        ),
+        ConsentPurpose.NOTIFICATIONS: _("I agree to be told about future classes by phone or e-mail."),
+    }
+    return str(texts[purpose])
+
+
+class RegistrationRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    registration: Registration
+    created: bool  # False: the person was already registered (or waiting) for this class
+
+    @property
+    def waitlisted(self) -> bool:
+        return self.registration.status == Status.WAITLISTED
+
+
+def _free_seat(session: TrainingSession) -> int | None:
+    taken = set(session.registrations.filter(seat__isnull=False).values_list("seat", flat=True))
+    if len(taken) >= session.capacity:
+        return None
+    return next(number for number in range(1, session.capacity + 1) if number not in taken)
+
+
+def _locked(session_id: int) -> TrainingSession:
+    return TrainingSession.objects.select_for_update().get(pk=session_id)
+
+
+def _attendee_for(phone: str, details: dict) -> Attendee:
+    """The attendee with this phone; new details fill only empty fields (no one overwrites a name)."""
+    try:
+        with transaction.atomic():
+            attendee, created = Attendee.objects.get_or_create(phone=phone, defaults=details)
+    except IntegrityError:  # the same phone registering for another class at the same moment
+        attendee, created = Attendee.objects.get(phone=phone), False
+    if not created:
+        changed = [name for name, value in details.items() if value and not getattr(attendee, name)]
+        for name in changed:
+            setattr(attendee, name, details[name])
+        if changed:
+            attendee.save(update_fields=changed)
+    return attendee
+
+
+def register(
+    session: TrainingSession,
+    *,
+    phone: str,
+    details: dict,
+    consents: list[str],
+    source: str = RegistrationSource.PUBLIC,
+    now=None,
+    check_window: bool = True,
+) -> RegistrationResult:
+    """Register one person (already validated ``phone`` and ``details``) for ``session``.
+
+    A seat if one is free, otherwise the waiting list. The same phone twice gives the existing
+    registration back (``created=False``); a cancelled one is taken up again.
+    """
+    now = now or timezone.now()
+    if ConsentPurpose.TRAINING not in consents:
+        raise RegistrationRefused(_("Without consent to the use of your data for the class we cannot register you."))
+    with transaction.atomic():
+        session = _locked(session.pk)
+        if check_window and not session.registration_open(now):
+            raise RegistrationRefused(_("Registration for this class is closed."))
+        attendee = _attendee_for(phone, details)
+        existing = Registration.objects.filter(session=session, attendee=attendee).first()
+        if existing and existing.status != Status.CANCELLED:
+            return RegistrationResult(existing, created=False)
+        seat = _free_seat(session)
+        registration = existing or Registration(session=session, attendee=attendee)
+        registration.status = Status.REGISTERED if seat else Status.WAITLISTED
+        registration.seat = seat
+        registration.source = source
+        registration.registered_at = now
+        registration.cancelled_at = None
+        registration.save()
+        for purpose in consents:
+            Consent.objects.create(
+                attendee=attendee,
+                purpose=purpose,
+                text_version=CONSENT_TEXT_VERSION,
+                text=consent_text(purpose),
+                given_at=now,
+                source=source,
+            )
+    return RegistrationResult(registration, created=True)
+
+
+def cancel(registration: Registration, *, now=None) -> Registration | None:
+    """Cancel a registration; a freed seat goes to the first person waiting. Returns that person's registration."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = _locked(registration.session_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status not in (Status.REGISTERED, Status.WAITLISTED):
+            return None
+        registration.status, registration.seat, registration.cancelled_at = Status.CANCELLED, None, now
+        registration.save(update_fields=["status", "seat", "cancelled_at"])
+        promoted = fill_free_seats(session)
+    for item in promoted:
+        notify_seat_freed(item)
+    return promoted[0] if promoted else None
+
+
+def fill_free_seats(session: TrainingSession) -> list[Registration]:
+    """Give free seats to the waiting list in order of registration (call under the session lock)."""
+    promoted = []
+    waiting = session.registrations.filter(status=Status.WAITLISTED).order_by("registered_at", "pk")
+    for registration in waiting:
+        seat = _free_seat(session)
+        if seat is None:
+            break
+        registration.status, registration.seat = Status.REGISTERED, seat
+        registration.save(update_fields=["status", "seat"])
+        promoted.append(registration)
+    return promoted
+
+
+def notify_seat_freed(registration: Registration) -> None:
+    if registration.attendee.email:
+        from .tasks import send_seat_freed
+
+        transaction.on_commit(lambda: send_seat_freed.enqueue(registration.pk))
+
+
+class CheckInRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def check_in(registration: Registration, *, now=None) -> tuple[Registration, bool]:
+    """Mark the person present. Returns (registration, True) the first time, (registration, False) after."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().select_related("session").get(pk=registration.pk)
+        if registration.status == Status.ATTENDED:
+            return registration, False
+        if registration.status not in SEATED:
+            raise CheckInRefused(
+                _("This person has no seat in the class (%(status)s).") % {"status": registration.get_status_display()}
+            )
+        registration.status, registration.checked_in_at = Status.ATTENDED, now
+        registration.save(update_fields=["status", "checked_in_at"])
+    return registration, True
+
+
+def record_attendance(session: TrainingSession, present_ids: set[int], *, now=None) -> tuple[int, int]:
+    """From a ticked sign-in sheet: ticked seat holders attended, the others did not. Returns (attended, no-shows)."""
+    now = now or timezone.now()
+    attended = absent = 0
+    with transaction.atomic():
+        session = _locked(session.pk)
+        for registration in session.registrations.select_for_update().filter(status__in=SEATED):
+            if registration.pk in present_ids:
+                if registration.status != Status.ATTENDED:
+                    registration.status, registration.checked_in_at = Status.ATTENDED, now
+                    registration.save(update_fields=["status", "checked_in_at"])
+                attended += 1
+            else:
+                if registration.status != Status.NO_SHOW:
+                    registration.status, registration.checked_in_at = Status.NO_SHOW, None
+                    registration.save(update_fields=["status", "checked_in_at"])
+                absent += 1
+    return attended, absent
+
+
+def issue_certificate(registration: Registration) -> Certificate:
+    """The certificate of an attendee who attended (the same one on every call)."""
+    if registration.status != Status.ATTENDED:
+        raise CheckInRefused(_("Certificates are only for people who attended."))
+    certificate = Certificate.objects.filter(registration=registration).first()
+    if certificate:
+        return certificate
+    year = registration.session.starts_at.year
+    with transaction.atomic():
+        certificate = Certificate.objects.create(registration=registration, number=f"tmp-{registration.pk}")
+        certificate.number = f"GCN-{year}-{certificate.pk:06d}"
+        certificate.save(update_fields=["number"])
+    return certificate

@@ -158,6 +158,9 @@ class Consent(models.Model):
         verbose_name_plural = _("consents")
         ordering = ["given_at"]
 
+    def __str__(self):
+        return _("Consent #%(number)s") % {"number": self.pk}
+
 
 class Registration(models.Model):
     scope_unit_path = "session__unit"
@@ -208,6 +211,9 @@ class Feedback(models.Model):
                 name="feedback_scores_0_to_100",
             ),
         ]
+
+    def __str__(self):
+        return _("Feedback #%(number)s") % {"number": self.pk}
 
 
 class Certificate(models.Model):

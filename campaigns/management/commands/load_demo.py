@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from campaigns.demo import DEMO_USERS, demo_load
 from campaigns.demo_statistics import demo_statistics_load
 from campaigns.models import AdministrativeUnit
+from trainings.demo import demo_trainings_load
 
 
 class Command(BaseCommand):
@@ -18,6 +19,8 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Demo statistics: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.") % figures
         )
+        trainings = demo_trainings_load()
+        self.stdout.write(_("Demo classes: %(sessions)s classes, %(registrations)s registrations in all.") % trainings)
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready.")))
         self.stdout.write(_("Back office: http://127.0.0.1:8000/admin/"))
         self.stdout.write(

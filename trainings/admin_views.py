@@ -1,0 +1,301 @@
+"""Trainer screens in the Wagtail admin: roster, check-in, attendees by hand, roster files, feedback.
+
+Every view checks on the server that the user is a trainer of the session (or an administrator)
+before showing or changing anything personal; denials are logged without personal data.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.log_actions import log
+
+from campaigns import permissions
+
+from . import access, roster, selectors, services
+from .choices import SEATED, ConsentPurpose, RegistrationSource, Status
+from .identity import clean_name, mask_phone, normalise_phone, validate_citizen_id
+from .models import Registration, TrainingSession
+
+SESSION_IMPORT_KEY = "trainings_roster_import"
+
+
+def forbidden(request) -> TemplateResponse:
+    """A plain 403 page (Wagtail would turn PermissionDenied into a redirect to the dashboard)."""
+    return TemplateResponse(request, "trainings/admin/forbidden.html", {}, status=403)
+
+
+class SessionMixin(WagtailAdminTemplateMixin):
+    """Loads the session from the URL and requires roster access."""
+
+    _show_breadcrumbs = True
+
+    def dispatch(self, request, *args, **kwargs):
+        self.session = get_object_or_404(TrainingSession, pk=kwargs["pk"])
+        try:
+            access.require_roster(request.user, self.session)
+        except PermissionDenied:
+            return forbidden(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("training_sessions:index"), "label": TrainingSession._meta.verbose_name_plural},
+            {"url": reverse("trainings_roster", args=[self.session.pk]), "label": self.session.title},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def render(self, template, **context):
+        return TemplateResponse(
+            self.request, template, {**self.get_context_data(), "session": self.session, **context}
+        )
+
+
+class RosterView(SessionMixin, View):
+    page_title = gettext_lazy("Roster")
+    header_icon = "group"
+
+    def get(self, request, pk):
+        registrations = list(
+            self.session.registrations.select_related("attendee", "feedback").order_by("seat", "registered_at")
+        )
+        for item in registrations:
+            item.masked_phone = mask_phone(item.attendee.phone)
+            item.certificate_number = getattr(getattr(item, "certificate", None), "number", "")
+        groups = {status: [item for item in registrations if item.status == status] for status in Status.values}
+        return self.render(
+            "trainings/admin/roster.html",
+            seated=[item for item in registrations if item.status in SEATED],
+            waiting=groups[Status.WAITLISTED],
+            cancelled=groups[Status.CANCELLED],
+            counts={status: len(items) for status, items in groups.items()},
+            free_seats=max(self.session.capacity - sum(len(groups[status]) for status in SEATED), 0),
+            feedback=selectors.feedback_summary(TrainingSession.objects.filter(pk=self.session.pk)).get(
+                self.session.pk
+            ),
+        )
+
+    def post(self, request, pk):
+        action = request.POST.get("action")
+        if request.POST.get("certificate"):  # a row's certificate button inside the attendance form
+            action = "certificate"
+        if action == "attendance":
+            present = {int(value) for value in request.POST.getlist("present") if value.isdigit()}
+            attended, absent = services.record_attendance(self.session, present)
+            messages.success(
+                request,
+                _("Attendance saved: %(attended)s present, %(absent)s absent.")
+                % {"attended": attended, "absent": absent},
+            )
+        elif action in ("check_in", "cancel", "certificate"):
+            chosen = request.POST.get("certificate") or request.POST.get("registration") or ""
+            if not chosen.isdigit():
+                raise Http404
+            registration = get_object_or_404(Registration, pk=int(chosen), session=self.session)
+            if action == "check_in":
+                try:
+                    services.check_in(registration)
+                    messages.success(request, _("Checked in."))
+                except services.CheckInRefused as exc:
+                    messages.error(request, exc.message)
+            elif action == "cancel":
+                promoted = services.cancel(registration)
+                messages.success(request, _("Registration cancelled."))
+                if promoted:
+                    messages.info(request, _("The freed seat went to the first person on the waiting list."))
+            else:
+                try:
+                    certificate = services.issue_certificate(registration)
+                except services.CheckInRefused as exc:
+                    messages.error(request, exc.message)
+                else:
+                    return redirect("trainings:certificate_pdf", code=certificate.code)
+        return redirect("trainings_roster", pk=self.session.pk)
+
+
+class AttendeeForm(forms.Form):
+    full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=10_000)
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=40)
+    email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
+    organisation = forms.CharField(label=gettext_lazy("Organisation"), max_length=200, required=False)
+    position = forms.CharField(label=gettext_lazy("Position"), max_length=200, required=False)
+    citizen_id = forms.CharField(label=gettext_lazy("Citizen ID"), max_length=40, required=False)
+    consent = forms.BooleanField(
+        label=gettext_lazy("The person agreed (on paper or in person) to the use of their data for this class"),
+        required=True,
+    )
+
+    def clean_full_name(self):
+        return clean_name(self.cleaned_data["full_name"])
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def clean_citizen_id(self):
+        return validate_citizen_id(self.cleaned_data["citizen_id"])
+
+
+class AddAttendeeView(SessionMixin, View):
+    page_title = gettext_lazy("Add an attendee")
+    header_icon = "user"
+
+    def get(self, request, pk):
+        return self.render("trainings/admin/attendee_form.html", form=AttendeeForm())
+
+    def post(self, request, pk):
+        form = AttendeeForm(request.POST)
+        if not form.is_valid():
+            return self.render("trainings/admin/attendee_form.html", form=form)
+        data = form.cleaned_data
+        result = services.register(
+            self.session,
+            phone=data["phone"],
+            details={name: data[name] for name in ("full_name", "email", "organisation", "position", "citizen_id")},
+            consents=[ConsentPurpose.TRAINING],
+            source=RegistrationSource.TRAINER,
+            check_window=False,
+        )
+        if not result.created:
+            messages.warning(request, _("This person is already on the roster."))
+        elif result.waitlisted:
+            messages.warning(request, _("The class is full: the person is on the waiting list."))
+        else:
+            messages.success(request, _("Registered, seat %(seat)s.") % {"seat": result.registration.seat})
+        return redirect("trainings_roster", pk=self.session.pk)
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("CSV or XLSX file"))
+
+
+class RosterImportView(SessionMixin, View):
+    page_title = gettext_lazy("Import a roster")
+    header_icon = "upload"
+    template = "trainings/admin/roster_import.html"
+
+    def get(self, request, pk):
+        return self.render(self.template, form=RosterUploadForm())
+
+    def post(self, request, pk):
+        if "confirm" in request.POST:
+            return self.confirm(request)
+        form = RosterUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(self.template, form=form)
+        upload = form.cleaned_data["file"]
+        try:
+            dataset = roster.read_dataset(upload.read(roster.MAX_BYTES + 1), upload.name)
+        except ValidationError as exc:
+            form.add_error("file", exc.messages[0])
+            return self.render(self.template, form=form)
+        check = roster.check_roster(self.session, dataset)
+        if check.errors:
+            return self.render(self.template, form=RosterUploadForm(), check=check, file_name=upload.name)
+        request.session[SESSION_IMPORT_KEY] = {
+            "session": self.session.pk,
+            "rows": [row.__dict__ for row in check.rows],
+        }
+        return self.render(self.template, check=check, file_name=upload.name, confirm=True)
+
+    def confirm(self, request):
+        pending = request.session.pop(SESSION_IMPORT_KEY, None)
+        if not pending or pending["session"] != self.session.pk:
+            messages.error(request, _("Nothing to import: upload the file again."))
+            return redirect("trainings_roster_import", pk=self.session.pk)
+        counts = roster.import_roster(self.session, [roster.RosterRow(**row) for row in pending["rows"]])
+        messages.success(
+            request,
+            _(
+                "Roster imported: %(registered)s registered, %(waitlisted)s on the waiting list, %(unchanged)s already there."
+            )
+            % counts,
+        )
+        return redirect("trainings_roster", pk=self.session.pk)
+
+
+class RosterExportView(SessionMixin, View):
+    def get(self, request, pk, file_format):
+        if file_format not in ("csv", "xlsx"):
+            raise Http404
+        data = roster.export_roster(self.session, file_format)
+        log(instance=self.session, action="trainings.export_roster", user=request.user, data={"format": file_format})
+        content_type = "text/csv" if file_format == "csv" else roster.XLSX.CONTENT_TYPE
+        response = HttpResponse(data, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="danh-sach-lop-{self.session.pk}.{file_format}"'
+        return response
+
+
+class SignInSheetView(SessionMixin, View):
+    def get(self, request, pk):
+        from .pdf import sign_in_sheet_pdf
+
+        registrations = list(
+            self.session.registrations.filter(status__in=SEATED).select_related("attendee").order_by("seat")
+        )
+        data = sign_in_sheet_pdf(self.session, registrations)
+        log(instance=self.session, action="trainings.export_roster", user=request.user, data={"format": "pdf"})
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="diem-danh-lop-{self.session.pk}.pdf"'
+        return response
+
+
+class CheckInView(WagtailAdminTemplateMixin, View):
+    """Opened by scanning a ticket's QR code on the trainer's phone; one tap confirms."""
+
+    page_title = gettext_lazy("Check in")
+    header_icon = "tick"
+    template = "trainings/admin/check_in.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.registration = get_object_or_404(
+            Registration.objects.select_related("session", "attendee"), token=kwargs["token"]
+        )
+        try:
+            access.require_roster(request.user, self.registration.session)
+        except PermissionDenied:
+            return forbidden(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def context(self, **extra):
+        return {**self.get_context_data(), "registration": self.registration, **extra}
+
+    def get(self, request, token):
+        return TemplateResponse(request, self.template, self.context())
+
+    def post(self, request, token):
+        try:
+            self.registration, first = services.check_in(self.registration)
+        except services.CheckInRefused as exc:
+            return TemplateResponse(request, self.template, self.context(refused=exc.message))
+        checked_at = timezone.localtime(self.registration.checked_in_at).strftime("%H:%M %d/%m/%Y")
+        note = (_("Checked in at %(time)s.") if first else _("Already checked in at %(time)s.")) % {"time": checked_at}
+        return TemplateResponse(request, self.template, self.context(done=note, first=first))
+
+
+class FeedbackReportView(WagtailAdminTemplateMixin, View):
+    page_title = gettext_lazy("Feedback on classes")
+    header_icon = "comment"
+    template = "trainings/admin/feedback_report.html"
+
+    def get(self, request):
+        if not permissions.has_model_permission(request.user, permissions.VIEW, TrainingSession):
+            permissions.log_denial(request.user, "view", TrainingSession)
+            raise PermissionDenied
+        sessions = access.sessions_for(request.user)
+        return TemplateResponse(
+            request,
+            self.template,
+            {
+                **self.get_context_data(),
+                "by_trainer": selectors.feedback_by_trainer(sessions),
+                "by_session": selectors.feedback_rows(sessions),
+            },
+        )

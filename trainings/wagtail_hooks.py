@@ -1,0 +1,47 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+
+from .admin_views import (
+    AddAttendeeView,
+    CheckInView,
+    FeedbackReportView,
+    RosterExportView,
+    RosterImportView,
+    RosterView,
+    SignInSheetView,
+)
+from .models import TrainingSession
+from .viewsets import TrainingsGroup, training_session_viewset
+
+register_permission_policy(TrainingSession, training_session_viewset.permission_policy)
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return TrainingsGroup(training_session_viewset)
+
+
+@hooks.register("register_admin_urls")
+def register_trainer_urls():
+    return [
+        path("trainings/sessions/<int:pk>/roster/", RosterView.as_view(), name="trainings_roster"),
+        path("trainings/sessions/<int:pk>/roster/add/", AddAttendeeView.as_view(), name="trainings_add_attendee"),
+        path("trainings/sessions/<int:pk>/roster/import/", RosterImportView.as_view(), name="trainings_roster_import"),
+        path(
+            "trainings/sessions/<int:pk>/roster.<str:file_format>",
+            RosterExportView.as_view(),
+            name="trainings_roster_export",
+        ),
+        path(
+            "trainings/sessions/<int:pk>/sign-in-sheet.pdf", SignInSheetView.as_view(), name="trainings_sign_in_sheet"
+        ),
+        path("trainings/check-in/<str:token>/", CheckInView.as_view(), name="trainings_check_in"),
+        path("trainings/feedback/", FeedbackReportView.as_view(), name="trainings_feedback"),
+    ]
+
+
+@hooks.register("register_log_actions")
+def register_roster_log_actions(actions):
+    actions.register_action("trainings.export_roster", _("Export roster"), _("Roster exported"))

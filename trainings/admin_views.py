@@ -22,7 +22,8 @@ from campaigns import permissions
 
 from . import access, roster, selectors, services
 from .choices import SEATED, ConsentPurpose, RegistrationSource, Status
-from .identity import clean_name, mask_phone, normalise_phone, validate_citizen_id
+from .forms import PersonCleaning
+from .identity import mask_phone
 from .models import Registration, TrainingSession
 
 SESSION_IMPORT_KEY = "trainings_roster_import"
@@ -121,7 +122,7 @@ class RosterView(SessionMixin, View):
         return redirect("trainings_roster", pk=self.session.pk)
 
 
-class AttendeeForm(forms.Form):
+class AttendeeForm(PersonCleaning, forms.Form):
     full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=10_000)
     phone = forms.CharField(label=gettext_lazy("Phone"), max_length=40)
     email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
@@ -132,15 +133,6 @@ class AttendeeForm(forms.Form):
         label=gettext_lazy("The person agreed (on paper or in person) to the use of their data for this class"),
         required=True,
     )
-
-    def clean_full_name(self):
-        return clean_name(self.cleaned_data["full_name"])
-
-    def clean_phone(self):
-        return normalise_phone(self.cleaned_data["phone"])
-
-    def clean_citizen_id(self):
-        return validate_citizen_id(self.cleaned_data["citizen_id"])
 
 
 class AddAttendeeView(SessionMixin, View):

@@ -1,3 +1,76 @@
-"""Certificate PDF download and public verification."""
+"""Certificate PDF download and public verification.
 
-urlpatterns = []
+No login: the certificate's code (in the QR on the certificate, 144 random bits) is the key. The verification
+page confirms the number, issue date, class and, unless the holder's data has been erased, the holder's name.
+Pages are not indexed and not cached, so an erasure takes effect at once.
+"""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from .models import Certificate
+from .pdf import certificate_pdf, format_date, session_dates, unit_label
+
+NOT_FOUND_TEMPLATE = "trainings/certificates/not_found.html"
+VERIFY_TEMPLATE = "trainings/certificates/verify.html"
+
+
+def _find(code: str) -> Certificate | None:
+    return (
+        Certificate.objects.select_related("registration__attendee", "registration__session__unit__parent")
+        .filter(code=code)
+        .first()
+    )
+
+
+def _not_found(request, *, erased: bool = False) -> HttpResponse:
+    return render(request, NOT_FOUND_TEMPLATE, {"erased": erased}, status=404)
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_safe
+@never_cache
+def certificate_verify(request, code: str):
+    certificate = _find(code)
+    if certificate is None:
+        return _private(_not_found(request))
+    registration = certificate.registration
+    attendee, session = registration.attendee, registration.session
+    erased = attendee.anonymised_at is not None
+    context = {
+        "number": certificate.number,
+        "issued": format_date(certificate.issued_at),
+        "name": None if erased else attendee.full_name,
+        "erased": erased,
+        "title": session.title,
+        "date": session_dates(session),
+        "unit": unit_label(session.unit),
+        "pdf_url": None if erased else reverse("trainings:certificate_pdf", args=[certificate.code]),
+    }
+    return _private(render(request, VERIFY_TEMPLATE, context))
+
+
+@require_safe
+@never_cache
+def certificate_download(request, code: str):
+    certificate = _find(code)
+    if certificate is None:
+        return _private(_not_found(request))
+    if certificate.registration.attendee.anonymised_at is not None:
+        return _private(_not_found(request, erased=True))
+    response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
+    return _private(response)
+
+
+urlpatterns = [
+    path("chung-nhan/<str:code>/", certificate_verify, name="certificate_verify"),
+    path("chung-nhan/<str:code>/giay-chung-nhan.pdf", certificate_download, name="certificate_pdf"),
+]

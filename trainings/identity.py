@@ -149,3 +149,11 @@ def clean_name(text: str, *, field_label=None) -> str:
             params={"limit": MAX_NAME, "length": len(value)},
         )
     return value
+
+
+def mask_name(full_name: str) -> str:
+    """ "Nguyễn Văn Học" -> "N. V. Học": enough for a person to recognise their ticket, little for anyone else."""
+    words = normalize_text(full_name or "").split()
+    if len(words) < 2:
+        return words[0][:1] + "." if words else ""
+    return " ".join([*(word[:1] + "." for word in words[:-1]), words[-1]])

@@ -1,3 +1,226 @@
-"""Public registration, tickets, cancellation and feedback."""
+"""Public registration, tickets, cancellation and feedback.
 
-urlpatterns = []
+Nobody signs in here: the registration page is found through the class's public token, and a
+person's pages (ticket, cancellation, consent record, feedback) through the registration's token,
+which only they receive. Those pages are never cached and never indexed. Registration posts are
+counted per client address in the cache (like login failures in ``cms.auth``); a missing cache
+only weakens the limit. Nothing personal is logged.
+"""
+
+import hashlib
+import io
+import logging
+import re
+
+import segno
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from cms.text import fold
+
+from . import services
+from .choices import RegistrationSource, Status
+from .forms import FeedbackForm, RegistrationForm
+from .identity import mask_name, mask_phone
+from .models import Feedback, Registration, TrainingSession
+
+logger = logging.getLogger(__name__)
+
+# Tokens are made by ``secrets.token_urlsafe``: anything else (a NUL byte, 10 kB of text) is simply not found.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
+RATE_LIMIT_WINDOW_SECONDS = 60 * 60
+
+
+def _check_token(token: str) -> str:
+    if not _TOKEN.fullmatch(token):
+        raise Http404
+    return token
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """A page reached through a personal link: kept out of search engines and shared caches."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _registration(token: str) -> Registration:
+    return get_object_or_404(
+        Registration.objects.select_related("session", "session__unit", "attendee"), token=_check_token(token)
+    )
+
+
+def check_in_url(registration: Registration) -> str:
+    """The absolute admin address a trainer's phone opens when it scans the ticket's QR code."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("trainings_check_in", args=[registration.token])
+
+
+# -- rate limiting ------------------------------------------------------------------------------
+def _rate_key(request) -> str:
+    address = request.META.get("REMOTE_ADDR") or "unknown"
+    return f"registration-post:ip:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
+
+
+def registration_is_throttled(request) -> bool:
+    """Count this post; True once the address has posted more than the limit within the hour."""
+    key = _rate_key(request)
+    try:
+        count = 1 if cache.add(key, 1, RATE_LIMIT_WINDOW_SECONDS) else cache.incr(key)
+    except Exception:  # noqa: BLE001 - a missing cache must not block registration
+        return False
+    return count > settings.REGISTRATION_RATE_LIMIT
+
+
+# -- registration --------------------------------------------------------------------------------
+def _seats_taken(session: TrainingSession) -> int:
+    return session.registrations.filter(seat__isnull=False).count()
+
+
+def _registration_page(request, session, form, *, refusal: str = "", status: int = 200):
+    now = timezone.now()
+    taken = _seats_taken(session)
+    context = {
+        "session": session,
+        "form": form,
+        "refusal": refusal,
+        "is_open": session.registration_open(now),
+        "not_yet_open": bool(session.registration_opens_at and now < session.registration_opens_at),
+        "is_full": taken >= session.capacity,
+        "seats_left": max(session.capacity - taken, 0),
+    }
+    return TemplateResponse(request, "trainings/public/register.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def register(request, public_token: str):
+    session = get_object_or_404(
+        TrainingSession.objects.select_related("unit"), public_token=_check_token(public_token), is_public=True
+    )
+    if request.method != "POST":
+        return _registration_page(request, session, RegistrationForm())
+    if registration_is_throttled(request):
+        logger.warning("public registration refused: too many posts from one address")
+        response = TemplateResponse(request, "trainings/public/rate_limited.html", {"session": session}, status=429)
+        response["Retry-After"] = str(RATE_LIMIT_WINDOW_SECONDS)
+        return response
+    form = RegistrationForm(request.POST)
+    if not form.is_valid():
+        return _registration_page(request, session, form)
+    try:
+        result = services.register(
+            session,
+            phone=form.cleaned_data["phone"],
+            details=form.details(session),
+            consents=form.consents(),
+            source=RegistrationSource.PUBLIC,
+        )
+    except services.RegistrationRefused as refused:
+        # Outside the window the page itself says when registration opens or that it has closed.
+        refusal = refused.message if session.registration_open() else ""
+        return _registration_page(request, session, form, refusal=refusal)
+    registration = result.registration
+    if not result.created:
+        # A phone number alone does not open someone's ticket: the name given must match too.
+        same_person = fold(registration.attendee.full_name) == fold(form.cleaned_data["full_name"])
+        context = {"session": session, "registration": registration if same_person else None}
+        return _private(TemplateResponse(request, "trainings/public/already_registered.html", context))
+    logger.info("public registration %s for session %s: %s", registration.pk, session.pk, registration.status)
+    return redirect("trainings:ticket", token=registration.token)
+
+
+# -- the person's own pages --------------------------------------------------------------------------
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def ticket(request, token: str):
+    registration = _registration(token)
+    context = {
+        "registration": registration,
+        "session": registration.session,
+        "attendee": registration.attendee,
+        "masked_phone": mask_phone(registration.attendee.phone),
+        "masked_name": mask_name(registration.attendee.full_name),
+        # The code is for getting in: shown while the person holds a seat and has not been checked in.
+        "show_qr": registration.status in (Status.REGISTERED, Status.NO_SHOW),
+        "can_cancel": registration.status in (Status.REGISTERED, Status.WAITLISTED),
+        "check_in_url": check_in_url(registration),
+        "Status": Status,
+    }
+    return _private(TemplateResponse(request, "trainings/public/ticket.html", context))
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def ticket_qr(request, token: str):
+    registration = _registration(token)
+    buffer = io.BytesIO()
+    segno.make(check_in_url(registration), error="m").save(buffer, kind="svg", scale=6, border=2)
+    return _private(HttpResponse(buffer.getvalue(), content_type="image/svg+xml"))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def cancel(request, token: str):
+    registration = _registration(token)
+    can_cancel = registration.status in (Status.REGISTERED, Status.WAITLISTED)
+    if request.method == "POST":
+        if can_cancel:
+            services.cancel(registration)
+            logger.info("public cancellation of registration %s", registration.pk)
+        return redirect("trainings:ticket", token=registration.token)
+    context = {"registration": registration, "session": registration.session, "can_cancel": can_cancel}
+    return _private(TemplateResponse(request, "trainings/public/cancel.html", context))
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def consent_record(request, token: str):
+    registration = _registration(token)
+    attendee = registration.attendee
+    context = {
+        "registration": registration,
+        "session": registration.session,
+        "attendee": attendee,
+        "phone": mask_phone(attendee.phone),
+        "masked_name": mask_name(attendee.full_name),
+        "consents": attendee.consents.order_by("given_at", "pk"),
+        "printed_at": timezone.now(),
+    }
+    return _private(TemplateResponse(request, "trainings/public/consent_record.html", context))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def feedback(request, token: str):
+    registration = _registration(token)
+    context = {"registration": registration, "session": registration.session}
+    template = "trainings/public/feedback.html"
+    if registration.status != Status.ATTENDED:
+        return _private(TemplateResponse(request, template, context | {"state": "not_attended"}, status=403))
+    if Feedback.objects.filter(registration=registration).exists():
+        return _private(TemplateResponse(request, template, context | {"state": "received"}))
+    form = FeedbackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                Feedback.objects.create(registration=registration, **form.cleaned_data)
+        except IntegrityError:  # the same form sent twice at once: the first one counts
+            pass
+        return redirect("trainings:feedback", token=registration.token)
+    return _private(TemplateResponse(request, template, context | {"state": "form", "form": form}))
+
+
+urlpatterns = [
+    path("lop-tap-huan/<str:public_token>/dang-ky/", register, name="register"),
+    path("lop-tap-huan/ve/<str:token>/", ticket, name="ticket"),
+    path("lop-tap-huan/ve/<str:token>/qr.svg", ticket_qr, name="ticket_qr"),
+    path("lop-tap-huan/ve/<str:token>/huy/", cancel, name="cancel"),
+    path("lop-tap-huan/ve/<str:token>/dong-y/", consent_record, name="consent_record"),
+    path("lop-tap-huan/phan-hoi/<str:token>/", feedback, name="feedback"),
+]

@@ -91,11 +91,11 @@ def register(
     A seat if one is free, otherwise the waiting list. The same phone twice gives the existing
     registration back (``created=False``); a cancelled one is taken up again.
     """
-    now = now or timezone.now()
     if ConsentPurpose.TRAINING not in consents:
         raise RegistrationRefused(_("Without consent to the use of your data for the class we cannot register you."))
     with transaction.atomic():
         session = _locked(session.pk)
+        now = now or timezone.now()  # read under the lock: the waiting list's order is the order of the seats
         if check_window and not session.registration_open(now):
             raise RegistrationRefused(_("Registration for this class is closed."))
         attendee = _attendee_for(phone, details)

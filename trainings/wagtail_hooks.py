@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
+from .admin_personal_data import data_request_viewset
 from .admin_views import (
     AddAttendeeView,
     CheckInView,
@@ -20,7 +21,7 @@ register_permission_policy(TrainingSession, training_session_viewset.permission_
 
 @hooks.register("register_admin_viewset")
 def register_viewsets():
-    return TrainingsGroup(training_session_viewset)
+    return TrainingsGroup(training_session_viewset, data_request_viewset)
 
 
 @hooks.register("register_admin_urls")

@@ -1,47 +1,20 @@
 """Drives the system Chromium through Playwright: the back office as a Vietnamese user sees it."""
 
-import os
-import shutil
-import tempfile
-from pathlib import Path
-
 import pytest
 
 from campaigns.roles import Role
 
 from ..factories.users import PASSWORD, UserFactory, unit
+from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir()))
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(CHROMIUM is None, reason="the system Chromium is not installed (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
         yield context.new_page()
-        browser.close()
-
-
-@pytest.fixture
-def units():
-    # Transactional tests start from the migrated database without the session's units.
-    from campaigns.models import AdministrativeUnit
-    from campaigns.services.units import units_load
-
-    if not AdministrativeUnit.objects.exists():
-        units_load()
 
 
 @pytest.fixture

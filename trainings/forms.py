@@ -1,0 +1,139 @@
+"""Public forms: registering for a class and giving feedback after it.
+
+Names, phone numbers and citizen IDs go through ``trainings.identity`` so that the public form,
+the trainer's form and roster imports accept and refuse exactly the same things.
+"""
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .choices import ConsentPurpose
+from .identity import MAX_NAME, clean_name, normalise_phone, validate_citizen_id
+from .services import consent_text
+
+
+def consent_field_name(purpose: str) -> str:
+    return f"consent_{purpose}"
+
+
+class PersonCleaning:
+    """The checks every form that takes a person uses (the public form and the trainer's form)."""
+
+    def clean_full_name(self):
+        return clean_name(self.cleaned_data["full_name"])
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def clean_citizen_id(self):
+        return validate_citizen_id(self.cleaned_data["citizen_id"])
+
+
+class RegistrationForm(PersonCleaning, forms.Form):
+    """One person for one class; the session's unit becomes the person's unit when they have none."""
+
+    # No max_length here: clean_name explains a too long name itself ("at most 200 characters").
+    full_name = forms.CharField(
+        label=gettext_lazy("Full name"),
+        widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": MAX_NAME}),
+    )
+    phone = forms.CharField(
+        label=gettext_lazy("Phone number"),
+        help_text=gettext_lazy("For example 0912 345 678. One registration per phone number."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel", "maxlength": 20}),
+    )
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail (optional)"),
+        help_text=gettext_lazy("If you give one, we write to you when a seat on the waiting list becomes yours."),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    organisation = forms.CharField(
+        label=gettext_lazy("Organisation (optional)"),
+        help_text=gettext_lazy("Your agency, school, company or village."),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    position = forms.CharField(
+        label=gettext_lazy("Position (optional)"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    citizen_id = forms.CharField(
+        label=gettext_lazy("Citizen ID number (optional)"),
+        help_text=gettext_lazy("12 digits. Only needed if the organisers ask for it."),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 20}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per request: the label is the exact sentence stored with the consent, in the visitor's language.
+        for purpose in ConsentPurpose:
+            self.fields[consent_field_name(purpose)] = forms.BooleanField(
+                label=consent_text(purpose),
+                required=False,
+            )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get(consent_field_name(ConsentPurpose.TRAINING)):
+            self.add_error(
+                consent_field_name(ConsentPurpose.TRAINING),
+                _("Without consent to the use of your data for the class we cannot register you."),
+            )
+        return data
+
+    def consent_fields(self):
+        """(purpose, its short label, the checkbox whose label is the full sentence) per purpose."""
+        return [(purpose.value, purpose.label, self[consent_field_name(purpose)]) for purpose in ConsentPurpose]
+
+    def person_fields(self):
+        return [self[name] for name in ("full_name", "phone", "email", "organisation", "position", "citizen_id")]
+
+    def consents(self) -> list[str]:
+        return [purpose.value for purpose in ConsentPurpose if self.cleaned_data.get(consent_field_name(purpose))]
+
+    def details(self, session) -> dict:
+        data = self.cleaned_data
+        return {
+            "full_name": data["full_name"],
+            "email": data["email"],
+            "organisation": data["organisation"],
+            "position": data["position"],
+            "citizen_id": data["citizen_id"],
+            "unit": session.unit,
+        }
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=gettext_lazy("How useful was the class for you?"),
+        help_text=gettext_lazy("1 = not useful, 5 = very useful."),
+        choices=[(number, str(number)) for number in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    pre_score = forms.IntegerField(
+        label=gettext_lazy("Quiz score before the class (optional, 0–100)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+    )
+    post_score = forms.IntegerField(
+        label=gettext_lazy("Quiz score after the class (optional, 0–100)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment (optional)"),
+        help_text=gettext_lazy("At most 2000 characters."),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": 2000}),
+    )

@@ -1,0 +1,534 @@
+"""Sign-in sheets and certificates of attendance as PDF (reportlab), in DejaVu Sans so that Vietnamese renders.
+
+Pure rendering: callers pass model instances (with their related objects loaded or loadable) and get bytes back.
+Every label is an English msgid translated with gettext in the active language; dates are dd/mm/yyyy in local
+time. QR codes are drawn as vector paths from segno's module matrix, so they stay sharp in print.
+"""
+
+import io
+from functools import lru_cache
+from xml.sax.saxutils import escape
+
+import matplotlib
+import segno
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from .identity import mask_phone
+
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+
+INK = colors.HexColor("#1b1f24")
+MUTED = colors.HexColor("#4a5560")
+ACCENT = colors.HexColor("#0b4f94")
+TITLE_RED = colors.HexColor("#a4161a")
+HEADER_FILL = colors.HexColor("#e8eef5")
+GRID = colors.HexColor("#7a8590")
+
+SHEET_MARGIN = 15 * mm
+# Sign-in sheet columns (mm): No., full name, organisation, phone, present, signature, QR — 180 mm in all.
+SHEET_COLUMNS = (9, 42, 36, 25, 15, 33, 20)
+SHEET_QR = 17 * mm
+CERTIFICATE_QR = 30 * mm
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> tuple[str, str]:
+    """Register DejaVu Sans (regular and bold, shipped with matplotlib) once; return their reportlab names."""
+    folder = f"{matplotlib.get_data_path()}/fonts/ttf"
+    pdfmetrics.registerFont(TTFont(FONT, f"{folder}/DejaVuSans.ttf"))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, f"{folder}/DejaVuSans-Bold.ttf"))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+    return FONT, FONT_BOLD
+
+
+# --- Shared helpers ------------------------------------------------------------------------------------------
+
+
+def absolute_url(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def check_in_url(registration) -> str:
+    """The trainer's check-in page for one registration (what the QR on the sign-in sheet opens)."""
+    return absolute_url(reverse("trainings_check_in", args=[registration.token]))
+
+
+def verification_url(certificate) -> str:
+    """The public page that confirms a certificate (what the QR on the certificate opens)."""
+    return absolute_url(reverse("trainings:certificate_verify", args=[certificate.code]))
+
+
+def format_date(value) -> str:
+    """dd/mm/yyyy of a date or of an aware datetime in local time."""
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def session_dates(session) -> str:
+    """The class's date, or its first and last day when it spans several days."""
+    starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+    if starts.date() == ends.date():
+        return format_date(starts)
+    return f"{format_date(starts)} – {format_date(ends)}"
+
+
+def session_times(session) -> str:
+    """Start and end in local time: dd/mm/yyyy HH:MM – HH:MM, or with both dates when it spans days."""
+    starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+    if starts.date() == ends.date():
+        return f"{starts:%d/%m/%Y %H:%M} – {ends:%H:%M}"
+    return f"{starts:%d/%m/%Y %H:%M} – {ends:%d/%m/%Y %H:%M}"
+
+
+def unit_label(unit) -> str:
+    """The unit and the unit above it, as in "Xã Tánh Linh, Tỉnh Lâm Đồng"."""
+    parent = getattr(unit, "parent", None)
+    return f"{unit.name}, {parent.name}" if parent else unit.name
+
+
+def person_name(user) -> str:
+    """A user's name in Vietnamese order (family name first), or the username."""
+    name = f"{user.last_name} {user.first_name}".strip()
+    return name or user.get_username()
+
+
+def _text(value) -> str:
+    """User data made safe for reportlab's paragraph mark-up."""
+    return escape(str(value or ""))
+
+
+class QRCode(Flowable):
+    """A QR code drawn as one vector path (no image, no seams between modules), with a 2-module quiet zone."""
+
+    QUIET = 2
+
+    def __init__(self, data: str, size: float):
+        super().__init__()
+        self.data = data
+        self.qr = segno.make(data, error="m", micro=False)
+        self.width = self.height = size
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self):
+        draw_qr(self.canv, self.qr, 0, 0, self.width, quiet=self.QUIET)
+
+
+def draw_qr(canvas: Canvas, qr, x: float, y: float, size: float, *, quiet: int = 2) -> None:
+    matrix = qr.matrix
+    count = len(matrix)
+    module = size / (count + 2 * quiet)
+    canvas.saveState()
+    canvas.setFillColor(colors.white)
+    canvas.rect(x, y, size, size, stroke=0, fill=1)
+    canvas.setFillColor(colors.black)
+    path = canvas.beginPath()
+    for row_index, row in enumerate(matrix):
+        top = y + size - (quiet + row_index) * module
+        column = 0
+        while column < count:
+            if row[column]:
+                start = column
+                while column < count and row[column]:
+                    column += 1
+                path.rect(x + (quiet + start) * module, top - module, (column - start) * module, module)
+            else:
+                column += 1
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
+
+
+class TickBox(Flowable):
+    """An empty square to tick by hand."""
+
+    def __init__(self, size: float = 6 * mm):
+        super().__init__()
+        self.width = self.height = size
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self):
+        self.canv.setStrokeColor(INK)
+        self.canv.setLineWidth(0.9)
+        self.canv.rect(0, 0, self.width, self.height, stroke=1, fill=0)
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    regular, bold = register_fonts()
+    base = ParagraphStyle("base", fontName=regular, fontSize=9, leading=11.5, textColor=INK)
+    return {
+        "base": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5, textColor=MUTED),
+        "unit": ParagraphStyle("unit", parent=base, fontName=bold, fontSize=9.5, leading=12),
+        "title": ParagraphStyle(
+            "title", parent=base, fontName=bold, fontSize=16, leading=20, alignment=TA_CENTER, spaceBefore=2 * mm
+        ),
+        "subtitle": ParagraphStyle(
+            "subtitle", parent=base, fontName=bold, fontSize=12, leading=15, alignment=TA_CENTER, spaceBefore=1 * mm
+        ),
+        "label": ParagraphStyle("label", parent=base, fontName=bold),
+        "sign": ParagraphStyle("sign", parent=base, fontName=bold, alignment=TA_CENTER),
+        "head": ParagraphStyle("head", parent=base, fontName=bold, fontSize=8, leading=10, alignment=TA_CENTER),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5, splitLongWords=True),
+        "name": ParagraphStyle("name", parent=base, fontName=bold, fontSize=9, leading=11, splitLongWords=True),
+        "number": ParagraphStyle("number", parent=base, fontSize=8.5, leading=10.5, alignment=TA_CENTER),
+    }
+
+
+def _numbered_canvas(footer: str):
+    """A canvas class that writes "footer · Page n of m" at the bottom of every page once the count is known."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):  # noqa: N802 (reportlab's name)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._draw_footer(total)
+                super().showPage()
+            super().save()
+
+        def _draw_footer(self, total: int):
+            regular, _bold = register_fonts()
+            width, _height = self._pagesize
+            self.saveState()
+            self.setFont(regular, 7.5)
+            self.setFillColor(MUTED)
+            page = _("Page %(page)s of %(pages)s") % {"page": self._pageNumber, "pages": total}
+            self.drawRightString(width - SHEET_MARGIN, 9 * mm, page)
+            room = width - 2 * SHEET_MARGIN - pdfmetrics.stringWidth(page, regular, 7.5) - 8 * mm
+            self.drawString(SHEET_MARGIN, 9 * mm, _fit(footer, regular, 7.5, room))
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """``text``, cut with an ellipsis if it is wider than ``width``."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+# --- Sign-in sheet -------------------------------------------------------------------------------------------
+
+
+def sign_in_sheet_pdf(session, registrations) -> bytes:
+    """A4 portrait sign-in sheet of ``session``: one row per registration given (in the order given, seat order).
+
+    Each row: number, full name, organisation (and position), masked phone, a box to tick, room to sign and a
+    QR code that opens the trainer's check-in page for that person. The table flows onto further pages with its
+    header row repeated; every page carries the class title and "Page n of m".
+    """
+    styles = _styles()
+    registrations = list(registrations)
+    buffer = io.BytesIO()
+    heading = _("SIGN-IN SHEET")
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=SHEET_MARGIN,
+        rightMargin=SHEET_MARGIN,
+        topMargin=13 * mm,
+        bottomMargin=16 * mm,
+        title=f"{heading} – {session.title}",
+        lang="vi",
+        invariant=True,
+    )
+
+    story = [
+        Paragraph(_text(unit_label(session.unit)).upper(), styles["unit"]),
+        Paragraph(_text(heading), styles["title"]),
+        Paragraph(_text(session.title), styles["subtitle"]),
+        Spacer(1, 4 * mm),
+    ]
+    trainers = ", ".join(person_name(user) for user in session.trainers.all())
+    details = [
+        (_("Venue"), session.venue),
+        (_("Time"), session_times(session)),
+        (_("Trainers"), trainers),
+        (_("Seat holders"), str(len(registrations))),
+    ]
+    details_table = Table(
+        [
+            [Paragraph(_text(label), styles["label"]), Paragraph(_text(value) or "—", styles["base"])]
+            for label, value in details
+        ],
+        colWidths=[42 * mm, 180 * mm - 42 * mm],
+        hAlign="LEFT",
+    )
+    details_table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        )
+    )
+    story += [details_table, Spacer(1, 5 * mm)]
+
+    header = [
+        Paragraph(_text(label), styles["head"])
+        for label in (
+            _("No."),
+            _("Full name"),
+            _("Organisation"),
+            _("Phone"),
+            _("Present"),
+            _("Signature"),
+            _("Check-in QR"),
+        )
+    ]
+    rows = [header]
+    for number, registration in enumerate(registrations, start=1):
+        attendee = registration.attendee
+        organisation = _text(attendee.organisation)
+        if attendee.position:
+            position = f'<font size="7.5" color="#4a5560">{_text(attendee.position)}</font>'
+            organisation = f"{organisation}<br/>{position}" if organisation else position
+        rows.append(
+            [
+                Paragraph(str(number), styles["number"]),
+                Paragraph(_text(attendee.full_name), styles["name"]),
+                Paragraph(organisation, styles["cell"]),
+                Paragraph(_text(mask_phone(attendee.phone)), styles["cell"]),
+                TickBox(),
+                "",
+                QRCode(check_in_url(registration), SHEET_QR),
+            ]
+        )
+    if not registrations:
+        rows.append([Paragraph(_text(_("No one holds a seat in this class yet.")), styles["base"])] + [""] * 6)
+
+    last = len(rows) - 1
+    # Room for the trainer to confirm the count by hand: a last row without lines, never alone on a page.
+    rows.append(
+        [
+            Paragraph(_text(_("Number present: ..........")), styles["base"]),
+            "",
+            "",
+            Paragraph(_text(_("Trainer (signature and full name)")), styles["sign"]),
+            "",
+            "",
+            "",
+        ]
+    )
+    table = Table(
+        rows,
+        colWidths=[width * mm for width in SHEET_COLUMNS],
+        rowHeights=[None] * (last + 1) + [30 * mm],
+        repeatRows=1,
+        hAlign="LEFT",
+    )
+    commands = [
+        ("GRID", (0, 0), (-1, last), 0.6, GRID),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("VALIGN", (0, 0), (-1, last), "MIDDLE"),
+        ("ALIGN", (4, 1), (4, last), "CENTER"),
+        ("ALIGN", (6, 1), (6, last), "CENTER"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (6, 1), (6, last), 1.5),
+        ("BOTTOMPADDING", (6, 1), (6, last), 1.5),
+        # The confirmation row.
+        ("SPAN", (0, -1), (2, -1)),
+        ("SPAN", (3, -1), (-1, -1)),
+        ("VALIGN", (0, -1), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, -1), (-1, -1), 6 * mm),
+        ("LEFTPADDING", (0, -1), (0, -1), 0),
+        ("ALIGN", (3, -1), (-1, -1), "CENTER"),
+        ("NOSPLIT", (0, last), (-1, -1)),
+    ]
+    if not registrations:
+        commands.append(("SPAN", (0, 1), (-1, 1)))
+    table.setStyle(TableStyle(commands))
+    story.append(table)
+
+    footer = f"{heading} · {session.title} · {format_date(session.starts_at)}"
+    document.build(story, canvasmaker=_numbered_canvas(footer))
+    return buffer.getvalue()
+
+
+# --- Certificate ---------------------------------------------------------------------------------------------
+
+
+def _centred_paragraph(canvas: Canvas, text: str, style: ParagraphStyle, centre_x: float, top: float, width: float):
+    """Draw a paragraph centred on ``centre_x`` with its top at ``top``; return the y of its bottom."""
+    paragraph = Paragraph(text, style)
+    _w, height = paragraph.wrap(width, 1000)
+    paragraph.drawOn(canvas, centre_x - width / 2, top - height)
+    return top - height
+
+
+def _fitting_style(style: ParagraphStyle, text: str, width: float, *, max_lines: int, minimum: float):
+    """``style`` with the font shrunk (down to ``minimum`` pt) until ``text`` fits in ``max_lines`` lines."""
+    size = style.fontSize
+    while True:
+        candidate = ParagraphStyle(f"{style.name}-{size}", parent=style, fontSize=size, leading=size * 1.25)
+        lines = Paragraph(text, candidate).breakLines([width]).lines
+        if len(lines) <= max_lines or size <= minimum:
+            return candidate
+        size -= 1
+
+
+def certificate_pdf(certificate) -> bytes:
+    """A4 landscape certificate of attendance: name, class, date, unit, number, issue date, verification QR.
+
+    Refuses (ValueError) a certificate whose holder's data has been erased: there is no name left to print.
+    """
+    registration = certificate.registration
+    attendee, session = registration.attendee, registration.session
+    if attendee.anonymised_at:
+        raise ValueError("the certificate holder's data has been erased")
+    regular, bold = register_fonts()
+    styles = _styles()
+    page_width, page_height = landscape(A4)
+    centre = page_width / 2
+    buffer = io.BytesIO()
+    heading = _("CERTIFICATE OF ATTENDANCE")
+    canvas = Canvas(buffer, pagesize=(page_width, page_height), invariant=True, lang="vi")
+    canvas.setTitle(f"{heading} {certificate.number}")
+    canvas.setAuthor(unit_label(session.unit))
+
+    # Frame: a strong outer line and a thin inner one.
+    canvas.setStrokeColor(ACCENT)
+    canvas.setLineWidth(2.4)
+    canvas.rect(9 * mm, 9 * mm, page_width - 18 * mm, page_height - 18 * mm)
+    canvas.setLineWidth(0.7)
+    canvas.rect(12 * mm, 12 * mm, page_width - 24 * mm, page_height - 24 * mm)
+
+    # Top left: the organising unit; top right: the national motto (as on official documents).
+    block = 118 * mm
+    left_centre, right_centre = 22 * mm + block / 2, page_width - 22 * mm - block / 2
+    top = page_height - 22 * mm
+    unit_style = ParagraphStyle("cert-unit", parent=styles["base"], fontSize=10, leading=13, alignment=TA_CENTER)
+    unit_bold = ParagraphStyle("cert-unit-bold", parent=unit_style, fontName=bold)
+    bottom_left = top
+    parent = getattr(session.unit, "parent", None)
+    if parent:
+        bottom_left = _centred_paragraph(canvas, _text(parent.name).upper(), unit_style, left_centre, top, block)
+    bottom_left = _centred_paragraph(
+        canvas, _text(session.unit.name).upper(), unit_bold, left_centre, bottom_left, block
+    )
+    nation = _centred_paragraph(canvas, _text(_("SOCIALIST REPUBLIC OF VIETNAM")), unit_bold, right_centre, top, block)
+    motto_text = _("Independence – Freedom – Happiness")
+    motto_style = ParagraphStyle("cert-motto", parent=unit_bold, fontSize=10.5, leading=13.5)
+    motto_bottom = _centred_paragraph(canvas, _text(motto_text), motto_style, right_centre, nation, block)
+    motto_width = min(block, pdfmetrics.stringWidth(motto_text, bold, 10.5))
+    canvas.setStrokeColor(INK)
+    canvas.setLineWidth(0.6)
+    canvas.line(right_centre - motto_width / 2, motto_bottom + 1, right_centre + motto_width / 2, motto_bottom + 1)
+    short_rule = 30 * mm
+    canvas.line(left_centre - short_rule / 2, bottom_left - 2, left_centre + short_rule / 2, bottom_left - 2)
+
+    # Body: centred across the page and vertically between the heading blocks and the bottom line.
+    body_width = page_width - 60 * mm
+    lead_style = ParagraphStyle(
+        "cert-lead", fontName=regular, fontSize=13, leading=17, alignment=TA_CENTER, textColor=INK
+    )
+    title_style = ParagraphStyle(
+        "cert-title", fontName=bold, fontSize=26, leading=32, alignment=TA_CENTER, textColor=TITLE_RED
+    )
+    name_style = ParagraphStyle(
+        "cert-name", fontName=bold, fontSize=24, leading=30, alignment=TA_CENTER, textColor=ACCENT
+    )
+    class_style = ParagraphStyle(
+        "cert-class", fontName=bold, fontSize=15, leading=19, alignment=TA_CENTER, textColor=INK
+    )
+    held = _("held on %(date)s in %(unit)s") % {"date": session_dates(session), "unit": unit_label(session.unit)}
+    body = [  # (text, style, space above)
+        (heading, _fitting_style(title_style, _text(heading), body_width, max_lines=1, minimum=16), 0),
+        (_("This is to certify that"), lead_style, 9 * mm),
+        (
+            attendee.full_name,
+            _fitting_style(name_style, _text(attendee.full_name), body_width, max_lines=1, minimum=14),
+            3 * mm,
+        ),
+        (_("has attended the training class"), lead_style, 5 * mm),
+        (
+            session.title,
+            _fitting_style(class_style, _text(session.title), body_width, max_lines=3, minimum=11),
+            2 * mm,
+        ),
+        (held, lead_style, 3 * mm),
+    ]
+    paragraphs = [(Paragraph(_text(text), style), space) for text, style, space in body]
+    total = sum(paragraph.wrap(body_width, page_height)[1] + space for paragraph, space in paragraphs)
+    region_top = min(motto_bottom, bottom_left) - 8 * mm
+    region_bottom = 20 * mm + CERTIFICATE_QR + 6 * mm
+    y = region_top - max(0, (region_top - region_bottom - total) / 2)
+    for paragraph, space in paragraphs:
+        y -= space + paragraph.height
+        paragraph.drawOn(canvas, centre - body_width / 2, y)
+
+    # Bottom left: number and issue date; bottom right: verification QR with its address.
+    info_style = ParagraphStyle(
+        "cert-info", fontName=regular, fontSize=10, leading=14, alignment=TA_LEFT, textColor=INK
+    )
+    info = Paragraph(
+        "<br/>".join(
+            [
+                _text(_("Certificate number: %(number)s") % {"number": certificate.number}),
+                _text(_("Issued on: %(date)s") % {"date": format_date(certificate.issued_at)}),
+            ]
+        ),
+        info_style,
+    )
+    info.wrap(110 * mm, 100 * mm)
+    info.drawOn(canvas, 24 * mm, 22 * mm)
+
+    url = verification_url(certificate)
+    qr_x = page_width - 24 * mm - CERTIFICATE_QR
+    qr_y = 20 * mm
+    draw_qr(canvas, segno.make(url, error="m", micro=False), qr_x, qr_y, CERTIFICATE_QR)
+    canvas.linkURL(url, (qr_x, qr_y, qr_x + CERTIFICATE_QR, qr_y + CERTIFICATE_QR), relative=0)
+    verify_style = ParagraphStyle(
+        "cert-verify",
+        fontName=regular,
+        fontSize=8,
+        leading=10.5,
+        alignment=TA_LEFT,
+        textColor=INK,
+        splitLongWords=True,
+    )
+    verify_width = 95 * mm
+    verify = Paragraph(
+        f"{_text(_('Scan the code or open this address to check that the certificate is genuine:'))}"
+        f'<br/><a href="{escape(url, {chr(34): "&quot;"})}" color="#0b4f94">{_text(url)}</a>',
+        verify_style,
+    )
+    _w, verify_height = verify.wrap(verify_width, 100 * mm)
+    verify.drawOn(canvas, qr_x - 4 * mm - verify_width, qr_y + (CERTIFICATE_QR - verify_height) / 2)
+
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

@@ -178,26 +178,40 @@ def check_in(registration: Registration, *, now=None) -> tuple[Registration, boo
             )
         registration.status, registration.checked_in_at = Status.ATTENDED, now
         registration.save(update_fields=["status", "checked_in_at"])
+        invite_feedback([registration])
     return registration, True
+
+
+def invite_feedback(registrations) -> None:
+    """After the commit, e-mail a feedback link to those who attended and gave an address."""
+    from .tasks import send_feedback_invitation
+
+    for registration in registrations:
+        if registration.status == Status.ATTENDED and registration.attendee.email:
+            transaction.on_commit(lambda pk=registration.pk: send_feedback_invitation.enqueue(pk))
 
 
 def record_attendance(session: TrainingSession, present_ids: set[int], *, now=None) -> tuple[int, int]:
     """From a ticked sign-in sheet: ticked seat holders attended, the others did not. Returns (attended, no-shows)."""
     now = now or timezone.now()
     attended = absent = 0
+    newly_attended = []
     with transaction.atomic():
         session = _locked(session.pk)
-        for registration in session.registrations.select_for_update().filter(status__in=SEATED):
+        registrations = session.registrations.select_for_update().select_related("attendee").filter(status__in=SEATED)
+        for registration in registrations:
             if registration.pk in present_ids:
                 if registration.status != Status.ATTENDED:
                     registration.status, registration.checked_in_at = Status.ATTENDED, now
                     registration.save(update_fields=["status", "checked_in_at"])
+                    newly_attended.append(registration)
                 attended += 1
             else:
                 if registration.status != Status.NO_SHOW:
                     registration.status, registration.checked_in_at = Status.NO_SHOW, None
                     registration.save(update_fields=["status", "checked_in_at"])
                 absent += 1
+        invite_feedback(newly_attended)
     return attended, absent
 
 

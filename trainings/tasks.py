@@ -32,3 +32,29 @@ def send_seat_freed(registration_id: int) -> bool:
             [registration.attendee.email],
         )
     return True
+
+
+@task()
+def send_feedback_invitation(registration_id: int) -> bool:
+    """Ask a person who attended for feedback (only attended registrations, only with an e-mail address)."""
+    from .choices import Status
+    from .models import Feedback, Registration
+
+    registration = Registration.objects.select_related("session", "attendee").filter(pk=registration_id).first()
+    if registration is None or registration.status != Status.ATTENDED or not registration.attendee.email:
+        return False
+    if Feedback.objects.filter(registration=registration).exists():
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("trainings:feedback", args=[registration.token])
+        send_mail(
+            _("How was the class “%(title)s”?") % {"title": registration.session.title},
+            _(
+                "Thank you for attending “%(title)s”. Two minutes of your time help us improve the next classes: "
+                "%(link)s"
+            )
+            % {"title": registration.session.title, "link": link},
+            None,
+            [registration.attendee.email],
+        )
+    return True

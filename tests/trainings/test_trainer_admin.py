@@ -318,3 +318,23 @@ def test_a_session_outside_the_scope_cannot_be_created(client, trainer, session)
     )
     assert response.status_code == 200
     assert "unit" in response.context["form"].errors
+
+
+# -- feedback invitations -----------------------------------------------------------------------------
+def test_feedback_is_asked_only_of_people_who_attended_and_gave_an_address(
+    client, trainer, session, mailoutbox, django_capture_on_commit_callbacks
+):
+    with_mail = RegistrationFactory(session=session, attendee=AttendeeFactory(email="lan@example.invalid"), seat=1)
+    without_mail = RegistrationFactory(session=session, seat=2)
+    absent = RegistrationFactory(session=session, attendee=AttendeeFactory(email="binh@example.invalid"), seat=3)
+    client.force_login(trainer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("trainings_check_in", args=[with_mail.token]))
+        client.post(
+            reverse("trainings_roster", args=[session.pk]),
+            {"action": "attendance", "present": [str(with_mail.pk), str(without_mail.pk)]},
+        )
+    assert [message.to for message in mailoutbox] == [["lan@example.invalid"]]
+    assert reverse("trainings:feedback", args=[with_mail.token]) in mailoutbox[0].body
+    absent.refresh_from_db()
+    assert absent.status == Status.NO_SHOW

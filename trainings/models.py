@@ -67,6 +67,7 @@ class TrainingSession(models.Model):
         help_text=_("For a class without a roster: the number of attendances reported (lượt người)."),
     )
     public_token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    import_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )

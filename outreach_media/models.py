@@ -1,0 +1,246 @@
+"""Outreach products and where they went: media items, distributions, airings, posts, events, tracked links.
+
+``import_key`` marks a row that came from the activity log import: the same row imported again
+finds it by that key and changes it in place instead of adding a second one.
+"""
+
+import secrets
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.documents import get_document_model_string
+from wagtail.images import get_image_model_string
+from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
+
+from campaigns.models import AdministrativeUnit
+
+from .choices import Channel, MediaKind, Platform
+
+SHORT_CODE_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no 0/o, 1/l: read aloud or typed from print
+
+
+def new_short_code() -> str:
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(7))
+
+
+class MediaItem(DraftStateMixin, RevisionMixin, PreviewableMixin, models.Model):
+    """One outreach product: a leaflet, a handbook, a reportage, a Zalo message…"""
+
+    scope_unit_path = "unit"
+
+    kind = models.CharField(_("kind"), max_length=20, choices=MediaKind.choices)
+    title = models.CharField(_("title"), max_length=255)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="media_items",
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("producing unit"),
+        on_delete=models.PROTECT,
+        related_name="media_items",
+    )
+    document = models.ForeignKey(
+        get_document_model_string(),
+        verbose_name=_("file (PDF)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    image = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    produced_on = models.DateField(_("produced on"), null=True, blank=True)
+    print_run = models.PositiveIntegerField(_("print run (copies)"), null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
+    cost = models.PositiveBigIntegerField(_("cost (VND)"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    import_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="media_item")
+
+    class Meta:
+        verbose_name = _("media item")
+        verbose_name_plural = _("media items")
+        ordering = ["-produced_on", "title"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+    def get_preview_template(self, request, mode_name):
+        return "outreach_media/media_item_preview.html"
+
+
+class Distribution(models.Model):
+    """Copies of a printed item handed out in a unit on a day."""
+
+    scope_unit_path = "unit"
+
+    media_item = models.ForeignKey(
+        MediaItem, verbose_name=_("media item"), on_delete=models.PROTECT, related_name="distributions"
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="distributions"
+    )
+    date = models.DateField(_("date"))
+    copies = models.PositiveIntegerField(_("copies"))
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    people_reached = models.PositiveIntegerField(_("people reached"), null=True, blank=True)
+    cost = models.PositiveBigIntegerField(_("cost (VND)"), null=True, blank=True)
+    import_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("distribution")
+        verbose_name_plural = _("distributions")
+        ordering = ["-date", "pk"]
+        indexes = [models.Index(fields=["unit", "date"], name="distribution_unit_date")]
+
+    def __str__(self):
+        return f"{self.media_item} · {self.unit} · {self.date:%d/%m/%Y}"
+
+
+class Airing(models.Model):
+    """Broadcasts of a programme by a station or a commune's loudspeakers."""
+
+    scope_unit_path = "unit"
+
+    media_item = models.ForeignKey(
+        MediaItem, verbose_name=_("media item"), on_delete=models.PROTECT, related_name="airings"
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="airings"
+    )
+    station = models.CharField(_("station"), max_length=255, blank=True)
+    date = models.DateField(_("date"))
+    count = models.PositiveIntegerField(_("number of airings"), default=1)
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
+    people_reached = models.PositiveIntegerField(_("people reached"), null=True, blank=True)
+    cost = models.PositiveBigIntegerField(_("cost (VND)"), null=True, blank=True)
+    import_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("airing")
+        verbose_name_plural = _("airings")
+        ordering = ["-date", "pk"]
+        indexes = [models.Index(fields=["unit", "date"], name="airing_unit_date")]
+
+    def __str__(self):
+        return f"{self.media_item} · {self.unit} · {self.date:%d/%m/%Y}"
+
+
+class Post(models.Model):
+    """A message or post on Zalo, a fanpage, by SMS or on a website."""
+
+    scope_unit_path = "unit"
+
+    media_item = models.ForeignKey(
+        MediaItem, verbose_name=_("media item"), null=True, blank=True, on_delete=models.PROTECT, related_name="posts"
+    )
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="posts")
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    count = models.PositiveIntegerField(_("number of posts or messages"), default=1)
+    reach = models.PositiveIntegerField(_("reach"), null=True, blank=True)
+    views = models.PositiveIntegerField(_("views"), null=True, blank=True)
+    interactions = models.PositiveIntegerField(_("interactions"), null=True, blank=True)
+    cost = models.PositiveBigIntegerField(_("cost (VND)"), null=True, blank=True)
+    import_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["-date", "pk"]
+        indexes = [models.Index(fields=["unit", "date"], name="post_unit_date")]
+
+    def __str__(self):
+        return self.title or f"{self.get_platform_display()} · {self.date:%d/%m/%Y}"
+
+
+class OutreachEvent(models.Model):
+    """Conferences and assisted submissions: activities counted, without a product of their own."""
+
+    scope_unit_path = "unit"
+
+    channel = models.CharField(
+        _("channel"),
+        max_length=20,
+        choices=[(Channel.CONFERENCE, Channel.CONFERENCE.label), (Channel.ASSISTED, Channel.ASSISTED.label)],
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", verbose_name=_("campaign"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    people = models.PositiveIntegerField(_("people"), null=True, blank=True)
+    cost = models.PositiveBigIntegerField(_("cost (VND)"), null=True, blank=True)
+    import_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("outreach event")
+        verbose_name_plural = _("outreach events")
+        ordering = ["-date", "pk"]
+
+    def __str__(self):
+        return self.title or f"{self.get_channel_display()} · {self.date:%d/%m/%Y}"
+
+
+class TrackedLink(models.Model):
+    """A short link printed as a QR code on an item (or one print batch of it)."""
+
+    media_item = models.ForeignKey(
+        MediaItem, verbose_name=_("media item"), on_delete=models.CASCADE, related_name="tracked_links"
+    )
+    code = models.SlugField(_("short code"), max_length=20, unique=True, default=new_short_code)
+    target_url = models.CharField(
+        _("target"), max_length=500, help_text=_("A page of this site (/huong-dan/…) or a full https:// address.")
+    )
+    label = models.CharField(_("print batch"), max_length=100, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tracked link")
+        verbose_name_plural = _("tracked links")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_url__startswith="/") | Q(target_url__startswith="https://"),
+                name="tracked_link_target_is_local_or_https",
+            )
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class LinkScan(models.Model):
+    """Scans of one link on one day: a count, nothing about who scanned."""
+
+    link = models.ForeignKey(TrackedLink, on_delete=models.CASCADE, related_name="scans")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["link", "day"], name="link_scan_one_row_per_day")]
+
+    def __str__(self):
+        return f"{self.link} {self.day}: {self.count}"

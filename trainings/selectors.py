@@ -36,12 +36,16 @@ def _month(value) -> datetime.date:
     return value.replace(day=1)
 
 
-def training_counts(*, unit_ids=None, start: datetime.date | None = None, end: datetime.date | None = None, now=None):
+def training_counts(
+    *, unit_ids=None, start: datetime.date | None = None, end: datetime.date | None = None, now=None, campaign=None
+):
     """Counts per (unit, month, audience) for classes that have started; ``end`` is inclusive (a month's last day)."""
     now = now or timezone.now()
     sessions = TrainingSession.objects.filter(starts_at__lte=now)
     if unit_ids is not None:
         sessions = sessions.filter(unit_id__in=unit_ids)
+    if campaign is not None:
+        sessions = sessions.filter(campaign=campaign)
     if start:
         sessions = sessions.filter(starts_at__date__gte=start)
     if end:

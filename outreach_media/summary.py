@@ -1,0 +1,206 @@
+"""Communications staff's summary: totals by channel and month for a campaign or a unit, a chart, an XLSX file."""
+
+import datetime
+import io
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from campaigns import permissions
+from campaigns.exports import escape_formula
+from campaigns.models import AdministrativeUnit, Campaign
+
+from .choices import Channel
+from .models import Distribution
+from .selectors import exposure, totals_by_channel_and_month
+
+UNIT_WORDS = {
+    Channel.TRAINING: gettext_lazy("classes"),
+    Channel.LEAFLET: gettext_lazy("leaflets"),
+    Channel.HANDBOOK: gettext_lazy("handbooks"),
+    Channel.POSTER: gettext_lazy("posters and panels"),
+    Channel.REPORTAGE: gettext_lazy("reportages"),
+    Channel.RADIO: gettext_lazy("radio airings"),
+    Channel.TV: gettext_lazy("TV airings"),
+    Channel.ZALO: gettext_lazy("Zalo messages"),
+    Channel.FANPAGE: gettext_lazy("fanpage posts"),
+    Channel.SMS: gettext_lazy("text messages"),
+    Channel.CONFERENCE: gettext_lazy("conferences"),
+    Channel.ASSISTED: gettext_lazy("assisted submissions"),
+    Channel.QR: gettext_lazy("QR scans"),
+}
+CHANNEL_ORDER = list(UNIT_WORDS)
+
+
+def grouped(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+class SummaryForm(forms.Form):
+    campaign = forms.ModelChoiceField(label=gettext_lazy("Campaign"), queryset=Campaign.objects.all(), required=False)
+    unit = forms.CharField(label=gettext_lazy("Unit code"), required=False, max_length=10)
+    start = forms.DateField(label=gettext_lazy("From"), required=False)
+    end = forms.DateField(label=gettext_lazy("To"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["campaign"].queryset = permissions.filter_for_user(user, Campaign.objects.all())
+
+    def clean_unit(self):
+        code = (self.cleaned_data.get("unit") or "").strip()
+        if not code:
+            return None
+        unit = AdministrativeUnit.objects.filter(code=code).order_by("valid_to").last()
+        if unit is None:
+            raise forms.ValidationError(_("No administrative unit has this code."))
+        if not permissions.user_can_use_unit(self.user, unit):
+            raise forms.ValidationError(_("This unit is outside your scope."))
+        return unit
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end is before the start."))
+        return data
+
+
+def _summary(user, data) -> dict:
+    scope = permissions.scope_unit_ids(user)
+    unit = data.get("unit")
+    unit_ids = None
+    if unit is not None:
+        unit_ids = AdministrativeUnit.objects.descendants_of([unit.pk]).values_list("pk", flat=True)
+        unit_ids = set(unit_ids) & scope if scope is not None else set(unit_ids)
+    elif scope is not None:
+        unit_ids = scope
+    rows = exposure(unit_ids=unit_ids, start=data.get("start"), end=data.get("end"), campaign=data.get("campaign"))
+    table = totals_by_channel_and_month(rows)
+    months = sorted({month for cells in table.values() for month in cells})
+    channels = [channel for channel in CHANNEL_ORDER if channel in table]
+    totals = {channel: sum(cell["quantity"] for cell in table[channel].values()) for channel in channels}
+    people = {channel: sum(cell["people"] for cell in table[channel].values()) for channel in channels}
+    cost = {channel: sum(cell["cost"] for cell in table[channel].values()) for channel in channels}
+    return {"table": table, "months": months, "channels": channels, "totals": totals, "people": people, "cost": cost}
+
+
+def headline(summary: dict) -> str:
+    """ "750 sổ tay, 300 tờ rơi, 2 phóng sự" """
+    parts = [f"{grouped(summary['totals'][channel])} {UNIT_WORDS[channel]}" for channel in summary["channels"]]
+    return ", ".join(parts)
+
+
+def chart_png(summary: dict) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    channels = list(reversed(summary["channels"]))
+    values = [summary["totals"][channel] for channel in channels]
+    figure = Figure(figsize=(7.5, 0.45 * max(len(channels), 2) + 0.9), dpi=110)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    axes.barh(range(len(channels)), values, color="#1f5fa8")
+    axes.set_yticks(range(len(channels)), [str(Channel(channel).label) for channel in channels])
+    top = max(values, default=0) or 1
+    for index, value in enumerate(values):
+        axes.text(value + top * 0.01, index, grouped(value), va="center", fontsize=9)
+    axes.set_xlim(0, top * 1.15)
+    axes.xaxis.set_major_formatter(lambda value, _pos: grouped(int(value)))
+    axes.set_title(_("Outreach by channel (quantity)"), fontsize=11, loc="left")
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def xlsx_bytes(summary: dict) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Outreach")[:31])
+    sheet.append(
+        [
+            _("Channel"),
+            *[month.strftime("%m/%Y") for month in summary["months"]],
+            _("Total"),
+            _("People reached"),
+            _("Cost (VND)"),
+        ]
+    )
+    for channel in summary["channels"]:
+        cells = summary["table"][channel]
+        sheet.append(
+            [
+                escape_formula(str(Channel(channel).label)),
+                *[cells[month]["quantity"] if month in cells else 0 for month in summary["months"]],
+                summary["totals"][channel],
+                summary["people"][channel],
+                summary["cost"][channel],
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+class SummaryView(WagtailAdminTemplateMixin, View):
+    page_title = gettext_lazy("Outreach summary")
+    header_icon = "table"
+    template_name = "outreach_media/summary.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.has_model_permission(request.user, permissions.VIEW, Distribution):
+            permissions.log_denial(request.user, "view", Distribution)
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, output=None):
+        form = SummaryForm(request.GET or None, user=request.user)
+        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        if form.is_bound and form.errors:
+            return TemplateResponse(request, self.template_name, {**self.get_context_data(), "form": form})
+        summary = _summary(request.user, data)
+        if output == "png":
+            return HttpResponse(chart_png(summary), content_type="image/png")
+        if output == "xlsx":
+            response = HttpResponse(xlsx_bytes(summary), content_type=XLSX_TYPE)
+            response["Content-Disposition"] = (
+                f'attachment; filename="tong-hop-truyen-thong-{datetime.date.today():%Y%m%d}.xlsx"'
+            )
+            return response
+        query = request.GET.urlencode()
+        rows = [
+            {
+                "label": Channel(channel).label,
+                "cells": [summary["table"][channel].get(month, {}).get("quantity", 0) for month in summary["months"]],
+                "total": summary["totals"][channel],
+                "people": summary["people"][channel],
+                "cost": summary["cost"][channel],
+            }
+            for channel in summary["channels"]
+        ]
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {
+                **self.get_context_data(),
+                "form": form,
+                "rows": rows,
+                "months": summary["months"],
+                "headline": headline(summary),
+                "chart_url": f"{reverse('outreach_media_summary_chart')}?{query}",
+                "xlsx_url": f"{reverse('outreach_media_summary_xlsx')}?{query}",
+            },
+        )
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,0 +1,312 @@
+"""Wagtail admin for outreach media: items as snippets (drafts, revisions, preview), listings of
+distributions, airings, posts and events with filters and formula-safe exports, all scoped by unit."""
+
+import django_filters
+from django import forms
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
+from import_export import resources
+from import_export.formats.base_formats import CSV, XLSX
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.snippets.views.snippets import EditView as SnippetEditView
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from campaigns import permissions
+from campaigns.admin_scoping import ScopedIndexView, ScopedModelViewSet, ScopedObjectMixin
+from campaigns.exports import escape_formula
+from campaigns.viewsets import DayColumn, unit_chooser_viewset
+
+from .choices import MediaKind
+from .models import Airing, Distribution, MediaItem, OutreachEvent, Post
+
+FORMATS = {"csv": CSV, "xlsx": XLSX}
+
+
+class UnitInScopeForm(WagtailAdminModelForm):
+    """Refuses a unit outside the user's scope (every outreach record belongs to a unit)."""
+
+    def clean_unit(self):
+        unit = self.cleaned_data.get("unit")
+        if unit is not None and not permissions.user_can_use_unit(self.for_user, unit):
+            raise forms.ValidationError(_("This unit is outside your scope."), code="out_of_scope")
+        return unit
+
+
+class SafeResource(resources.ModelResource):
+    """Exports with text that a spreadsheet would run as a formula escaped."""
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        return escape_formula(value) if isinstance(value, str) else value
+
+
+def export_response(model, queryset, fields, spreadsheet_format: str, filename: str) -> HttpResponse:
+    resource = resources.modelresource_factory(model, resource_class=SafeResource, meta_options={"fields": fields})()
+    dataset = resource.export(queryset=queryset)
+    dataset.headers = [str(model._meta.get_field(name.split("__")[0]).verbose_name).capitalize() for name in fields]
+    data = FORMATS[spreadsheet_format]().export_data(dataset)
+    data = data.encode("utf-8-sig") if isinstance(data, str) else data
+    response = HttpResponse(data, content_type=FORMATS[spreadsheet_format].CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{spreadsheet_format}"'
+    return response
+
+
+class ExportingIndexView(ScopedIndexView):
+    """A scoped listing whose downloads go through a django-import-export resource (formula-safe)."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("unit")
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        return export_response(self.model, queryset, self.list_export, spreadsheet_format, self.get_filename())
+
+
+# -- media items (snippets) ----------------------------------------------------------------------------
+class MediaItemIndexView(SnippetIndexView):
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset()
+        return permissions.filter_for_user(self.request.user, queryset, permissions.VIEW).select_related("unit")
+
+
+class MediaItemEditView(ScopedObjectMixin, SnippetEditView):
+    scoped_action = permissions.CHANGE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            from .links import links_context
+        except ImportError:  # the tracked-links module is optional in the listing
+            return context
+        context["tracked_links"] = links_context(self.object)
+        return context
+
+
+class MediaItemFilterSet(WagtailFilterSet):
+    class Meta:
+        model = MediaItem
+        fields = ["kind", "campaign", "live"]
+
+
+class MediaItemViewSet(SnippetViewSet):
+    model = MediaItem
+    icon = "doc-full"
+    menu_label = _("Media items")
+    menu_order = 100
+    url_prefix = "outreach-media/items"
+    index_view_class = MediaItemIndexView
+    edit_view_class = MediaItemEditView
+    list_display = ["title", "kind", Column("unit", label=_("Unit")), "campaign", "print_run", "cost"]
+    list_export = ["title", "kind", "unit__code", "unit__name", "produced_on", "print_run", "duration_minutes", "cost"]
+    filterset_class = MediaItemFilterSet
+    search_fields = ["title"]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("kind"), FieldPanel("produced_on")]),
+            FieldPanel("title"),
+            FieldPanel("campaign"),
+            FieldPanel("unit", widget=unit_chooser_viewset.widget_class),
+            FieldRowPanel([FieldPanel("document"), FieldPanel("image")]),
+            FieldRowPanel([FieldPanel("print_run"), FieldPanel("duration_minutes"), FieldPanel("cost")]),
+            FieldPanel("description"),
+        ],
+        base_form_class=UnitInScopeForm,
+    )
+
+
+# -- where the media went ------------------------------------------------------------------------------
+class MonthFilterSet(WagtailFilterSet):
+    date = django_filters.DateFromToRangeFilter(label=_("Date"), widget=DateRangePickerWidget)
+
+
+class DistributionFilterSet(MonthFilterSet):
+    kind = django_filters.ChoiceFilter(field_name="media_item__kind", choices=MediaKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Distribution
+        fields = ["media_item__campaign", "kind", "date"]
+
+
+class AiringFilterSet(MonthFilterSet):
+    kind = django_filters.ChoiceFilter(field_name="media_item__kind", choices=MediaKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Airing
+        fields = ["media_item__campaign", "kind", "date"]
+
+
+class PostFilterSet(MonthFilterSet):
+    class Meta:
+        model = Post
+        fields = ["media_item__campaign", "platform", "date"]
+
+
+class EventFilterSet(WagtailFilterSet):
+    date = django_filters.DateFromToRangeFilter(label=_("Date"), widget=DateRangePickerWidget)
+
+    class Meta:
+        model = OutreachEvent
+        fields = ["campaign", "channel", "date"]
+
+
+def unit_panel():
+    return FieldPanel("unit", widget=unit_chooser_viewset.widget_class)
+
+
+class DistributionViewSet(ScopedModelViewSet):
+    model = Distribution
+    icon = "download"
+    menu_label = _("Distributions")
+    menu_order = 200
+    index_view_class = ExportingIndexView
+    list_display = [
+        "media_item",
+        Column("unit", label=_("Unit")),
+        DayColumn("date", label=_("Date")),
+        "copies",
+        "place",
+    ]
+    list_export = [
+        "media_item__title",
+        "unit__code",
+        "unit__name",
+        "date",
+        "copies",
+        "place",
+        "people_reached",
+        "cost",
+    ]
+    export_filename = "phan-phat"
+    filterset_class = DistributionFilterSet
+    search_fields = ["place", "media_item__title"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [
+            FieldPanel("media_item"),
+            unit_panel(),
+            FieldRowPanel([FieldPanel("date"), FieldPanel("copies")]),
+            FieldPanel("place"),
+            FieldRowPanel([FieldPanel("people_reached"), FieldPanel("cost")]),
+        ],
+        base_form_class=UnitInScopeForm,
+    )
+
+
+class AiringViewSet(ScopedModelViewSet):
+    model = Airing
+    icon = "media"
+    menu_label = _("Airings")
+    menu_order = 300
+    index_view_class = ExportingIndexView
+    list_display = [
+        "media_item",
+        Column("unit", label=_("Unit")),
+        "station",
+        DayColumn("date", label=_("Date")),
+        "count",
+    ]
+    list_export = ["media_item__title", "unit__code", "unit__name", "station", "date", "count", "duration_minutes"]
+    export_filename = "phat-song"
+    filterset_class = AiringFilterSet
+    search_fields = ["station", "media_item__title"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [
+            FieldPanel("media_item"),
+            unit_panel(),
+            FieldPanel("station"),
+            FieldRowPanel([FieldPanel("date"), FieldPanel("count"), FieldPanel("duration_minutes")]),
+            FieldRowPanel([FieldPanel("people_reached"), FieldPanel("cost")]),
+        ],
+        base_form_class=UnitInScopeForm,
+    )
+
+
+class PostViewSet(ScopedModelViewSet):
+    model = Post
+    icon = "comment"
+    menu_label = _("Posts and messages")
+    menu_order = 400
+    index_view_class = ExportingIndexView
+    list_display = [
+        "__str__",
+        "platform",
+        Column("unit", label=_("Unit")),
+        DayColumn("date", label=_("Date")),
+        "reach",
+    ]
+    list_export = [
+        "title",
+        "platform",
+        "unit__code",
+        "unit__name",
+        "date",
+        "link",
+        "count",
+        "reach",
+        "views",
+        "interactions",
+    ]
+    export_filename = "bai-dang"
+    filterset_class = PostFilterSet
+    search_fields = ["title", "link"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("platform"), FieldPanel("date")]),
+            FieldPanel("title"),
+            FieldPanel("media_item"),
+            unit_panel(),
+            FieldPanel("link"),
+            FieldRowPanel([FieldPanel("count"), FieldPanel("reach"), FieldPanel("views"), FieldPanel("interactions")]),
+            FieldPanel("cost"),
+        ],
+        base_form_class=UnitInScopeForm,
+    )
+
+
+class OutreachEventViewSet(ScopedModelViewSet):
+    model = OutreachEvent
+    icon = "group"
+    menu_label = _("Conferences and assisted submissions")
+    menu_order = 500
+    index_view_class = ExportingIndexView
+    list_display = [
+        "__str__",
+        "channel",
+        Column("unit", label=_("Unit")),
+        DayColumn("date", label=_("Date")),
+        "quantity",
+    ]
+    list_export = ["title", "channel", "unit__code", "unit__name", "date", "quantity", "people", "cost"]
+    export_filename = "su-kien"
+    filterset_class = EventFilterSet
+    search_fields = ["title"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("channel"), FieldPanel("date")]),
+            FieldPanel("title"),
+            FieldPanel("campaign"),
+            unit_panel(),
+            FieldRowPanel([FieldPanel("quantity"), FieldPanel("people"), FieldPanel("cost")]),
+        ],
+        base_form_class=UnitInScopeForm,
+    )
+
+
+class OutreachGroup(ViewSetGroup):
+    menu_label = _("Outreach media")
+    menu_icon = "doc-full"
+    menu_order = 550
+    items = (
+        MediaItemViewSet(),
+        DistributionViewSet("distributions"),
+        AiringViewSet("airings"),
+        PostViewSet("posts"),
+        OutreachEventViewSet("outreach_events"),
+    )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from campaigns.demo import DEMO_USERS, demo_load
 from campaigns.demo_statistics import demo_statistics_load
 from campaigns.models import AdministrativeUnit
+from outreach_media.demo import demo_outreach_load
 from trainings.demo import demo_trainings_load
 
 
@@ -21,6 +22,8 @@ class Command(BaseCommand):
         )
         trainings = demo_trainings_load()
         self.stdout.write(_("Demo classes: %(sessions)s classes, %(registrations)s registrations in all.") % trainings)
+        outreach = demo_outreach_load()
+        self.stdout.write(_("Demo outreach: %(items)s media items.") % outreach)
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready.")))
         self.stdout.write(_("Back office: http://127.0.0.1:8000/admin/"))
         self.stdout.write(

@@ -48,6 +48,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "outreach_media.distribution": EDIT,
         "outreach_media.airing": EDIT,
         "outreach_media.post": EDIT,
+        "outreach_media.outreachevent": EDIT,
         "outreach_media.trackedlink": EDIT,
     },
     Role.TRAINER: {
@@ -71,6 +72,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "outreach_media.distribution": EDIT,
         "outreach_media.airing": EDIT,
         "outreach_media.post": EDIT,
+        "outreach_media.outreachevent": EDIT,
     },
     Role.LEADER: {
         "campaigns.administrativeunit": VIEW,
@@ -82,6 +84,8 @@ ROLE_MODEL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "outreach_media.distribution": VIEW,
         "outreach_media.airing": VIEW,
         "outreach_media.post": VIEW,
+        "outreach_media.outreachevent": VIEW,
+        "outreach_media.trackedlink": VIEW,
     },
 }
 

@@ -152,7 +152,9 @@ class Post(models.Model):
         MediaItem, verbose_name=_("media item"), null=True, blank=True, on_delete=models.PROTECT, related_name="posts"
     )
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
-    unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="posts")
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="posts"
+    )
     date = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=255, blank=True)
     link = models.URLField(_("link"), max_length=500, blank=True)

@@ -12,6 +12,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -22,7 +23,8 @@ from campaigns.exports import escape_formula
 from campaigns.viewsets import DayColumn, unit_chooser_viewset
 
 from .choices import MediaKind
-from .models import Airing, Distribution, MediaItem, OutreachEvent, Post
+from .links import links_context, validate_target_url
+from .models import Airing, Distribution, MediaItem, OutreachEvent, Post, TrackedLink
 
 FORMATS = {"csv": CSV, "xlsx": XLSX}
 
@@ -75,13 +77,10 @@ class MediaItemIndexView(SnippetIndexView):
 
 class MediaItemEditView(ScopedObjectMixin, SnippetEditView):
     scoped_action = permissions.CHANGE
+    template_name = "outreach_media/media_item_edit.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        try:
-            from .links import links_context
-        except ImportError:  # the tracked-links module is optional in the listing
-            return context
         context["tracked_links"] = links_context(self.object)
         return context
 
@@ -299,12 +298,34 @@ class OutreachEventViewSet(ScopedModelViewSet):
     )
 
 
+class TrackedLinkForm(WagtailAdminModelForm):
+    def clean_target_url(self):
+        value = self.cleaned_data.get("target_url", "")
+        validate_target_url(value)
+        return value
+
+
+class TrackedLinkViewSet(ModelViewSet):
+    model = TrackedLink
+    icon = "link"
+    menu_label = _("Tracked links (QR)")
+    menu_order = 150
+    list_display = ["code", "media_item", "target_url", "label", "active"]
+    search_fields = ["code", "label", "target_url"]
+    search_backend_name = None
+    edit_handler = ObjectList(
+        [FieldPanel("media_item"), FieldPanel("target_url"), FieldPanel("label"), FieldPanel("active")],
+        base_form_class=TrackedLinkForm,
+    )
+
+
 class OutreachGroup(ViewSetGroup):
     menu_label = _("Outreach media")
     menu_icon = "doc-full"
     menu_order = 550
     items = (
         MediaItemViewSet(),
+        TrackedLinkViewSet("tracked_links"),
         DistributionViewSet("distributions"),
         AiringViewSet("airings"),
         PostViewSet("posts"),

@@ -4,6 +4,8 @@ from wagtail.permissions import register_permission_policy
 
 from campaigns.admin_scoping import ScopedPermissionPolicy
 
+from .admin_import import ActivityImportView
+from .link_views import admin_urlpatterns as link_admin_urlpatterns
 from .models import Airing, Distribution, MediaItem, OutreachEvent, Post
 from .summary import SummaryView
 from .viewsets import OutreachGroup
@@ -21,6 +23,7 @@ def register_viewsets():
 def register_outreach_urls():
     return [
         path("outreach-media/summary/", SummaryView.as_view(), name="outreach_media_summary"),
+        path("outreach-media/import/", ActivityImportView.as_view(), name="outreach_media_import"),
         path(
             "outreach-media/summary/chart.png",
             SummaryView.as_view(),
@@ -33,4 +36,5 @@ def register_outreach_urls():
             {"output": "xlsx"},
             name="outreach_media_summary_xlsx",
         ),
+        *link_admin_urlpatterns,
     ]

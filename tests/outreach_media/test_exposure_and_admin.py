@@ -79,7 +79,9 @@ def test_exposure_runs_a_fixed_number_of_queries(outreach, django_assert_num_que
     with django_assert_num_queries(7):
         before = len(exposure())
     for code in ("22918", "22924", "22933"):
-        Distribution.objects.create(media_item=MediaItem.objects.first(), unit=unit(code), date="2026-05-01", copies=10)
+        Distribution.objects.create(
+            media_item=MediaItem.objects.first(), unit=unit(code), date="2026-05-01", copies=10
+        )
     with django_assert_num_queries(7):
         assert len(exposure()) == before + 3
 

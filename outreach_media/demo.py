@@ -61,6 +61,8 @@ def demo_outreach_load() -> dict:
     panel = _item(campaign, district, MediaKind.PANEL, "Pa nô: Dịch vụ công trực tuyến – nhanh, gọn, tiết kiệm")
     reportage = _item(campaign, district, MediaKind.REPORTAGE, "Phóng sự: Người dân Tánh Linh nộp hồ sơ trực tuyến")
     radio = _item(campaign, district, MediaKind.RADIO, "Chuyên mục truyền thanh: dịch vụ công trực tuyến")
+    zalo = _item(campaign, district, MediaKind.ZALO, "Tin nhắn Zalo: nộp hồ sơ trực tuyến tại nhà")
+    fanpage = _item(campaign, district, MediaKind.FANPAGE, "Bài đăng Fanpage: hướng dẫn dịch vụ công trực tuyến")
     if not Distribution.objects.filter(media_item__campaign=campaign).exists():
         months = [4, 5, 6, 7, 8, 9]
         for item, total in ((handbook, 750), (leaflet, 300)):
@@ -90,12 +92,12 @@ def demo_outreach_load() -> dict:
         for commune in communes:
             for month in (4, 5, 6, 7, 8, 9):
                 Post.objects.create(
-                    platform=Platform.ZALO, unit=commune, date=datetime.date(2022, month, 10), count=2,
+                    media_item=zalo, platform=Platform.ZALO, unit=commune, date=datetime.date(2022, month, 10), count=2,
                     reach=rng.randint(150, 400), title="Nhắn tin nhóm Zalo thôn, khu phố",
                 )  # fmt: skip
         for month in (4, 5, 6, 7, 8, 9):
             Post.objects.create(
-                platform=Platform.FANPAGE, unit=district, date=datetime.date(2022, month, 15), count=3,
+                media_item=fanpage, platform=Platform.FANPAGE, unit=district, date=datetime.date(2022, month, 15), count=3,
                 reach=rng.randint(1500, 4000), views=rng.randint(2000, 6000), interactions=rng.randint(50, 300),
                 title="Bài đăng Fanpage huyện", link="https://www.facebook.com/",
             )  # fmt: skip

@@ -156,6 +156,10 @@ class SummaryView(WagtailAdminTemplateMixin, View):
     page_title = gettext_lazy("Outreach summary")
     header_icon = "table"
     template_name = "outreach_media/summary.html"
+    _show_breadcrumbs = True
+
+    def get_breadcrumbs_items(self):
+        return [{"url": reverse("wagtailadmin_home"), "label": _("Home")}, {"url": "", "label": self.page_title}]
 
     def dispatch(self, request, *args, **kwargs):
         if not permissions.has_model_permission(request.user, permissions.VIEW, Distribution):

@@ -77,7 +77,6 @@ class MediaItemIndexView(SnippetIndexView):
 
 class MediaItemEditView(ScopedObjectMixin, SnippetEditView):
     scoped_action = permissions.CHANGE
-    template_name = "outreach_media/media_item_edit.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -97,6 +96,7 @@ class MediaItemViewSet(SnippetViewSet):
     menu_label = _("Media items")
     menu_order = 100
     url_prefix = "outreach-media/items"
+    edit_template_name = "outreach_media/media_item_edit.html"
     index_view_class = MediaItemIndexView
     edit_view_class = MediaItemEditView
     list_display = ["title", "kind", Column("unit", label=_("Unit")), "campaign", "print_run", "cost"]

@@ -1,10 +1,13 @@
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
+from campaigns import permissions
 from campaigns.admin_scoping import ScopedPermissionPolicy
+from campaigns.wagtail_hooks import PermissionMenuItem
 
-from .admin_import import ActivityImportView
+from .admin_import import ActivityImportView, may_import
 from .link_views import admin_urlpatterns as link_admin_urlpatterns
 from .models import Airing, Distribution, MediaItem, OutreachEvent, Post
 from .summary import SummaryView
@@ -38,3 +41,21 @@ def register_outreach_urls():
         ),
         *link_admin_urlpatterns,
     ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_summary_menu_item():
+    return PermissionMenuItem(
+        _("Outreach summary"),
+        reverse("outreach_media_summary"),
+        icon_name="table",
+        order=560,
+        check=lambda user: permissions.has_model_permission(user, permissions.VIEW, Distribution),
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return PermissionMenuItem(
+        _("Import an activity log"), reverse("outreach_media_import"), icon_name="upload", order=570, check=may_import
+    )

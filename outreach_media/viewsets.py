@@ -4,6 +4,8 @@ distributions, airings, posts and events with filters and formula-safe exports, 
 import django_filters
 from django import forms
 from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from import_export import resources
 from import_export.formats.base_formats import CSV, XLSX
@@ -13,6 +15,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -60,6 +63,15 @@ def export_response(model, queryset, fields, spreadsheet_format: str, filename: 
 
 class ExportingIndexView(ScopedIndexView):
     """A scoped listing whose downloads go through a django-import-export resource (formula-safe)."""
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.model is Distribution and permissions.has_model_permission(
+            self.request.user, permissions.ADD, Distribution
+        ):
+            buttons.append(HeaderButton(_("Record several"), url=reverse("outreach_media_bulk"), icon_name="list-ul"))
+        return buttons
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("unit")
@@ -120,6 +132,7 @@ class MediaItemViewSet(SnippetViewSet):
 # -- where the media went ------------------------------------------------------------------------------
 class MonthFilterSet(WagtailFilterSet):
     date = django_filters.DateFromToRangeFilter(label=_("Date"), widget=DateRangePickerWidget)
+    unit_code = django_filters.CharFilter(field_name="unit__code", label=_("Unit code"))
 
 
 class DistributionFilterSet(MonthFilterSet):
@@ -146,6 +159,7 @@ class PostFilterSet(MonthFilterSet):
 
 class EventFilterSet(WagtailFilterSet):
     date = django_filters.DateFromToRangeFilter(label=_("Date"), widget=DateRangePickerWidget)
+    unit_code = django_filters.CharFilter(field_name="unit__code", label=_("Unit code"))
 
     class Meta:
         model = OutreachEvent

@@ -8,6 +8,7 @@ from campaigns.admin_scoping import ScopedPermissionPolicy
 from campaigns.wagtail_hooks import PermissionMenuItem
 
 from .admin_import import ActivityImportView, may_import
+from .bulk import DistributionBulkView
 from .link_views import admin_urlpatterns as link_admin_urlpatterns
 from .models import Airing, Distribution, MediaItem, OutreachEvent, Post
 from .summary import SummaryView
@@ -27,6 +28,7 @@ def register_outreach_urls():
     return [
         path("outreach-media/summary/", SummaryView.as_view(), name="outreach_media_summary"),
         path("outreach-media/import/", ActivityImportView.as_view(), name="outreach_media_import"),
+        path("outreach-media/distributions/bulk/", DistributionBulkView.as_view(), name="outreach_media_bulk"),
         path(
             "outreach-media/summary/chart.png",
             SummaryView.as_view(),

@@ -168,3 +168,61 @@ def test_the_summary_refuses_a_unit_outside_the_scope(client, outreach):
     client.force_login(UserFactory(role=Role.UNIT_OFFICER, scopes=[unit("23152")]))
     response = client.get(reverse("outreach_media_summary"), {"unit": "23149"})
     assert "unit" in response.context["form"].errors
+
+
+# -- bulk entry ----------------------------------------------------------------------------------------
+def bulk_data(item, rows):
+    data = {"media_item": item.pk, "form-TOTAL_FORMS": "12", "form-INITIAL_FORMS": "0"}
+    for index, (code, day, copies, place) in enumerate(rows):
+        data.update(
+            {
+                f"form-{index}-unit_code": code,
+                f"form-{index}-date": day,
+                f"form-{index}-copies": copies,
+                f"form-{index}-place": place,
+            }
+        )
+    return data
+
+
+def test_bulk_entry_records_several_units_at_once(client, outreach, officer):
+    leaflet = MediaItem.objects.get(title="Tờ rơi BCCI")
+    officer_scope = unit("23152")
+    response = client.post(
+        reverse("outreach_media_bulk"),
+        bulk_data(leaflet, [("23152", "10/05/2026", "120", "Chợ Bắc Ruộng"), ("23152", "11/05/2026", "80", "")]),
+    )
+    assert response.status_code == 302
+    assert sorted(Distribution.objects.filter(unit=officer_scope, date__month=5).values_list("copies", flat=True)) == [
+        80,
+        120,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "copies", "field"),
+    [
+        ("23149", "10", "unit_code"),
+        ("99999", "10", "unit_code"),
+        ("23152", "-5", "copies"),
+        ("23152", "1,5", "copies"),
+    ],
+    ids=["outside-scope", "unknown-unit", "negative", "fraction"],
+)
+def test_bulk_entry_with_a_bad_row_writes_nothing(client, outreach, officer, code, copies, field):
+    leaflet = MediaItem.objects.get(title="Tờ rơi BCCI")
+    before = Distribution.objects.count()
+    response = client.post(
+        reverse("outreach_media_bulk"),
+        bulk_data(leaflet, [("23152", "10/05/2026", "120", ""), (code, "11/05/2026", copies, "")]),
+    )
+    assert response.status_code == 200
+    assert field in response.context["rows"].forms[1].errors
+    assert Distribution.objects.count() == before
+
+
+def test_an_old_commune_code_is_refused_for_a_date_after_the_reform(client, outreach):
+    client.force_login(UserFactory(role=Role.ADMINISTRATOR))
+    leaflet = MediaItem.objects.get(title="Tờ rơi BCCI")
+    response = client.post(reverse("outreach_media_bulk"), bulk_data(leaflet, [("23176", "10/05/2026", "5", "")]))
+    assert "unit_code" in response.context["rows"].forms[0].errors

@@ -5,6 +5,10 @@ objects in the user's scope, and opening, editing or deleting an object outside 
 on the server (HTTP 403, denial logged) whatever the menu shows.
 """
 
+from functools import wraps
+from urllib.parse import unquote
+
+from django.shortcuts import redirect
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
@@ -56,7 +60,54 @@ class ScopedInspectView(ScopedObjectMixin, generic.InspectView):
     scoped_action = permissions.VIEW
 
 
-class ScopedModelViewSet(ModelViewSet):
+# The action each object view needs; views not listed change the object.
+VIEW_ACTIONS = {"delete": permissions.DELETE}
+for _name in (
+    "history",
+    "history_results",
+    "usage",
+    "inspect",
+    "copy",
+    "preview_on_edit",
+    "revisions_view",
+    "revisions_compare",
+):
+    VIEW_ACTIONS[_name] = permissions.VIEW
+
+
+def scope_guarded(patterns, model):
+    """Wrap every URL that names an object (``pk``) so that an object outside the user's scope is
+    refused before the view runs, whatever the view is (edit, delete, history, usage, revisions…)."""
+
+    def guard(view, action):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            pk = kwargs.get("pk")
+            if pk is not None:
+                obj = model._default_manager.filter(pk=unquote(str(pk))).first() if str(pk).isdigit() else None
+                if obj is not None and not permissions.user_can(request.user, action, obj):
+                    permissions.log_denial(request.user, action, model, obj.pk)
+                    return redirect("wagtailadmin_home")
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    for pattern in patterns:
+        if hasattr(pattern, "callback") and ":pk>" in str(pattern.pattern):
+            name = pattern.name or ""
+            action = VIEW_ACTIONS.get(name, permissions.CHANGE)
+            pattern.callback = guard(pattern.callback, action)
+    return patterns
+
+
+class ScopeGuardMixin:
+    """For viewsets: every object URL goes through ``scope_guarded``."""
+
+    def get_urlpatterns(self):
+        return scope_guarded(super().get_urlpatterns(), self.model)
+
+
+class ScopedModelViewSet(ScopeGuardMixin, ModelViewSet):
     index_view_class = ScopedIndexView
     edit_view_class = ScopedEditView
     delete_view_class = ScopedDeleteView

@@ -149,6 +149,8 @@ def parse_whole(value, maximum: int = MAX_COUNT):
         text = str(value).strip()
         if not text:
             return None, None
+        if len(text) > 30:  # int() refuses very long digit strings; no count has 30 digits
+            return None, _("too large")
         if text.isdigit() and text.isascii():
             number = int(text)
         elif _GROUPED_DOTS.match(text):

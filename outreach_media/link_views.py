@@ -72,8 +72,8 @@ public_urlpatterns = [path("q/<str:code>/", scan, name="scan")]
 
 # -- admin: QR code downloads --------------------------------------------------------------------------------
 def may_download_qr(user, link: TrackedLink) -> bool:
-    """Anyone who may view tracked links, or who may view the link's media item."""
-    return permissions.has_model_permission(user, permissions.VIEW, TrackedLink) or permissions.user_can(
+    """Anyone who may view the link (its media item's unit is in their scope) or the link's media item."""
+    return permissions.user_can(user, permissions.VIEW, link) or permissions.user_can(
         user, permissions.VIEW, link.media_item
     )
 

@@ -208,6 +208,8 @@ class OutreachEvent(models.Model):
 class TrackedLink(models.Model):
     """A short link printed as a QR code on an item (or one print batch of it)."""
 
+    scope_unit_path = "media_item__unit"
+
     media_item = models.ForeignKey(
         MediaItem, verbose_name=_("media item"), on_delete=models.CASCADE, related_name="tracked_links"
     )

@@ -58,7 +58,8 @@ class SummaryForm(forms.Form):
         code = (self.cleaned_data.get("unit") or "").strip()
         if not code:
             return None
-        unit = AdministrativeUnit.objects.filter(code=code).order_by("valid_to").last()
+        units = AdministrativeUnit.objects.filter(code=code)
+        unit = units.filter(valid_to__isnull=True).first() or units.order_by("-valid_to").first()
         if unit is None:
             raise forms.ValidationError(_("No administrative unit has this code."))
         if not permissions.user_can_use_unit(self.user, unit):

@@ -14,14 +14,13 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from campaigns import permissions
-from campaigns.admin_scoping import ScopedIndexView, ScopedModelViewSet, ScopedObjectMixin
+from campaigns.admin_scoping import ScopedIndexView, ScopedModelViewSet, ScopedObjectMixin, ScopeGuardMixin
 from campaigns.exports import escape_formula
 from campaigns.viewsets import DayColumn, unit_chooser_viewset
 
@@ -102,7 +101,7 @@ class MediaItemFilterSet(WagtailFilterSet):
         fields = ["kind", "campaign", "live"]
 
 
-class MediaItemViewSet(SnippetViewSet):
+class MediaItemViewSet(ScopeGuardMixin, SnippetViewSet):
     model = MediaItem
     icon = "doc-full"
     menu_label = _("Media items")
@@ -313,13 +312,19 @@ class OutreachEventViewSet(ScopedModelViewSet):
 
 
 class TrackedLinkForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "media_item" in self.fields:
+            field = self.fields["media_item"]
+            field.queryset = permissions.filter_for_user(self.for_user, field.queryset, permissions.CHANGE)
+
     def clean_target_url(self):
         value = self.cleaned_data.get("target_url", "")
         validate_target_url(value)
         return value
 
 
-class TrackedLinkViewSet(ModelViewSet):
+class TrackedLinkViewSet(ScopedModelViewSet):
     model = TrackedLink
     icon = "link"
     menu_label = _("Tracked links (QR)")

@@ -10,11 +10,11 @@ from campaigns.wagtail_hooks import PermissionMenuItem
 from .admin_import import ActivityImportView, may_import
 from .bulk import DistributionBulkView
 from .link_views import admin_urlpatterns as link_admin_urlpatterns
-from .models import Airing, Distribution, MediaItem, OutreachEvent, Post
+from .models import Airing, Distribution, MediaItem, OutreachEvent, Post, TrackedLink
 from .summary import SummaryView
 from .viewsets import OutreachGroup
 
-for _model in (MediaItem, Distribution, Airing, Post, OutreachEvent):
+for _model in (MediaItem, Distribution, Airing, Post, OutreachEvent, TrackedLink):
     register_permission_policy(_model, ScopedPermissionPolicy(_model))
 
 

@@ -4,6 +4,8 @@ Every view checks on the server that the user is a trainer of the session (or an
 before showing or changing anything personal; denials are logged without personal data.
 """
 
+import re
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +29,8 @@ from .identity import mask_phone
 from .models import Registration, TrainingSession
 
 SESSION_IMPORT_KEY = "trainings_roster_import"
+_ID = re.compile(r"[0-9]{1,12}")
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 def forbidden(request) -> TemplateResponse:
@@ -89,7 +93,7 @@ class RosterView(SessionMixin, View):
         if request.POST.get("certificate"):  # a row's certificate button inside the attendance form
             action = "certificate"
         if action == "attendance":
-            present = {int(value) for value in request.POST.getlist("present") if value.isdigit()}
+            present = {int(value) for value in request.POST.getlist("present") if _ID.fullmatch(value)}
             attended, absent = services.record_attendance(self.session, present)
             messages.success(
                 request,
@@ -98,7 +102,7 @@ class RosterView(SessionMixin, View):
             )
         elif action in ("check_in", "cancel", "certificate"):
             chosen = request.POST.get("certificate") or request.POST.get("registration") or ""
-            if not chosen.isdigit():
+            if not _ID.fullmatch(chosen):
                 raise Http404
             registration = get_object_or_404(Registration, pk=int(chosen), session=self.session)
             if action == "check_in":
@@ -125,13 +129,16 @@ class RosterView(SessionMixin, View):
 class AttendeeForm(PersonCleaning, forms.Form):
     full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=10_000)
     phone = forms.CharField(label=gettext_lazy("Phone"), max_length=40)
-    email = forms.EmailField(label=gettext_lazy("E-mail"), required=False)
+    email = forms.EmailField(label=gettext_lazy("E-mail"), required=False, max_length=254)
     organisation = forms.CharField(label=gettext_lazy("Organisation"), max_length=200, required=False)
     position = forms.CharField(label=gettext_lazy("Position"), max_length=200, required=False)
     citizen_id = forms.CharField(label=gettext_lazy("Citizen ID"), max_length=40, required=False)
     consent = forms.BooleanField(
         label=gettext_lazy("The person agreed (on paper or in person) to the use of their data for this class"),
         required=True,
+    )
+    consent_certificate = forms.BooleanField(
+        label=gettext_lazy("The person agreed to have their name on a certificate of attendance"), required=False
     )
 
 
@@ -151,7 +158,7 @@ class AddAttendeeView(SessionMixin, View):
             self.session,
             phone=data["phone"],
             details={name: data[name] for name in ("full_name", "email", "organisation", "position", "citizen_id")},
-            consents=[ConsentPurpose.TRAINING],
+            consents=[ConsentPurpose.TRAINING] + ([ConsentPurpose.CERTIFICATE] if data["consent_certificate"] else []),
             source=RegistrationSource.TRAINER,
             check_window=False,
         )
@@ -247,6 +254,8 @@ class CheckInView(WagtailAdminTemplateMixin, View):
     template = "trainings/admin/check_in.html"
 
     def dispatch(self, request, *args, **kwargs):
+        if not _TOKEN.fullmatch(kwargs["token"]):
+            raise Http404
         self.registration = get_object_or_404(
             Registration.objects.select_related("session", "attendee"), token=kwargs["token"]
         )

@@ -5,12 +5,15 @@ page confirms the number, issue date, class and, unless the holder's data has be
 Pages are not indexed and not cached, so an erasure takes effect at once.
 """
 
+import re
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from .choices import Status
 from .models import Certificate
 from .pdf import certificate_pdf, format_date, session_dates, unit_label
 
@@ -18,10 +21,16 @@ NOT_FOUND_TEMPLATE = "trainings/certificates/not_found.html"
 VERIFY_TEMPLATE = "trainings/certificates/verify.html"
 
 
+_CODE = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
 def _find(code: str) -> Certificate | None:
+    """The certificate of a person who attended (a certificate stops being valid if attendance is corrected)."""
+    if not _CODE.fullmatch(code or ""):
+        return None
     return (
         Certificate.objects.select_related("registration__attendee", "registration__session__unit__parent")
-        .filter(code=code)
+        .filter(code=code, registration__status=Status.ATTENDED)
         .first()
     )
 

@@ -116,6 +116,14 @@ def _roster(session: TrainingSession, people: list[Attendee], attended: int, rng
         for registration in attended_rows[::3]
     )
     for registration in attended_rows[:5]:
+        Consent.objects.create(
+            attendee=registration.attendee,
+            purpose=ConsentPurpose.CERTIFICATE,
+            text_version=CONSENT_TEXT_VERSION,
+            text=consent_text(ConsentPurpose.CERTIFICATE),
+            given_at=registration.registered_at,
+            source=RegistrationSource.IMPORT,
+        )
         issue_certificate(registration)
 
 

@@ -194,6 +194,9 @@ def check_roster(session: TrainingSession, dataset: tablib.Dataset) -> RosterChe
         except ValidationError as exc:
             problems.append(("citizen_id", cells.get("citizen_id"), exc.messages[0]))
         email = normalize_text(str(cells.get("email") or ""))
+        if len(email) > 254:
+            problems.append(("email", email[:40] + "…", _("At most 254 characters.")))
+            email = ""
         if email:
             from django.core.validators import validate_email
 

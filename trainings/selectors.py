@@ -15,7 +15,7 @@ from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from .choices import Status
+from .choices import SEATED, Status
 from .models import Feedback, Registration, TrainingSession
 
 
@@ -52,7 +52,7 @@ def training_counts(
         sessions = sessions.filter(starts_at__date__lte=end)
     rows = sessions.annotate(
         month=TruncMonth("starts_at"),
-        roster=Count("registrations"),
+        roster=Count("registrations", filter=Q(registrations__status__in=SEATED)),
         attended=Count("registrations", filter=Q(registrations__status=Status.ATTENDED)),
     ).values_list("unit_id", "month", "audience", "reported_attendees", "roster", "attended")
     counts: dict[tuple, TrainingCount] = {}

@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.text import fold
+
 from .choices import SEATED, ConsentPurpose, RegistrationSource, Status
 from .models import Attendee, Certificate, Consent, Registration, TrainingSession
 
@@ -60,13 +62,26 @@ def _locked(session_id: int) -> TrainingSession:
     return TrainingSession.objects.select_for_update().get(pk=session_id)
 
 
-def _attendee_for(phone: str, details: dict) -> Attendee:
-    """The attendee with this phone; new details fill only empty fields (no one overwrites a name)."""
+def _attendee_for(phone: str, details: dict, *, public: bool) -> Attendee:
+    """The attendee with this phone. A trainer's or an import's details fill only empty fields.
+
+    On the public form nobody can prove who they are, so an existing person's record is never
+    changed there, and a different name with a known phone number is refused.
+    """
     try:
         with transaction.atomic():
             attendee, created = Attendee.objects.get_or_create(phone=phone, defaults=details)
     except IntegrityError:  # the same phone registering for another class at the same moment
         attendee, created = Attendee.objects.get(phone=phone), False
+    if not created and public:
+        if fold(attendee.full_name) != fold(details.get("full_name", "")):
+            raise RegistrationRefused(
+                _(
+                    "This phone number is already registered under another name. Please register with your own "
+                    "number, or ask the organisers."
+                )
+            )
+        return attendee
     if not created:
         changed = [name for name, value in details.items() if value and not getattr(attendee, name)]
         for name in changed:
@@ -98,7 +113,7 @@ def register(
         now = now or timezone.now()  # read under the lock: the waiting list's order is the order of the seats
         if check_window and not session.registration_open(now):
             raise RegistrationRefused(_("Registration for this class is closed."))
-        attendee = _attendee_for(phone, details)
+        attendee = _attendee_for(phone, details, public=source == RegistrationSource.PUBLIC)
         existing = Registration.objects.filter(session=session, attendee=attendee).first()
         if existing and existing.status != Status.CANCELLED:
             return RegistrationResult(existing, created=False)
@@ -216,14 +231,20 @@ def record_attendance(session: TrainingSession, present_ids: set[int], *, now=No
 
 
 def issue_certificate(registration: Registration) -> Certificate:
-    """The certificate of an attendee who attended (the same one on every call)."""
-    if registration.status != Status.ATTENDED:
-        raise CheckInRefused(_("Certificates are only for people who attended."))
-    certificate = Certificate.objects.filter(registration=registration).first()
-    if certificate:
-        return certificate
-    year = registration.session.starts_at.year
+    """The certificate of an attendee who attended and agreed to it (the same one on every call)."""
     with transaction.atomic():
+        registration = Registration.objects.select_for_update().select_related("session").get(pk=registration.pk)
+        if registration.status != Status.ATTENDED:
+            raise CheckInRefused(_("Certificates are only for people who attended."))
+        certificate = Certificate.objects.filter(registration=registration).first()
+        if certificate:
+            return certificate
+        agreed = Consent.objects.filter(
+            attendee_id=registration.attendee_id, purpose=ConsentPurpose.CERTIFICATE, withdrawn_at__isnull=True
+        ).exists()
+        if not agreed:
+            raise CheckInRefused(_("This person has not agreed to have their name on a certificate."))
+        year = timezone.localtime(registration.session.starts_at).year
         certificate = Certificate.objects.create(registration=registration, number=f"tmp-{registration.pk}")
         certificate.number = f"GCN-{year}-{certificate.pk:06d}"
         certificate.save(update_fields=["number"])

@@ -118,7 +118,10 @@ class TrainingSessionCreateView(generic.CreateView):
 
 
 class TrainingSessionCopyView(ScopedObject, generic.CopyView):
+    """Shows the create form filled from a session; the form posts to the create view, never here."""
+
     scoped_action = "view"
+    http_method_names = ["get", "head", "options"]
 
 
 class TrainingSessionDeleteView(ScopedObject, generic.DeleteView):

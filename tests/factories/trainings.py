@@ -52,3 +52,21 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     status = Status.REGISTERED
     seat = factory.Sequence(lambda n: n + 1)
     source = RegistrationSource.TRAINER
+
+
+def agreed(registration):
+    """Record the person's consent to a certificate (needed before one is issued); returns the registration."""
+    from trainings.choices import ConsentPurpose
+    from trainings.models import Consent
+    from trainings.services import CONSENT_TEXT_VERSION, consent_text
+
+    Consent.objects.get_or_create(
+        attendee=registration.attendee,
+        purpose=ConsentPurpose.CERTIFICATE,
+        defaults={
+            "text_version": CONSENT_TEXT_VERSION,
+            "text": consent_text(ConsentPurpose.CERTIFICATE),
+            "source": RegistrationSource.TRAINER,
+        },
+    )
+    return registration

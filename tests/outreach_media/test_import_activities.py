@@ -669,3 +669,10 @@ def test_two_imports_of_the_same_file_at_once_write_each_row_once(tmp_path, unit
     assert sorted((report.created, report.unchanged) for report in reports) == [(0, 3), (3, 0)]
     assert (TrainingSession.objects.count(), Distribution.objects.count(), Post.objects.count()) == (3, 1, 1)
     assert MediaItem.objects.count() == 1
+
+
+def test_a_five_thousand_digit_quantity_is_an_error_not_a_crash(tmp_path):
+    path = write_csv(tmp_path, [row(quantity="9" * 5000)])
+    with nothing_written(), pytest.raises(ActivityImportError) as caught:
+        activity_import(path=path)
+    assert [error.column for error in caught.value.report.errors] == ["Số lượng"]

@@ -14,7 +14,7 @@ from trainings.choices import Status
 from trainings.models import Certificate
 from trainings.services import CheckInRefused, issue_certificate
 
-from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory
+from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory, agreed
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def certificate(session):
     registration = RegistrationFactory(
         session=session, seat=1, status=Status.ATTENDED, attendee=AttendeeFactory(full_name="Lê Thị Thu Hà")
     )
-    certificate = issue_certificate(registration)
+    certificate = issue_certificate(agreed(registration))
     certificate.issued_at = datetime.datetime(2026, 3, 14, 9, 0, tzinfo=datetime.UTC)
     certificate.save()
     return certificate
@@ -58,14 +58,14 @@ def pdf_url(code: str) -> str:
 def test_only_people_who_attended_get_a_certificate(session, status, seat):
     registration = RegistrationFactory(session=session, seat=seat, status=status)
     with pytest.raises(CheckInRefused):
-        issue_certificate(registration)
+        issue_certificate(agreed(registration))
     assert not Certificate.objects.exists()
 
 
 def test_a_certificate_is_issued_once_with_a_yearly_number(session):
     registration = RegistrationFactory(session=session, seat=1, status=Status.ATTENDED)
-    first = issue_certificate(registration)
-    again = issue_certificate(registration)
+    first = issue_certificate(agreed(registration))
+    again = issue_certificate(agreed(registration))
     assert first.pk == again.pk
     assert first.number == f"GCN-2026-{first.pk:06d}"
     assert len(first.code) >= 24

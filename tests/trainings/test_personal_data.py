@@ -32,7 +32,7 @@ from trainings.personal_data import (
     person_data,
 )
 
-from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory
+from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory, agreed
 from ..factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def person():
     Feedback.objects.create(
         registration=attended, rating=5, pre_score=40, post_score=90, comment=f"Tôi là {NAME}, lớp rất hay."
     )
-    services.issue_certificate(attended)
+    services.issue_certificate(agreed(attended))
     return Attendee.objects.get(phone=PHONE)
 
 

@@ -169,7 +169,11 @@ def test_the_same_phone_with_another_name_gets_the_notice_but_not_the_ticket(cli
     response = client.post(register_url(session), form(full_name="Trần Văn Bình"))
     registration = Registration.objects.get()
     page = text(response)
-    assert escape(gettext("You are already registered")) in page
+    refusal = gettext(
+        "This phone number is already registered under another name. Please register with your own number, "
+        "or ask the organisers."
+    )
+    assert escape(refusal) in page
     assert registration.token not in page
     assert escape(NAME) not in page
     # The same name typed without accents still opens it.
@@ -556,10 +560,18 @@ def test_nothing_personal_is_logged(client, session, caplog):
         assert secret not in logged
 
 
-def test_people_registered_elsewhere_keep_their_details(client, session):
-    """A phone already known (from another class) keeps its name; empty details are filled in."""
-    AttendeeFactory(full_name=NAME, phone=E164, organisation="")
-    client.post(register_url(session), form(full_name="Tên khác"))
+def test_a_known_phone_with_another_name_is_refused_and_changes_nothing(client, session):
+    """Nobody takes over a person's record from the public form: their e-mail would receive the tickets."""
+    AttendeeFactory(full_name=NAME, phone=E164, organisation="", email="")
+    client.post(register_url(session), form(full_name="Tên khác", email="la@example.invalid"))
     attendee = Attendee.objects.get()
-    assert (attendee.full_name, attendee.organisation) == (NAME, "Hội Phụ nữ xã Tánh Linh")
+    assert (attendee.full_name, attendee.organisation, attendee.email) == (NAME, "", "")
+    assert not Registration.objects.exists()
+
+
+def test_a_known_person_registers_again_without_their_record_changing(client, session):
+    AttendeeFactory(full_name=NAME, phone=E164, organisation="", email="")
+    client.post(register_url(session), form(email="moi@example.invalid"))
+    attendee = Attendee.objects.get()
+    assert (attendee.organisation, attendee.email) == ("", "")
     assert Registration.objects.get().status == Status.REGISTERED

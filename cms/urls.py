@@ -2,7 +2,10 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+
+from . import views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -10,6 +13,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("trainings.urls")),
     path("", include("outreach_media.urls")),
+    path("tim-kiem/", views.search, name="search"),
+    path("chien-dich/<slug:slug>/bieu-do.png", views.campaign_chart, name="campaign_chart"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:

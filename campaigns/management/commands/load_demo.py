@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from campaigns.demo import DEMO_USERS, demo_load
 from campaigns.demo_statistics import demo_statistics_load
 from campaigns.models import AdministrativeUnit
+from cms.demo_content import demo_pages_load
 from outreach_media.demo import demo_outreach_load
 from trainings.demo import demo_trainings_load
 
@@ -24,6 +25,10 @@ class Command(BaseCommand):
         self.stdout.write(_("Demo classes: %(sessions)s classes, %(registrations)s registrations in all.") % trainings)
         outreach = demo_outreach_load()
         self.stdout.write(_("Demo outreach: %(items)s media items.") % outreach)
+        self.stdout.write(
+            _("Demo site pages: %(guides)s guides, %(news)s news items, %(campaign_pages)s campaign pages.")
+            % demo_pages_load()
+        )
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready.")))
         self.stdout.write(_("Back office: http://127.0.0.1:8000/admin/"))
         self.stdout.write(

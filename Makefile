@@ -13,7 +13,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+## axe-core from npm, for the browser accessibility test (skipped when npm or axe-core is missing)
 install: $(STAMP)
+	@if [ -f node_modules/axe-core/axe.min.js ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+		npm install --no-save --no-audit --no-fund axe-core@4.10 || echo "axe-core not installed: the accessibility browser test will be skipped"; \
+	else echo "npm not found: the accessibility browser test will be skipped"; fi
 
 ## make run: set up, migrate the SQLite database, load units and demo data, serve http://127.0.0.1:8000
 run: install
@@ -32,7 +37,7 @@ lint: install
 
 ## make messages: refresh the project catalogues from the sources and compile them
 messages: install
-	$(BIN)/python manage.py makemessages --locale vi --ignore '.venv/*' --ignore 'locale/*' --ignore 'tests/*' --ignore 'bench/*' --no-obsolete
+	$(BIN)/python manage.py makemessages --locale vi --ignore '.venv/*' --ignore 'locale/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'node_modules/*' --no-obsolete
 	$(BIN)/python manage.py compile_catalogues
 
 check-deploy: install

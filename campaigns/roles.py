@@ -91,7 +91,11 @@ ROLE_MODEL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 
 # Wagtail page and collection permissions (granted on the root page and root collection).
 ROLE_PAGE_PERMISSIONS = {
-    Role.COMMUNICATIONS: ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
+    # Communications staff submit pages for moderation (cms.workflow); approving the task publishes them.
+    Role.COMMUNICATIONS: ("add_page", "change_page", "lock_page", "unlock_page"),
+    # Leaders review submitted pages in the editor and approve them; Wagtail publishes an approved page as the
+    # approver, so approvers need "publish_page" too.
+    Role.LEADER: ("change_page", "publish_page"),
     Role.ADMINISTRATOR: ("add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page"),
 }
 _MEDIA_EDIT = (
@@ -182,3 +186,6 @@ def sync_role_groups_after_migrate(sender, using="default", plan=None, **kwargs)
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
     sync_role_groups(using=using)
+    from cms.workflow import ensure_moderation_workflow
+
+    ensure_moderation_workflow()

@@ -25,6 +25,7 @@ from .models import (
     SiteSettings,
     TrainingCalendarPage,
 )
+from .workflow import ensure_moderation_workflow
 
 HANDBOOK_TITLE = "Sổ tay hướng dẫn sử dụng dịch vụ công trực tuyến (bản điện tử)"
 LEAFLET_TITLE = "Tờ rơi: gửi hồ sơ, nhận kết quả qua bưu điện (bản điện tử)"
@@ -517,6 +518,7 @@ def demo_pages_load() -> dict:
     # The search index is normally updated by a background task after each save; the demo needs it now.
     for page in home.get_descendants(inclusive=True).specific():
         index.insert_or_update_object(page)
+    ensure_moderation_workflow()
     return {
         "guides": GuidePage.objects.count(),
         "news": NewsPage.objects.count(),

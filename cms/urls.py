@@ -6,10 +6,12 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
+from .api import api_router
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/", api_router.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("trainings.urls")),
     path("", include("outreach_media.urls")),

@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
+    "wagtail.api.v2",
+    "rest_framework",
     "django.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",

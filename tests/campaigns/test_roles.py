@@ -23,10 +23,12 @@ def test_every_role_may_enter_the_back_office():
         assert "wagtailadmin.access_admin" in _perms(role)
 
 
-def test_communications_staff_publish_pages_and_edit_images_and_documents():
+def test_communications_staff_write_pages_for_moderation_and_edit_images_and_documents():
+    """They write and submit; the moderation workflow's approvers (leaders, administrators) publish."""
     group = Group.objects.get(name=ROLE_GROUP_NAMES[Role.COMMUNICATIONS])
     page_perms = set(GroupPagePermission.objects.filter(group=group).values_list("permission__codename", flat=True))
-    assert {"add_page", "change_page", "publish_page"} <= page_perms
+    assert {"add_page", "change_page"} <= page_perms
+    assert "publish_page" not in page_perms
     collection_perms = set(
         GroupCollectionPermission.objects.filter(group=group).values_list("permission__codename", flat=True)
     )
@@ -34,9 +36,15 @@ def test_communications_staff_publish_pages_and_edit_images_and_documents():
 
 
 def test_trainers_and_officers_cannot_edit_pages():
-    for role in (Role.TRAINER, Role.UNIT_OFFICER, Role.LEADER):
+    for role in (Role.TRAINER, Role.UNIT_OFFICER):
         group = Group.objects.get(name=ROLE_GROUP_NAMES[role])
         assert not GroupPagePermission.objects.filter(group=group).exists()
+
+
+def test_leaders_review_pages_in_the_moderation_workflow():
+    group = Group.objects.get(name=ROLE_GROUP_NAMES[Role.LEADER])
+    page_perms = set(GroupPagePermission.objects.filter(group=group).values_list("permission__codename", flat=True))
+    assert page_perms == {"change_page", "publish_page"}
 
 
 def test_reference_data_is_read_only_for_every_role_but_administrators():

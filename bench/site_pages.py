@@ -1,0 +1,218 @@
+"""Requests per second for a guide page on gunicorn, against a static file served by the same server in the same run.
+
+A temporary SQLite database gets the migrations, the administrative units and the demo content; gunicorn (2 workers,
+production settings, DEBUG off) serves it on a free local port. Each URL is warmed up, then loaded for a few seconds
+by 8 keep-alive HTTP/1.1 client threads. The guide is measured twice, each time on a fresh server:
+
+  uncached  the default cache replaced by a dummy cache, so ``{% wagtailpagecache %}`` renders every time
+  cached    a local-memory cache (one per worker process), so the guide's content comes from the page cache
+
+Budget (issue 6): uncached >= 200 req/s, cached >= 1,500 req/s. The static file's rate is the reference: the ratio
+page/static says how far the page is from what this machine and server can do at all.
+
+    .venv/bin/python bench/site_pages.py [--seconds 5] [--connections 8]
+"""
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+GUIDE_SLUG = "dang-ky-tai-khoan-vneid"  # any live guide of the demo content will do; the first one is used if absent
+SETTINGS_TEMPLATE = """from cms.settings.production import *  # noqa: F401,F403
+
+CACHES = {{"default": {{"BACKEND": "{backend}"}}}}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def manage(*args, env) -> str:
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    return done.stdout
+
+
+def prepare(workdir: Path) -> dict:
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS=HOST,
+        SECURE_SSL_REDIRECT="false",
+        SQLITE_PATH=str(workdir / "db.sqlite3"),
+        MEDIA_ROOT=str(workdir / "media"),
+        STATIC_ROOT=str(workdir / "static"),
+        WAGTAILADMIN_BASE_URL=f"http://{HOST}",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(workdir), str(ROOT), env.get("PYTHONPATH")])),
+    )
+    for step in (["migrate", "--noinput"], ["load_units"], ["load_demo"], ["collectstatic", "--noinput"]):
+        manage(*step, env=env)
+    for name, backend in (
+        ("bench_uncached", "django.core.cache.backends.dummy.DummyCache"),
+        ("bench_cached", "django.core.cache.backends.locmem.LocMemCache"),
+    ):
+        (workdir / f"{name}.py").write_text(SETTINGS_TEMPLATE.format(backend=backend), encoding="utf-8")
+    return env
+
+
+def guide_path(env) -> str:
+    script = (
+        "from cms.models import GuidePage\n"
+        f"page = GuidePage.objects.live().filter(slug={GUIDE_SLUG!r}).first() or GuidePage.objects.live().first()\n"
+        "print(page.get_url_parts()[2])\n"
+    )
+    return manage("shell", "-c", script, env=env).strip().splitlines()[-1]
+
+
+class Server:
+    def __init__(self, env, settings_module: str):
+        self.port = free_port()
+        self.process = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "cms.wsgi",
+                "--workers",
+                "2",
+                "--bind",
+                f"{HOST}:{self.port}",
+                "--log-level",
+                "warning",
+            ],  # fmt: skip
+            cwd=ROOT,
+            env={**env, "DJANGO_SETTINGS_MODULE": settings_module},
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if get(self.port, "/robots.txt")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def get(port: int, path: str, connection=None):
+    conn = connection or http.client.HTTPConnection(HOST, port, timeout=10)
+    conn.request("GET", path, headers={"Host": HOST, "Accept-Language": "vi"})
+    response = conn.getresponse()
+    body = response.read()
+    if connection is None:
+        conn.close()
+    return response.status, body
+
+
+def load(port: int, path: str, seconds: float, connections: int) -> float:
+    """Requests per second over `seconds`, after a one-second warm-up, with `connections` client threads."""
+    counts = [0] * connections
+    errors = []
+    state = {"counting": False, "stop": False}
+
+    def worker(slot: int) -> None:
+        conn = http.client.HTTPConnection(HOST, port, timeout=10)
+        while not state["stop"]:
+            try:
+                status, _body = get(port, path, conn)
+            except (OSError, http.client.HTTPException) as error:  # a closed keep-alive connection: reconnect
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, port, timeout=10)
+                errors.append(error)
+                continue
+            if status != 200:
+                errors.append(status)
+            elif state["counting"]:
+                counts[slot] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=worker, args=(slot,)) for slot in range(connections)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.0)
+    state["counting"] = True
+    started = time.perf_counter()
+    time.sleep(seconds)
+    state["counting"] = False
+    elapsed = time.perf_counter() - started
+    state["stop"] = True
+    for thread in threads:
+        thread.join()
+    bad = [error for error in errors if not isinstance(error, (OSError, http.client.HTTPException))]
+    if bad:
+        raise RuntimeError(f"{path}: {len(bad)} bad responses, e.g. {bad[0]}")
+    return sum(counts) / elapsed
+
+
+def static_path(port: int, page: str) -> str:
+    status, body = get(port, page)
+    if status != 200:
+        raise RuntimeError(f"{page} answered {status}")
+    match = re.search(rb'href="(/static/[^"]+\.css)"', body)
+    if not match:
+        raise RuntimeError("no stylesheet link on the guide page")
+    return match.group(1).decode()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
+        workdir = Path(tmp)
+        print("preparing a database (migrations, units, demo content) …", flush=True)
+        env = prepare(workdir)
+        guide = guide_path(env)
+        results = {}
+        for label, settings_module in (("uncached", "bench_uncached"), ("cached", "bench_cached")):
+            server = Server(env, settings_module)
+            try:
+                static = static_path(server.port, guide)
+                results[f"static ({label} run)"] = load(server.port, static, args.seconds, args.connections)
+                results[f"guide {label}"] = load(server.port, guide, args.seconds, args.connections)
+            finally:
+                server.stop()
+
+    print(f"gunicorn, 2 workers, {args.connections} keep-alive connections, {args.seconds:g} s per URL")
+    print(f"guide: {guide}")
+    for name, rate in results.items():
+        print(f"  {name:<24} {rate:9.0f} req/s")
+    ok = True
+    for label, budget in (("uncached", 200), ("cached", 1500)):
+        rate, static = results[f"guide {label}"], results[f"static ({label} run)"]
+        passed = rate >= budget
+        ok &= passed
+        print(
+            f"guide {label}: {rate:.0f} req/s = {rate / static:.2f} x static file; "
+            f"budget >= {budget} req/s: {'OK' if passed else 'NOT MET'}"
+        )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""The editorial workflow: communications staff submit pages, administrators or leaders approve and publish.
+
+``ensure_moderation_workflow`` runs after every ``migrate`` (right after the role groups are synchronised) and at the
+end of the demo content load. It is idempotent: the workflow, its single approval task and the assignment to the
+site's home page are created once and refreshed afterwards.
+"""
+
+from django.db import transaction
+
+from campaigns.roles import Role, role_group_name
+
+WORKFLOW_NAME = "Kiểm duyệt trước khi đăng"
+TASK_NAME = "Duyệt nội dung"
+APPROVER_ROLES = (Role.ADMINISTRATOR, Role.LEADER)
+
+
+@transaction.atomic
+def ensure_moderation_workflow():
+    """Create or refresh the moderation workflow; returns it, assigned to the home page when one exists."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+
+    from .models import HomePage
+
+    workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
+    if not workflow.active:
+        workflow.active = True
+        workflow.save(update_fields=["active"])
+
+    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=TASK_NAME)
+    elif not task.active:
+        task.active = True
+        task.save(update_fields=["active"])
+    approvers = [Group.objects.get_or_create(name=role_group_name(role))[0] for role in APPROVER_ROLES]
+    task.groups.set(approvers)
+
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    workflow.workflow_tasks.exclude(task=task).delete()
+
+    home = HomePage.objects.order_by("depth", "path").first()
+    if home is not None:
+        WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    return workflow

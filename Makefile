@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint messages check-deploy clean
+.PHONY: run test install lint messages check-deploy clean bench-did
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
@@ -46,5 +46,9 @@ check-deploy: install
 	ALLOWED_HOSTS=dichvucong.example.gov.vn \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+## make bench-did: staggered DiD timing against the csdid package (installed on first run into bench/out/venv-csdid)
+bench-did: install
+	$(BIN)/python bench/staggered_did.py
+
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache
+	rm -rf bench/out/venv-csdid $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache

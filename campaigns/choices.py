@@ -41,3 +41,36 @@ CODE_LENGTH_BY_LEVEL = {UnitLevel.PROVINCE: 2, UnitLevel.DISTRICT: 3, UnitLevel.
 class SuccessionKind(models.TextChoices):
     FULL = "full", _("whole unit")
     PARTIAL = "partial", _("part of the unit")
+
+
+class CampaignStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    ACTIVE = "active", _("under way")
+    FINISHED = "finished", _("finished")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class ControlGroup(models.TextChoices):
+    NEVER = "never", _("units never reached")
+    NOT_YET = "notyet", _("units not yet reached")
+
+
+class Indicator(models.TextChoices):
+    """What a target measures. Rates are entered in per cent; the others are counts over the campaign."""
+
+    ONLINE_RATE = "online_rate", _("online dossier rate")
+    BCCI_RATE = "bcci_rate", _("dossiers received by post (BCCI) rate")
+    FULL_ONLINE_SHARE = "full_online_share", _("full-process online share")
+    CLASSES = "classes", _("training classes")
+    ATTENDEES = "attendees", _("training attendances")
+    HANDBOOKS = "handbooks", _("handbooks distributed")
+    LEAFLETS = "leaflets", _("leaflets distributed")
+
+
+RATE_INDICATORS = frozenset({Indicator.ONLINE_RATE, Indicator.BCCI_RATE, Indicator.FULL_ONLINE_SHARE})
+
+
+class TargetPreset(models.TextChoices):
+    CUSTOM = "custom", _("value entered below")
+    NEW_RURAL = "new_rural", _("new-rural commune criterion (setting, 30 % by default)")
+    NEW_RURAL_ADVANCED = "new_rural_advanced", _("advanced new-rural commune criterion (setting, 50 % by default)")

@@ -133,3 +133,87 @@ def demo_load() -> dict:
             UserScope.objects.get_or_create(user=user, unit=unit)
         users[username] = user
     return {"users": users, "password": password}
+
+
+# Plan details written for the demo from the seed articles' facts (issuing bodies and objectives paraphrased).
+CAMPAIGN_DETAILS = {
+    "tanh-linh-2022": {
+        "issuing_body": "UBND huyện Tánh Linh",
+        "objectives": "Tập huấn cán bộ, giáo viên và tổ công nghệ số cộng đồng ở sáu xã, thị trấn; phát sổ tay và "
+        "tờ rơi hướng dẫn nộp hồ sơ trực tuyến và qua bưu chính công ích.",
+        "budget": 45_000_000,
+        "rules": [("training", 1, False)],
+        "targets": [
+            ("online_rate", "new_rural", None, datetime.date(2022, 12, 31)),
+            ("classes", "custom", 6, datetime.date(2022, 12, 31)),
+            ("handbooks", "custom", 750, datetime.date(2022, 12, 31)),
+        ],  # fmt: skip
+    },
+    "ben-tre-2020": {
+        "issuing_body": "UBND thành phố Bến Tre",
+        "objectives": "Đưa toàn bộ thủ tục mức độ 3 lên mức độ 4 và hướng dẫn người dân nộp hồ sơ trực tuyến.",
+        "rules": [("training", 1, False), ("leaflet", 50, True)],
+        "targets": [("online_rate", "custom", 30, datetime.date(2020, 12, 31))],
+    },
+    "ha-noi-2022": {
+        "issuing_body": "UBND thành phố Hà Nội",
+        "objectives": "Hội nghị tập huấn và tuyên truyền để tăng hồ sơ trực tuyến và qua bưu chính công ích.",
+        "rules": [("conference", 1, False), ("training", 1, False)],
+        "targets": [("online_rate", "new_rural_advanced", None, datetime.date(2022, 12, 31))],
+    },
+    "ha-tinh-2021": {
+        "issuing_body": "UBND tỉnh Hà Tĩnh",
+        "objectives": "Khuyến khích nộp hồ sơ trực tuyến trong thời gian giãn cách để phòng dịch.",
+        "rules": [("zalo", 1, False), ("radio", 1, False)],
+        "targets": [("online_rate", "custom", 30, datetime.date(2021, 8, 31))],
+    },
+    "dien-bien-2023": {
+        "issuing_body": "UBND tỉnh Điện Biên",
+        "objectives": "Hiện đại hoá phục vụ người dân, doanh nghiệp và nâng tỷ lệ hồ sơ trực tuyến.",
+        "rules": [("training", 1, False)],
+        "targets": [("online_rate", "new_rural_advanced", None, datetime.date(2023, 12, 31))],
+    },
+}
+
+
+@transaction.atomic
+def demo_campaigns_load() -> int:
+    """The seed campaigns with plan document, partners, reach rules and targets (safe to run again)."""
+    from .choices import CampaignStatus
+    from .models import Campaign, ReachRule, Target
+
+    count = 0
+    for seed in SEED_CAMPAIGNS:
+        details = CAMPAIGN_DETAILS[seed.slug]
+        campaign, _created = Campaign.objects.update_or_create(
+            slug=seed.slug,
+            defaults={
+                "name": seed.title,
+                "unit": _unit(seed.unit_code, seed.unit_valid_to),
+                "starts_on": seed.start_date,
+                "ends_on": seed.end_date,
+                "plan_number": seed.plan_number,
+                "plan_date": seed.facts.get("plan_date"),
+                "issuing_body": details["issuing_body"],
+                "objectives": details["objectives"],
+                "partners": "\n".join(seed.partners),
+                "budget": details.get("budget"),
+                "status": CampaignStatus.FINISHED,
+            },
+        )
+        for order, (channel, minimum, per_thousand) in enumerate(details["rules"]):
+            ReachRule.objects.update_or_create(
+                campaign=campaign,
+                channel=channel,
+                defaults={"minimum": minimum, "per_thousand_dossiers": per_thousand, "sort_order": order},
+            )
+        campaign.reach_rules.exclude(channel__in=[rule[0] for rule in details["rules"]]).delete()
+        for order, (indicator, preset, value, deadline) in enumerate(details["targets"]):
+            Target.objects.update_or_create(
+                campaign=campaign,
+                sort_order=order,
+                defaults={"indicator": indicator, "preset": preset, "value": value, "deadline": deadline},
+            )
+        campaign.targets.filter(sort_order__gte=len(details["targets"])).delete()
+        count += 1
+    return count

@@ -4,7 +4,10 @@ The articles give rates, not the counts behind them; the counts below are chosen
 rates come out exactly as reported (33,12 %; 338 dossiers = 39,5 %; 33.892 dossiers = 69 %).
 The synthetic series (source "Dữ liệu minh hoạ") gives the dashboard something to rank: every
 commune of Lâm Đồng and of the three provinces merged into it, from 01/2021 to 10/2026, with a
-slow upward trend. Everything is written through the real import, so loading twice changes nothing.
+slow upward trend. The six Tánh Linh communes trained in 2022 (trainings.demo) gain a planted
+effect from their class's month (4 points, growing by 0,3 points a month up to 10 points) so that
+the impact report has an effect to find; every other commune follows the common trend only.
+Everything is written through the real import, so loading twice changes nothing.
 """
 
 import csv
@@ -38,6 +41,18 @@ ARTICLE_ROWS = [
 SYNTHETIC_PROVINCES_BEFORE = ("60", "67", "68")  # Bình Thuận, Đắk Nông, Lâm Đồng (old)
 REFORM = datetime.date(2025, 7, 1)
 FIRST_MONTH = datetime.date(2021, 1, 1)
+# Demo impact: old commune code -> month (2022) of its first class, as in trainings.demo.TANH_LINH_CLASSES.
+TRAINED_2022 = {"23149": 4, "23152": 5, "23158": 6, "23161": 7, "23164": 8, "23176": 9}
+
+
+def planted_effect(code: str, month: datetime.date) -> float:
+    """The demo's built-in campaign effect (a fraction) for an old commune in a month; 0 when untrained."""
+    if code not in TRAINED_2022:
+        return 0.0
+    elapsed = 12 * (month.year - 2022) + month.month - TRAINED_2022[code]
+    return 0.0 if elapsed < 0 else min(0.10, 0.04 + 0.003 * elapsed)
+
+
 LAST_MONTH = datetime.date(2026, 10, 1)
 
 
@@ -62,7 +77,8 @@ def _synthetic_rows(rng: random.Random):
             skill = rng.uniform(-0.12, 0.12)
             for month in _months(first, last):
                 elapsed = 12 * (month.year - FIRST_MONTH.year) + month.month - FIRST_MONTH.month
-                rate = min(0.95, max(0.02, 0.12 + 0.45 * elapsed / total_months + skill + rng.gauss(0, 0.03)))
+                trend = 0.12 + 0.45 * elapsed / total_months + skill + rng.gauss(0, 0.03)
+                rate = min(0.95, max(0.02, trend + planted_effect(code, month)))
                 received = max(5, int(rng.gauss(size, size * 0.15)))
                 postal = int(received * rng.uniform(0.0, 0.06))
                 online = int(round((received - postal) * rate))

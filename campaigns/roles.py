@@ -32,7 +32,9 @@ ROLE_GROUP_NAMES = {
 }
 
 VIEW = ("view",)
+VIEW_REPORT = ("view", "report")  # "report": the campaign impact report
 EDIT = ("view", "add", "change", "delete")
+EDIT_REPORT = (*EDIT, "report")
 ADD_VIEW = ("view", "add")
 
 # Model permissions per role ("app_label.modelname": actions). Unit scope and ownership are
@@ -40,7 +42,7 @@ ADD_VIEW = ("view", "add")
 ROLE_MODEL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.COMMUNICATIONS: {
         "campaigns.administrativeunit": VIEW,
-        "campaigns.campaign": VIEW,
+        "campaigns.campaign": VIEW_REPORT,
         "campaigns.target": VIEW,
         "campaigns.dossierstatistic": VIEW,
         "trainings.trainingsession": VIEW,
@@ -64,7 +66,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     Role.UNIT_OFFICER: {
         "campaigns.administrativeunit": VIEW,
-        "campaigns.campaign": VIEW,
+        "campaigns.campaign": VIEW_REPORT,
         "campaigns.target": VIEW,
         "campaigns.dossierstatistic": EDIT,
         "trainings.trainingsession": VIEW,
@@ -76,7 +78,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     Role.LEADER: {
         "campaigns.administrativeunit": VIEW,
-        "campaigns.campaign": EDIT,
+        "campaigns.campaign": EDIT_REPORT,
         "campaigns.target": EDIT,
         "campaigns.dossierstatistic": VIEW,
         "trainings.trainingsession": VIEW,

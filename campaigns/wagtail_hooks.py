@@ -7,18 +7,21 @@ from wagtail.permissions import register_permission_policy
 from . import permissions
 from .admin_import import StatisticsImportView
 from .admin_scoping import ScopedPermissionPolicy
-from .models import AdministrativeUnit, DossierStatistic
+from .campaign_viewsets import CampaignViewSet
+from .impact_views import ImpactChartView, ImpactDownloadView, ImpactIndexView, ImpactReportView, can_view_impact
+from .models import AdministrativeUnit, Campaign, DossierStatistic
 from .panels import panel_for
 from .views import DashboardChartView, DashboardExportView, DashboardView
 from .viewsets import AdministrativeUnitsGroup, StatisticsGroup, unit_chooser_viewset
 
 register_permission_policy(AdministrativeUnit, ScopedPermissionPolicy(AdministrativeUnit))
 register_permission_policy(DossierStatistic, ScopedPermissionPolicy(DossierStatistic))
+register_permission_policy(Campaign, ScopedPermissionPolicy(Campaign))
 
 
 @hooks.register("register_admin_viewset")
 def register_viewsets():
-    return [AdministrativeUnitsGroup(), StatisticsGroup(), unit_chooser_viewset]
+    return [AdministrativeUnitsGroup(), StatisticsGroup(), CampaignViewSet("campaigns"), unit_chooser_viewset]
 
 
 @hooks.register("register_admin_urls")
@@ -28,6 +31,10 @@ def register_dashboard_urls():
         path("statistics/import/", StatisticsImportView.as_view(), name="statistics_import"),
         path("statistics/dashboard/chart.png", DashboardChartView.as_view(), name="statistics_dashboard_chart"),
         path("statistics/dashboard/export.xlsx", DashboardExportView.as_view(), name="statistics_dashboard_export"),
+        path("impact/", ImpactIndexView.as_view(), name="campaign_impact_index"),
+        path("impact/<int:pk>/", ImpactReportView.as_view(), name="campaign_impact"),
+        path("impact/<int:pk>/<slug:kind>.png", ImpactChartView.as_view(), name="campaign_impact_chart"),
+        path("impact/<int:pk>/report.<slug:kind>", ImpactDownloadView.as_view(), name="campaign_impact_download"),
     ]
 
 
@@ -56,3 +63,10 @@ def add_scope_rates_panel(request, panels):
     panel = panel_for(request.user)
     if panel is not None:
         panels.insert(0, panel)
+
+
+@hooks.register("register_admin_menu_item")
+def register_impact_menu_item():
+    return PermissionMenuItem(
+        _("Campaign impact"), reverse("campaign_impact_index"), icon_name="pick", order=460, check=can_view_impact
+    )

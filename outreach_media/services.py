@@ -545,4 +545,8 @@ def activity_import(
         report.media_items_created = _attach_media_items(plan, dry_run=dry_run)
         if not dry_run:
             _write(plan)
+    if not dry_run and (report.created or report.updated):
+        from campaigns.tasks import data_changed
+
+        data_changed()
     return report

@@ -1,4 +1,5 @@
-from .campaigns import Campaign
+from .campaigns import Campaign, ReachRule, Target
+from .impact import ImpactResult
 from .scopes import UserScope
 from .settings import IndicatorTargets
 from .statistics import DossierStatistic, DossierStatisticRevision
@@ -9,7 +10,10 @@ __all__ = [
     "Campaign",
     "DossierStatistic",
     "DossierStatisticRevision",
+    "ImpactResult",
     "IndicatorTargets",
+    "ReachRule",
+    "Target",
     "UnitSuccession",
     "UserScope",
 ]

@@ -351,4 +351,8 @@ def statistics_import(
         if connection.vendor == "sqlite" and not connection.in_atomic_block:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+    if not dry_run and (report.created or report.updated):
+        from ..tasks import data_changed
+
+        data_changed()
     return report

@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from campaigns.demo import DEMO_USERS, demo_load
+from campaigns.demo import DEMO_USERS, demo_campaigns_load, demo_load
 from campaigns.demo_statistics import demo_statistics_load
 from campaigns.models import AdministrativeUnit
 from cms.demo_content import demo_pages_load
@@ -20,6 +20,9 @@ class Command(BaseCommand):
         figures = demo_statistics_load()
         self.stdout.write(
             _("Demo statistics: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.") % figures
+        )
+        self.stdout.write(
+            _("Demo campaigns: %(count)s with plans, reach rules and targets.") % {"count": demo_campaigns_load()}
         )
         trainings = demo_trainings_load()
         self.stdout.write(_("Demo classes: %(sessions)s classes, %(registrations)s registrations in all.") % trainings)

@@ -1,0 +1,46 @@
+"""Campaigns and their targets in the Wagtail admin (leaders edit, others view in scope)."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+
+from .admin_scoping import ScopedModelViewSet
+from .models import Campaign
+from .viewsets import unit_chooser_viewset
+
+
+class CampaignViewSet(ScopedModelViewSet):
+    model = Campaign
+    icon = "calendar-alt"
+    menu_label = _("Campaigns")
+    add_to_admin_menu = True
+    menu_order = 450
+    list_display = ["name", "plan_number", "unit", "starts_on", "ends_on", "status"]
+    list_filter = ["status"]
+    search_fields = ["name", "plan_number", "issuing_body"]
+    inspect_view_enabled = True
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("unit", widget=unit_chooser_viewset.widget_class),
+        FieldPanel("scope_units"),
+        FieldPanel("parent"),
+        MultiFieldPanel(
+            [FieldPanel("plan_number"), FieldPanel("plan_date"), FieldPanel("issuing_body")],
+            heading=_("Plan document"),
+        ),
+        FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")], heading=_("Period")),
+        FieldPanel("status"),
+        FieldPanel("objectives"),
+        FieldPanel("partners"),
+        FieldPanel("budget"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [FieldPanel("control_group"), InlinePanel("reach_rules", label=_("Reach rule"))],
+            heading=_("When a unit counts as reached"),
+            help_text=_(
+                "A unit is reached from the first month in which any rule holds; units never reached are the "
+                "comparison group of the impact analysis."
+            ),
+        ),
+        InlinePanel("targets", heading=_("Targets"), label=_("Target")),
+    ]

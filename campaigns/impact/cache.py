@@ -1,0 +1,84 @@
+"""Impact reports cached per campaign, keyed by a fingerprint of the data they were computed from.
+
+A report is reused while the statistics, the activities, the campaign (with its rules and targets)
+and the threshold settings are unchanged. When they change, the old report is still shown, marked
+as out of date, while a background task computes the new one; a campaign without any report gets
+one computed on the spot.
+"""
+
+import hashlib
+import json
+import time
+
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
+from django.utils.translation import override
+
+from outreach_media.selectors import exposure
+
+from ..models import AdministrativeUnit, Campaign, DossierStatistic, ImpactResult, IndicatorTargets, UnitSuccession
+from .report import impact_report
+
+
+def _source_ids(campaign: Campaign) -> list[int]:
+    scope_ids = [campaign.unit_id, *campaign.scope_units.values_list("pk", flat=True)]
+    ids = set(AdministrativeUnit.objects.descendants_of(scope_ids).values_list("pk", flat=True))
+    ids |= set(UnitSuccession.objects.filter(new_unit_id__in=ids).values_list("old_unit_id", flat=True))
+    ids |= set(UnitSuccession.objects.filter(old_unit_id__in=ids).values_list("new_unit_id", flat=True))
+    return sorted(ids)
+
+
+def data_fingerprint(campaign: Campaign) -> str:
+    """A hash of everything the report reads (a fixed number of queries whatever the number of units)."""
+    source_ids = _source_ids(campaign)
+    statistics = DossierStatistic.objects.filter(unit_id__in=source_ids).aggregate(
+        rows=Count("pk"), updated=Max("updated_at"), online=Sum("received_online"), direct=Sum("received_direct")
+    )
+    activities = [
+        (row.unit_id, row.month.isoformat(), row.channel, row.quantity, row.people)
+        for row in exposure(unit_ids=source_ids)
+    ]
+    thresholds = IndicatorTargets.load()
+    settings = (float(thresholds.online_rate_target), float(thresholds.online_rate_advanced))
+    rules = list(campaign.reach_rules.values_list("channel", "minimum", "per_thousand_dossiers"))
+    targets = list(campaign.targets.values_list("pk", "indicator", "preset", "value", "deadline"))
+    text = json.dumps(
+        [campaign.updated_at, statistics, activities, settings, rules, targets, source_ids],
+        default=str,
+        sort_keys=True,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def impact_result_refresh(*, campaign: Campaign, fingerprint: str | None = None) -> ImpactResult:
+    """Compute the campaign's report now and store it (reports are stored in Vietnamese)."""
+    fingerprint = fingerprint or data_fingerprint(campaign)
+    started = time.perf_counter()
+    with override("vi"):
+        payload = impact_report(campaign=campaign)
+    duration = int((time.perf_counter() - started) * 1000)
+    result, _created = ImpactResult.objects.update_or_create(
+        campaign=campaign,
+        defaults={
+            "fingerprint": fingerprint,
+            "payload": payload,
+            "computed_at": timezone.now(),
+            "duration_ms": duration,
+        },
+    )
+    return result
+
+
+def cached_impact(campaign: Campaign) -> tuple[ImpactResult, bool]:
+    """(the stored report, whether it is current). Queues a recomputation when the data changed."""
+    fingerprint = data_fingerprint(campaign)
+    result = ImpactResult.objects.filter(campaign=campaign).first()
+    if result is None:
+        return impact_result_refresh(campaign=campaign, fingerprint=fingerprint), True
+    if result.fingerprint == fingerprint:
+        return result, True
+    from ..tasks import refresh_impact
+
+    refresh_impact.enqueue(campaign.pk)
+    result.refresh_from_db()
+    return result, result.fingerprint == fingerprint

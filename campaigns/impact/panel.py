@@ -1,0 +1,224 @@
+"""Build the unit × month panel that the impact analysis reads, from the database.
+
+The panel's units are the communes (and wards) under the scope that are in force at the end of the
+window. Figures of older communes that went *wholly* into one of them are added to it; communes
+split between several successors cannot be divided and are left out (reported). Counts of several
+sources for the same unit and month are added up; only whole calendar months are read.
+
+Nothing here computes a statistic: that is ``campaigns.analysis``'s job.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import Max, Min, Sum, Value
+from django.db.models.functions import Coalesce
+
+from outreach_media.choices import Channel
+from outreach_media.selectors import exposure
+
+from ..choices import UnitLevel
+from ..imports.statistics import month_bounds
+from ..models import AdministrativeUnit, DossierStatistic, UnitSuccession
+from ..succession import map_figures
+
+
+def month_ordinal(day: datetime.date) -> int:
+    """Months counted from year 0, so that consecutive months differ by 1 (always > 0 for real dates)."""
+    return day.year * 12 + day.month - 1
+
+
+def ordinal_month(ordinal: int) -> datetime.date:
+    return datetime.date(ordinal // 12, ordinal % 12 + 1, 1)
+
+
+def month_label(ordinal: int) -> str:
+    return f"{ordinal // 12:04d}-{ordinal % 12 + 1:02d}"
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    channel: str
+    minimum: float
+    per_thousand_dossiers: bool = False
+
+
+@dataclass
+class PanelUnit:
+    id: int
+    code: str
+    name: str
+    cluster: str  # the district (or province) it lies in, for clustered errors
+    sources: list[int]  # unit ids whose figures make up this unit
+
+
+@dataclass
+class Panel:
+    root: AdministrativeUnit
+    units: list[PanelUnit]
+    months: list[int]  # month ordinals, consecutive
+    online: np.ndarray  # units × months, received online
+    total: np.ndarray  # units × months, online + in person + postal (0 = no dossiers or no report)
+    postal: np.ndarray
+    full_online: np.ndarray
+    reported: np.ndarray  # bool: a statistic exists for the unit and month
+    channels: dict[str, np.ndarray]  # channel -> units × months quantity (training: attendances)
+    training_sessions: np.ndarray  # units × months, classes held
+    first_reached: np.ndarray  # month ordinal of the first reached month, 0 = never (in the data up to the end)
+    partial_units: list[str] = field(default_factory=list)  # codes of units left out (split between successors)
+
+    @property
+    def index_of(self) -> dict[int, int]:
+        return {unit.id: index for index, unit in enumerate(self.units)}
+
+
+def _scope_communes(scope_ids: list[int], day: datetime.date):
+    """(communes in force on ``day`` in the scope, {source unit id -> panel unit id}, partial codes)."""
+    communes = AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE)
+    below = communes.filter(pk__in=AdministrativeUnit.objects.descendants_of(scope_ids).values("pk"))
+    rows = list(below.values_list("pk", "valid_from", "valid_to"))
+    # Older communes that went into the scope's communes count too (their figures move forward).
+    predecessors = communes.filter(
+        pk__in=UnitSuccession.objects.filter(new_unit_id__in=[pk for pk, _s, _e in rows]).values("old_unit_id")
+    ).exclude(pk__in=[pk for pk, _s, _e in rows])
+    rows += list(predecessors.values_list("pk", "valid_from", "valid_to"))
+    in_force = {pk for pk, start, end in rows if (start is None or start <= day) and (end is None or end > day)}
+    old = [pk for pk, _start, _end in rows if pk not in in_force]
+    source_of = {pk: pk for pk in in_force}
+    partial = []
+    if old:
+        links = list(
+            UnitSuccession.objects.filter(old_unit_id__in=old).values_list("old_unit_id", "new_unit_id", "kind")
+        )
+        targets = {new for _old, new, _kind in links}
+        current = set(AdministrativeUnit.objects.valid_on(day).filter(pk__in=targets).values_list("pk", flat=True))
+        mapping = map_figures({pk: 1 for pk in old}, links=links, current_ids=current)
+        whole = {}
+        for new_id, figures in mapping.by_unit.items():
+            for source in figures.sources:
+                whole.setdefault(source, set()).add(new_id)
+            partial.extend(figures.partial_sources)
+        for source, destinations in whole.items():
+            if len(destinations) == 1:
+                source_of[source] = destinations.pop()
+            else:
+                partial.append(source)
+        # A successor that also takes part of a split commune still counts: only the split commune is left out.
+        partial = sorted(set(partial) - set(source_of))
+    return source_of, partial
+
+
+def _statistics(source_ids, first: datetime.date, last: datetime.date):
+    """(unit id, month, online, total, postal, full online) for whole-month rows, summed over sources."""
+    return (
+        DossierStatistic.objects.filter(
+            unit_id__in=source_ids, period_start__gte=first, period_start__lte=last, period_start__day=1
+        )
+        .values_list("unit_id", "period_start", "period_end")
+        .annotate(
+            online=Sum("received_online"),
+            direct=Sum("received_direct"),
+            postal=Sum(Coalesce("received_postal", Value(0))),
+            full=Sum(Coalesce("received_online_full", Value(0))),
+        )
+    )
+
+
+def build_panel(
+    *,
+    root: AdministrativeUnit,
+    scope_ids: list[int],
+    start: datetime.date,
+    end: datetime.date,
+    rules: list[RuleSpec],
+) -> Panel:
+    """The panel over whole months ``start``…``end`` (first days of months) for the communes under ``scope_ids``."""
+    first_month, last_month = month_ordinal(start), month_ordinal(end)
+    months = list(range(first_month, last_month + 1))
+    last_day = month_bounds(end.year, end.month)[1]
+    source_of, partial = _scope_communes(scope_ids, last_day)
+    panel_ids = sorted(set(source_of.values()))
+    info = {
+        pk: (code, name, parent_code or "")
+        for pk, code, name, parent_code in AdministrativeUnit.objects.filter(pk__in=panel_ids).values_list(
+            "pk", "code", "name", "parent__code"
+        )
+    }
+    sources = defaultdict(list)
+    for source, target in source_of.items():
+        sources[target].append(source)
+    units = [PanelUnit(pk, *info[pk], sources=sorted(sources[pk])) for pk in panel_ids]
+    row_of = {unit.id: index for index, unit in enumerate(units)}
+    shape = (len(units), len(months))
+    online, total, postal, full = (np.zeros(shape, dtype=np.int64) for _ in range(4))
+    reported = np.zeros(shape, dtype=bool)
+    for unit_id, period_start, period_end, n_online, n_direct, n_postal, n_full in _statistics(
+        list(source_of), start, last_day
+    ):
+        if period_end != month_bounds(period_start.year, period_start.month)[1]:
+            continue  # not a calendar month (e.g. 25/07–25/08): cannot be placed in the monthly panel
+        row, column = row_of[source_of[unit_id]], month_ordinal(period_start) - first_month
+        online[row, column] += n_online
+        postal[row, column] += n_postal
+        full[row, column] += n_full
+        total[row, column] += n_online + n_direct + n_postal
+        reported[row, column] = True
+
+    wanted = {rule.channel for rule in rules}
+    channels: dict[str, np.ndarray] = {}
+    first_reached = np.zeros(len(units), dtype=np.int64)
+    sessions = np.zeros(shape, dtype=np.int64)
+    # Exposure over the whole history up to the window's end: a unit reached before the window is no control.
+    for row in exposure(unit_ids=list(source_of), end=last_day):
+        target = source_of.get(row.unit_id)
+        if target is None:
+            continue
+        index = row_of[target]
+        ordinal = month_ordinal(row.month)
+        value = row.people if row.channel == Channel.TRAINING else row.quantity
+        if first_month <= ordinal <= last_month and row.channel == Channel.TRAINING:
+            sessions[index, ordinal - first_month] += row.quantity
+        if first_month <= ordinal <= last_month:
+            channels.setdefault(row.channel, np.zeros(shape, dtype=np.float64))[index, ordinal - first_month] += value
+        if row.channel not in wanted:
+            continue
+        for rule in rules:
+            if rule.channel != row.channel:
+                continue
+            amount = row.quantity
+            if rule.per_thousand_dossiers:
+                if row.channel == Channel.TRAINING:
+                    amount = row.people
+                dossiers = total[index, ordinal - first_month] if first_month <= ordinal <= last_month else 0
+                amount = 1000 * amount / dossiers if dossiers else 0
+            if amount >= rule.minimum and (first_reached[index] == 0 or ordinal < first_reached[index]):
+                first_reached[index] = ordinal
+    return Panel(
+        root=root,
+        units=units,
+        months=months,
+        online=online,
+        total=total,
+        postal=postal,
+        full_online=full,
+        reported=reported,
+        channels=channels,
+        training_sessions=sessions,
+        first_reached=first_reached,
+        partial_units=list(
+            AdministrativeUnit.objects.filter(pk__in=partial).order_by("code").values_list("code", flat=True)
+        ),
+    )
+
+
+def statistics_months(scope_ids: list[int]) -> tuple[datetime.date | None, datetime.date | None]:
+    """First and last month with statistics under the scope (including older units that went into it)."""
+    below = AdministrativeUnit.objects.descendants_of(scope_ids).values_list("pk", flat=True)
+    ids = set(below)
+    ids |= set(UnitSuccession.objects.filter(new_unit_id__in=ids).values_list("old_unit_id", flat=True))
+    bounds = DossierStatistic.objects.filter(unit_id__in=ids).aggregate(
+        first=Min("period_start"), last=Max("period_start")
+    )
+    return bounds["first"], bounds["last"]

@@ -1,0 +1,1167 @@
+"""A campaign impact payload (campaigns/impact/schema.json) rendered as plain text, XLSX and PDF.
+
+Pure rendering: the payload is a dict as built from the database (or read from its JSON); nothing here touches
+the database. Every label is an English msgid translated with gettext in the active language; numbers follow
+the active language (vi "1.234,5", "39,5 %"). When ``did`` is null the effect cannot be estimated: the
+renderings say so and show the observed figures and the warnings only (the XLSX keeps all its sheets, with a
+note instead of estimates, so that its layout does not change).
+"""
+
+import datetime
+import io
+import re
+import textwrap
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..exports import escape_formula
+from .narrative import (
+    channel_name,
+    channel_per,
+    comparison_label,
+    excludes_zero,
+    format_month,
+    format_months,
+    format_number,
+    format_p_value,
+    format_percent,
+    format_points,
+    format_range,
+    interval,
+    narrative_text,
+    pretest_passed,
+)
+
+TOP_UNITS_PDF = 20
+CHART_WIDTH_MM = 150  # two charts with their headings and captions fit on one A4 page
+TEXT_WIDTH = 100
+
+VERDICT_LABELS = {
+    "reached": gettext_lazy("Reached"),
+    "not_reached": gettext_lazy("Not reached"),
+    "too_close": gettext_lazy("Too close to call"),
+    "no_data": gettext_lazy("No data"),
+}
+
+# Spreadsheet number formats (Excel shows them with the reader's own separators).
+RATE_FORMAT = "0.0%"
+POINTS_FORMAT = "0.0"
+COUNT_FORMAT = "#,##0"
+P_FORMAT = "0.000"
+SCORE_FORMAT = "#,##0.0"
+
+# Characters openpyxl refuses in a cell (control characters other than tab, newline, carriage return).
+ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+# --- Figures shared by the three renderings ------------------------------------------------------------------
+
+
+@dataclass
+class KeyFigure:
+    """One key figure: kind is "rate" (fraction), "points" (rate units), "count", "p" or "text"."""
+
+    label: str
+    kind: str
+    value: float | str | None
+    low: float | None = None
+    high: float | None = None
+    note: str = ""
+
+
+def _ci(item: Mapping | None) -> tuple[float | None, float | None]:
+    ci = interval(item)
+    return ci if ci else (None, None)
+
+
+def key_figures(payload: Mapping) -> list[KeyFigure]:
+    """The summary table: observed rates, the effect, additional dossiers, the pre-trend check."""
+    observed = payload.get("observed") or {}
+    figures = [
+        KeyFigure(
+            _("Online rate at the start (%(period)s)") % {"period": format_months(observed.get("baseline_period"))},
+            "rate",
+            observed.get("baseline_rate"),
+            *_ci({"ci95": observed.get("baseline_ci95")}),
+        ),
+        KeyFigure(
+            _("Online rate at the end (%(period)s)") % {"period": format_months(observed.get("latest_period"))},
+            "rate",
+            observed.get("latest_rate"),
+            *_ci({"ci95": observed.get("latest_ci95")}),
+        ),
+        KeyFigure(
+            _("Observed change (percentage points)"),
+            "points",
+            observed.get("change_pp"),
+            *_ci({"ci95": observed.get("change_ci95")}),
+            note=_("Observed, not the effect of the campaign"),
+        ),
+    ]
+    did = payload.get("did")
+    if not did:
+        figures.append(KeyFigure(_("Effect of the campaign"), "text", _("Cannot be estimated")))
+        return figures
+    overall = did.get("overall") or {}
+    clear = excludes_zero(overall)
+    figures.append(
+        KeyFigure(
+            _("Effect of the campaign (percentage points)"),
+            "points",
+            overall.get("att"),
+            *_ci(overall),
+            note=_("The interval excludes zero") if clear else _("Not distinguishable from zero"),
+        )
+    )
+    figures.append(KeyFigure(_("Standard error (percentage points)"), "points", overall.get("se")))
+    figures.append(KeyFigure(_("Comparison group"), "text", comparison_label(did)))
+    extra = payload.get("extra_online_dossiers")
+    if extra:
+        figures.append(KeyFigure(_("Additional online dossiers"), "count", extra.get("estimate"), *_ci(extra)))
+    passed = pretest_passed(did)
+    pretest = did.get("pretest") or {}
+    figures.append(
+        KeyFigure(
+            _("Pre-trend check (p-value)"),
+            "p" if passed is not None else "text",
+            pretest.get("p_value") if passed is not None else _("Not run"),
+            note="" if passed is None else (_("Passed") if passed else _("Failed: the result needs caution")),
+        )
+    )
+    return figures
+
+
+def _format(kind: str, value) -> str:
+    if value is None:
+        return "—"
+    if kind == "rate":
+        return format_percent(value)
+    if kind == "points":
+        return format_points(value)
+    if kind == "count":
+        return format_number(value)
+    if kind == "p":
+        return format_p_value(float(value))
+    return str(value)
+
+
+def _figure_interval(figure: KeyFigure) -> str:
+    if figure.low is None or figure.high is None:
+        return ""
+    return format_range(figure.low, figure.high, lambda value: _format(figure.kind, value))
+
+
+def _is_rate(target: Mapping) -> bool:
+    return "rate" in str(target.get("indicator") or "")
+
+
+def _target_value(target: Mapping, value) -> str:
+    if value is None:
+        return "—"
+    return format_percent(value) if _is_rate(target) else format_number(value, 1)
+
+
+def _day(value) -> str:
+    """ "2022-12-31" -> "31/12/2022"; a month "2022-12" -> "12/2022"; anything else as it is."""
+    if not value:
+        return ""
+    try:
+        return datetime.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+    except ValueError:
+        return format_month(value)
+
+
+def _moment(value) -> str:
+    """An ISO timestamp as "21/11/2026 16:00" in its own offset."""
+    if not value:
+        return ""
+    try:
+        return datetime.datetime.fromisoformat(str(value)).strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return str(value)
+
+
+def ranked_units(payload: Mapping) -> list[Mapping]:
+    """Units by observed change, largest first (units without a change last)."""
+    units = list(payload.get("units") or [])
+    return sorted(units, key=lambda u: (u.get("change_pp") is None, -(u.get("change_pp") or 0)))
+
+
+def _reached(unit: Mapping) -> str:
+    return format_month(unit["reached"]) if unit.get("reached") else _("Not yet reached")
+
+
+def _association(channel: Mapping) -> str:
+    if not excludes_zero(channel):
+        return _("No clear association")
+    return _("Associated with a higher rate") if channel["effect_per_100"] > 0 else _("Associated with a lower rate")
+
+
+def _projection(projection: Mapping) -> str:
+    status = projection.get("status")
+    if status == "month" and projection.get("month"):
+        return _("Expected to reach the target in %(month)s") % {"month": format_month(projection["month"])}
+    if status == "reached":
+        return _("Target already reached")
+    return str(status or "—")
+
+
+def _scope_line(payload: Mapping) -> str:
+    scope = payload.get("scope") or {}
+    return _("%(name)s (%(code)s): %(units)s units, %(treated)s ran the campaign, %(never)s never ran it") % {
+        "name": scope.get("unit_name") or "",
+        "code": scope.get("unit_code") or "",
+        "units": format_number(scope.get("units")),
+        "treated": format_number(scope.get("treated_units")),
+        "never": format_number(scope.get("never_treated_units")),
+    }
+
+
+def _window_line(payload: Mapping) -> str:
+    window = payload.get("window") or {}
+    return format_months([window.get("start"), window.get("end")]) if window.get("start") else ""
+
+
+def methods_note(payload: Mapping) -> list[str]:
+    did = payload.get("did")
+    comparison = comparison_label(did) if did else _("units that never ran the campaign or had not yet run it")
+    return [
+        _(
+            "Difference in differences for campaigns that reach units at different times (Callaway & "
+            "Sant'Anna, 2021). Each group of units that started in the same month is compared over the same "
+            "months with %(comparison)s; the group effects are then averaged, weighted by group size."
+        )
+        % {"comparison": comparison},
+        _(
+            "Standard errors come from the influence function; intervals are 95 %% intervals. The pre-trend check "
+            "tests whether the differences before the campaign are all zero (it fails below p = 0.05)."
+        )
+        % {},
+        _(
+            "The activity mix comes from a separate regression of the online rate on activity volumes with "
+            "carry-over from month to month (adstock): it shows associations, not causes."
+        )
+        % {},
+    ]
+
+
+# --- Plain text ----------------------------------------------------------------------------------------------
+
+
+def _text_table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Sequence[int] = ()) -> list[str]:
+    rows = [[str(cell) for cell in row] for row in rows]
+    widths = [max([len(headers[i])] + [len(row[i]) for row in rows]) for i in range(len(headers))]
+
+    def line(cells):
+        parts = [cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]) for i, cell in enumerate(cells)]
+        return "  ".join(parts).rstrip()
+
+    return [line(headers), "  ".join("-" * width for width in widths), *(line(row) for row in rows)]
+
+
+def _heading(title: str) -> list[str]:
+    return ["", title.upper(), "=" * len(title)]
+
+
+def _wrap(text: str, indent: str = "") -> list[str]:
+    return textwrap.wrap(text, TEXT_WIDTH, initial_indent=indent, subsequent_indent=indent) or [indent]
+
+
+def render_text(payload: Mapping) -> str:
+    """The report for a terminal: headline, figures, tables, warnings, narrative and method, in plain text."""
+    campaign = payload.get("campaign") or {}
+    lines = [_("Campaign impact report").upper()]
+    if campaign.get("title"):
+        lines.append(str(campaign["title"]))
+    lines.append(_("Scope: %(scope)s") % {"scope": _scope_line(payload)})
+    lines.append(_("Period: %(window)s") % {"window": _window_line(payload)})
+    if payload.get("generated_at"):
+        lines.append(_("Generated at: %(moment)s") % {"moment": _moment(payload["generated_at"])})
+
+    lines += _heading(_("Summary"))
+    lines += _wrap(narrative_text(payload))
+
+    lines += _heading(_("Key figures"))
+    lines += _text_table(
+        [_("Indicator"), _("Value"), _("95 %% interval") % {}, _("Note")],
+        [[f.label, _format(f.kind, f.value), _figure_interval(f), f.note] for f in key_figures(payload)],
+        right=(1,),
+    )
+
+    did = payload.get("did")
+    if did:
+        lines += _heading(_("Event study"))
+        rows = did.get("event_study") or []
+        if rows:
+            lines += _text_table(
+                [_("Months since the campaign"), _("Effect (points)"), _("95 %% interval") % {}, _("Before or after")],
+                [
+                    [
+                        format_number(row["e"]),
+                        format_points(row.get("att")),
+                        format_range(*interval(row)) if interval(row) else "",
+                        _("Before") if row["e"] < 0 else _("After"),
+                    ]
+                    for row in sorted(rows, key=lambda r: r["e"])
+                ],
+                right=(0, 1),
+            )
+        else:
+            lines.append(_("No data."))
+
+        lines += _heading(_("By cohort"))
+        groups = did.get("by_group") or []
+        if groups:
+            lines += _text_table(
+                [_("Cohort (month reached)"), _("Units"), _("Effect (points)"), _("95 %% interval") % {}],
+                [
+                    [
+                        format_month(group.get("group")),
+                        format_number(group.get("units")),
+                        format_points(group.get("att")),
+                        format_range(*interval(group)) if interval(group) else "",
+                    ]
+                    for group in groups
+                ],
+                right=(1, 2),
+            )
+        else:
+            lines.append(_("No data."))
+
+        extra = payload.get("extra_online_dossiers")
+        lines += _heading(_("Additional online dossiers"))
+        if extra and extra.get("estimate") is not None:
+            ci = interval(extra)
+            lines.append(
+                _("About %(estimate)s (95 %% interval: %(interval)s)")
+                % {
+                    "estimate": format_number(extra["estimate"]),
+                    "interval": format_range(*ci, formatter=format_number) if ci else _("not available"),
+                }
+            )
+        else:
+            lines.append(_("Not available."))
+
+        lines += _heading(_("Activity mix"))
+        channels = payload.get("channels") or []
+        if channels:
+            lines += _text_table(
+                [_("Activity"), _("Per"), _("Effect (points)"), _("95 %% interval") % {}, _("Carry-over"), ""],
+                [
+                    [
+                        channel_name(channel),
+                        format_number(channel_per(channel)),
+                        format_points(channel.get("effect_per_100")),
+                        format_range(*interval(channel)) if interval(channel) else "",
+                        format_number(channel.get("adstock"), 2),
+                        _association(channel),
+                    ]
+                    for channel in channels
+                ],
+                right=(1, 2, 4),
+            )
+            lines += _wrap(_("Associations, not causes: activities often go together with other changes."))
+        else:
+            lines.append(_("No data."))
+
+    lines += _heading(_("Targets"))
+    targets = payload.get("targets") or []
+    if targets:
+        lines += _text_table(
+            [_("Indicator"), _("Target"), _("Deadline"), _("Value"), _("95 %% interval") % {}, _("Verdict")],
+            [
+                [
+                    str(target.get("label") or target.get("indicator") or ""),
+                    _target_value(target, target.get("target")),
+                    _day(target.get("deadline")),
+                    _target_value(target, target.get("value")),
+                    format_range(*interval(target), formatter=lambda v, t=target: _target_value(t, v))
+                    if interval(target)
+                    else "",
+                    str(VERDICT_LABELS.get(target.get("verdict"), target.get("verdict") or "")),
+                ]
+                for target in targets
+            ],
+            right=(1, 3),
+        )
+    else:
+        lines.append(_("No data."))
+
+    lines += _heading(_("Units ranked by change in online rate"))
+    units = ranked_units(payload)
+    if units:
+        lines += _text_table(
+            [
+                "#",
+                _("Code"),
+                _("Unit"),
+                _("Campaign since"),
+                _("Start"),
+                _("End"),
+                _("Change (points)"),
+                _("Dossiers"),
+            ],
+            [
+                [
+                    str(rank),
+                    str(unit.get("code") or ""),
+                    str(unit.get("name") or ""),
+                    _reached(unit),
+                    format_percent(unit.get("baseline_rate")),
+                    format_percent(unit.get("latest_rate")),
+                    format_points(unit.get("change_pp")),
+                    format_number(unit.get("dossiers")),
+                ]
+                for rank, unit in enumerate(units, 1)
+            ],
+            right=(0, 4, 5, 6, 7),
+        )
+    else:
+        lines.append(_("No data."))
+
+    recommendations = payload.get("recommendations") or {}
+    if recommendations.get("next_units") or recommendations.get("projections"):
+        lines += _heading(_("Recommendations"))
+        if recommendations.get("next_units"):
+            lines.append(_("Units to reach next:"))
+            lines += _text_table(
+                [_("Code"), _("Unit"), _("Online rate"), _("Dossiers per month"), _("Priority score")],
+                [
+                    [
+                        str(item.get("code") or ""),
+                        str(item.get("name") or ""),
+                        format_percent(item.get("rate")),
+                        format_number(item.get("volume")),
+                        format_number(item.get("score"), 1),
+                    ]
+                    for item in recommendations["next_units"]
+                ],
+                right=(2, 3, 4),
+            )
+        if recommendations.get("projections"):
+            lines.append("")
+            lines.append(_("Projections at the current pace:"))
+            lines += _text_table(
+                [_("Code"), _("Unit"), _("Projection"), _("Trend (points per month)")],
+                [
+                    [
+                        str(item.get("code") or ""),
+                        str(item.get("name") or ""),
+                        _projection(item),
+                        format_points(item.get("slope_per_month"), 2),
+                    ]
+                    for item in recommendations["projections"]
+                ],
+                right=(3,),
+            )
+
+    lines += _heading(_("Warnings"))
+    warnings = payload.get("warnings") or []
+    for warning in warnings:
+        lines += _wrap(f"- {warning.get('message') or warning.get('code') or ''}", "")
+    if not warnings:
+        lines.append(_("None."))
+
+    lines += _heading(_("Method"))
+    for paragraph in methods_note(payload):
+        lines += _wrap(paragraph)
+    return "\n".join(lines) + "\n"
+
+
+# --- XLSX ----------------------------------------------------------------------------------------------------
+
+
+def _cell_text(value: str) -> str:
+    """Text for a cell: without the control characters openpyxl rejects, never run as a formula."""
+    return escape_formula(ILLEGAL_CHARACTERS.sub("", value))
+
+
+def _points_value(value) -> float | None:
+    return None if value is None else round(float(value) * 100, 6)
+
+
+class _Sheet:
+    """One worksheet: a bold header row, then rows whose text is made safe and whose numbers get formats."""
+
+    def __init__(self, workbook, title: str, headers: Sequence[str], widths: Sequence[int]):
+        from openpyxl.styles import Alignment, Font
+        from openpyxl.utils import get_column_letter
+
+        self.sheet = workbook.create_sheet(_sheet_title(title))
+        self.sheet.append([_cell_text(str(header)) for header in headers])
+        for cell in self.sheet[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for index, width in enumerate(widths, 1):
+            self.sheet.column_dimensions[get_column_letter(index)].width = width
+        self.sheet.freeze_panes = "A2"
+
+    def row(self, values: Sequence, formats: Sequence[str | None] = ()) -> None:
+        self.sheet.append([_cell_text(value) if isinstance(value, str) else value for value in values])
+        for cell, number_format in zip(self.sheet[self.sheet.max_row], formats, strict=False):
+            if number_format and isinstance(cell.value, int | float):
+                cell.number_format = number_format
+
+    def note(self, text: str) -> None:
+        self.row([text])
+
+
+def _sheet_title(title: str) -> str:
+    for character in "[]:*?/\\":
+        title = title.replace(character, " ")
+    return title[:31]
+
+
+def _kind_format(kind: str) -> str | None:
+    return {"rate": RATE_FORMAT, "points": POINTS_FORMAT, "count": COUNT_FORMAT, "p": P_FORMAT}.get(kind)
+
+
+def _kind_value(kind: str, value):
+    if value is None or isinstance(value, str):
+        return value
+    return _points_value(value) if kind == "points" else value
+
+
+def render_xlsx(payload: Mapping) -> bytes:
+    """The report as a workbook: one sheet per table, numbers as numbers with percent/number formats."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    did = payload.get("did") or None
+    no_estimate = _("The effect of the campaign cannot be estimated from these data.")
+    campaign = payload.get("campaign") or {}
+
+    # Summary: what, where, when; the narrative; the key figures.
+    summary = _Sheet(
+        workbook,
+        _("Summary"),
+        [_("Indicator"), _("Value"), _("95 % interval, low"), _("95 % interval, high"), _("Note")],
+        [48, 16, 16, 16, 44],
+    )
+    summary.row([_("Campaign"), str(campaign.get("title") or campaign.get("slug") or "")])
+    summary.row([_("Scope"), _scope_line(payload)])
+    summary.row([_("Period"), _window_line(payload)])
+    summary.row([_("Generated at"), _moment(payload.get("generated_at"))])
+    summary.row([_("Summary"), narrative_text(payload)])
+    narrative_row = summary.sheet.max_row
+    summary.sheet.cell(narrative_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
+    summary.sheet.merge_cells(start_row=narrative_row, start_column=2, end_row=narrative_row, end_column=5)
+    summary.sheet.row_dimensions[narrative_row].height = 15 * max(3, len(narrative_text(payload)) // 90 + 1)
+    summary.row([])
+    for figure in key_figures(payload):
+        number_format = _kind_format(figure.kind)
+        summary.row(
+            [
+                figure.label,
+                _kind_value(figure.kind, figure.value),
+                _kind_value(figure.kind, figure.low),
+                _kind_value(figure.kind, figure.high),
+                figure.note,
+            ],
+            [None, number_format, number_format, number_format],
+        )
+
+    # Event study.
+    points = _("Effect (percentage points)")
+    sheet = _Sheet(
+        workbook,
+        _("Event study"),
+        [
+            _("Months since the campaign"),
+            _("Before or after"),
+            points,
+            _("95 % interval, low"),
+            _("95 % interval, high"),
+            _("Standard error (percentage points)"),
+        ],
+        [14, 12, 16, 16, 16, 16],
+    )
+    if not did:
+        sheet.note(no_estimate)
+    elif not did.get("event_study"):
+        sheet.note(_("No data."))
+    for row in sorted((did or {}).get("event_study") or [], key=lambda r: r["e"]):
+        low, high = _ci(row)
+        sheet.row(
+            [
+                row["e"],
+                _("Before") if row["e"] < 0 else _("After"),
+                _points_value(row.get("att")),
+                _points_value(low),
+                _points_value(high),
+                _points_value(row.get("se")),
+            ],
+            ["0", None, POINTS_FORMAT, POINTS_FORMAT, POINTS_FORMAT, "0.00"],
+        )
+
+    # By cohort.
+    sheet = _Sheet(
+        workbook,
+        _("By cohort"),
+        [
+            _("Cohort (month reached)"),
+            _("Units"),
+            points,
+            _("95 % interval, low"),
+            _("95 % interval, high"),
+            _("Standard error (percentage points)"),
+        ],
+        [18, 10, 16, 16, 16, 16],
+    )
+    if not did:
+        sheet.note(no_estimate)
+    elif not did.get("by_group"):
+        sheet.note(_("No data."))
+    for group in (did or {}).get("by_group") or []:
+        low, high = _ci(group)
+        sheet.row(
+            [
+                format_month(group.get("group")),
+                group.get("units"),
+                _points_value(group.get("att")),
+                _points_value(low),
+                _points_value(high),
+                _points_value(group.get("se")),
+            ],
+            [None, COUNT_FORMAT, POINTS_FORMAT, POINTS_FORMAT, POINTS_FORMAT, "0.00"],
+        )
+
+    # Counterfactual.
+    sheet = _Sheet(
+        workbook,
+        _("Counterfactual"),
+        [
+            _("Month"),
+            _("Observed"),
+            _("Without the campaign (estimate)"),
+            _("95 % interval, low"),
+            _("95 % interval, high"),
+            points,
+        ],
+        [12, 14, 20, 16, 16, 16],
+    )
+    counterfactual = (payload.get("counterfactual") or []) if did else []
+    if not did:
+        sheet.note(no_estimate)
+    elif not counterfactual:
+        sheet.note(_("No data."))
+    for row in counterfactual:
+        low, high = _ci(row)
+        observed, without = row.get("observed"), row.get("without_campaign")
+        difference = None if observed is None or without is None else _points_value(observed - without)
+        sheet.row(
+            [format_month(row.get("period")), observed, without, low, high, difference],
+            [None, RATE_FORMAT, RATE_FORMAT, RATE_FORMAT, RATE_FORMAT, POINTS_FORMAT],
+        )
+
+    # Units.
+    sheet = _Sheet(
+        workbook,
+        _("Units"),
+        [
+            "#",
+            _("Code"),
+            _("Unit"),
+            _("Campaign since"),
+            _("Online rate at the start"),
+            _("Online rate at the end"),
+            _("Change (percentage points)"),
+            _("Dossiers"),
+        ],
+        [6, 10, 32, 14, 16, 16, 16, 12],
+    )
+    units = ranked_units(payload)
+    if not units:
+        sheet.note(_("No data."))
+    for rank, unit in enumerate(units, 1):
+        sheet.row(
+            [
+                rank,
+                str(unit.get("code") or ""),
+                str(unit.get("name") or ""),
+                _reached(unit),
+                unit.get("baseline_rate"),
+                unit.get("latest_rate"),
+                _points_value(unit.get("change_pp")),
+                unit.get("dossiers"),
+            ],
+            ["0", None, None, None, RATE_FORMAT, RATE_FORMAT, POINTS_FORMAT, COUNT_FORMAT],
+        )
+
+    # Activity mix.
+    sheet = _Sheet(
+        workbook,
+        _("Activity mix"),
+        [
+            _("Activity"),
+            _("Per"),
+            points,
+            _("95 % interval, low"),
+            _("95 % interval, high"),
+            _("Carry-over"),
+            _("Association (not cause)"),
+        ],
+        [24, 8, 16, 16, 16, 12, 30],
+    )
+    channels = (payload.get("channels") or []) if did else []
+    if not did:
+        sheet.note(no_estimate)
+    elif not channels:
+        sheet.note(_("No data."))
+    for channel in channels:
+        low, high = _ci(channel)
+        sheet.row(
+            [
+                channel_name(channel),
+                channel_per(channel),
+                _points_value(channel.get("effect_per_100")),
+                _points_value(low),
+                _points_value(high),
+                channel.get("adstock"),
+                _association(channel),
+            ],
+            [None, COUNT_FORMAT, POINTS_FORMAT, POINTS_FORMAT, POINTS_FORMAT, "0.00"],
+        )
+    if channels:
+        sheet.row([])
+        sheet.note(_("Associations, not causes: activities often go together with other changes."))
+
+    # Targets.
+    sheet = _Sheet(
+        workbook,
+        _("Targets"),
+        [
+            _("Indicator"),
+            _("Target"),
+            _("Deadline"),
+            _("Value"),
+            _("95 % interval, low"),
+            _("95 % interval, high"),
+            _("Verdict"),
+        ],
+        [28, 12, 12, 12, 16, 16, 26],
+    )
+    targets = payload.get("targets") or []
+    if not targets:
+        sheet.note(_("No data."))
+    for target in targets:
+        low, high = _ci(target)
+        number_format = RATE_FORMAT if _is_rate(target) else "#,##0.0"
+        sheet.row(
+            [
+                str(target.get("label") or target.get("indicator") or ""),
+                target.get("target"),
+                _day(target.get("deadline")),
+                target.get("value"),
+                low,
+                high,
+                str(VERDICT_LABELS.get(target.get("verdict"), target.get("verdict") or "")),
+            ],
+            [None, number_format, None, number_format, number_format, number_format],
+        )
+
+    # Warnings.
+    sheet = _Sheet(workbook, _("Warnings"), [_("Code"), _("Message")], [24, 100])
+    warnings = payload.get("warnings") or []
+    if not warnings:
+        sheet.note(_("None."))
+    for warning in warnings:
+        sheet.row([str(warning.get("code") or ""), str(warning.get("message") or "")])
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- PDF -----------------------------------------------------------------------------------------------------
+
+
+def _p(text) -> str:
+    """Payload text made safe for reportlab's paragraph mark-up ("<script>" is text, not a tag).
+
+    A no-break space keeps "%" on the line of its number ("39,5 %", "95 %").
+    """
+    return escape(str(text if text is not None else "")).replace(" %", "\u00a0%")
+
+
+def _pdf_styles():
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+
+    from trainings.pdf import ACCENT, INK, MUTED, register_fonts
+
+    regular, bold = register_fonts()
+    base = ParagraphStyle("impact-base", fontName=regular, fontSize=9.5, leading=12.5, textColor=INK)
+    return {
+        "base": base,
+        "title": ParagraphStyle("impact-title", parent=base, fontName=bold, fontSize=17, leading=21, textColor=ACCENT),
+        "subtitle": ParagraphStyle("impact-subtitle", parent=base, fontName=bold, fontSize=11.5, leading=15),
+        "meta": ParagraphStyle("impact-meta", parent=base, fontSize=8.5, leading=11, textColor=MUTED),
+        "h2": ParagraphStyle(
+            "impact-h2",
+            parent=base,
+            fontName=bold,
+            fontSize=12.5,
+            leading=16,
+            textColor=ACCENT,
+            spaceBefore=5 * mm,
+            spaceAfter=2 * mm,
+            keepWithNext=True,
+        ),
+        "lead": ParagraphStyle("impact-lead", parent=base, fontSize=10.5, leading=14.5),
+        "cell": ParagraphStyle("impact-cell", parent=base, fontSize=8.5, leading=10.5, splitLongWords=True),
+        "number": ParagraphStyle("impact-number", parent=base, fontSize=8.5, leading=10.5, alignment=TA_RIGHT),
+        "head": ParagraphStyle("impact-head", parent=base, fontName=bold, fontSize=8, leading=10),
+        "note": ParagraphStyle(
+            "impact-note", parent=base, fontSize=8.5, leading=11, textColor=MUTED, spaceBefore=1.5 * mm
+        ),
+        "warning": ParagraphStyle(
+            "impact-warning",
+            parent=base,
+            fontSize=9,
+            leading=12,
+            textColor=colors.HexColor("#8a4b00"),
+            leftIndent=4 * mm,
+            bulletIndent=0,
+        ),
+    }
+
+
+def _pdf_table(
+    styles,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths_mm: Sequence[float],
+    numeric: Sequence[int] = (),
+):
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    from trainings.pdf import GRID, HEADER_FILL
+
+    data = [[Paragraph(_p(header), styles["head"]) for header in headers]]
+    for row in rows:
+        data.append(
+            [
+                cell if hasattr(cell, "wrap") else Paragraph(_p(cell), styles["number" if i in numeric else "cell"])
+                for i, cell in enumerate(row)
+            ]
+        )
+    table = Table(data, colWidths=[width * mm for width in widths_mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, GRID),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#d5dbe1")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            ]
+        )
+    )
+    return table
+
+
+def _chart_image(png: bytes, width_mm: float):
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Image
+
+    from .charts import FIGSIZE
+
+    width = width_mm * mm
+    return Image(io.BytesIO(png), width=width, height=width * FIGSIZE[1] / FIGSIZE[0])
+
+
+def render_pdf(payload: Mapping, *, chart_dpi: int = 200) -> bytes:
+    """The report as an A4 PDF in DejaVu Sans: summary, key figures, both charts, tables, warnings, method."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    from trainings.pdf import SHEET_MARGIN, _numbered_canvas
+
+    from .charts import counterfactual_chart, event_study_chart
+
+    styles = _pdf_styles()
+    campaign = payload.get("campaign") or {}
+    did = payload.get("did") or None
+    story: list = [Paragraph(_p(_("Campaign impact report")), styles["title"])]
+    if campaign.get("title"):
+        story.append(Paragraph(_p(campaign["title"]), styles["subtitle"]))
+    meta = [_scope_line(payload), _("Period: %(window)s") % {"window": _window_line(payload)}]
+    if payload.get("generated_at"):
+        meta.append(_("Generated at: %(moment)s") % {"moment": _moment(payload["generated_at"])})
+    story.append(Paragraph("<br/>".join(_p(line) for line in meta), styles["meta"]))
+    story.append(Spacer(1, 4 * mm))
+
+    headline = Table([[Paragraph(_p(narrative_text(payload)), styles["lead"])]], colWidths=[180 * mm])
+    headline.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#eef3f9")),
+                ("LINEBEFORE", (0, 0), (0, -1), 3, colors.HexColor("#0b4f94")),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4 * mm),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4 * mm),
+                ("TOPPADDING", (0, 0), (-1, -1), 3 * mm),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm),
+            ]
+        )
+    )
+    story.append(headline)
+
+    story.append(Paragraph(_p(_("Key figures")), styles["h2"]))
+    story.append(
+        _pdf_table(
+            styles,
+            [_("Indicator"), _("Value"), _("95 %% interval") % {}, _("Note")],
+            [
+                [
+                    f.label,
+                    Paragraph(_p(_format(f.kind, f.value)), styles["cell" if f.kind == "text" else "number"]),
+                    _figure_interval(f),
+                    f.note,
+                ]
+                for f in key_figures(payload)
+            ],
+            (68, 24, 34, 54),
+            numeric=(1,),
+        )
+    )
+
+    if did:
+        charts = []
+        if payload.get("counterfactual"):
+            charts.append(
+                (
+                    _("Online rate with and without the campaign"),
+                    counterfactual_chart(payload, dpi=chart_dpi, title=False),
+                    _(
+                        "Solid line: observed online rate of the units that ran the campaign. Dashed line: the rate "
+                        "they would have had without it, estimated from the comparison units, with its 95 %% "
+                        "interval."
+                    )
+                    % {},
+                )
+            )
+        if did.get("event_study"):
+            charts.append(
+                (
+                    _("Difference by month since the campaign"),
+                    event_study_chart(payload, dpi=chart_dpi, title=False),
+                    _(
+                        "Difference between units that ran the campaign and the comparison units, by month "
+                        "relative to the campaign, with 95 %% intervals. Months before the campaign (grey) should "
+                        "be close to zero."
+                    )
+                    % {},
+                )
+            )
+        for heading, png, caption in charts:
+            story.append(
+                KeepTogether(
+                    [
+                        Paragraph(_p(heading), styles["h2"]),
+                        _chart_image(png, CHART_WIDTH_MM),
+                        Paragraph(_p(caption), styles["note"]),
+                    ]
+                )
+            )
+
+    units = ranked_units(payload)
+    if units:
+        story.append(Paragraph(_p(_("Units ranked by change in online rate")), styles["h2"]))
+        shown = units[:TOP_UNITS_PDF]
+        story.append(
+            _pdf_table(
+                styles,
+                ["#", _("Unit"), _("Campaign since"), _("Start"), _("End"), _("Change (points)"), _("Dossiers")],
+                [
+                    [
+                        str(rank),
+                        f"{unit.get('name') or ''} ({unit.get('code') or ''})",
+                        _reached(unit),
+                        format_percent(unit.get("baseline_rate")),
+                        format_percent(unit.get("latest_rate")),
+                        format_points(unit.get("change_pp")),
+                        format_number(unit.get("dossiers")),
+                    ]
+                    for rank, unit in enumerate(shown, 1)
+                ],
+                (9, 63, 22, 20, 20, 24, 22),
+                numeric=(0, 3, 4, 5, 6),
+            )
+        )
+        if len(units) > len(shown):
+            story.append(
+                Paragraph(
+                    _p(
+                        _("The %(shown)s units with the largest change out of %(total)s.")
+                        % {"shown": format_number(len(shown)), "total": format_number(len(units))}
+                    ),
+                    styles["note"],
+                )
+            )
+
+    channels = payload.get("channels") or []
+    if did and channels:
+        block = [
+            Paragraph(_p(_("Activity mix")), styles["h2"]),
+            _pdf_table(
+                styles,
+                [
+                    _("Activity"),
+                    _("Per"),
+                    _("Effect (points)"),
+                    _("95 %% interval") % {},
+                    _("Carry-over"),
+                    _("Association (not cause)"),
+                ],
+                [
+                    [
+                        channel_name(channel),
+                        format_number(channel_per(channel)),
+                        format_points(channel.get("effect_per_100")),
+                        format_range(*interval(channel)) if interval(channel) else "",
+                        format_number(channel.get("adstock"), 2),
+                        _association(channel),
+                    ]
+                    for channel in channels
+                ],
+                (40, 14, 24, 34, 20, 48),
+                numeric=(1, 2, 4),
+            ),
+            Paragraph(
+                _p(
+                    _(
+                        "These are associations, not proof of cause: activities often happen together with other "
+                        "changes in the same units, so a unit with more of one activity may differ in other ways."
+                    )
+                ),
+                styles["note"],
+            ),
+        ]
+        story.append(KeepTogether(block))
+
+    targets = payload.get("targets") or []
+    if targets:
+        story.append(Paragraph(_p(_("Targets")), styles["h2"]))
+        story.append(
+            _pdf_table(
+                styles,
+                [_("Indicator"), _("Target"), _("Deadline"), _("Value"), _("95 %% interval") % {}, _("Verdict")],
+                [
+                    [
+                        str(target.get("label") or target.get("indicator") or ""),
+                        _target_value(target, target.get("target")),
+                        _day(target.get("deadline")),
+                        _target_value(target, target.get("value")),
+                        format_range(*interval(target), formatter=lambda v, t=target: _target_value(t, v))
+                        if interval(target)
+                        else "",
+                        str(VERDICT_LABELS.get(target.get("verdict"), target.get("verdict") or "")),
+                    ]
+                    for target in targets
+                ],
+                (46, 20, 24, 20, 32, 38),
+                numeric=(1, 3),
+            )
+        )
+
+    recommendations = payload.get("recommendations") or {}
+    if recommendations.get("next_units") or recommendations.get("projections"):
+        story.append(Paragraph(_p(_("Recommendations")), styles["h2"]))
+        if recommendations.get("next_units"):
+            story.append(Paragraph(_p(_("Units to reach next:")), styles["base"]))
+            story.append(Spacer(1, 1.5 * mm))
+            story.append(
+                _pdf_table(
+                    styles,
+                    [_("Unit"), _("Online rate"), _("Dossiers per month"), _("Priority score")],
+                    [
+                        [
+                            f"{item.get('name') or ''} ({item.get('code') or ''})",
+                            format_percent(item.get("rate")),
+                            format_number(item.get("volume")),
+                            format_number(item.get("score"), 1),
+                        ]
+                        for item in recommendations["next_units"]
+                    ],
+                    (80, 30, 36, 34),
+                    numeric=(1, 2, 3),
+                )
+            )
+        if recommendations.get("projections"):
+            story.append(Spacer(1, 3 * mm))
+            story.append(Paragraph(_p(_("Projections at the current pace:")), styles["base"]))
+            story.append(Spacer(1, 1.5 * mm))
+            story.append(
+                _pdf_table(
+                    styles,
+                    [_("Unit"), _("Projection"), _("Trend (points per month)")],
+                    [
+                        [
+                            f"{item.get('name') or ''} ({item.get('code') or ''})",
+                            _projection(item),
+                            format_points(item.get("slope_per_month"), 2),
+                        ]
+                        for item in recommendations["projections"]
+                    ],
+                    (70, 76, 34),
+                    numeric=(2,),
+                )
+            )
+
+    warnings = payload.get("warnings") or []
+    story.append(Paragraph(_p(_("Warnings")), styles["h2"]))
+    for warning in warnings:
+        story.append(
+            Paragraph(_p(warning.get("message") or warning.get("code") or ""), styles["warning"], bulletText="•")
+        )
+    if not warnings:
+        story.append(Paragraph(_p(_("None.")), styles["base"]))
+
+    story.append(Paragraph(_p(_("Method")), styles["h2"]))
+    for paragraph in methods_note(payload):
+        story.append(Paragraph(_p(paragraph), styles["note"]))
+
+    footer = " · ".join(
+        part
+        for part in (
+            _("Campaign impact report"),
+            str(campaign.get("title") or ""),
+            _moment(payload.get("generated_at")),
+        )
+        if part
+    )
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=SHEET_MARGIN,
+        rightMargin=SHEET_MARGIN,
+        topMargin=SHEET_MARGIN,
+        bottomMargin=18 * mm,
+        title=_("Campaign impact report"),
+        author="",
+        subject=str(campaign.get("title") or ""),
+    )
+    document.build(story, canvasmaker=_numbered_canvas(footer))
+    return buffer.getvalue()
+
+
+RENDERERS: dict[str, Callable[[Mapping], bytes | str]] = {
+    "text": render_text,
+    "xlsx": render_xlsx,
+    "pdf": render_pdf,
+}

@@ -1,0 +1,494 @@
+"""The campaign impact report: reads the panel, runs the analysis, returns the JSON payload of PRODUCT.md.
+
+Rates are fractions and effects rate units throughout; the renderers format them. The payload is
+plain JSON (it is cached in the database and printed by ``campaign_impact --format json``).
+"""
+
+import datetime
+import math
+
+import numpy as np
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from outreach_media.choices import Channel
+
+from ..analysis import descriptive, did, mix, recommend
+from ..analysis.rates import NO_INTERVAL, ratio_interval_clustered, target_verdict
+from ..choices import RATE_INDICATORS, ControlGroup, Indicator
+from ..models import AdministrativeUnit, Campaign, IndicatorTargets
+from . import warnings as impact_warnings
+from .panel import Panel, RuleSpec, build_panel, month_label, month_ordinal, ordinal_month, statistics_months
+
+BASELINE_MONTHS = 12
+LATEST_MONTHS = 3
+# Reporting unit of each channel in the activity mix: the effect per 100 leaflets, per 10 attendances…
+CHANNEL_SCALE = {
+    Channel.TRAINING: 10,
+    Channel.LEAFLET: 100,
+    Channel.HANDBOOK: 100,
+    Channel.POSTER: 10,
+    Channel.REPORTAGE: 1,
+    Channel.RADIO: 10,
+    Channel.TV: 1,
+    Channel.ZALO: 10,
+    Channel.FANPAGE: 10,
+    Channel.SMS: 100,
+    Channel.CONFERENCE: 1,
+    Channel.ASSISTED: 100,
+    Channel.QR: 100,
+}
+DEFAULT_RULES = (RuleSpec(Channel.TRAINING, 1.0),)
+
+
+class ImpactError(Exception):
+    """The report cannot be made (unknown scope, empty window…); ``code`` is stable, the message translated."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _ci(interval) -> list[float] | None:
+    if interval is None or interval.low is None:
+        return None
+    return [interval.low, interval.high]
+
+
+def _finite(value):
+    return None if value is None or (isinstance(value, float) and not math.isfinite(value)) else value
+
+
+def _pooled(panel: Panel, rows, columns):
+    """Pooled online rate (Σ online / Σ dossiers) over units ``rows`` and month columns, cluster-robust interval."""
+    if len(rows) == 0 or len(columns) == 0:
+        return NO_INTERVAL
+    online = panel.online[np.ix_(rows, columns)].sum(axis=1)
+    total = panel.total[np.ix_(rows, columns)].sum(axis=1)
+    return ratio_interval_clustered([int(v) for v in online], [int(v) for v in total])
+
+
+def _pooled_counts(numerator: np.ndarray, denominator: np.ndarray, rows, columns):
+    if len(rows) == 0 or len(columns) == 0:
+        return NO_INTERVAL
+    top = numerator[np.ix_(rows, columns)].sum(axis=1)
+    bottom = denominator[np.ix_(rows, columns)].sum(axis=1)
+    return ratio_interval_clustered([int(v) for v in top], [int(v) for v in bottom])
+
+
+def _columns(panel: Panel, first: int, last: int) -> list[int]:
+    return [index for index, month in enumerate(panel.months) if first <= month <= last]
+
+
+def _window(campaign, start, end, scope_ids) -> tuple[datetime.date, datetime.date]:
+    first_data, last_data = statistics_months(scope_ids)
+    if first_data is None:
+        raise ImpactError("no_statistics", gettext("There are no dossier statistics for this scope yet."))
+    if campaign is not None:
+        start = start or ordinal_month(month_ordinal(campaign.starts_on) - BASELINE_MONTHS)
+        end = end or ordinal_month(month_ordinal(campaign.ends_on) + 12)
+    start = max(start.replace(day=1), first_data.replace(day=1))
+    end = min(end.replace(day=1), last_data.replace(day=1))
+    if end < start:
+        raise ImpactError(
+            "empty_window",
+            gettext("There are no dossier statistics between %(start)s and %(end)s.")
+            % {"start": f"{start:%m/%Y}", "end": f"{end:%m/%Y}"},
+        )
+    return start, end
+
+
+def _observed(panel: Panel, campaign_start: int) -> dict:
+    rows = list(range(len(panel.units)))
+    baseline_cols = _columns(panel, campaign_start - BASELINE_MONTHS, campaign_start - 1)
+    if not baseline_cols:
+        baseline_cols = _columns(panel, panel.months[0], panel.months[0] + LATEST_MONTHS - 1)
+    latest_cols = _columns(panel, panel.months[-1] - LATEST_MONTHS + 1, panel.months[-1])
+    baseline, latest = _pooled(panel, rows, baseline_cols), _pooled(panel, rows, latest_cols)
+    change = None
+    if baseline.estimate is not None and latest.estimate is not None:
+        change = descriptive.newcombe_difference(baseline, latest)
+    series = []
+    for column, month in enumerate(panel.months):
+        interval = _pooled(panel, rows, [column])
+        series.append(
+            {
+                "period": month_label(month),
+                "rate": interval.estimate,
+                "ci95": _ci(interval),
+                "online": int(panel.online[:, column].sum()),
+                "total": int(panel.total[:, column].sum()),
+            }
+        )
+
+    def span(columns):
+        return [month_label(panel.months[columns[0]]), month_label(panel.months[columns[-1]])] if columns else None
+
+    return {
+        "baseline_rate": baseline.estimate,
+        "baseline_ci95": _ci(baseline),
+        "baseline_period": span(baseline_cols),
+        "latest_rate": latest.estimate,
+        "latest_ci95": _ci(latest),
+        "latest_period": span(latest_cols),
+        "change_pp": change.estimate if change else None,
+        "change_ci95": _ci(change),
+        "series": series,
+    }
+
+
+def _did_inputs(panel: Panel):
+    n_units, n_months = len(panel.units), len(panel.months)
+    unit = np.repeat(np.arange(n_units), n_months)
+    time = np.tile(np.asarray(panel.months, dtype=np.int64), n_units)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(panel.total > 0, panel.online / np.where(panel.total > 0, panel.total, 1), np.nan)
+    first = np.repeat(panel.first_reached, n_months)
+    # A unit first reached after the window is not yet treated inside it: a never-treated unit for the window.
+    first = np.where(first > panel.months[-1], 0, first)
+    districts = sorted({u.cluster for u in panel.units})
+    cluster = np.repeat([u.cluster for u in panel.units], n_months) if len(districts) >= 20 else None
+    return unit, time, rate.reshape(-1), first, cluster, panel.total.reshape(-1).astype(float)
+
+
+def _estimate(entry) -> dict:
+    return {"att": entry["att"], "se": entry["se"], "ci95": list(entry["ci95"])}
+
+
+def _with_ci(att: float, se: float) -> list[float]:
+    return [att - 1.959963984540054 * se, att + 1.959963984540054 * se]
+
+
+def _did(panel: Panel, control: str, warnings: list) -> tuple[dict | None, dict | None, list]:
+    unit, time, rate, first, cluster, volume = _did_inputs(panel)
+    try:
+        result = did.staggered_did(unit, time, rate, first, control=control, cluster=cluster)
+    except did.DidError as error:
+        warnings.append({"code": f"did_{error.code}", "params": {}})
+        return None, None, []
+    simple = result.aggregate("simple")
+    dynamic = result.aggregate("dynamic")
+    group = result.aggregate("group")
+    calendar = result.aggregate("calendar")
+    sizes = {item["cohort"]: item["units"] for item in result.cohorts}
+    try:
+        pretest = result.pretest(window=12)
+    except did.DidError as error:
+        warnings.append({"code": f"did_{error.code}", "params": {}})
+        pretest = None
+    warnings.extend(result.warnings)
+    singles = [size for size in sizes.values() if size == 1]
+    if singles:
+        # One unit in a cohort: its own variation cannot be estimated, so every interval that uses it is too narrow.
+        warnings.append({"code": "single_unit_cohorts", "params": {"count": len(singles)}})
+    block = {
+        "control": control,
+        "overall": _estimate(simple),
+        "event_study": [
+            {"e": int(item["key"]), "att": item["att"], "se": item["se"], "ci95": _with_ci(item["att"], item["se"])}
+            for item in dynamic["detail"]
+        ],
+        "dynamic_overall": _estimate(dynamic),
+        "by_group": [
+            {
+                "group": month_label(int(item["key"])),
+                "units": int(sizes.get(int(item["key"]), 0)),
+                "att": item["att"],
+                "se": item["se"],
+                "ci95": _with_ci(item["att"], item["se"]),
+            }
+            for item in group["detail"]
+        ],
+        "by_period": [
+            {
+                "period": month_label(int(item["key"])),
+                "att": item["att"],
+                "se": item["se"],
+                "ci95": _with_ci(item["att"], item["se"]),
+            }
+            for item in calendar["detail"]
+        ],  # fmt: skip
+        "pretest": pretest,
+    }
+    extra = result.extra_outcomes(volume)
+    counterfactual = [
+        {
+            "period": month_label(int(item["period"])),
+            "observed": item["observed"],
+            "without_campaign": item["without_campaign"],
+            "ci95": list(item["ci95"]),
+        }
+        for item in result.counterfactual(volume)
+    ]
+    return block, {"estimate": extra["estimate"], "ci95": list(extra["ci95"])}, counterfactual
+
+
+def _channels(panel: Panel, warnings: list) -> list[dict]:
+    usable = {name: matrix for name, matrix in panel.channels.items() if matrix.any()}
+    if not usable:
+        return []
+    keep = panel.reported.all(axis=1) & (panel.total > 0).all(axis=1)
+    if keep.sum() < 3:
+        return []
+    n_months = len(panel.months)
+    rows = np.flatnonzero(keep)
+    rate = (panel.online[rows] / panel.total[rows]).reshape(-1)
+    unit = np.repeat(rows, n_months)
+    time = np.tile(np.asarray(panel.months), len(rows))
+    series = {name: matrix[rows].reshape(-1) for name, matrix in sorted(usable.items())}
+    scale = {name: CHANNEL_SCALE.get(name, 1) for name in series}
+    try:
+        fitted = mix.activity_mix(rate, series, unit, time, scale=scale)
+    except ValueError:
+        warnings.append({"code": "mix_failed", "params": {}})
+        return []
+    labels = dict(Channel.choices)
+    for warning in fitted.warnings:
+        channel = warning.get("channel")
+        warnings.append(
+            {"code": warning["code"], "params": {"channel": str(labels.get(channel, channel)) if channel else ""}}
+        )
+    return [
+        {
+            "channel": item["channel"],
+            "label": str(labels.get(item["channel"], item["channel"])),
+            "per": scale[item["channel"]],
+            "effect_per_100": item["effect_per_scale"],
+            "ci95": list(item["ci95"]),
+            "adstock": item["adstock"],
+        }
+        for item in fitted.results
+        if item.get("coef") is not None
+    ]
+
+
+def _targets(campaign, panel: Panel) -> list[dict]:
+    if campaign is None:
+        return []
+    thresholds = IndicatorTargets.load()
+    index_of = panel.index_of
+    rows_of_unit = {}
+    for unit in panel.units:
+        rows_of_unit[unit.id] = index_of[unit.id]
+    result = []
+    labels = dict(Indicator.choices)
+    for target in campaign.targets.all():
+        goal = target.resolved_value(thresholds)
+        if goal is None:
+            continue
+        unit_ids = {u.pk for u in target.units.all()}
+        if unit_ids:
+            below = set(AdministrativeUnit.objects.descendants_of(unit_ids).values_list("pk", flat=True))
+            rows = [index_of[u.id] for u in panel.units if u.id in below or set(u.sources) & below]
+        else:
+            rows = list(range(len(panel.units)))
+        deadline = month_ordinal(target.deadline)
+        last = min(deadline, panel.months[-1])
+        columns = _columns(panel, last - LATEST_MONTHS + 1, last)
+        entry = {
+            "indicator": target.indicator,
+            "label": str(labels[target.indicator]),
+            "target": goal,
+            "deadline": target.deadline.isoformat(),
+            "units": sorted(panel.units[row].code for row in rows) if unit_ids else [],
+        }
+        if target.indicator in RATE_INDICATORS:
+            numerator = {
+                Indicator.ONLINE_RATE: panel.online,
+                Indicator.BCCI_RATE: panel.postal,
+                Indicator.FULL_ONLINE_SHARE: panel.full_online,
+            }[target.indicator]
+            denominator = panel.online if target.indicator == Indicator.FULL_ONLINE_SHARE else panel.total
+            interval = _pooled_counts(numerator, denominator, rows, columns)
+            entry.update(value=interval.estimate, ci95=_ci(interval), verdict=target_verdict(interval, min(goal, 1.0)))
+        else:
+            channel = {
+                Indicator.CLASSES: None,
+                Indicator.ATTENDEES: Channel.TRAINING,
+                Indicator.HANDBOOKS: Channel.HANDBOOK,
+                Indicator.LEAFLETS: Channel.LEAFLET,
+            }[target.indicator]
+            columns = _columns(panel, month_ordinal(campaign.starts_on), deadline)
+            matrix = panel.training_sessions if channel is None else panel.channels.get(channel)
+            value = float(matrix[np.ix_(rows, columns)].sum()) if matrix is not None and rows and columns else 0.0
+            past = deadline <= panel.months[-1]
+            verdict = "reached" if value >= goal else ("not_reached" if past else "too_close")
+            entry.update(value=value, ci95=None, verdict=verdict)
+        result.append(entry)
+    return result
+
+
+def _units(panel: Panel, campaign_start: int) -> list[dict]:
+    baseline_cols = _columns(panel, campaign_start - BASELINE_MONTHS, campaign_start - 1) or [0]
+    latest_cols = _columns(panel, panel.months[-1] - LATEST_MONTHS + 1, panel.months[-1])
+    rows = []
+    for index, unit in enumerate(panel.units):
+        base_total = int(panel.total[index, baseline_cols].sum())
+        late_total = int(panel.total[index, latest_cols].sum())
+        base = panel.online[index, baseline_cols].sum() / base_total if base_total else None
+        late = panel.online[index, latest_cols].sum() / late_total if late_total else None
+        reached = int(panel.first_reached[index])
+        rows.append(
+            {
+                "code": unit.code,
+                "name": unit.name,
+                "reached": month_label(reached) if reached and reached <= panel.months[-1] else None,
+                "baseline_rate": _finite(float(base)) if base is not None else None,
+                "latest_rate": _finite(float(late)) if late is not None else None,
+                "change_pp": float(late - base) if base is not None and late is not None else None,
+                "dossiers": int(panel.total[index].sum()),
+            }
+        )
+    rows.sort(key=lambda row: (row["change_pp"] is None, -(row["change_pp"] or 0), row["code"]))
+    return rows
+
+
+def _recommendations(panel: Panel, units: list[dict]) -> dict:
+    latest_cols = _columns(panel, panel.months[-1] - LATEST_MONTHS + 1, panel.months[-1])
+    units_by_code = {row["code"]: row for row in units}
+    code_index = {unit.code: index for index, unit in enumerate(panel.units)}
+    ranking_rows = []
+    for row in units:
+        volume = float(panel.total[code_index[row["code"]], latest_cols].sum()) / max(1, len(latest_cols))
+        if row["latest_rate"] is None or volume <= 0:
+            continue
+        ranking_rows.append(
+            {"unit": row["code"], "rate": row["latest_rate"], "volume": volume, "reached": row["reached"] is not None}
+        )
+    ranked = recommend.next_units(ranking_rows, limit=10)
+    thresholds = IndicatorTargets.load()
+    goal = thresholds.online_target_fraction
+    projections = []
+    for unit in panel.units:
+        index = code_index[unit.code]
+        projection = recommend.projected_month(
+            panel.months, panel.online[index].tolist(), panel.total[index].tolist(), target=goal
+        )
+        projections.append(
+            {
+                "code": unit.code,
+                "name": unit.name,
+                "status": projection.status,
+                "month": month_label(projection.month) if projection.month else None,
+                "slope_per_month": projection.slope_per_month,
+            }
+        )
+    return {
+        "target": goal,
+        "next_units": [
+            {
+                "code": item.unit,
+                "name": units_by_code[item.unit]["name"],
+                "rate": item.rate,
+                "volume": item.volume,
+                "score": item.score,
+            }
+            for item in ranked
+        ],
+        "projections": projections,
+    }
+
+
+def impact_report(
+    *,
+    campaign: Campaign | None = None,
+    scope: AdministrativeUnit | None = None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    channels: list[str] | None = None,
+    control: str | None = None,
+) -> dict:
+    """The report for a campaign, or for a scope and window with the given channels counting as reach."""
+    if campaign is None and (scope is None or start is None or end is None):
+        raise ImpactError("missing_scope", gettext("Give a campaign, or a unit with a start and an end month."))
+    if campaign is not None:
+        root = campaign.unit
+        scope_ids = [campaign.unit_id, *campaign.scope_units.values_list("pk", flat=True)]
+        rules = [RuleSpec(r.channel, float(r.minimum), r.per_thousand_dossiers) for r in campaign.reach_rules.all()]
+        if channels:
+            rules = [RuleSpec(name, 1.0) for name in channels]
+        rules = rules or list(DEFAULT_RULES)
+        control = control or campaign.control_group
+        campaign_start = month_ordinal(campaign.starts_on)
+    else:
+        root = scope
+        scope_ids = [scope.pk]
+        rules = [RuleSpec(name, 1.0) for name in channels] if channels else list(DEFAULT_RULES)
+        control = control or ControlGroup.NEVER
+    known = set(Channel.values)
+    unknown = sorted({rule.channel for rule in rules} - known)
+    if unknown:
+        raise ImpactError(
+            "unknown_channel",
+            gettext("Unknown channel “%(value)s”; use one of: %(choices)s.")
+            % {"value": ", ".join(unknown), "choices": ", ".join(Channel.values)},
+        )
+    if control not in ControlGroup.values:
+        raise ImpactError(
+            "unknown_control", gettext("Compare with “never” or “notyet”, not “%(value)s”.") % {"value": control}
+        )
+    start, end = _window(campaign, start, end, scope_ids)
+    if campaign is None:
+        campaign_start = month_ordinal(start) + BASELINE_MONTHS
+    panel = build_panel(root=root, scope_ids=scope_ids, start=start, end=end, rules=rules)
+    if not panel.units:
+        raise ImpactError("no_units", gettext("No communes or wards lie in this scope."))
+    warnings: list[dict] = []
+    if panel.partial_units:
+        warnings.append({"code": "partial_units", "params": {"count": len(panel.partial_units)}})
+    missing = int((~panel.reported).sum())
+    if missing:
+        warnings.append({"code": "missing_months", "params": {"count": missing}})
+    last = panel.months[-1]
+    reached = panel.first_reached[(panel.first_reached > 0) & (panel.first_reached <= last)]
+    did_block, extra, counterfactual = _did(panel, control, warnings)
+    units = _units(panel, campaign_start)
+    payload = {
+        "campaign": {"slug": campaign.slug, "title": campaign.name} if campaign else None,
+        "generated_at": timezone.localtime().isoformat(timespec="seconds"),
+        "scope": {
+            "unit_code": root.code,
+            "unit_name": root.name,
+            "units": len(panel.units),
+            "treated_units": int(len(reached)),
+            "never_treated_units": int(len(panel.units) - len(reached)),
+        },
+        "window": {"start": month_label(panel.months[0]), "end": month_label(last)},
+        "treatment_rule": {
+            "channels": sorted({rule.channel for rule in rules}),
+            "rules": [
+                {"channel": r.channel, "minimum": r.minimum, "per_thousand_dossiers": r.per_thousand_dossiers}
+                for r in rules
+            ],
+        },
+        "observed": _observed(panel, campaign_start),
+        "did": did_block,
+        "extra_online_dossiers": extra,
+        "counterfactual": counterfactual,
+        "channels": _channels(panel, warnings),
+        "targets": _targets(campaign, panel),
+        "units": units,
+        "recommendations": _recommendations(panel, units),
+    }
+    payload["warnings"] = impact_warnings.messages(warnings)
+    from .narrative import narrative
+
+    payload["narrative"] = narrative(payload)
+    return _clean(payload)
+
+
+def _clean(value):
+    """JSON-safe: numpy scalars to Python, non-finite floats to None."""
+    if isinstance(value, dict):
+        return {str(key): _clean(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(item) for item in value]
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value

@@ -1,0 +1,234 @@
+"""The leaders' impact report in the Wagtail admin: permission and scope checked on every view."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView, View
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from . import permissions
+from .exports import escape_formula
+from .formatting import percent_vi
+from .models import Campaign, ImpactResult
+
+REPORT_PERMISSION = "campaigns.report_campaign"
+
+
+def can_view_impact(user) -> bool:
+    return user.is_active and user.has_perm(REPORT_PERMISSION)
+
+
+class ImpactAccessMixin:
+    """Refuses users without the report permission, and campaigns outside the user's scope."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_view_impact(request.user):
+            permissions.log_denial(request.user, "report", Campaign)
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_campaign(self) -> Campaign:
+        campaign = get_object_or_404(Campaign.objects.select_related("unit"), pk=self.kwargs["pk"])
+        permissions.require(self.request.user, permissions.VIEW, campaign)
+        return campaign
+
+
+class ImpactIndexView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "campaigns/impact_index.html"
+    page_title = gettext_lazy("Campaign impact")
+    header_icon = "pick"
+    _show_breadcrumbs = True
+
+    def get_breadcrumbs_items(self):
+        return [{"url": reverse("wagtailadmin_home"), "label": _("Home")}, {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        campaigns = permissions.filter_for_user(
+            self.request.user, Campaign.objects.select_related("unit").order_by("-starts_on")
+        )
+        results = {result.campaign_id: result for result in ImpactResult.objects.filter(campaign__in=campaigns)}
+        rows = []
+        for campaign in campaigns:
+            result = results.get(campaign.pk)
+            overall = (result.payload.get("did") or {}).get("overall") if result else None
+            rows.append(
+                {
+                    "campaign": campaign,
+                    "url": reverse("campaign_impact", args=[campaign.pk]),
+                    "computed_at": result.computed_at if result else None,
+                    "effect": points(overall["att"]) if overall else None,
+                }
+            )
+        context["rows"] = rows
+        return context
+
+
+def points(value, digits: int = 1) -> str:
+    """0.07 → "7,0" (percentage points, Vietnamese decimal comma)."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.{digits}f}".replace(".", ",")
+
+
+def interval_points(ci) -> str:
+    if not ci:
+        return "—"
+    return f"{points(ci[0])}–{points(ci[1])}"
+
+
+def _verdict_label(verdict: str) -> str:
+    return {
+        "reached": _("Reached"),
+        "not_reached": _("Not reached"),
+        "too_close": _("Too close to call"),
+        "no_data": _("No data"),
+    }.get(verdict, verdict)
+
+
+class ImpactReportView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "campaigns/impact_report.html"
+    header_icon = "pick"
+    _show_breadcrumbs = True
+
+    def get_page_title(self):
+        return _("Impact: %(campaign)s") % {"campaign": self.campaign.name}
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": reverse("campaign_impact_index"), "label": _("Campaign impact")},
+            {"url": "", "label": self.campaign.name},
+        ]
+
+    def dispatch(self, request, *args, **kwargs):
+        if can_view_impact(request.user):
+            self.campaign = self.get_campaign()
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        from .tasks import refresh_impact
+
+        refresh_impact.enqueue(self.campaign.pk)
+        messages.success(request, _("The report is being recomputed; reload the page in a moment."))
+        return redirect("campaign_impact", self.campaign.pk)
+
+    def get_context_data(self, **kwargs):
+        from .impact.cache import cached_impact
+
+        context = super().get_context_data(**kwargs)
+        result, current = cached_impact(self.campaign)
+        payload = result.payload
+        did = payload.get("did")
+        observed = payload["observed"]
+        context.update(
+            campaign=self.campaign,
+            result=result,
+            current=current,
+            payload=payload,
+            did=did,
+            overall=did and {"att": points(did["overall"]["att"]), "ci": interval_points(did["overall"]["ci95"])},
+            observed={
+                "baseline": percent_vi(observed["baseline_rate"]),
+                "latest": percent_vi(observed["latest_rate"]),
+                "change": points(observed["change_pp"]),
+                "change_ci": interval_points(observed.get("change_ci95")),
+            },
+            extra=payload.get("extra_online_dossiers"),
+            event_rows=[
+                {"e": row["e"], "att": points(row["att"]), "ci": interval_points(row["ci95"]), "pre": row["e"] < 0}
+                for row in (did or {}).get("event_study", [])
+            ],
+            group_rows=[
+                {
+                    "group": row["group"],
+                    "units": row["units"],
+                    "att": points(row["att"]),
+                    "ci": interval_points(row["ci95"]),
+                }
+                for row in (did or {}).get("by_group", [])
+            ],
+            unit_rows=[
+                {
+                    **row,
+                    "baseline": percent_vi(row["baseline_rate"]),
+                    "latest": percent_vi(row["latest_rate"]),
+                    "change": points(row["change_pp"]),
+                }
+                for row in payload.get("units", [])
+            ],
+            channel_rows=[
+                {**row, "effect": points(row["effect_per_100"], 2), "ci": interval_points(row["ci95"])}
+                for row in payload.get("channels", [])
+            ],
+            target_rows=[
+                {
+                    **row,
+                    "verdict_label": _verdict_label(row["verdict"]),
+                    "shown_target": percent_vi(row["target"])
+                    if row["indicator"].endswith(("rate", "share"))
+                    else row["target"],
+                    "shown_value": (
+                        percent_vi(row["value"]) if row["indicator"].endswith(("rate", "share")) else row["value"]
+                    ),
+                }
+                for row in payload.get("targets", [])
+            ],
+            next_units=payload.get("recommendations", {}).get("next_units", []),
+            projections=[
+                row for row in payload.get("recommendations", {}).get("projections", []) if row["status"] != "reached"
+            ][:20],
+            chart_urls={
+                "counterfactual": reverse("campaign_impact_chart", args=[self.campaign.pk, "counterfactual"]),
+                "event_study": reverse("campaign_impact_chart", args=[self.campaign.pk, "event-study"]),
+            },
+            pdf_url=reverse("campaign_impact_download", args=[self.campaign.pk, "pdf"]),
+            xlsx_url=reverse("campaign_impact_download", args=[self.campaign.pk, "xlsx"]),
+        )
+        return context
+
+
+class ImpactChartView(ImpactAccessMixin, View):
+    def get(self, request, pk, kind):
+        from django.core.cache import cache
+
+        from .impact import charts
+
+        campaign = self.get_campaign()
+        result = get_object_or_404(ImpactResult, campaign=campaign)
+        key = f"impact-chart:{campaign.pk}:{kind}:{result.fingerprint}:{result.computed_at.timestamp()}"
+        png = cache.get(key)
+        if png is None:
+            builder = {"counterfactual": charts.counterfactual_chart, "event-study": charts.event_study_chart}.get(
+                kind
+            )
+            if builder is None:
+                raise PermissionDenied
+            png = builder(result.payload)
+            cache.set(key, png, 3600)
+        response = HttpResponse(png, content_type="image/png")
+        response["Cache-Control"] = "private, max-age=300"
+        return response
+
+
+class ImpactDownloadView(ImpactAccessMixin, View):
+    def get(self, request, pk, kind):
+        from .impact import render
+
+        campaign = self.get_campaign()
+        result = get_object_or_404(ImpactResult, campaign=campaign)
+        if kind == "pdf":
+            content, content_type = render.render_pdf(result.payload), "application/pdf"
+        elif kind == "xlsx":
+            content = render.render_xlsx(result.payload)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            raise PermissionDenied
+        response = HttpResponse(content, content_type=content_type)
+        name = escape_formula(campaign.slug)
+        response["Content-Disposition"] = f'attachment; filename="tac-dong-{name}.{kind}"'
+        return response

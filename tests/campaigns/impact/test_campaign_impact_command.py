@@ -1,0 +1,127 @@
+"""End to end: statistics and activities imported through the commands, then ``campaign_impact``."""
+
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from .conftest import EFFECT, TRAINED
+
+SCHEMA = json.loads((Path(__file__).parents[3] / "campaigns" / "impact" / "schema.json").read_text())
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command("campaign_impact", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_json_report_validates_and_finds_the_planted_effect(imported):
+    payload = json.loads(run("--campaign", "tl-test", "--format", "json"))
+    jsonschema.validate(payload, SCHEMA)
+    assert payload["scope"]["units"] == 13
+    assert payload["scope"]["treated_units"] == 6
+    assert payload["scope"]["never_treated_units"] == 7
+    assert payload["window"] == {"start": "2021-04", "end": "2023-12"}
+    overall = payload["did"]["overall"]
+    assert abs(overall["att"] - EFFECT) < 3 * overall["se"] + 0.005
+    assert overall["ci95"][0] < EFFECT < overall["ci95"][1] or abs(overall["att"] - EFFECT) < 0.005
+    # The naive before/after change of the whole scope carries the trend and the mix of reached and not.
+    assert payload["observed"]["change_pp"] > 0.15
+    # Pre-periods near zero, and the pre-trend test does not reject on a clean panel.
+    pre = [row for row in payload["did"]["event_study"] if row["e"] < 0]
+    assert pre and all(abs(row["att"]) < 0.01 for row in pre)
+    assert payload["did"]["pretest"]["p_value"] > 0.01
+    assert {row["group"] for row in payload["did"]["by_group"]} == {"2022-04", "2022-06", "2022-09"}
+    extra = payload["extra_online_dossiers"]
+    assert extra["ci95"][0] < extra["estimate"] < extra["ci95"][1]
+    # Each trained commune: 1000 dossiers a month × 10 points from its class month to 12/2023.
+    months_reached = sum(12 * 2023 + 12 - (12 * 2022 + month) + 1 for month in TRAINED.values())
+    assert abs(extra["estimate"] - 100 * months_reached) < 0.1 * 100 * months_reached
+    assert payload["counterfactual"] and all(
+        row["without_campaign"] < row["observed"] for row in payload["counterfactual"]
+    )
+    codes = {warning["code"] for warning in payload["warnings"]}
+    assert "small_cohort" in codes and "few_controls" in codes
+    assert all(warning["message"] for warning in payload["warnings"])
+    target = payload["targets"][0]
+    assert target["indicator"] == "online_rate" and target["target"] == pytest.approx(0.30)
+    assert target["verdict"] in {"reached", "not_reached", "too_close"}
+    assert payload["narrative"]["vi"] and payload["narrative"]["en"]
+
+
+@pytest.mark.django_db
+def test_scope_mode_and_not_yet_controls(imported):
+    payload = json.loads(
+        run(
+            "--scope", "599", "--start", "2021-01", "--end", "2023-12", "--channels", "training", "--control", "notyet"
+        )
+    )
+    jsonschema.validate(payload, SCHEMA)
+    assert payload["campaign"] is None
+    assert payload["did"]["control"] == "notyet"
+    assert payload["treatment_rule"]["channels"] == ["training"]
+    assert abs(payload["did"]["overall"]["att"] - EFFECT) < 3 * payload["did"]["overall"]["se"] + 0.005
+
+
+@pytest.mark.django_db
+def test_leaflets_per_thousand_rule_changes_who_is_reached(imported):
+    rule = imported.reach_rules.get()
+    rule.channel, rule.minimum, rule.per_thousand_dossiers = "leaflet", 500, True
+    rule.save()  # 200 leaflets for 1.000 dossiers = 200 per 1.000: below 500, nobody is reached
+    payload = json.loads(run("--campaign", "tl-test"))
+    assert payload["scope"]["treated_units"] == 0
+    assert payload["did"] is None
+    assert "did_no_treated" in {warning["code"] for warning in payload["warnings"]}
+    jsonschema.validate(payload, SCHEMA)
+
+
+@pytest.mark.django_db
+def test_text_pdf_and_xlsx_outputs(imported, tmp_path):
+    text = run("--campaign", "tl-test", "--format", "text")
+    assert "tl-test" in text or "Tánh Linh" in text
+    pdf = tmp_path / "bao-cao.pdf"
+    run("--campaign", "tl-test", "--format", "pdf", "--output", str(pdf))
+    reader = PdfReader(pdf)
+    content = "".join(page.extract_text() for page in reader.pages)
+    assert "Tánh Linh" in content
+    xlsx = tmp_path / "bao-cao.xlsx"
+    run("--campaign", "tl-test", "--format", "xlsx", "--output", str(xlsx))
+    assert len(load_workbook(xlsx).sheetnames) >= 5
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "--campaign"),
+        (("--campaign", "khong-co"), "khong-co"),
+        (("--campaign", "tl-test", "--scope", "599"), "--scope"),
+        (("--scope", "599", "--start", "2021-01"), "--end"),
+        (("--scope", "99999", "--start", "2021-01", "--end", "2021-12"), "99999"),
+        (("--scope", "599", "--start", "2021-13", "--end", "2021-12"), "2021-13"),
+        (("--scope", "599", "--start", "2022-01", "--end", "2021-12"), ""),
+        (("--scope", "599", "--start", "2021-01", "--end", "2021-12", "--channels", "bồ câu"), "bồ câu"),
+        (("--campaign", "tl-test", "--format", "pdf"), "--output"),
+        (("--scope", "599", "--start", "2030-01", "--end", "2030-12"), "2030"),
+    ],
+)
+def test_bad_options_give_a_clear_message(imported, args, message):
+    with pytest.raises(CommandError) as error:
+        call_command("campaign_impact", *args, stdout=io.StringIO(), stderr=io.StringIO())
+    assert message in str(error.value)
+
+
+@pytest.mark.django_db
+def test_scope_without_statistics_is_a_clear_error():
+    with pytest.raises(CommandError) as error:
+        call_command(
+            "campaign_impact", "--scope", "829", "--start", "2020-01", "--end", "2020-12", stdout=io.StringIO()
+        )
+    assert "thống kê" in str(error.value) or "statistics" in str(error.value)

@@ -1,0 +1,126 @@
+import logging
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+from openpyxl import load_workbook
+
+from campaigns.models import ImpactResult
+from campaigns.roles import Role
+from tests.factories.users import UserFactory, unit
+
+pytestmark = pytest.mark.django_db
+# Wagtail answers a PermissionDenied in its admin with a redirect to the dashboard and a message.
+REFUSED = (302, 403)
+
+
+def _login(client, role, *scopes):
+    user = UserFactory(role=role, scopes=list(scopes))
+    client.force_login(user)
+    return user
+
+
+def test_leader_in_scope_sees_the_report_with_charts_and_downloads(client, imported):
+    _login(client, Role.LEADER, unit("599", current=False))
+    index = client.get(reverse("campaign_impact_index"))
+    assert index.status_code == 200
+    assert "Tánh Linh (kiểm thử)" in index.content.decode()
+    response = client.get(reverse("campaign_impact", args=[imported.pk]))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert response.context["did"]["overall"]["att"] > 0.05
+    assert escape(response.context["payload"]["narrative"]["vi"]) in text
+    assert ImpactResult.objects.filter(campaign=imported).count() == 1
+    for kind in ("counterfactual", "event-study"):
+        chart = client.get(reverse("campaign_impact_chart", args=[imported.pk, kind]))
+        assert chart.status_code == 200 and chart.content.startswith(b"\x89PNG")
+    pdf = client.get(reverse("campaign_impact_download", args=[imported.pk, "pdf"]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    xlsx = client.get(reverse("campaign_impact_download", args=[imported.pk, "xlsx"]))
+    assert xlsx.status_code == 200
+    assert "attachment" in xlsx["Content-Disposition"]
+
+
+def test_cached_report_is_reused_and_recomputed_when_data_change(
+    client, imported, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    from .conftest import write_statistics
+
+    _login(client, Role.LEADER, unit("599", current=False))
+    client.get(reverse("campaign_impact", args=[imported.pk]))
+    first = ImpactResult.objects.get(campaign=imported)
+    client.get(reverse("campaign_impact", args=[imported.pk]))
+    assert ImpactResult.objects.get(campaign=imported).computed_at == first.computed_at
+    # New figures (no effect at all) arrive through the import: the stored report is recomputed.
+    path = tmp_path / "moi.csv"
+    write_statistics(path, effect=0.0, seed=8)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_statistics", str(path), stdout=None)
+    second = ImpactResult.objects.get(campaign=imported)
+    assert second.fingerprint != first.fingerprint
+    assert second.payload["did"]["overall"]["ci95"][0] < 0.03
+
+
+def test_users_without_the_report_permission_are_refused(client, imported, caplog):
+    _login(client, Role.TRAINER, unit("599", current=False))
+    with caplog.at_level(logging.WARNING):
+        assert client.get(reverse("campaign_impact_index")).status_code in REFUSED
+        assert client.get(reverse("campaign_impact", args=[imported.pk])).status_code in REFUSED
+        assert client.get(reverse("campaign_impact_download", args=[imported.pk, "pdf"])).status_code in REFUSED
+    assert not ImpactResult.objects.exists()
+
+
+def test_campaign_outside_the_users_scope_is_refused(client, imported):
+    _login(client, Role.UNIT_OFFICER, unit("42"))
+    assert imported.name not in client.get(reverse("campaign_impact_index")).content.decode()
+    for url in (
+        reverse("campaign_impact", args=[imported.pk]),
+        reverse("campaign_impact_chart", args=[imported.pk, "counterfactual"]),
+        reverse("campaign_impact_download", args=[imported.pk, "xlsx"]),
+    ):
+        assert client.get(url).status_code in REFUSED
+    assert not ImpactResult.objects.exists()
+
+
+def test_unit_officer_in_scope_and_communications_may_read(client, imported):
+    _login(client, Role.UNIT_OFFICER, unit("599", current=False))
+    assert client.get(reverse("campaign_impact", args=[imported.pk])).status_code == 200
+    _login(client, Role.COMMUNICATIONS, unit("60", current=False))
+    assert client.get(reverse("campaign_impact", args=[imported.pk])).status_code == 200
+
+
+def test_unknown_download_kind_and_campaign(client, imported):
+    _login(client, Role.LEADER, unit("599", current=False))
+    client.get(reverse("campaign_impact", args=[imported.pk]))
+    assert client.get(reverse("campaign_impact_download", args=[imported.pk, "exe"])).status_code in REFUSED
+    assert client.get(reverse("campaign_impact_chart", args=[imported.pk, "pie"])).status_code in REFUSED
+    assert client.get(reverse("campaign_impact", args=[999999])).status_code == 404
+
+
+def test_leader_edits_a_campaign_with_targets_in_the_admin(client, imported):
+    _login(client, Role.LEADER, unit("599", current=False))
+    url = reverse("campaigns:edit", args=[imported.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "reach_rules-TOTAL_FORMS" in response.content.decode()
+
+
+def test_trainer_cannot_edit_campaigns(client, imported):
+    _login(client, Role.TRAINER, unit("599", current=False))
+    response = client.get(reverse("campaigns:edit", args=[imported.pk]))
+    assert response.status_code in (302, 403)
+
+
+def test_report_xlsx_has_number_cells(client, imported, tmp_path):
+    _login(client, Role.LEADER, unit("599", current=False))
+    client.get(reverse("campaign_impact", args=[imported.pk]))
+    content = client.get(reverse("campaign_impact_download", args=[imported.pk, "xlsx"])).content
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(content)
+    book = load_workbook(path)
+    numbers = [
+        cell.value for sheet in book for row in sheet.iter_rows() for cell in row if isinstance(cell.value, float)
+    ]
+    assert numbers

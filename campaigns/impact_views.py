@@ -68,6 +68,14 @@ class ImpactIndexView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateView
         return context
 
 
+def month_vi(label) -> str:
+    """ "2022-04" → "04/2022"; anything else unchanged (None → "—")."""
+    if not label:
+        return "—"
+    text = str(label)
+    return f"{text[5:7]}/{text[:4]}" if len(text) == 7 and text[4] == "-" else text
+
+
 def points(value, digits: int = 1) -> str:
     """0.07 → "7,0" (percentage points, Vietnamese decimal comma)."""
     if value is None:
@@ -119,9 +127,14 @@ class ImpactReportView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateVie
 
     def get_context_data(self, **kwargs):
         from .impact.cache import cached_impact
+        from .impact.report import ImpactError
 
         context = super().get_context_data(**kwargs)
-        result, current = cached_impact(self.campaign)
+        try:
+            result, current = cached_impact(self.campaign)
+        except ImpactError as error:
+            context.update(campaign=self.campaign, error=error.message)
+            return context
         payload = result.payload
         did = payload.get("did")
         observed = payload["observed"]
@@ -158,6 +171,7 @@ class ImpactReportView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateVie
                     "baseline": percent_vi(row["baseline_rate"]),
                     "latest": percent_vi(row["latest_rate"]),
                     "change": points(row["change_pp"]),
+                    "reached_label": month_vi(row["reached"]) if row["reached"] else "—",
                 }
                 for row in payload.get("units", [])
             ],
@@ -180,8 +194,11 @@ class ImpactReportView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateVie
             ],
             next_units=payload.get("recommendations", {}).get("next_units", []),
             projections=[
-                row for row in payload.get("recommendations", {}).get("projections", []) if row["status"] != "reached"
+                {**row, "month_label": month_vi(row["month"])}
+                for row in payload.get("recommendations", {}).get("projections", [])
+                if row["status"] != "reached"
             ][:20],
+            window={"start": month_vi(payload["window"]["start"]), "end": month_vi(payload["window"]["end"])},
             chart_urls={
                 "counterfactual": reverse("campaign_impact_chart", args=[self.campaign.pk, "counterfactual"]),
                 "event_study": reverse("campaign_impact_chart", args=[self.campaign.pk, "event-study"]),

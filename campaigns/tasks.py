@@ -7,12 +7,18 @@ from django_tasks import task
 def refresh_impact(campaign_id: int) -> bool:
     """Recompute a campaign's impact report (after its data changed). False when the campaign is gone."""
     from .impact.cache import impact_result_refresh
-    from .models import Campaign
+    from .impact.report import ImpactError
+    from .models import Campaign, ImpactResult
 
     campaign = Campaign.objects.filter(pk=campaign_id).first()
     if campaign is None:
         return False
-    impact_result_refresh(campaign=campaign)
+    try:
+        impact_result_refresh(campaign=campaign)
+    except ImpactError:
+        # The data no longer allow a report (e.g. the statistics were removed): drop the outdated one.
+        ImpactResult.objects.filter(campaign=campaign).delete()
+        return False
     return True
 
 
@@ -20,13 +26,17 @@ def refresh_impact(campaign_id: int) -> bool:
 def refresh_stale_impacts() -> int:
     """Recompute the stored impact reports whose data changed (after an import). Returns how many."""
     from .impact.cache import data_fingerprint, impact_result_refresh
-    from .models import Campaign
+    from .impact.report import ImpactError
+    from .models import Campaign, ImpactResult
 
     count = 0
     for campaign in Campaign.objects.filter(impact_result__isnull=False).select_related("impact_result"):
         fingerprint = data_fingerprint(campaign)
         if fingerprint != campaign.impact_result.fingerprint:
-            impact_result_refresh(campaign=campaign, fingerprint=fingerprint)
+            try:
+                impact_result_refresh(campaign=campaign, fingerprint=fingerprint)
+            except ImpactError:
+                ImpactResult.objects.filter(campaign=campaign).delete()
             count += 1
     return count
 

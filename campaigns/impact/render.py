@@ -203,10 +203,14 @@ def _association(channel: Mapping) -> str:
 
 def _projection(projection: Mapping) -> str:
     status = projection.get("status")
-    if status == "month" and projection.get("month"):
+    if status == "projected" and projection.get("month"):
         return _("Expected to reach the target in %(month)s") % {"month": format_month(projection["month"])}
     if status == "reached":
         return _("Target already reached")
+    if status == "not_at_current_pace":
+        return _("not at the current pace")
+    if status == "too_little_data":
+        return _("too little data")
     return str(status or "—")
 
 

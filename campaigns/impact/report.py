@@ -39,6 +39,7 @@ CHANNEL_SCALE = {
     Channel.QR: 100,
 }
 DEFAULT_RULES = (RuleSpec(Channel.TRAINING, 1.0),)
+MIX_MIN_UNITS = 30  # fewer complete units than this: the activity mix is not estimated
 
 
 class ImpactError(Exception):
@@ -229,7 +230,10 @@ def _channels(panel: Panel, warnings: list) -> list[dict]:
     if not usable:
         return []
     keep = panel.reported.all(axis=1) & (panel.total > 0).all(axis=1)
-    if keep.sum() < 3:
+    if keep.sum() < MIX_MIN_UNITS:
+        # With a handful of units the regression fits noise (a 13-commune demo gave "−15 points per 10 airings"):
+        # no figure is better than a wrong one.
+        warnings.append({"code": "few_units", "params": {"units": int(keep.sum())}})
         return []
     n_months = len(panel.months)
     rows = np.flatnonzero(keep)
@@ -324,6 +328,8 @@ def _units(panel: Panel, campaign_start: int) -> list[dict]:
     latest_cols = _columns(panel, panel.months[-1] - LATEST_MONTHS + 1, panel.months[-1])
     rows = []
     for index, unit in enumerate(panel.units):
+        if not panel.total[index].any():
+            continue  # no dossiers reported at all (counted in the missing_months warning)
         base_total = int(panel.total[index, baseline_cols].sum())
         late_total = int(panel.total[index, latest_cols].sum())
         base = panel.online[index, baseline_cols].sum() / base_total if base_total else None

@@ -78,7 +78,9 @@ def _message(code: str, params: dict) -> str:
             )
             % {"channel": params.get("channel", "?")}
         ),
-        "few_units": lambda: gettext("Too few units to relate the activities to the online rate reliably."),
+        "few_units": lambda: gettext(
+            "Too few units to relate the activities to the online rate reliably: the activity mix is not shown."
+        ),
         "decay_not_selected": lambda: gettext(
             "Too few months to choose how long each activity's influence lasts; no carry-over was assumed."
         ),

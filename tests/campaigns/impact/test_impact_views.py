@@ -124,3 +124,44 @@ def test_report_xlsx_has_number_cells(client, imported, tmp_path):
         cell.value for sheet in book for row in sheet.iter_rows() for cell in row if isinstance(cell.value, float)
     ]
     assert numbers
+
+
+def test_campaign_without_statistics_shows_a_message_not_an_error(client):
+    import datetime
+
+    from campaigns.models import Campaign
+
+    campaign = Campaign.objects.create(
+        name="Bến Tre (kiểm thử)", slug="bt-test", unit=unit("829", current=False),
+        starts_on=datetime.date(2020, 9, 16), ends_on=datetime.date(2020, 12, 31),
+    )  # fmt: skip
+    _login(client, Role.LEADER, unit("829", current=False))
+    response = client.get(reverse("campaign_impact", args=[campaign.pk]))
+    assert response.status_code == 200
+    assert "Chưa có số liệu thống kê hồ sơ cho phạm vi này." in response.content.decode()
+    assert not ImpactResult.objects.exists()
+    assert client.get(reverse("campaign_impact_download", args=[campaign.pk, "pdf"])).status_code == 404
+
+
+def test_stored_report_is_dropped_when_its_data_are_gone(client, imported):
+    from campaigns.models import DossierStatistic
+    from campaigns.tasks import refresh_impact
+
+    _login(client, Role.LEADER, unit("599", current=False))
+    client.get(reverse("campaign_impact", args=[imported.pk]))
+    DossierStatistic.objects.all().delete()
+    refresh_impact.enqueue(imported.pk)
+    assert not ImpactResult.objects.exists()
+
+
+def test_cached_report_runs_a_fixed_number_of_queries(client, imported, django_assert_max_num_queries):
+    _login(client, Role.LEADER, unit("599", current=False))
+    url = reverse("campaign_impact", args=[imported.pk])
+    client.get(url)
+    computed_at = ImpactResult.objects.get().computed_at
+    # Session, user, permissions, the campaign, the stored result and the data fingerprint (statistics aggregate,
+    # the seven exposure queries, rules, targets, settings): the same whatever the number of units.
+    with django_assert_max_num_queries(40) as captured:
+        assert client.get(url).status_code == 200
+    assert ImpactResult.objects.get().computed_at == computed_at
+    assert len(captured.captured_queries) == 36, [query["sql"][:80] for query in captured.captured_queries]

@@ -165,3 +165,62 @@ def test_cached_report_runs_a_fixed_number_of_queries(client, imported, django_a
         assert client.get(url).status_code == 200
     assert ImpactResult.objects.get().computed_at == computed_at
     assert len(captured.captured_queries) == 36, [query["sql"][:80] for query in captured.captured_queries]
+
+
+def _campaign_form(campaign, **changes):
+    data = {
+        "name": campaign.name,
+        "slug": campaign.slug,
+        "unit": str(campaign.unit_id),
+        "plan_number": "",
+        "plan_date": "",
+        "issuing_body": "",
+        "starts_on": "01/04/2022",
+        "ends_on": "31/12/2022",
+        "status": "active",
+        "objectives": "",
+        "partners": "",
+        "budget": "",
+        "description": "",
+        "control_group": "never",
+        "reach_rules-TOTAL_FORMS": "1",
+        "reach_rules-INITIAL_FORMS": "0",
+        "reach_rules-MIN_NUM_FORMS": "0",
+        "reach_rules-MAX_NUM_FORMS": "1000",
+        "reach_rules-0-channel": "leaflet",
+        "reach_rules-0-minimum": "50",
+        "reach_rules-0-per_thousand_dossiers": "on",
+        "reach_rules-0-ORDER": "1",
+        "targets-TOTAL_FORMS": "1",
+        "targets-INITIAL_FORMS": "0",
+        "targets-MIN_NUM_FORMS": "0",
+        "targets-MAX_NUM_FORMS": "1000",
+        "targets-0-indicator": "online_rate",
+        "targets-0-preset": "new_rural_advanced",
+        "targets-0-value": "",
+        "targets-0-deadline": "31/12/2023",
+        "targets-0-ORDER": "1",
+    }
+    data.update(changes)
+    return data
+
+
+def test_leader_saves_plan_rules_and_targets_and_bad_input_writes_nothing(client, imported):
+    _login(client, Role.LEADER, unit("599", current=False))
+    imported.reach_rules.all().delete()
+    imported.targets.all().delete()
+    url = reverse("campaigns:edit", args=[imported.pk])
+    bad = client.post(url, _campaign_form(imported, plan_number="3510/XYZ-UBND", **{"targets-0-value": "130"}))
+    assert bad.status_code == 200
+    text = bad.content.decode()
+    assert "3510/XYZ-UBND" in text and "Nghị định 30/2020" in text
+    imported.refresh_from_db()
+    assert imported.plan_number == "12/KH-UBND"
+    assert not imported.reach_rules.exists() and not imported.targets.exists()
+    good = client.post(url, _campaign_form(imported, plan_number="Số: 45/kh-ubnd"))
+    assert good.status_code == 302
+    imported.refresh_from_db()
+    assert imported.plan_number == "45/KH-UBND"
+    rule = imported.reach_rules.get()
+    assert (rule.channel, rule.minimum, rule.per_thousand_dossiers) == ("leaflet", 50, True)
+    assert imported.targets.get().preset == "new_rural_advanced"

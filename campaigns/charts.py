@@ -21,6 +21,7 @@ from .formatting import percent_vi
 # DejaVu Sans ships with matplotlib and has the Vietnamese glyphs (ă, ơ, ư, ệ, ỷ …).
 FONT_FAMILY = "DejaVu Sans"
 FIGSIZE = (8, 3.2)
+COMPACT_FIGSIZE = (4.8, 3.6)  # shown about 360 px wide on a phone: 13 pt type stays readable
 DPI = 100
 MAX_MONTH_LABELS = 12
 # Month steps between x labels, chosen so that labels fall on the same months every year (01 and 07, …).
@@ -86,8 +87,12 @@ def rate_chart_png(
     title: str = "",
     y_label: str = "",
     target_label: str = "",
+    compact: bool = False,
 ) -> bytes:
     """PNG of a monthly rate (fractions) with an optional confidence band and a dashed target line.
+
+    ``compact``: a narrower figure with larger type, for a phone screen (the public campaign page), where the
+    wide dashboard figure shrunk to 360 px would leave 5-pixel labels.
 
     ``months`` may be any day of each month (plotted on the first); they are sorted, and a month may appear
     only once. None rates or bounds leave a gap.
@@ -106,8 +111,9 @@ def rate_chart_png(
     y_low = y_low[order] if y_low is not None else None
     y_high = y_high[order] if y_high is not None else None
 
-    with matplotlib.rc_context({"font.family": FONT_FAMILY, "font.size": 9}):
-        figure = Figure(figsize=FIGSIZE, dpi=DPI)
+    font_size, figsize = (13, COMPACT_FIGSIZE) if compact else (9, FIGSIZE)
+    with matplotlib.rc_context({"font.family": FONT_FAMILY, "font.size": font_size}):
+        figure = Figure(figsize=figsize, dpi=DPI)
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
 
@@ -131,7 +137,10 @@ def rate_chart_png(
         # x axis: "MM/YYYY", at most about a dozen labels.
         if count:
             axes.set_xlim(x[0] - 15, x[-1] + 15)
-            axes.xaxis.set_major_locator(FixedLocator(_month_ticks(indexes[0], indexes[-1])))
+            ticks = _month_ticks(indexes[0], indexes[-1])
+            if compact and len(ticks) > 4:
+                ticks = ticks[:: -(-len(ticks) // 4)]
+            axes.xaxis.set_major_locator(FixedLocator(ticks))
         else:
             axes.set_xticks([])
         axes.xaxis.set_major_formatter(FuncFormatter(_format_month))
@@ -144,10 +153,13 @@ def rate_chart_png(
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
         if title:
-            axes.set_title(title, loc="left", fontsize=11, fontweight="bold")
+            axes.set_title(title, loc="left", fontsize=font_size + 2, fontweight="bold", wrap=compact)
         if y_label:
             axes.set_ylabel(y_label)
-        figure.subplots_adjust(left=0.09, right=0.965, bottom=0.12, top=0.88 if title else 0.95)
+        if compact:
+            figure.subplots_adjust(left=0.2, right=0.96, bottom=0.12, top=0.8 if title else 0.95)
+        else:
+            figure.subplots_adjust(left=0.09, right=0.965, bottom=0.12, top=0.88 if title else 0.95)
 
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", metadata={"Software": None})

@@ -9,3 +9,6 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from . import auth  # noqa: F401 - connects the login-throttling signal receivers
+        from .page_cache import connect_signals
+
+        connect_signals()  # publications purge the page cache

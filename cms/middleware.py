@@ -36,6 +36,14 @@ class DatabaseUnavailableMiddleware:
         return response.render()
 
 
+def language_for_request(request) -> str:
+    """The visitor's language: the language cookie if it names an available language, else Vietnamese."""
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if language not in dict(settings.LANGUAGES) or not translation.check_for_language(language):
+        language = settings.LANGUAGE_CODE
+    return language
+
+
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
     """Vietnamese unless the visitor chose another language (language cookie or admin profile).
 
@@ -45,8 +53,5 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if language not in dict(settings.LANGUAGES) or not translation.check_for_language(language):
-            language = settings.LANGUAGE_CODE
-        translation.activate(language)
+        translation.activate(language_for_request(request))
         request.LANGUAGE_CODE = translation.get_language()

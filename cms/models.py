@@ -5,6 +5,7 @@ query the same way, so "dich vu cong" finds "Dịch vụ công" on SQLite and on
 """
 
 import datetime
+import functools
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,24 +17,65 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.images.api.fields import ImageRenditionField
+from wagtail.models import Orderable, Page, PageViewRestriction, Site
 from wagtail.search import index
 
 from .blocks import BODY_FEATURES, GuideStreamBlock, NewsStreamBlock, sanitise_html, sanitise_value
+from .page_cache import memo, page_cache_seconds
 from .text import fold
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
 
 class SitePage(Page):
-    """Shared behaviour: rich text is sanitised on every save, and the folded search text is indexed."""
+    """Shared behaviour: rich text is sanitised on every save, the folded search text is indexed, and an anonymous
+    visitor's response may be kept by the page cache (``cms.page_cache``) for ``cache_seconds``."""
 
     search_fields = [*Page.search_fields, index.SearchField("search_text")]
+    # None: settings.PAGE_CACHE_SECONDS. Pages showing data that changes without a publication keep it shorter.
+    cache_seconds = None
 
     class Meta:
         abstract = True
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        user = getattr(request, "user", None)
+        if (
+            request.method == "GET"
+            and not getattr(request, "is_preview", False)
+            and user is not None
+            and not user.is_authenticated
+        ):
+            default = page_cache_seconds()
+            response.cms_page_cache_seconds = (
+                default if self.cache_seconds is None else min(self.cache_seconds, default)
+            )
+        return response
+
+    def get_view_restrictions(self):
+        # Set by cms.routing when neither this page nor an ancestor is restricted: spares Wagtail's two queries.
+        if getattr(self, "_cms_unrestricted", False):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+    def breadcrumb(self, request) -> list:
+        """The ancestors below the tree's root as (title, url), from the routing memo when this page was routed."""
+        route = getattr(request, "_wagtail_route_for_request", None)
+        if route is not None and route[0] is self and hasattr(request, "_cms_breadcrumb"):
+            return list(request._cms_breadcrumb)
+        from .routing import Crumb
+
+        return [Crumb(page.title, page.get_url(request)) for page in self.get_ancestors().filter(depth__gt=1)]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["breadcrumb"] = functools.partial(self.breadcrumb, request)  # evaluated only by pages that show it
+        return context
 
     def text_parts(self) -> list[str]:
         return []
@@ -67,6 +109,7 @@ class HomePage(SitePage):
     intro = RichTextField(_("introduction"), blank=True, features=INTRO_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    api_fields = [APIField("intro")]
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = [
@@ -94,6 +137,7 @@ class GuideIndexPage(SitePage):
     intro = RichTextField(_("introduction"), blank=True, features=INTRO_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    api_fields = [APIField("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.GuidePage"]
 
@@ -133,6 +177,14 @@ class GuidePage(SitePage):
         FieldPanel("handbook"),
         InlinePanel("related_guides", label=_("Related guides")),
     ]
+    api_fields = [
+        APIField("intro"),
+        APIField("applies_to"),
+        APIField("audience"),
+        APIField("steps"),
+        APIField("handbook"),
+        APIField("related_guides"),
+    ]
     parent_page_types = ["cms.GuideIndexPage"]
     subpage_types = []
 
@@ -153,12 +205,17 @@ class GuidePage(SitePage):
             else:
                 numbered.append((block, None))
         context["numbered_steps"] = numbered
-        context["related"] = [
-            link.guide
-            for link in self.related_guides.select_related("guide").order_by("sort_order")
-            if link.guide and link.guide.live
-        ]
+        context["related"] = memo(request, ("related-guides", self.pk), functools.partial(self.related_links, request))
         return context
+
+    def related_links(self, request) -> tuple:
+        """The live related guides as (title, url): plain data, kept per content version by the routing memo."""
+        from .routing import Crumb
+
+        links = self.related_guides.select_related("guide").order_by("sort_order")
+        return tuple(
+            Crumb(link.guide.title, link.guide.get_url(request)) for link in links if link.guide and link.guide.live
+        )
 
 
 class GuideRelatedLink(Orderable):
@@ -168,6 +225,7 @@ class GuideRelatedLink(Orderable):
     )
 
     panels = [FieldPanel("guide")]
+    api_fields = [APIField("guide")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("related guide")
@@ -179,6 +237,7 @@ class NewsIndexPage(SitePage):
     intro = RichTextField(_("introduction"), blank=True, features=INTRO_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    api_fields = [APIField("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.NewsPage"]
 
@@ -243,6 +302,18 @@ class NewsPage(SitePage):
         FieldPanel("tags"),
         FieldPanel("campaign"),
     ]
+    api_fields = [
+        APIField("date"),
+        APIField("author"),
+        APIField("source"),
+        APIField("source_url"),
+        APIField("intro"),
+        APIField("image"),
+        APIField("image_alt"),
+        APIField("image_thumbnail", serializer=ImageRenditionField("fill-1200x630|format-jpeg", source="image")),
+        APIField("body"),
+        APIField("tags"),
+    ]
     parent_page_types = ["cms.NewsIndexPage"]
     subpage_types = []
 
@@ -281,8 +352,10 @@ class CampaignPage(SitePage):
     intro = RichTextField(_("introduction"), blank=True, features=BODY_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("campaign"), FieldPanel("intro")]
+    api_fields = [APIField("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = []
+    cache_seconds = 60  # live progress and upcoming classes
 
     class Meta:
         verbose_name = _("campaign page")
@@ -291,6 +364,17 @@ class CampaignPage(SitePage):
 
     def text_parts(self) -> list[str]:
         return [strip_tags(self.intro)]
+
+    def class_unit_ids(self) -> set[int]:
+        """The campaign's unit, the units below it, and the units in force today that they went into.
+
+        A campaign of a district abolished in 2025 still lists the classes its people can attend: those of the
+        communes that took over its communes (wholly or in part), through the unit succession links."""
+        from campaigns.models import AdministrativeUnit
+        from campaigns.succession import map_to_current_units
+
+        own = set(AdministrativeUnit.objects.descendants_of([self.campaign.unit_id]).values_list("pk", flat=True))
+        return own | set(map_to_current_units(dict.fromkeys(own, 1)).by_unit)
 
     @cached_property
     def progress(self):
@@ -304,7 +388,11 @@ class CampaignPage(SitePage):
         context = super().get_context(request, *args, **kwargs)
         context["progress"] = self.progress
         context["sessions"] = (
-            TrainingSession.objects.filter(campaign_id=self.campaign_id, is_public=True, starts_at__gte=timezone.now())
+            TrainingSession.objects.filter(
+                models.Q(campaign_id=self.campaign_id) | models.Q(unit_id__in=self.class_unit_ids()),
+                is_public=True,
+                starts_at__gte=timezone.now(),
+            )
             .select_related("unit")
             .order_by("starts_at")[:10]
         )
@@ -317,9 +405,11 @@ class TrainingCalendarPage(SitePage):
     intro = RichTextField(_("introduction"), blank=True, features=INTRO_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    api_fields = [APIField("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = []
     max_count = 1
+    cache_seconds = 60  # classes open and close for registration with time
 
     class Meta:
         verbose_name = _("training calendar")
@@ -350,6 +440,7 @@ class DocumentLibraryPage(SitePage):
     intro = RichTextField(_("introduction"), blank=True, features=INTRO_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    api_fields = [APIField("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = []
     max_count = 1
@@ -399,3 +490,23 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site contact details")
+
+    @classmethod
+    def for_request(cls, request):
+        """Wagtail's per-request settings, loaded once per content version and process (``cms.page_cache.memo``)."""
+        attr_name = cls.get_cache_attr_name()
+        if hasattr(request, attr_name):
+            return getattr(request, attr_name)
+        site = Site.find_for_request(request)
+        if site is None:
+            return super().for_request(request)
+        names = [field.attname for field in cls._meta.concrete_fields]
+
+        def load():
+            instance = cls.for_site(site)
+            return [getattr(instance, name) for name in names]
+
+        instance = cls.from_db("default", names, memo(request, ("site-settings", site.pk), load))
+        instance._request = request
+        setattr(request, attr_name, instance)
+        return instance

@@ -1,18 +1,22 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from . import routing, views
 from .api import api_router
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch carries no CSRF token, so that every public page stays cacheable for all visitors: the
+    # worst a forged request can do is switch the visitor's language. Same URL and name as Django's own view.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("", include("trainings.urls")),
     path("", include("outreach_media.urls")),
     path("tim-kiem/", views.search, name="search"),
@@ -28,4 +32,6 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Pages: Wagtail's serve view with memoised site and route lookups (cms.routing); Wagtail's own patterns follow for
+# reversing ("wagtail_serve") and for its password and login views.
+urlpatterns += [re_path(r"^((?:[\w\-]+/)*)$", routing.serve, name="cms_serve"), path("", include(wagtail_urls))]

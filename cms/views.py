@@ -100,6 +100,7 @@ def campaign_chart(request, slug):
             title=_("Online dossier rate — %(unit)s") % {"unit": page.campaign.unit.name},
             y_label=_("Rate"),
             target_label=_("Target %(target)s") % {"target": percent_vi(progress.target, 0)},
+            compact=True,
         )
         cache.set(key, png, 3600)
     return HttpResponse(png, content_type="image/png")

@@ -1,5 +1,7 @@
 """Settings shared by every environment. Secure by default: no DEBUG, no secret."""
 
+import hashlib
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole public pages for anonymous visitors, before sessions, authentication and routing (cms/page_cache.py).
+    "cms.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -115,17 +119,31 @@ DATABASES = {"default": database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
+# "default": Wagtail's and the site's small caches (site roots, renditions, login throttling, charts).
+# "pages": the page cache (whole public pages for anonymous visitors) and the content version that purges it on
+# every publication (cms/page_cache.py). It must be shared by all workers, or a worker would go on serving a page
+# another worker has just republished: Redis when REDIS_URL is set, otherwise a file cache on this machine
+# (PAGE_CACHE_DIR). A Redis that goes away only slows pages down (cms.cache.TolerantRedisCache).
+# PAGE_CACHE_SECONDS=0 turns the page cache off.
 REDIS_URL = env_str("REDIS_URL")
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_ALIAS = "pages"
 if REDIS_URL:
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "dvc",
-        }
+        "default": {"BACKEND": "cms.cache.TolerantRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "dvc"},
+        "pages": {"BACKEND": "cms.cache.TolerantRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "dvc-pages"},
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("PAGE_CACHE_DIR", str(Path(tempfile.gettempdir()) / "dvc-page-cache")),
+            # One database, one set of pages: two sites on this machine never read each other's.
+            "KEY_PREFIX": "dvc-pages-" + hashlib.sha256(repr(DATABASES["default"]["NAME"]).encode()).hexdigest()[:12],
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
 
 # --- Background tasks (Django Tasks backport) --------------------------------------------------
 # Default: the database backend (run `manage.py db_worker`). Scale-out: TASKS_BACKEND=rq with

@@ -353,3 +353,15 @@ def test_stream_value_of_code_is_sanitised_in_place():
 
     sanitise_value(value)
     assert "script" not in str(stream.get_prep_value(value))
+
+
+def test_campaign_page_of_an_abolished_district_lists_classes_of_its_successor_communes(client, home):
+    campaign = _campaign_with_figures()  # Huyện Tánh Linh (599), abolished on 01/07/2025
+    page = CampaignPage(title="Chiến dịch Tánh Linh", slug="tanh-linh", campaign=campaign)
+    home.add_child(instance=page)
+    # Xã Tánh Linh (23149, in force) took over Thị trấn Lạc Tánh, a commune of the old district; no campaign link.
+    TrainingSessionFactory(title="Lớp ở xã kế thừa", unit=unit("23149"), campaign=None)
+    TrainingSessionFactory(title="Lớp ở tỉnh khác", unit=unit("00004"), campaign=None)  # Phường Ba Đình, Hà Nội
+    html = client.get(page.url).content.decode()
+    assert "Lớp ở xã kế thừa" in html
+    assert "Lớp ở tỉnh khác" not in html

@@ -397,7 +397,17 @@ class CampaignPage(SitePage):
             .order_by("starts_at")[:10]
         )
         context["now"] = timezone.now()
+        context["impact"] = self.impact_summary()
         return context
+
+    def impact_summary(self) -> dict | None:
+        """The stored impact report's plain-language summary (Vietnamese), when one has been computed."""
+        from campaigns.models import ImpactResult
+
+        result = ImpactResult.objects.filter(campaign_id=self.campaign_id).only("payload", "computed_at").first()
+        if result is None or not (result.payload.get("narrative") or {}).get("vi"):
+            return None
+        return {"text": result.payload["narrative"]["vi"], "computed_at": result.computed_at}
 
 
 # --- Training calendar and documents -------------------------------------------------------------------------------

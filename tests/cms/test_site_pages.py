@@ -255,6 +255,24 @@ def test_campaign_page_shows_progress_chart_and_classes(client, home):
     assert client.get(chart).status_code == 404
 
 
+def test_campaign_page_shows_the_stored_impact_summary(client, home):
+    from campaigns.models import ImpactResult
+
+    campaign = _campaign_with_figures()
+    page = CampaignPage(title="Chiến dịch Tánh Linh", slug="tanh-linh", campaign=campaign)
+    home.add_child(instance=page)
+    assert "Chiến dịch đã thay đổi điều gì" not in client.get(page.url).content.decode()
+    ImpactResult.objects.create(
+        campaign=campaign,
+        fingerprint="x",
+        computed_at=timezone.now(),
+        payload={"narrative": {"vi": "Các xã đã triển khai tăng thêm 4,0 điểm % <b>", "en": "…"}},
+    )
+    html = client.get(page.url + "?v=2").content.decode()
+    assert "Chiến dịch đã thay đổi điều gì" in html
+    assert "tăng thêm 4,0 điểm % &lt;b&gt;" in html
+
+
 def test_calendar_lists_public_upcoming_classes_with_registration_links(client, home):
     page = TrainingCalendarPage(title="Lịch", slug="lich")
     home.add_child(instance=page)

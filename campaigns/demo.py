@@ -217,3 +217,19 @@ def demo_campaigns_load() -> int:
         campaign.targets.filter(sort_order__gte=len(details["targets"])).delete()
         count += 1
     return count
+
+
+def demo_impact_load() -> int:
+    """Compute the impact report of every seed campaign whose data allow one (the others keep none)."""
+    from .impact.cache import impact_result_refresh
+    from .impact.report import ImpactError
+    from .models import Campaign
+
+    count = 0
+    for campaign in Campaign.objects.filter(slug__in=[seed.slug for seed in SEED_CAMPAIGNS]):
+        try:
+            impact_result_refresh(campaign=campaign)
+        except ImpactError:
+            continue
+        count += 1
+    return count

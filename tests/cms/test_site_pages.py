@@ -266,7 +266,10 @@ def test_campaign_page_shows_the_stored_impact_summary(client, home):
         campaign=campaign,
         fingerprint="x",
         computed_at=timezone.now(),
-        payload={"narrative": {"vi": "Các xã đã triển khai tăng thêm 4,0 điểm % <b>", "en": "…"}},
+        payload={
+            "did": {"overall": {}},
+            "narrative": {"vi": "Các xã đã triển khai tăng thêm 4,0 điểm % <b>", "en": "…"},
+        },
     )
     html = client.get(page.url + "?v=2").content.decode()
     assert "Chiến dịch đã thay đổi điều gì" in html

@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from campaigns.demo import DEMO_USERS, demo_campaigns_load, demo_load
+from campaigns.demo import DEMO_USERS, demo_campaigns_load, demo_impact_load, demo_load
 from campaigns.demo_statistics import demo_statistics_load
 from campaigns.models import AdministrativeUnit
 from cms.demo_content import demo_pages_load
@@ -28,6 +28,7 @@ class Command(BaseCommand):
         self.stdout.write(_("Demo classes: %(sessions)s classes, %(registrations)s registrations in all.") % trainings)
         outreach = demo_outreach_load()
         self.stdout.write(_("Demo outreach: %(items)s media items.") % outreach)
+        self.stdout.write(_("Impact reports computed: %(count)s.") % {"count": demo_impact_load()})
         self.stdout.write(
             _("Demo site pages: %(guides)s guides, %(news)s news items, %(campaign_pages)s campaign pages.")
             % demo_pages_load()

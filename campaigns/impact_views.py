@@ -1,7 +1,7 @@
 """The leaders' impact report in the Wagtail admin: permission and scope checked on every view."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +13,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from . import permissions
 from .exports import escape_formula
 from .formatting import percent_vi
+from .impact.narrative import format_month, format_points, format_range, interval
+from .impact.render import target_table
 from .models import Campaign, ImpactResult
 
 REPORT_PERMISSION = "campaigns.report_campaign"
@@ -61,7 +63,7 @@ class ImpactIndexView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateView
                     "campaign": campaign,
                     "url": reverse("campaign_impact", args=[campaign.pk]),
                     "computed_at": result.computed_at if result else None,
-                    "effect": points(overall["att"]) if overall else None,
+                    "effect": format_points(overall["att"]) if overall else None,
                 }
             )
         context["rows"] = rows
@@ -69,24 +71,13 @@ class ImpactIndexView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateView
 
 
 def month_vi(label) -> str:
-    """ "2022-04" → "04/2022"; anything else unchanged (None → "—")."""
-    if not label:
-        return "—"
-    text = str(label)
-    return f"{text[5:7]}/{text[:4]}" if len(text) == 7 and text[4] == "-" else text
+    """ "2022-04" → "04/2022"; None → "—"."""
+    return format_month(label) or "—"
 
 
-def points(value, digits: int = 1) -> str:
-    """0.07 → "7,0" (percentage points, Vietnamese decimal comma)."""
-    if value is None:
-        return "—"
-    return f"{value * 100:.{digits}f}".replace(".", ",")
-
-
-def interval_points(ci) -> str:
-    if not ci:
-        return "—"
-    return f"{points(ci[0])}–{points(ci[1])}"
+def interval_points(row) -> str:
+    bounds = interval(row)
+    return format_range(*bounds) if bounds else "—"
 
 
 def _verdict_label(verdict: str) -> str:
@@ -144,24 +135,24 @@ class ImpactReportView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateVie
             current=current,
             payload=payload,
             did=did,
-            overall=did and {"att": points(did["overall"]["att"]), "ci": interval_points(did["overall"]["ci95"])},
+            overall=did and {"att": format_points(did["overall"]["att"]), "ci": interval_points(did["overall"])},
             observed={
                 "baseline": percent_vi(observed["baseline_rate"]),
                 "latest": percent_vi(observed["latest_rate"]),
-                "change": points(observed["change_pp"]),
-                "change_ci": interval_points(observed.get("change_ci95")),
+                "change": format_points(observed["change_pp"]),
+                "change_ci": interval_points({"ci95": observed.get("change_ci95")}),
             },
             extra=payload.get("extra_online_dossiers"),
             event_rows=[
-                {"e": row["e"], "att": points(row["att"]), "ci": interval_points(row["ci95"]), "pre": row["e"] < 0}
+                {"e": row["e"], "att": format_points(row["att"]), "ci": interval_points(row), "pre": row["e"] < 0}
                 for row in (did or {}).get("event_study", [])
             ],
             group_rows=[
                 {
-                    "group": row["group"],
+                    "group": month_vi(row["group"]),
                     "units": row["units"],
-                    "att": points(row["att"]),
-                    "ci": interval_points(row["ci95"]),
+                    "att": format_points(row["att"]),
+                    "ci": interval_points(row),
                 }
                 for row in (did or {}).get("by_group", [])
             ],
@@ -170,28 +161,16 @@ class ImpactReportView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateVie
                     **row,
                     "baseline": percent_vi(row["baseline_rate"]),
                     "latest": percent_vi(row["latest_rate"]),
-                    "change": points(row["change_pp"]),
+                    "change": format_points(row["change_pp"]),
                     "reached_label": month_vi(row["reached"]) if row["reached"] else "—",
                 }
                 for row in payload.get("units", [])
             ],
             channel_rows=[
-                {**row, "effect": points(row["effect_per_100"], 2), "ci": interval_points(row["ci95"])}
+                {**row, "effect": format_points(row["effect_per_100"], 2), "ci": interval_points(row)}
                 for row in payload.get("channels", [])
             ],
-            target_rows=[
-                {
-                    **row,
-                    "verdict_label": _verdict_label(row["verdict"]),
-                    "shown_target": percent_vi(row["target"])
-                    if row["indicator"].endswith(("rate", "share"))
-                    else row["target"],
-                    "shown_value": (
-                        percent_vi(row["value"]) if row["indicator"].endswith(("rate", "share")) else row["value"]
-                    ),
-                }
-                for row in payload.get("targets", [])
-            ],
+            targets=target_table(payload),
             next_units=payload.get("recommendations", {}).get("next_units", []),
             projections=[
                 {**row, "month_label": month_vi(row["month"])}
@@ -224,7 +203,7 @@ class ImpactChartView(ImpactAccessMixin, View):
                 kind
             )
             if builder is None:
-                raise PermissionDenied
+                raise Http404
             png = builder(result.payload)
             cache.set(key, png, 3600)
         response = HttpResponse(png, content_type="image/png")
@@ -244,7 +223,7 @@ class ImpactDownloadView(ImpactAccessMixin, View):
             content = render.render_xlsx(result.payload)
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         else:
-            raise PermissionDenied
+            raise Http404
         response = HttpResponse(content, content_type=content_type)
         name = escape_formula(campaign.slug)
         response["Content-Disposition"] = f'attachment; filename="tac-dong-{name}.{kind}"'

@@ -1,7 +1,9 @@
 import io
+import sqlite3
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, connections
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +28,47 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# --- concurrency tests (transactional: every thread has its own connection) -----------------------------------
+
+
+@pytest.fixture
+def units():
+    # Transactional tests start from the migrated database without the session's units.
+    from campaigns.models import AdministrativeUnit
+    from campaigns.services.units import units_load
+
+    if not AdministrativeUnit.objects.exists():
+        units_load()
+
+
+@pytest.fixture
+def shared_database(units, tmp_path):
+    """A database that every thread reaches and that locks as in production.
+
+    PostgreSQL: the test database as it is. SQLite: Django's test database lives in memory with a
+    shared cache, whose table locks make a second writer fail at once with "database table is
+    locked" (SQLITE_LOCKED does not wait for the busy timeout). The production database is a file
+    in WAL mode with IMMEDIATE transactions and a busy timeout, where writers queue. So, for this
+    test, the in-memory database is copied to a file and opened with the production options.
+    """
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    assert connections.settings[connection.alias] is connection.settings_dict  # threads connect with this dict
+    connection.ensure_connection()
+    memory = connection.connection
+    path = tmp_path / "concurrency.sqlite3"
+    copy = sqlite3.connect(path)
+    memory.backup(copy)
+    copy.close()
+    name = connection.settings_dict["NAME"]
+    connection.connection = None  # the in-memory database stays open (and alive) in ``memory``
+    connection.settings_dict["NAME"] = str(path)
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = name
+        connection.connection = memory

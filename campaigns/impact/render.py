@@ -162,7 +162,9 @@ def _is_rate(target: Mapping) -> bool:
 def _target_value(target: Mapping, value) -> str:
     if value is None:
         return "—"
-    return format_percent(value) if _is_rate(target) else format_number(value, 1)
+    if _is_rate(target):
+        return format_percent(value)
+    return format_number(value, 0 if float(value).is_integer() else 1)  # counts: 750, not 750,0
 
 
 def _day(value) -> str:
@@ -212,6 +214,85 @@ def _projection(projection: Mapping) -> str:
     if status == "too_little_data":
         return _("too little data")
     return str(status or "—")
+
+
+# --- tables shared by the text and PDF reports ---------------------------------------------------------------
+
+
+def _named(item: Mapping) -> str:
+    return f"{item.get('name') or ''} ({item.get('code') or ''})"
+
+
+def channel_table(payload: Mapping) -> tuple[list[str], list[list[str]]]:
+    headers = [_("Activity"), _("Per"), _("Effect (points)"), _("95 %% interval") % {}, _("Carry-over"),
+               _("Association (not cause)")]  # fmt: skip
+    rows = [
+        [
+            channel_name(channel),
+            format_number(channel_per(channel)),
+            format_points(channel.get("effect_per_100")),
+            format_range(*interval(channel)) if interval(channel) else "",
+            format_number(channel.get("adstock"), 2),
+            _association(channel),
+        ]
+        for channel in payload.get("channels") or []
+    ]
+    return headers, rows
+
+
+def target_table(payload: Mapping) -> tuple[list[str], list[list[str]]]:
+    headers = [_("Indicator"), _("Target"), _("Deadline"), _("Value"), _("95 %% interval") % {}, _("Verdict")]
+    rows = [
+        [
+            str(target.get("label") or target.get("indicator") or ""),
+            _target_value(target, target.get("target")),
+            _day(target.get("deadline")),
+            _target_value(target, target.get("value")),
+            format_range(*interval(target), formatter=lambda v, t=target: _target_value(t, v))
+            if interval(target)
+            else "",
+            str(VERDICT_LABELS.get(target.get("verdict"), target.get("verdict") or "")),
+        ]
+        for target in payload.get("targets") or []
+    ]
+    return headers, rows
+
+
+def unit_table(units: Sequence[Mapping]) -> tuple[list[str], list[list[str]]]:
+    headers = ["#", _("Unit"), _("Campaign since"), _("Start"), _("End"), _("Change (points)"), _("Dossiers")]
+    rows = [
+        [
+            str(rank),
+            _named(unit),
+            _reached(unit),
+            format_percent(unit.get("baseline_rate")),
+            format_percent(unit.get("latest_rate")),
+            format_points(unit.get("change_pp")),
+            format_number(unit.get("dossiers")),
+        ]
+        for rank, unit in enumerate(units, 1)
+    ]
+    return headers, rows
+
+
+def next_units_table(items: Sequence[Mapping]) -> tuple[list[str], list[list[str]]]:
+    headers = [_("Unit"), _("Online rate"), _("Dossiers per month"), _("Priority score")]
+    rows = [
+        [
+            _named(item),
+            format_percent(item.get("rate")),
+            format_number(item.get("volume")),
+            format_number(item.get("score"), 1),
+        ]  # fmt: skip
+        for item in items
+    ]
+    return headers, rows
+
+
+def projection_table(items: Sequence[Mapping]) -> tuple[list[str], list[list[str]]]:
+    headers = [_("Unit"), _("Projection"), _("Trend (points per month)")]
+    rows = [[_named(item), _projection(item), format_points(item.get("slope_per_month"), 2)] for item in items]
+    return headers, rows
 
 
 def _scope_line(payload: Mapping) -> str:
@@ -351,79 +432,22 @@ def render_text(payload: Mapping) -> str:
             lines.append(_("Not available."))
 
         lines += _heading(_("Activity mix"))
-        channels = payload.get("channels") or []
-        if channels:
-            lines += _text_table(
-                [_("Activity"), _("Per"), _("Effect (points)"), _("95 %% interval") % {}, _("Carry-over"), ""],
-                [
-                    [
-                        channel_name(channel),
-                        format_number(channel_per(channel)),
-                        format_points(channel.get("effect_per_100")),
-                        format_range(*interval(channel)) if interval(channel) else "",
-                        format_number(channel.get("adstock"), 2),
-                        _association(channel),
-                    ]
-                    for channel in channels
-                ],
-                right=(1, 2, 4),
-            )
+        if payload.get("channels"):
+            lines += _text_table(*channel_table(payload), right=(1, 2, 4))
             lines += _wrap(_("Associations, not causes: activities often go together with other changes."))
         else:
             lines.append(_("No data."))
 
     lines += _heading(_("Targets"))
-    targets = payload.get("targets") or []
-    if targets:
-        lines += _text_table(
-            [_("Indicator"), _("Target"), _("Deadline"), _("Value"), _("95 %% interval") % {}, _("Verdict")],
-            [
-                [
-                    str(target.get("label") or target.get("indicator") or ""),
-                    _target_value(target, target.get("target")),
-                    _day(target.get("deadline")),
-                    _target_value(target, target.get("value")),
-                    format_range(*interval(target), formatter=lambda v, t=target: _target_value(t, v))
-                    if interval(target)
-                    else "",
-                    str(VERDICT_LABELS.get(target.get("verdict"), target.get("verdict") or "")),
-                ]
-                for target in targets
-            ],
-            right=(1, 3),
-        )
+    if payload.get("targets"):
+        lines += _text_table(*target_table(payload), right=(1, 3))
     else:
         lines.append(_("No data."))
 
     lines += _heading(_("Units ranked by change in online rate"))
     units = ranked_units(payload)
     if units:
-        lines += _text_table(
-            [
-                "#",
-                _("Code"),
-                _("Unit"),
-                _("Campaign since"),
-                _("Start"),
-                _("End"),
-                _("Change (points)"),
-                _("Dossiers"),
-            ],
-            [
-                [
-                    str(rank),
-                    str(unit.get("code") or ""),
-                    str(unit.get("name") or ""),
-                    _reached(unit),
-                    format_percent(unit.get("baseline_rate")),
-                    format_percent(unit.get("latest_rate")),
-                    format_points(unit.get("change_pp")),
-                    format_number(unit.get("dossiers")),
-                ]
-                for rank, unit in enumerate(units, 1)
-            ],
-            right=(0, 4, 5, 6, 7),
-        )
+        lines += _text_table(*unit_table(units), right=(0, 3, 4, 5, 6))
     else:
         lines.append(_("No data."))
 
@@ -432,36 +456,11 @@ def render_text(payload: Mapping) -> str:
         lines += _heading(_("Recommendations"))
         if recommendations.get("next_units"):
             lines.append(_("Units to reach next:"))
-            lines += _text_table(
-                [_("Code"), _("Unit"), _("Online rate"), _("Dossiers per month"), _("Priority score")],
-                [
-                    [
-                        str(item.get("code") or ""),
-                        str(item.get("name") or ""),
-                        format_percent(item.get("rate")),
-                        format_number(item.get("volume")),
-                        format_number(item.get("score"), 1),
-                    ]
-                    for item in recommendations["next_units"]
-                ],
-                right=(2, 3, 4),
-            )
+            lines += _text_table(*next_units_table(recommendations["next_units"]), right=(1, 2, 3))
         if recommendations.get("projections"):
             lines.append("")
             lines.append(_("Projections at the current pace:"))
-            lines += _text_table(
-                [_("Code"), _("Unit"), _("Projection"), _("Trend (points per month)")],
-                [
-                    [
-                        str(item.get("code") or ""),
-                        str(item.get("name") or ""),
-                        _projection(item),
-                        format_points(item.get("slope_per_month"), 2),
-                    ]
-                    for item in recommendations["projections"]
-                ],
-                right=(3,),
-            )
+            lines += _text_table(*projection_table(recommendations["projections"]), right=(2,))
 
     lines += _heading(_("Warnings"))
     warnings = payload.get("warnings") or []
@@ -986,26 +985,7 @@ def render_pdf(payload: Mapping, *, chart_dpi: int = 200) -> bytes:
     if units:
         story.append(Paragraph(_p(_("Units ranked by change in online rate")), styles["h2"]))
         shown = units[:TOP_UNITS_PDF]
-        story.append(
-            _pdf_table(
-                styles,
-                ["#", _("Unit"), _("Campaign since"), _("Start"), _("End"), _("Change (points)"), _("Dossiers")],
-                [
-                    [
-                        str(rank),
-                        f"{unit.get('name') or ''} ({unit.get('code') or ''})",
-                        _reached(unit),
-                        format_percent(unit.get("baseline_rate")),
-                        format_percent(unit.get("latest_rate")),
-                        format_points(unit.get("change_pp")),
-                        format_number(unit.get("dossiers")),
-                    ]
-                    for rank, unit in enumerate(shown, 1)
-                ],
-                (9, 63, 22, 20, 20, 24, 22),
-                numeric=(0, 3, 4, 5, 6),
-            )
-        )
+        story.append(_pdf_table(styles, *unit_table(shown), (9, 63, 22, 20, 20, 24, 22), numeric=(0, 3, 4, 5, 6)))
         if len(units) > len(shown):
             story.append(
                 Paragraph(
@@ -1021,30 +1001,7 @@ def render_pdf(payload: Mapping, *, chart_dpi: int = 200) -> bytes:
     if did and channels:
         block = [
             Paragraph(_p(_("Activity mix")), styles["h2"]),
-            _pdf_table(
-                styles,
-                [
-                    _("Activity"),
-                    _("Per"),
-                    _("Effect (points)"),
-                    _("95 %% interval") % {},
-                    _("Carry-over"),
-                    _("Association (not cause)"),
-                ],
-                [
-                    [
-                        channel_name(channel),
-                        format_number(channel_per(channel)),
-                        format_points(channel.get("effect_per_100")),
-                        format_range(*interval(channel)) if interval(channel) else "",
-                        format_number(channel.get("adstock"), 2),
-                        _association(channel),
-                    ]
-                    for channel in channels
-                ],
-                (40, 14, 24, 34, 20, 48),
-                numeric=(1, 2, 4),
-            ),
+            _pdf_table(styles, *channel_table(payload), (40, 14, 24, 34, 20, 48), numeric=(1, 2, 4)),
             Paragraph(
                 _p(
                     _(
@@ -1060,27 +1017,7 @@ def render_pdf(payload: Mapping, *, chart_dpi: int = 200) -> bytes:
     targets = payload.get("targets") or []
     if targets:
         story.append(Paragraph(_p(_("Targets")), styles["h2"]))
-        story.append(
-            _pdf_table(
-                styles,
-                [_("Indicator"), _("Target"), _("Deadline"), _("Value"), _("95 %% interval") % {}, _("Verdict")],
-                [
-                    [
-                        str(target.get("label") or target.get("indicator") or ""),
-                        _target_value(target, target.get("target")),
-                        _day(target.get("deadline")),
-                        _target_value(target, target.get("value")),
-                        format_range(*interval(target), formatter=lambda v, t=target: _target_value(t, v))
-                        if interval(target)
-                        else "",
-                        str(VERDICT_LABELS.get(target.get("verdict"), target.get("verdict") or "")),
-                    ]
-                    for target in targets
-                ],
-                (46, 20, 24, 20, 32, 38),
-                numeric=(1, 3),
-            )
-        )
+        story.append(_pdf_table(styles, *target_table(payload), (46, 20, 24, 20, 32, 38), numeric=(1, 3)))
 
     recommendations = payload.get("recommendations") or {}
     if recommendations.get("next_units") or recommendations.get("projections"):
@@ -1090,19 +1027,7 @@ def render_pdf(payload: Mapping, *, chart_dpi: int = 200) -> bytes:
             story.append(Spacer(1, 1.5 * mm))
             story.append(
                 _pdf_table(
-                    styles,
-                    [_("Unit"), _("Online rate"), _("Dossiers per month"), _("Priority score")],
-                    [
-                        [
-                            f"{item.get('name') or ''} ({item.get('code') or ''})",
-                            format_percent(item.get("rate")),
-                            format_number(item.get("volume")),
-                            format_number(item.get("score"), 1),
-                        ]
-                        for item in recommendations["next_units"]
-                    ],
-                    (80, 30, 36, 34),
-                    numeric=(1, 2, 3),
+                    styles, *next_units_table(recommendations["next_units"]), (80, 30, 36, 34), numeric=(1, 2, 3)
                 )
             )
         if recommendations.get("projections"):
@@ -1110,20 +1035,7 @@ def render_pdf(payload: Mapping, *, chart_dpi: int = 200) -> bytes:
             story.append(Paragraph(_p(_("Projections at the current pace:")), styles["base"]))
             story.append(Spacer(1, 1.5 * mm))
             story.append(
-                _pdf_table(
-                    styles,
-                    [_("Unit"), _("Projection"), _("Trend (points per month)")],
-                    [
-                        [
-                            f"{item.get('name') or ''} ({item.get('code') or ''})",
-                            _projection(item),
-                            format_points(item.get("slope_per_month"), 2),
-                        ]
-                        for item in recommendations["projections"]
-                    ],
-                    (70, 76, 34),
-                    numeric=(2,),
-                )
+                _pdf_table(styles, *projection_table(recommendations["projections"]), (70, 76, 34), numeric=(2,))
             )
 
     warnings = payload.get("warnings") or []

@@ -63,11 +63,7 @@ def _finite(value):
 
 def _pooled(panel: Panel, rows, columns):
     """Pooled online rate (Σ online / Σ dossiers) over units ``rows`` and month columns, cluster-robust interval."""
-    if len(rows) == 0 or len(columns) == 0:
-        return NO_INTERVAL
-    online = panel.online[np.ix_(rows, columns)].sum(axis=1)
-    total = panel.total[np.ix_(rows, columns)].sum(axis=1)
-    return ratio_interval_clustered([int(v) for v in online], [int(v) for v in total])
+    return _pooled_counts(panel.online, panel.total, rows, columns)
 
 
 def _pooled_counts(numerator: np.ndarray, denominator: np.ndarray, rows, columns):
@@ -158,7 +154,7 @@ def _estimate(entry) -> dict:
 
 
 def _with_ci(att: float, se: float) -> list[float]:
-    return [att - 1.959963984540054 * se, att + 1.959963984540054 * se]
+    return [att - did.Z95 * se, att + did.Z95 * se]
 
 
 def _did(panel: Panel, control: str, warnings: list) -> tuple[dict | None, dict | None, list]:

@@ -2,15 +2,15 @@
 
 from django.utils.translation import gettext
 
+from .narrative import format_month
+from .panel import month_label
 
-def _month(label) -> str:
-    text = str(label)
-    if len(text) == 7 and text[4] == "-":
-        return f"{text[5:]}/{text[:4]}"
-    if text.isdigit():
-        ordinal = int(text)
-        return f"{ordinal % 12 + 1:02d}/{ordinal // 12:04d}"
-    return text
+
+def _month(value) -> str:
+    """A cohort as the analysis gives it (a month ordinal) or as a label ("2022-04"), written 04/2022."""
+    if isinstance(value, int) or str(value).isdigit():
+        value = month_label(int(value))
+    return format_month(str(value))
 
 
 def _message(code: str, params: dict) -> str:

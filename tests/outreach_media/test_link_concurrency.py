@@ -2,16 +2,13 @@
 
 Each thread sends one request through the whole stack with its own test client and database
 connection (Django's connections are per thread) and closes the connection at the end. The
-database set-up follows tests/trainings/test_concurrency.py. The control test shows that the race
+database set-up is the ``shared_database`` fixture of tests/conftest.py. The control test shows that the race
 is real: "read the count, write count + 1", with every thread reading before any writes, loses scans.
 """
 
-import sqlite3
 import threading
-from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections
 from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
@@ -20,6 +17,7 @@ from outreach_media.choices import MediaKind
 from outreach_media.links import record_scan, scan_day
 from outreach_media.models import LinkScan, MediaItem, TrackedLink
 
+from ..concurrency import at_once
 from ..factories.users import unit
 
 pytestmark = [
@@ -27,73 +25,6 @@ pytestmark = [
 ]
 
 SCANS = 100
-# PostgreSQL allows 100 connections by default and other clients need some: at most this many
-# threads hold a connection at the same time (the others wait at the door, not in the database).
-MAX_CONNECTIONS = 40
-
-
-@pytest.fixture
-def units():
-    # Transactional tests start from the migrated database without the session's units.
-    from campaigns.models import AdministrativeUnit
-    from campaigns.services.units import units_load
-
-    if not AdministrativeUnit.objects.exists():
-        units_load()
-
-
-@pytest.fixture
-def shared_database(units, tmp_path):
-    """A database that every thread reaches and that locks as in production.
-
-    PostgreSQL: the test database as it is. SQLite: the in-memory test database (whose shared-cache
-    table locks fail a second writer at once) is copied to a file and opened with the production
-    options (WAL, IMMEDIATE transactions, busy timeout), where writers queue.
-    """
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    assert connections.settings[connection.alias] is connection.settings_dict  # threads connect with this dict
-    connection.ensure_connection()
-    memory = connection.connection
-    path = tmp_path / "link-concurrency.sqlite3"
-    copy = sqlite3.connect(path)
-    memory.backup(copy)
-    copy.close()
-    name = connection.settings_dict["NAME"]
-    connection.connection = None  # the in-memory database stays open (and alive) in ``memory``
-    connection.settings_dict["NAME"] = str(path)
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = name
-        connection.connection = memory
-
-
-def at_once(count: int, work: Callable[[int], object], *, limit: int = MAX_CONNECTIONS):
-    """Run ``work(0..count-1)`` in ``count`` threads released together; (results, errors)."""
-    barrier = threading.Barrier(count, timeout=120)
-    door = threading.BoundedSemaphore(limit)
-    results, errors = {}, []
-
-    def run(number):
-        try:
-            barrier.wait()
-            with door:
-                try:
-                    results[number] = work(number)
-                finally:
-                    connections.close_all()
-        except BaseException as exc:  # noqa: BLE001 - every failure is reported by the test
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(number,)) for number in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.fixture

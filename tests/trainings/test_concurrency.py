@@ -5,92 +5,22 @@ at the end. The control test shows that the race is real: a naive "count the sea
 seat count + 1", with every thread reading before any writes, breaks capacity or the seat constraint.
 """
 
-import sqlite3
 import threading
-from collections.abc import Callable
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, transaction
 
 from trainings.choices import ConsentPurpose, RegistrationSource, Status
 from trainings.models import Attendee, Registration, TrainingSession
 from trainings.services import RegistrationResult, register
 
+from ..concurrency import at_once
 from ..factories.trainings import TrainingSessionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PEOPLE = 200
 CAPACITY = 30
-# PostgreSQL allows 100 connections by default and other clients need some: at most this many
-# of the threads hold a connection at the same time (the others wait at the door, not in the database).
-MAX_CONNECTIONS = 40
-
-
-@pytest.fixture
-def units():
-    # Transactional tests start from the migrated database without the session's units.
-    from campaigns.models import AdministrativeUnit
-    from campaigns.services.units import units_load
-
-    if not AdministrativeUnit.objects.exists():
-        units_load()
-
-
-@pytest.fixture
-def shared_database(units, tmp_path):
-    """A database that every thread reaches and that locks as in production.
-
-    PostgreSQL: the test database as it is. SQLite: Django's test database lives in memory with a
-    shared cache, whose table locks make a second writer fail at once with "database table is
-    locked" (SQLITE_LOCKED does not wait for the busy timeout). The production database is a file
-    in WAL mode with IMMEDIATE transactions and a busy timeout, where writers queue. So, for this
-    test, the in-memory database is copied to a file and opened with the production options.
-    """
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    assert connections.settings[connection.alias] is connection.settings_dict  # threads connect with this dict
-    connection.ensure_connection()
-    memory = connection.connection
-    path = tmp_path / "concurrency.sqlite3"
-    copy = sqlite3.connect(path)
-    memory.backup(copy)
-    copy.close()
-    name = connection.settings_dict["NAME"]
-    connection.connection = None  # the in-memory database stays open (and alive) in ``memory``
-    connection.settings_dict["NAME"] = str(path)
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = name
-        connection.connection = memory
-
-
-def at_once(count: int, work: Callable[[int], object], *, limit: int = MAX_CONNECTIONS):
-    """Run ``work(0..count-1)`` in ``count`` threads released together; (results, errors)."""
-    barrier = threading.Barrier(count, timeout=120)
-    door = threading.BoundedSemaphore(limit)
-    results, errors = {}, []
-
-    def run(number):
-        try:
-            barrier.wait()
-            with door:
-                try:
-                    results[number] = work(number)
-                finally:
-                    connections.close_all()
-        except BaseException as exc:  # noqa: BLE001 - every failure is reported by the test
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(number,)) for number in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 def phone(number: int) -> str:

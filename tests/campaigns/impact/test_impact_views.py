@@ -94,8 +94,8 @@ def test_unit_officer_in_scope_and_communications_may_read(client, imported):
 def test_unknown_download_kind_and_campaign(client, imported):
     _login(client, Role.LEADER, unit("599", current=False))
     client.get(reverse("campaign_impact", args=[imported.pk]))
-    assert client.get(reverse("campaign_impact_download", args=[imported.pk, "exe"])).status_code in REFUSED
-    assert client.get(reverse("campaign_impact_chart", args=[imported.pk, "pie"])).status_code in REFUSED
+    assert client.get(reverse("campaign_impact_download", args=[imported.pk, "exe"])).status_code == 404
+    assert client.get(reverse("campaign_impact_chart", args=[imported.pk, "pie"])).status_code == 404
     assert client.get(reverse("campaign_impact", args=[999999])).status_code == 404
 
 
@@ -224,3 +224,18 @@ def test_leader_saves_plan_rules_and_targets_and_bad_input_writes_nothing(client
     rule = imported.reach_rules.get()
     assert (rule.channel, rule.minimum, rule.per_thousand_dossiers) == ("leaflet", 50, True)
     assert imported.targets.get().preset == "new_rural_advanced"
+
+
+def test_recompute_button_queues_a_new_report_for_allowed_users_only(client, imported):
+    url = reverse("campaign_impact", args=[imported.pk])
+    _login(client, Role.LEADER, unit("599", current=False))
+    client.get(url)
+    first = ImpactResult.objects.get().computed_at
+    response = client.post(url)
+    assert response.status_code == 302 and response["Location"] == url
+    assert ImpactResult.objects.get().computed_at > first  # the immediate task backend of the tests ran it
+    _login(client, Role.TRAINER, unit("599", current=False))
+    assert client.post(url).status_code in REFUSED
+    _login(client, Role.UNIT_OFFICER, unit("42"))
+    assert client.post(url).status_code in REFUSED
+    assert ImpactResult.objects.count() == 1

@@ -103,13 +103,21 @@ def _stream_text(page, name: str) -> list[str]:
     return page._meta.get_field(name).get_searchable_content(getattr(page, name))
 
 
-class HomePage(SitePage):
-    """The public site's root page. Guides, news and campaign pages live below it."""
+class IntroPage(SitePage):
+    """A page whose own content is a short introduction (home, indexes, calendar, document library)."""
 
     intro = RichTextField(_("introduction"), blank=True, features=INTRO_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     api_fields = [APIField("intro")]
+
+    class Meta:
+        abstract = True
+
+
+class HomePage(IntroPage):
+    """The public site's root page. Guides, news and campaign pages live below it."""
+
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = [
@@ -133,11 +141,7 @@ class HomePage(SitePage):
 
 
 # --- Guides ----------------------------------------------------------------------------------------------------
-class GuideIndexPage(SitePage):
-    intro = RichTextField(_("introduction"), blank=True, features=INTRO_FEATURES)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    api_fields = [APIField("intro")]
+class GuideIndexPage(IntroPage):
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.GuidePage"]
 
@@ -233,11 +237,7 @@ class GuideRelatedLink(Orderable):
 
 
 # --- News ------------------------------------------------------------------------------------------------------
-class NewsIndexPage(SitePage):
-    intro = RichTextField(_("introduction"), blank=True, features=INTRO_FEATURES)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    api_fields = [APIField("intro")]
+class NewsIndexPage(IntroPage):
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.NewsPage"]
 
@@ -411,11 +411,7 @@ class CampaignPage(SitePage):
 
 
 # --- Training calendar and documents -------------------------------------------------------------------------------
-class TrainingCalendarPage(SitePage):
-    intro = RichTextField(_("introduction"), blank=True, features=INTRO_FEATURES)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    api_fields = [APIField("intro")]
+class TrainingCalendarPage(IntroPage):
     parent_page_types = ["cms.HomePage"]
     subpage_types = []
     max_count = 1
@@ -446,11 +442,7 @@ class TrainingCalendarPage(SitePage):
         return context
 
 
-class DocumentLibraryPage(SitePage):
-    intro = RichTextField(_("introduction"), blank=True, features=INTRO_FEATURES)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    api_fields = [APIField("intro")]
+class DocumentLibraryPage(IntroPage):
     parent_page_types = ["cms.HomePage"]
     subpage_types = []
     max_count = 1

@@ -139,6 +139,27 @@ def test_cached_pages_carry_no_csrf_token_and_the_language_switch_needs_none(gui
     assert 'lang="en"' in client.get(guide.url).content.decode()
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"language": "en", "next": "https://evil.example/lua-dao"},
+        {"language": "en", "next": "//evil.example/"},
+        {"language": "en", "next": "javascript:alert(1)"},
+        {"language": "xx-evil", "next": "/"},
+        {"language": "<script>", "next": "/"},
+    ],
+)
+def test_the_tokenless_language_switch_refuses_foreign_redirects_and_unknown_languages(guide, data):
+    # Without a CSRF token, the worst a forged request may do is change a visitor's language to one we offer.
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("set_language"), data)
+    assert response.status_code in (302, 204)
+    assert "evil" not in response.get("Location", "") and "javascript" not in response.get("Location", "")
+    cookie = client.cookies.get(django_settings.LANGUAGE_COOKIE_NAME)
+    assert cookie is None or cookie.value in {code for code, _name in django_settings.LANGUAGES}
+    assert 'lang="vi"' in client.get(guide.url).content.decode() or data["language"] == "en"
+
+
 def test_a_view_restriction_added_later_applies_at_once(client, guide):
     assert client.get(guide.url).status_code == 200
     restriction = PageViewRestriction.objects.create(

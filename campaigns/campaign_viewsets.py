@@ -1,11 +1,24 @@
 """Campaigns and their targets in the Wagtail admin (leaders edit, others view in scope)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, Panel
 
 from .admin_scoping import ScopedModelViewSet
 from .models import Campaign
 from .viewsets import unit_chooser_viewset
+
+
+class RolloutPlanPanel(Panel):
+    """A link from the campaign form to its measurement plan (the smallest effect the rollout could show)."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "campaigns/panels/rollout_plan_link.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["url"] = reverse("campaign_rollout_plan", args=[self.instance.pk]) if self.instance.pk else None
+            return context
 
 
 class CampaignViewSet(ScopedModelViewSet):
@@ -43,4 +56,5 @@ class CampaignViewSet(ScopedModelViewSet):
             ),
         ),
         InlinePanel("targets", heading=_("Targets"), label=_("Target")),
+        RolloutPlanPanel(heading=_("Measurement plan")),
     ]

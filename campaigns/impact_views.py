@@ -1,5 +1,6 @@
 """The leaders' impact report in the Wagtail admin: permission and scope checked on every view."""
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -13,8 +14,19 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from . import permissions
 from .exports import escape_formula
 from .formatting import percent_vi
-from .impact.narrative import format_month, format_points, format_range, interval
-from .impact.render import target_table
+from .impact.narrative import effect_verdict, format_month, format_points, format_range, interval
+from .impact.render import (
+    band_note,
+    cohort_table,
+    event_rows,
+    figure_interval,
+    key_figures,
+    plan_note,
+    plan_table,
+    projection_text,
+    target_table,
+)
+from .impact.render import format_value as render_format
 from .models import Campaign, ImpactResult
 
 REPORT_PERMISSION = "campaigns.report_campaign"
@@ -57,13 +69,13 @@ class ImpactIndexView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateView
         rows = []
         for campaign in campaigns:
             result = results.get(campaign.pk)
-            overall = (result.payload.get("did") or {}).get("overall") if result else None
+            overall = (result.payload.get("effect") or {}) if result else None
             rows.append(
                 {
                     "campaign": campaign,
                     "url": reverse("campaign_impact", args=[campaign.pk]),
                     "computed_at": result.computed_at if result else None,
-                    "effect": format_points(overall["att"]) if overall else None,
+                    "effect": format_points(overall["att"]) if overall and overall.get("att") is not None else None,
                 }
             )
         context["rows"] = rows
@@ -127,35 +139,30 @@ class ImpactReportView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateVie
             context.update(campaign=self.campaign, error=error.message)
             return context
         payload = result.payload
-        did = payload.get("did")
-        observed = payload["observed"]
+        headline = payload.get("effect") if effect_verdict(payload.get("effect")) != "none" else None
         context.update(
             campaign=self.campaign,
             result=result,
             current=current,
             payload=payload,
-            did=did,
-            overall=did and {"att": format_points(did["overall"]["att"]), "ci": interval_points(did["overall"])},
-            observed={
-                "baseline": percent_vi(observed["baseline_rate"]),
-                "latest": percent_vi(observed["latest_rate"]),
-                "change": format_points(observed["change_pp"]),
-                "change_ci": interval_points({"ci95": observed.get("change_ci95")}),
-            },
-            extra=payload.get("extra_online_dossiers"),
-            event_rows=[
-                {"e": row["e"], "att": format_points(row["att"]), "ci": interval_points(row), "pre": row["e"] < 0}
-                for row in (did or {}).get("event_study", [])
-            ],
-            group_rows=[
+            headline=headline,
+            figures=[
                 {
-                    "group": month_vi(row["group"]),
-                    "units": row["units"],
-                    "att": format_points(row["att"]),
-                    "ci": interval_points(row),
+                    "label": f.label,
+                    "value": render_format(f.kind, f.value),
+                    "range": figure_interval(f),
+                    "note": f.note,
                 }
-                for row in (did or {}).get("by_group", [])
+                for f in key_figures(payload)
             ],
+            event_table=event_rows(payload),
+            band_note=band_note(),
+            cohorts=cohort_table(payload),
+            plan=plan_table(payload),
+            plan_note=plan_note(payload) if payload.get("plan") else "",
+            plan_url=reverse("campaign_rollout_plan", args=[self.campaign.pk])
+            if permissions.user_can(self.request.user, permissions.CHANGE, self.campaign)
+            else None,
             unit_rows=[
                 {
                     **row,
@@ -173,7 +180,7 @@ class ImpactReportView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateVie
             targets=target_table(payload),
             next_units=payload.get("recommendations", {}).get("next_units", []),
             projections=[
-                {**row, "month_label": month_vi(row["month"])}
+                {**row, "projection": projection_text(row)}
                 for row in payload.get("recommendations", {}).get("projections", [])
                 if row["status"] != "reached"
             ][:20],
@@ -228,3 +235,93 @@ class ImpactDownloadView(ImpactAccessMixin, View):
         name = escape_formula(campaign.slug)
         response["Content-Disposition"] = f'attachment; filename="tac-dong-{name}.{kind}"'
         return response
+
+
+class RolloutDesignForm(forms.Form):
+    """The rollout a leader plans: so many waves of so many units, so many months apart, followed so long."""
+
+    waves = forms.IntegerField(label=gettext_lazy("Waves"), min_value=1, max_value=6, initial=3)
+    units_per_wave = forms.IntegerField(label=gettext_lazy("Units per wave"), min_value=1, max_value=500, initial=3)
+    wave_gap = forms.IntegerField(label=gettext_lazy("Months between waves"), min_value=1, max_value=12, initial=3)
+    months_after = forms.IntegerField(
+        label=gettext_lazy("Months followed after the last wave"), min_value=3, max_value=36, initial=12
+    )
+
+    def design(self):
+        from .impact.planning import Design
+
+        return Design(**{name: self.cleaned_data[name] for name in self.fields})
+
+
+class RolloutPlanView(WagtailAdminTemplateMixin, TemplateView):
+    """Before launch: how small an effect the planned rollout could show, and a random order of reach to save."""
+
+    template_name = "campaigns/rollout_plan.html"
+    header_icon = "pick"
+    _show_breadcrumbs = True
+
+    def dispatch(self, request, *args, **kwargs):
+        self.campaign = get_object_or_404(Campaign.objects.select_related("unit"), pk=kwargs["pk"])
+        permissions.require(request.user, permissions.CHANGE, self.campaign)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Measurement plan: %(campaign)s") % {"campaign": self.campaign.name}
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def _options(self, form):
+        from .impact.planning import plan_options
+        from .impact.report import ImpactError
+
+        try:
+            return plan_options(self.campaign, form.design()), None
+        except ImpactError as error:
+            return None, error.message
+
+    def get(self, request, *args, **kwargs):
+        form = RolloutDesignForm(request.GET or None)
+        options = error = None
+        if form.is_bound and form.is_valid():
+            options, error = self._options(form)
+        return self.render_to_response(self.get_context_data(form=form, options=options, error=error))
+
+    def post(self, request, *args, **kwargs):
+        from .impact.planning import rollout_plan_save
+
+        form = RolloutDesignForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, options=None, error=None))
+        options, error = self._options(form)
+        if options is None:
+            return self.render_to_response(self.get_context_data(form=form, options=None, error=error))
+        rollout_plan_save(actor=request.user, campaign=self.campaign, chosen=form.design(), options=options)
+        messages.success(request, _("The measurement plan was saved; the impact report will show it."))
+        return redirect("campaign_rollout_plan", self.campaign.pk)
+
+    def get_context_data(self, **kwargs):
+        from .models import RolloutPlan
+
+        context = super().get_context_data(**kwargs)
+        options = kwargs.get("options")
+        if options:
+            options = {
+                **options,
+                "mde_text": format_points(options["mde80"]),
+                "compared": [{**row, "mde_text": format_points(row["mde80"])} for row in options["compared"]],
+                "waves": [{**wave, "month_text": month_vi(wave["month"])} for wave in options["waves"]],
+                "history_text": " – ".join(month_vi(month) for month in options["history"]),
+            }
+        saved = RolloutPlan.objects.filter(campaign=self.campaign).first()
+        context.update(
+            campaign=self.campaign,
+            options=options,
+            saved=saved,
+            saved_waves=[{**wave, "month_text": month_vi(wave["month"])} for wave in (saved.waves if saved else [])],
+            saved_mde=format_points(saved.mde80) if saved else None,
+        )
+        return context

@@ -8,7 +8,14 @@ from . import permissions
 from .admin_import import StatisticsImportView
 from .admin_scoping import ScopedPermissionPolicy
 from .campaign_viewsets import CampaignViewSet
-from .impact_views import ImpactChartView, ImpactDownloadView, ImpactIndexView, ImpactReportView, can_view_impact
+from .impact_views import (
+    ImpactChartView,
+    ImpactDownloadView,
+    ImpactIndexView,
+    ImpactReportView,
+    RolloutPlanView,
+    can_view_impact,
+)
 from .models import AdministrativeUnit, Campaign, DossierStatistic
 from .panels import panel_for
 from .views import DashboardChartView, DashboardExportView, DashboardView
@@ -33,6 +40,7 @@ def register_dashboard_urls():
         path("statistics/dashboard/export.xlsx", DashboardExportView.as_view(), name="statistics_dashboard_export"),
         path("impact/", ImpactIndexView.as_view(), name="campaign_impact_index"),
         path("impact/<int:pk>/", ImpactReportView.as_view(), name="campaign_impact"),
+        path("impact/<int:pk>/plan/", RolloutPlanView.as_view(), name="campaign_rollout_plan"),
         path("impact/<int:pk>/<slug:kind>.png", ImpactChartView.as_view(), name="campaign_impact_chart"),
         path("impact/<int:pk>/report.<slug:kind>", ImpactDownloadView.as_view(), name="campaign_impact_download"),
     ]

@@ -405,7 +405,7 @@ class CampaignPage(SitePage):
         from campaigns.models import ImpactResult
 
         result = ImpactResult.objects.filter(campaign_id=self.campaign_id).only("payload", "computed_at").first()
-        if result is None or not result.payload.get("did") or not (result.payload.get("narrative") or {}).get("vi"):
+        if result is None or not result.payload.get("effect") or not (result.payload.get("narrative") or {}).get("vi"):
             return None  # no report, or one that could not estimate an effect: nothing worth a citizen's time
         return {"text": result.payload["narrative"]["vi"], "computed_at": result.computed_at}
 

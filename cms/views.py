@@ -45,7 +45,17 @@ class CampaignProgress:
 
     @property
     def meets_target(self) -> bool:
-        return self.rate is not None and self.rate >= self.target
+        return self.verdict == "reached"
+
+    @property
+    def verdict(self) -> str:
+        """The one verdict rule of campaigns.analysis.rates.target_status on the latest month's cell interval."""
+        from campaigns.analysis.rates import NO_DATA, target_status
+
+        latest = next((point for point in reversed(self.points) if point.denominator), None)
+        if latest is None:
+            return NO_DATA
+        return target_status(latest.rate.interval, self.target, due=True)
 
 
 def campaign_progress(campaign) -> CampaignProgress:

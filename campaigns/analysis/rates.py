@@ -14,6 +14,7 @@ REACHED = "reached"
 NOT_REACHED = "not_reached"
 TOO_CLOSE = "too_close"
 NO_DATA = "no_data"
+NOT_YET_DUE = "not_yet_due"
 
 
 @dataclass(frozen=True)
@@ -150,3 +151,27 @@ def target_verdict(interval: Interval, target: float) -> str:
     if interval.high < target:
         return NOT_REACHED
     return TOO_CLOSE
+
+
+def target_status(interval: Interval, target: float, *, due: bool) -> str:
+    """The one verdict of a rate against its target, used by the dashboard, the report and the public page.
+
+    Before the deadline the verdict is NOT_YET_DUE, whatever the current rate (the current value and its interval
+    are still shown beside it); from the deadline on it is :func:`target_verdict`. The interval is the one of
+    :func:`cell_interval`: the range of the rate the area sustains from month to month over the months judged.
+    """
+    if not due:
+        if interval.estimate is None:
+            return NO_DATA
+        return NOT_YET_DUE
+    return target_verdict(interval, target)
+
+
+def cell_interval(numerators: Sequence[int], denominators: Sequence[int], *, confidence: float = 0.95) -> Interval:
+    """The rate Σy/Σx of unit × report-month cells, with the cluster-robust interval over the cells.
+
+    One definition for every verdict against a target: each reported unit-month is a cluster, so the interval
+    says how far the rate moves from one unit-month to another over the months judged (every dossier was counted;
+    there is no sampling error), never narrower than the Wilson interval of the totals.
+    """
+    return ratio_interval_clustered(numerators, denominators, confidence=confidence)

@@ -16,7 +16,16 @@ from django.utils.translation import override
 
 from outreach_media.selectors import exposure
 
-from ..models import AdministrativeUnit, Campaign, DossierStatistic, ImpactResult, IndicatorTargets, UnitSuccession
+from ..analysis.effect import METHOD
+from ..models import (
+    AdministrativeUnit,
+    Campaign,
+    DossierStatistic,
+    ImpactResult,
+    IndicatorTargets,
+    RolloutPlan,
+    UnitSuccession,
+)
 from .report import impact_report
 
 
@@ -42,8 +51,10 @@ def data_fingerprint(campaign: Campaign) -> str:
     settings = (float(thresholds.online_rate_target), float(thresholds.online_rate_advanced))
     rules = list(campaign.reach_rules.values_list("channel", "minimum", "per_thousand_dossiers"))
     targets = list(campaign.targets.values_list("pk", "indicator", "preset", "value", "deadline"))
+    plan = list(RolloutPlan.objects.filter(campaign=campaign).values_list("created_at", flat=True))
     text = json.dumps(
-        [campaign.updated_at, statistics, activities, settings, rules, targets, source_ids],
+        # The method's version: a change of estimator or of a rate definition makes every stored report stale.
+        [METHOD, campaign.updated_at, statistics, activities, settings, rules, targets, plan, source_ids],
         default=str,
         sort_keys=True,
     )

@@ -151,22 +151,24 @@ def counterfactual_chart(payload: Mapping, *, svg: bool = False, dpi: int = DPI,
 
 
 def event_study_chart(payload: Mapping, *, svg: bool = False, dpi: int = DPI, title: bool = True) -> bytes:
-    """Difference in online rate by month relative to the campaign, with 95 % intervals.
+    """The headline's effect by quarter since reach, with its simultaneous 95 % band.
 
-    Months before the campaign (e < 0, the pre-trend check) are grey open circles, months from the campaign on
-    are filled; a zero line and a dashed vertical line between e = −1 and e = 0.
+    Quarters before reach (placebo, should be near zero) are grey open circles, quarters from reach on are
+    filled, each drawn at the middle of its months; a zero line and a dashed vertical line at reach.
     """
-    did = payload.get("did") or {}
-    rows = sorted((row for row in did.get("event_study") or [] if row.get("att") is not None), key=lambda r: r["e"])
+    headline = payload.get("effect") or {}
+    rows = sorted(
+        (row for row in headline.get("event_study") or [] if row.get("att") is not None), key=lambda r: r["e"]
+    )
     with matplotlib.rc_context(_rc()):
-        figure, axes = _figure(_("Difference by month since the campaign") if title else "")
+        figure, axes = _figure(_("Difference by quarter since reach") if title else "")
         top_margin = 0.9 if title else 0.97
         if not rows:
             _no_data(axes, _("No event-study estimate"))
             figure.subplots_adjust(left=0.04, right=0.96, bottom=0.05, top=top_margin - 0.02)
             return _save(figure, svg, dpi)
 
-        e = np.array([int(row["e"]) for row in rows], dtype=float)
+        e = np.array([(int(row["e"]) + int(row.get("e_last", row["e"]))) / 2 for row in rows], dtype=float)
         att = np.array([float(row["att"]) * 100 for row in rows], dtype=float)
         bounds = [interval(row) for row in rows]
         low = np.array([att[i] if b is None else b[0] * 100 for i, b in enumerate(bounds)], dtype=float)
@@ -202,11 +204,11 @@ def event_study_chart(payload: Mapping, *, svg: bool = False, dpi: int = DPI, ti
         axes.set_ylim(lowest - pad, highest + pad)
         axes.yaxis.set_major_locator(FixedLocator(ticks))
         axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: format_points(value / 100, decimals)))
-        axes.set_xlim(e[0] - 0.7, e[-1] + 0.7)
+        axes.set_xlim(e[0] - 1.7, e[-1] + 1.7)
         axes.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: format_points(value / 100, 0)))
         axes.set_ylabel(_("Difference (percentage points)"))
-        axes.set_xlabel(_("Months since the campaign reached the unit"))
+        axes.set_xlabel(_("Months since the campaign reached the unit (by quarter)"))
         axes.legend(loc="upper left", frameon=True, framealpha=0.9, edgecolor="none")
         figure.subplots_adjust(left=0.13, right=0.97, bottom=0.15, top=top_margin)
         return _save(figure, svg, dpi)

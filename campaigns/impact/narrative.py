@@ -3,9 +3,11 @@
 Every sentence is an English msgid translated with gettext in the language being rendered; numbers follow that
 language's separators (vi 1.234,5 and "39,5 %", en 1,234.5 and "39.5%"), months are "04/2022".
 
-Wording rules: the campaign effect (difference in differences) is called an effect only when its 95 % interval
-excludes zero; otherwise the text says the data do not show an effect distinguishable from zero. The activity
-mix is always worded as an association ("gắn với" / "associated with"), never as a cause.
+Wording rules: the headline is campaigns.analysis.effect.estimate_effect's. A rise or fall is called clear ("tăng
+rõ", "giảm rõ") only when its whole 95 % range lies on one side of zero; otherwise the text says there is not
+enough evidence yet ("chưa đủ căn cứ") and gives the range. No p-value and no internal code is ever written; a
+wide range gets one sentence saying why; the text never claims the trends before the campaign were parallel. The
+activity mix is always worded as an association ("gắn với" / "associated with"), never as a cause.
 """
 
 import math
@@ -121,9 +123,9 @@ def pretest_passed(did: Mapping | None) -> bool | None:
     return float(pretest["p_value"]) >= PRETEST_LEVEL
 
 
-def comparison_label(did: Mapping | None) -> str:
-    """The comparison group, as a noun phrase for the sentences."""
-    if (did or {}).get("control") == "notyet":
+def comparison_label(block: Mapping | None) -> str:
+    """The comparison group (of the headline or of the cross-check), as a noun phrase for the sentences."""
+    if (block or {}).get("control") == "notyet":
         return _("units that had not yet run the campaign")
     return _("units that never ran the campaign")
 
@@ -170,7 +172,7 @@ def _observed_sentences(payload: Mapping) -> list[str]:
 
 def _no_estimate_sentences(payload: Mapping) -> list[str]:
     sentences = [_("The effect of the campaign cannot be estimated from these data.")]
-    reasons = [str(w.get("message") or w.get("code") or "").strip() for w in payload.get("warnings") or []]
+    reasons = [str(w.get("message") or "").strip() for w in payload.get("warnings") or []]
     reasons = [reason.rstrip(".") for reason in reasons if reason]
     if reasons:
         sentences.append(_("Reason: %(reasons)s.") % {"reasons": "; ".join(reasons)})
@@ -178,54 +180,88 @@ def _no_estimate_sentences(payload: Mapping) -> list[str]:
     return sentences
 
 
-def _effect_sentences(payload: Mapping, did: Mapping) -> list[str]:
-    overall = did.get("overall") or {}
-    att = overall.get("att")
-    if not _finite(att):
-        return _no_estimate_sentences(payload)
-    ci = interval(overall)
+WIDE_INTERVAL = 0.05  # a range wider than 5 points gets a sentence saying why
+
+
+def effect_verdict(headline: Mapping | None) -> str:
+    """ "rise", "fall" (the whole range on one side of zero), "unclear", or "none" when nothing was estimated."""
+    if not headline or not _finite(headline.get("att")):
+        return "none"
+    ci = interval(headline)
+    if ci is not None and ci[0] > 0:
+        return "rise"
+    if ci is not None and ci[1] < 0:
+        return "fall"
+    return "unclear"
+
+
+def _why_wide(headline: Mapping) -> str:
+    return _(
+        "The range is wide because only %(treated)s units were reached, in %(rounds)s rounds, and a unit's monthly "
+        "rate moves by several points on its own."
+    ) % {"treated": format_number(headline.get("treated_units")), "rounds": format_number(headline.get("cohorts"))}
+
+
+def _why_no_range(headline: Mapping) -> str:
+    return _(
+        "No range can be given because only %(treated)s units were reached, in %(rounds)s rounds: there are too few "
+        "ways of choosing them to compare with."
+    ) % {"treated": format_number(headline.get("treated_units")), "rounds": format_number(headline.get("cohorts"))}
+
+
+def _effect_sentences(payload: Mapping, headline: Mapping) -> list[str]:
+    att = headline.get("att")
+    ci = interval(headline)
+    verdict = effect_verdict(headline)
     values = {
         "effect": format_points(abs(att)),
         "signed_effect": format_points(att),
-        "interval": format_range(*ci) if ci else _("not available"),
-        "comparison": comparison_label(did),
+        "range": format_range(*ci) if ci else "",
+        "comparison": comparison_label(headline),
     }
     sentences = []
-    clear = excludes_zero(overall)
-    if clear and att > 0:
+    if verdict == "rise":
         sentences.append(
             _(
-                "Units that ran the campaign raised their online rate by %(effect)s percentage points more than "
-                "%(comparison)s (95 %% interval: %(interval)s)."
+                "The online rate of the reached units rose clearly after they were reached: about %(effect)s "
+                "percentage points above what it would have been without the campaign (plausible range: %(range)s "
+                "points, judged against %(comparison)s)."
             )
             % values
         )
-    elif clear:
+    elif verdict == "fall":
         sentences.append(
             _(
-                "Units that ran the campaign ended up with an online rate %(effect)s percentage points lower than "
-                "%(comparison)s (95 %% interval: %(interval)s)."
+                "The online rate of the reached units fell clearly compared with %(comparison)s: about %(effect)s "
+                "percentage points below what it would have been (plausible range: %(range)s points)."
             )
             % values
         )
-    if clear:
-        sentences.append(_("The 95 %% interval does not include zero, so the difference is statistically clear.") % {})
     elif ci is None:
         sentences.append(
             _(
-                "The data do not show an effect distinguishable from zero: the estimated difference from "
-                "%(comparison)s is %(signed_effect)s percentage points, but its uncertainty could not be computed."
+                "Not enough evidence yet to say what the campaign changed: the estimate is %(signed_effect)s "
+                "percentage points, but this rollout gives too few comparisons to put a range on it."
             )
             % values
         )
     else:
         sentences.append(
             _(
-                "The data do not show an effect distinguishable from zero: the estimated difference from "
-                "%(comparison)s is %(signed_effect)s percentage points and its 95 %% interval (%(interval)s) "
-                "includes zero."
+                "Not enough evidence yet to say that the campaign changed the online rate: the estimate is "
+                "%(signed_effect)s percentage points, and anything from %(range)s points fits the data."
             )
             % values
+        )
+    if ci is None:
+        sentences.append(_why_no_range(headline))
+    elif ci[1] - ci[0] > WIDE_INTERVAL:
+        sentences.append(_why_wide(headline))
+    mde = headline.get("mde80")
+    if _finite(mde) and verdict not in ("rise", "fall"):
+        sentences.append(
+            _("With this rollout, only a change of about %(mde)s percentage points or more would show clearly.")
+            % {"mde": format_points(mde)}
         )
 
     extra = payload.get("extra_online_dossiers")
@@ -233,31 +269,42 @@ def _effect_sentences(payload: Mapping, did: Mapping) -> list[str]:
         extra_ci = interval(extra)
         extra_values = {
             "estimate": format_number(extra["estimate"]),
-            "interval": format_range(*extra_ci, formatter=format_number) if extra_ci else _("not available"),
+            "range": format_range(*extra_ci, formatter=format_number) if extra_ci else "",
         }
-        if clear and att > 0:
-            sentence = _("That is about %(estimate)s additional online dossiers (95 %% interval: %(interval)s).")
-        else:
-            sentence = _(
-                "The matching estimate of additional online dossiers is %(estimate)s (95 %% interval: %(interval)s)."
+        if verdict == "rise" and extra_ci:
+            sentences.append(
+                _("That is about %(estimate)s additional online dossiers (plausible range: %(range)s).") % extra_values
             )
-        sentences.append(sentence % extra_values)
+        elif extra_ci:
+            sentences.append(_("Between %(range)s additional online dossiers fit the data.") % extra_values)
 
-    passed = pretest_passed(did)
-    if passed is None:
-        sentences.append(_("The check for parallel trends before the campaign could not be run."))
+    pretrend = headline.get("pretrend") or {}
+    p_value = pretrend.get("p_value")
+    if not _finite(p_value):
+        sentences.append(_("The months before the campaign are too few to check the trends before it."))
+    elif float(p_value) < PRETEST_LEVEL:
+        sentences.append(
+            _(
+                "Before the campaign, the reached units were already moving differently from the others: the "
+                "result needs caution."
+            )
+        )
     else:
-        p_value = {"p": format_p_value(float(did["pretest"]["p_value"]))}
-        if passed:
-            sentence = _(
-                "Before the campaign, both groups of units moved in parallel (pre-trend check passed, p = %(p)s)."
+        sentences.append(
+            _(
+                "Before the campaign, no clear difference in trend was seen between the reached units and the "
+                "others; this does not prove that they would have moved alike afterwards."
             )
-        else:
-            sentence = _(
-                "Before the campaign, the two groups of units were already moving differently (pre-trend check "
-                "failed, p = %(p)s): the result needs caution."
+        )
+    breakdown = pretrend.get("breakdown")
+    if verdict in ("rise", "fall") and _finite(breakdown):
+        sentences.append(
+            _(
+                "The conclusion holds unless the gap between them was already growing by more than %(slope)s "
+                "percentage points a month."
             )
-        sentences.append(sentence % p_value)
+            % {"slope": format_points(breakdown, 2)}
+        )
     return sentences
 
 
@@ -304,13 +351,10 @@ def _channel_sentences(payload: Mapping) -> list[str]:
 def sentences(payload: Mapping) -> list[str]:
     """The narrative's sentences in the active language."""
     result = _observed_sentences(payload)
-    did = payload.get("did")
-    if not did:
+    headline = payload.get("effect")
+    if effect_verdict(headline) == "none":
         return result + _no_estimate_sentences(payload)
-    result += _effect_sentences(payload, did)
-    if _finite((did.get("overall") or {}).get("att")):
-        result += _channel_sentences(payload)
-    return result
+    return result + _effect_sentences(payload, headline) + _channel_sentences(payload)
 
 
 def narrative(payload: Mapping) -> dict[str, str]:

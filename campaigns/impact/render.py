@@ -2,7 +2,7 @@
 
 Pure rendering: the payload is a dict as built from the database (or read from its JSON); nothing here touches
 the database. Every label is an English msgid translated with gettext in the active language; numbers follow
-the active language (vi "1.234,5", "39,5 %"). When ``did`` is null the effect cannot be estimated: the
+the active language (vi "1.234,5", "39,5 %"). When the headline ``effect`` is null the effect cannot be estimated: the
 renderings say so and show the observed figures and the warnings only (the XLSX keeps all its sheets, with a
 note instead of estimates, so that its layout does not change).
 """
@@ -23,17 +23,16 @@ from .narrative import (
     channel_name,
     channel_per,
     comparison_label,
+    effect_verdict,
     excludes_zero,
     format_month,
     format_months,
     format_number,
-    format_p_value,
     format_percent,
     format_points,
     format_range,
     interval,
     narrative_text,
-    pretest_passed,
 )
 
 TOP_UNITS_PDF = 20
@@ -45,13 +44,18 @@ VERDICT_LABELS = {
     "not_reached": gettext_lazy("Not reached"),
     "too_close": gettext_lazy("Too close to call"),
     "no_data": gettext_lazy("No data"),
+    "not_yet_due": gettext_lazy("Not yet due"),
+}
+VERDICT_WORDS = {
+    "rise": gettext_lazy("Clear rise"),
+    "fall": gettext_lazy("Clear fall"),
+    "unclear": gettext_lazy("Not enough evidence yet"),
 }
 
 # Spreadsheet number formats (Excel shows them with the reader's own separators).
 RATE_FORMAT = "0.0%"
 POINTS_FORMAT = "0.0"
 COUNT_FORMAT = "#,##0"
-P_FORMAT = "0.000"
 SCORE_FORMAT = "#,##0.0"
 
 # Characters openpyxl refuses in a cell (control characters other than tab, newline, carriage return).
@@ -102,57 +106,81 @@ def key_figures(payload: Mapping) -> list[KeyFigure]:
             note=_("Observed, not the effect of the campaign"),
         ),
     ]
-    did = payload.get("did")
-    if not did:
+    headline = payload.get("effect")
+    if effect_verdict(headline) == "none":
         figures.append(KeyFigure(_("Effect of the campaign"), "text", _("Cannot be estimated")))
         return figures
-    overall = did.get("overall") or {}
-    clear = excludes_zero(overall)
     figures.append(
         KeyFigure(
             _("Effect of the campaign (percentage points)"),
             "points",
-            overall.get("att"),
-            *_ci(overall),
-            note=_("The interval excludes zero") if clear else _("Not distinguishable from zero"),
+            headline.get("att"),
+            *_ci(headline),
+            note=str(VERDICT_WORDS[effect_verdict(headline)]),
         )
     )
-    figures.append(KeyFigure(_("Standard error (percentage points)"), "points", overall.get("se")))
-    figures.append(KeyFigure(_("Comparison group"), "text", comparison_label(did)))
+    figures.append(KeyFigure(_("Comparison group"), "text", comparison_label(headline)))
+    figures.append(
+        KeyFigure(
+            _("Smallest effect this rollout can show (percentage points)"),
+            "points",
+            headline.get("mde80"),
+            note=_("Found four times out of five"),
+        )
+    )
     extra = payload.get("extra_online_dossiers")
     if extra:
         figures.append(KeyFigure(_("Additional online dossiers"), "count", extra.get("estimate"), *_ci(extra)))
-    passed = pretest_passed(did)
-    pretest = did.get("pretest") or {}
+    pretrend = headline.get("pretrend") or {}
+    alarm = pretrend.get("p_value") is not None and pretrend["p_value"] < 0.05
     figures.append(
         KeyFigure(
-            _("Pre-trend check (p-value)"),
-            "p" if passed is not None else "text",
-            pretest.get("p_value") if passed is not None else _("Not run"),
-            note="" if passed is None else (_("Passed") if passed else _("Failed: the result needs caution")),
+            _("Trends before the campaign"),
+            "text",
+            _("Not checked: too few months")
+            if pretrend.get("p_value") is None
+            else (_("Already moving apart: caution") if alarm else _("No clear difference seen")),
         )
     )
+    if pretrend.get("breakdown") is not None:
+        figures.append(
+            KeyFigure(
+                _("The finding holds unless the gap grew by more than (points a month)"),
+                "points2",
+                pretrend["breakdown"],
+            )
+        )
+    cross_check = ((payload.get("did") or {}).get("overall") or {}).get("att")
+    if cross_check is not None:
+        figures.append(
+            KeyFigure(
+                _("Cross-check: group-time estimate (percentage points)"),
+                "points",
+                cross_check,
+                note=_("Callaway & Sant'Anna, no range shown"),
+            )
+        )
     return figures
 
 
-def _format(kind: str, value) -> str:
+def format_value(kind: str, value) -> str:
     if value is None:
         return "—"
     if kind == "rate":
         return format_percent(value)
     if kind == "points":
         return format_points(value)
+    if kind == "points2":
+        return format_points(value, 2)
     if kind == "count":
         return format_number(value)
-    if kind == "p":
-        return format_p_value(float(value))
     return str(value)
 
 
-def _figure_interval(figure: KeyFigure) -> str:
+def figure_interval(figure: KeyFigure) -> str:
     if figure.low is None or figure.high is None:
         return ""
-    return format_range(figure.low, figure.high, lambda value: _format(figure.kind, value))
+    return format_range(figure.low, figure.high, lambda value: format_value(figure.kind, value))
 
 
 def _is_rate(target: Mapping) -> bool:
@@ -203,17 +231,24 @@ def _association(channel: Mapping) -> str:
     return _("Associated with a higher rate") if channel["effect_per_100"] > 0 else _("Associated with a lower rate")
 
 
-def _projection(projection: Mapping) -> str:
+def projection_text(projection: Mapping) -> str:
     status = projection.get("status")
-    if status == "projected" and projection.get("month"):
-        return _("Expected to reach the target in %(month)s") % {"month": format_month(projection["month"])}
+    if status == "projected" and projection.get("earliest") and projection.get("latest"):
+        return _("Reaches the target between %(earliest)s and %(latest)s") % {
+            "earliest": format_month(projection["earliest"]),
+            "latest": format_month(projection["latest"]),
+        }
+    if status == "projected" and projection.get("earliest"):
+        return _("Not before %(earliest)s; possibly not at the current pace") % {
+            "earliest": format_month(projection["earliest"])
+        }
     if status == "reached":
         return _("Target already reached")
     if status == "not_at_current_pace":
         return _("not at the current pace")
     if status == "too_little_data":
         return _("too little data")
-    return str(status or "—")
+    return "—"  # a report stored before projections were ranges: it is recomputed, never shown as one month
 
 
 # --- tables shared by the text and PDF reports ---------------------------------------------------------------
@@ -238,6 +273,73 @@ def channel_table(payload: Mapping) -> tuple[list[str], list[list[str]]]:
         for channel in payload.get("channels") or []
     ]
     return headers, rows
+
+
+def months_since(row: Mapping) -> str:
+    """An event-time bin as months since reach: "0–2", "−12 to −10"."""
+    first, last = int(row["e"]), int(row.get("e_last", row["e"]))
+    return format_range(first, last, formatter=format_number) if last != first else format_number(first)
+
+
+def event_rows(payload: Mapping) -> tuple[list[str], list[list[str]]] | None:
+    rows = (payload.get("effect") or {}).get("event_study") or []
+    if not rows:
+        return None
+    headers = [_("Months since reach"), _("Effect (points)"), _("Plausible range (all quarters together)"),
+               _("Before or after")]  # fmt: skip
+    body = [
+        [
+            months_since(row),
+            format_points(row.get("att")),
+            format_range(*interval(row)) if interval(row) else _("not available"),
+            _("Before") if row["e"] < 0 else _("After"),
+        ]
+        for row in sorted(rows, key=lambda r: r["e"])
+    ]
+    return headers, body
+
+
+def band_note() -> str:
+    return _(
+        "Before reach the effect should be close to zero. The ranges hold for all quarters at once, so a single "
+        "quarter outside zero is not by itself a sign."
+    )
+
+
+def cohort_table(payload: Mapping) -> tuple[list[str], list[list[str]]]:
+    """Effect per cohort from the group-time cross-check: point estimates only (a cohort is often one commune)."""
+    headers = [_("Cohort (month reached)"), _("Units"), _("Effect (points)")]
+    groups = ((payload.get("did") or {}).get("by_group")) or []
+    rows = [
+        [format_month(group.get("group")), format_number(group.get("units")), format_points(group.get("att"))]
+        for group in groups
+    ]
+    return headers, rows
+
+
+def plan_table(payload: Mapping) -> tuple[list[str], list[list[str]]] | None:
+    """The measurement plan saved before launch against what happened, one row per unit."""
+    plan = payload.get("plan")
+    if not plan:
+        return None
+    headers = [_("Unit"), _("Planned from"), _("Actually reached")]
+    rows = [
+        [
+            _named(row),
+            format_month(row["planned"]) if row.get("planned") else _("Not in the plan"),
+            format_month(row["reached"]) if row.get("reached") else _("Not yet reached"),
+        ]
+        for row in plan.get("units") or []
+    ]
+    return headers, rows
+
+
+def plan_note(payload: Mapping) -> str:
+    plan = payload.get("plan") or {}
+    return _(
+        "Plan saved before launch: units reached in a random order, in waves; the smallest rise it could show "
+        "clearly was %(mde)s percentage points."
+    ) % {"mde": format_points(plan.get("mde80"))}
 
 
 def target_table(payload: Mapping) -> tuple[list[str], list[list[str]]]:
@@ -291,7 +393,7 @@ def next_units_table(items: Sequence[Mapping]) -> tuple[list[str], list[list[str
 
 def projection_table(items: Sequence[Mapping]) -> tuple[list[str], list[list[str]]]:
     headers = [_("Unit"), _("Projection"), _("Trend (points per month)")]
-    rows = [[_named(item), _projection(item), format_points(item.get("slope_per_month"), 2)] for item in items]
+    rows = [[_named(item), projection_text(item), format_points(item.get("slope_per_month"), 2)] for item in items]
     return headers, rows
 
 
@@ -312,25 +414,28 @@ def _window_line(payload: Mapping) -> str:
 
 
 def methods_note(payload: Mapping) -> list[str]:
-    did = payload.get("did")
-    comparison = comparison_label(did) if did else _("units that never ran the campaign or had not yet run it")
+    headline = payload.get("effect")
+    comparison = (
+        comparison_label(headline) if headline else _("units that never ran the campaign or had not yet run it")
+    )
     return [
         _(
-            "Difference in differences for campaigns that reach units at different times (Callaway & "
-            "Sant'Anna, 2021). Each group of units that started in the same month is compared over the same "
-            "months with %(comparison)s; the group effects are then averaged, weighted by group size."
+            "The online rate each reached unit would have had without the campaign is estimated from its own months "
+            "before it was reached and from the month-to-month changes of %(comparison)s (imputation estimator, "
+            "Borusyak, Jaravel & Spiess); the effect is the average gap over the reached months."
         )
         % {"comparison": comparison},
         _(
-            "Standard errors come from the influence function; intervals are 95 %% intervals. The pre-trend check "
-            "tests whether the differences before the campaign are all zero (it fails below p = 0.05)."
-        )
-        % {},
+            "The plausible range is found by giving the same reach months to other units many times over and "
+            "keeping every effect that the observed result does not rule out (randomisation over the timing of "
+            "reach; by district when reach followed districts). It holds with few units; with very few ways of "
+            "choosing the units it is wide or cannot be given."
+        ),
         _(
-            "The activity mix comes from a separate regression of the online rate on activity volumes with "
-            "carry-over from month to month (adstock): it shows associations, not causes."
-        )
-        % {},
+            "The group-time estimate of Callaway & Sant'Anna is shown as a cross-check. The activity mix comes from "
+            "a separate regression of the online rate on activity volumes, with a carry-over from month to month "
+            "fixed in advance: it shows associations, not causes."
+        ),
     ]
 
 
@@ -373,47 +478,24 @@ def render_text(payload: Mapping) -> str:
     lines += _heading(_("Key figures"))
     lines += _text_table(
         [_("Indicator"), _("Value"), _("95 %% interval") % {}, _("Note")],
-        [[f.label, _format(f.kind, f.value), _figure_interval(f), f.note] for f in key_figures(payload)],
+        [[f.label, format_value(f.kind, f.value), figure_interval(f), f.note] for f in key_figures(payload)],
         right=(1,),
     )
 
-    did = payload.get("did")
-    if did:
-        lines += _heading(_("Event study"))
-        rows = did.get("event_study") or []
+    headline = payload.get("effect")
+    if effect_verdict(headline) != "none":
+        lines += _heading(_("Effect by quarter since reach"))
+        rows = event_rows(payload)
         if rows:
-            lines += _text_table(
-                [_("Months since the campaign"), _("Effect (points)"), _("95 %% interval") % {}, _("Before or after")],
-                [
-                    [
-                        format_number(row["e"]),
-                        format_points(row.get("att")),
-                        format_range(*interval(row)) if interval(row) else "",
-                        _("Before") if row["e"] < 0 else _("After"),
-                    ]
-                    for row in sorted(rows, key=lambda r: r["e"])
-                ],
-                right=(0, 1),
-            )
+            lines += _text_table(*rows, right=(1,))
+            lines += _wrap(band_note())
         else:
             lines.append(_("No data."))
 
-        lines += _heading(_("By cohort"))
-        groups = did.get("by_group") or []
+        lines += _heading(_("By cohort (cross-check)"))
+        headers, groups = cohort_table(payload)
         if groups:
-            lines += _text_table(
-                [_("Cohort (month reached)"), _("Units"), _("Effect (points)"), _("95 %% interval") % {}],
-                [
-                    [
-                        format_month(group.get("group")),
-                        format_number(group.get("units")),
-                        format_points(group.get("att")),
-                        format_range(*interval(group)) if interval(group) else "",
-                    ]
-                    for group in groups
-                ],
-                right=(1, 2),
-            )
+            lines += _text_table(headers, groups, right=(1, 2))
         else:
             lines.append(_("No data."))
 
@@ -422,7 +504,7 @@ def render_text(payload: Mapping) -> str:
         if extra and extra.get("estimate") is not None:
             ci = interval(extra)
             lines.append(
-                _("About %(estimate)s (95 %% interval: %(interval)s)")
+                _("About %(estimate)s (plausible range: %(interval)s)")
                 % {
                     "estimate": format_number(extra["estimate"]),
                     "interval": format_range(*ci, formatter=format_number) if ci else _("not available"),
@@ -443,6 +525,11 @@ def render_text(payload: Mapping) -> str:
         lines += _text_table(*target_table(payload), right=(1, 3))
     else:
         lines.append(_("No data."))
+
+    if plan_table(payload):
+        lines += _heading(_("Measurement plan and what happened"))
+        lines += _wrap(plan_note(payload))
+        lines += _text_table(*plan_table(payload))
 
     lines += _heading(_("Units ranked by change in online rate"))
     units = ranked_units(payload)
@@ -465,7 +552,7 @@ def render_text(payload: Mapping) -> str:
     lines += _heading(_("Warnings"))
     warnings = payload.get("warnings") or []
     for warning in warnings:
-        lines += _wrap(f"- {warning.get('message') or warning.get('code') or ''}", "")
+        lines += _wrap(f"- {warning.get('message') or ''}", "")
     if not warnings:
         lines.append(_("None."))
 
@@ -520,13 +607,13 @@ def _sheet_title(title: str) -> str:
 
 
 def _kind_format(kind: str) -> str | None:
-    return {"rate": RATE_FORMAT, "points": POINTS_FORMAT, "count": COUNT_FORMAT, "p": P_FORMAT}.get(kind)
+    return {"rate": RATE_FORMAT, "points": POINTS_FORMAT, "points2": "0.00", "count": COUNT_FORMAT}.get(kind)
 
 
 def _kind_value(kind: str, value):
     if value is None or isinstance(value, str):
         return value
-    return _points_value(value) if kind == "points" else value
+    return _points_value(value) if kind in ("points", "points2") else value
 
 
 def render_xlsx(payload: Mapping) -> bytes:
@@ -536,7 +623,6 @@ def render_xlsx(payload: Mapping) -> bytes:
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    did = payload.get("did") or None
     no_estimate = _("The effect of the campaign cannot be estimated from these data.")
     campaign = payload.get("campaign") or {}
 
@@ -570,69 +656,52 @@ def render_xlsx(payload: Mapping) -> bytes:
             [None, number_format, number_format, number_format],
         )
 
-    # Event study.
+    # Event study, by quarter since reach.
     points = _("Effect (percentage points)")
+    headline = payload.get("effect") if effect_verdict(payload.get("effect")) != "none" else None
     sheet = _Sheet(
         workbook,
         _("Event study"),
         [
-            _("Months since the campaign"),
+            _("Months since reach"),
             _("Before or after"),
             points,
-            _("95 % interval, low"),
-            _("95 % interval, high"),
-            _("Standard error (percentage points)"),
+            _("Plausible range, low"),
+            _("Plausible range, high"),
         ],
-        [14, 12, 16, 16, 16, 16],
+        [16, 12, 16, 16, 16],
     )
-    if not did:
+    if not headline:
         sheet.note(no_estimate)
-    elif not did.get("event_study"):
+    elif not headline.get("event_study"):
         sheet.note(_("No data."))
-    for row in sorted((did or {}).get("event_study") or [], key=lambda r: r["e"]):
+    for row in sorted((headline or {}).get("event_study") or [], key=lambda r: r["e"]):
         low, high = _ci(row)
         sheet.row(
             [
-                row["e"],
+                months_since(row),
                 _("Before") if row["e"] < 0 else _("After"),
                 _points_value(row.get("att")),
                 _points_value(low),
                 _points_value(high),
-                _points_value(row.get("se")),
             ],
-            ["0", None, POINTS_FORMAT, POINTS_FORMAT, POINTS_FORMAT, "0.00"],
+            [None, None, POINTS_FORMAT, POINTS_FORMAT, POINTS_FORMAT],
         )
+    if headline and headline.get("event_study"):
+        sheet.row([])
+        sheet.note(band_note())
 
-    # By cohort.
-    sheet = _Sheet(
-        workbook,
-        _("By cohort"),
-        [
-            _("Cohort (month reached)"),
-            _("Units"),
-            points,
-            _("95 % interval, low"),
-            _("95 % interval, high"),
-            _("Standard error (percentage points)"),
-        ],
-        [18, 10, 16, 16, 16, 16],
-    )
-    if not did:
+    # By cohort: the cross-check's point estimates.
+    headers, rows = cohort_table(payload)
+    sheet = _Sheet(workbook, _("By cohort"), headers, [18, 10, 16])
+    if not headline:
         sheet.note(no_estimate)
-    elif not did.get("by_group"):
+    elif not rows:
         sheet.note(_("No data."))
-    for group in (did or {}).get("by_group") or []:
-        low, high = _ci(group)
+    for group in (payload.get("did") or {}).get("by_group") or [] if headline else []:
         sheet.row(
-            [
-                format_month(group.get("group")),
-                group.get("units"),
-                _points_value(group.get("att")),
-                _points_value(low),
-                _points_value(high),
-                _points_value(group.get("se")),
-            ],
-            [None, COUNT_FORMAT, POINTS_FORMAT, POINTS_FORMAT, POINTS_FORMAT, "0.00"],
+            [format_month(group.get("group")), group.get("units"), _points_value(group.get("att"))],
+            [None, COUNT_FORMAT, POINTS_FORMAT],
         )
 
     # Counterfactual.
@@ -649,8 +718,8 @@ def render_xlsx(payload: Mapping) -> bytes:
         ],
         [12, 14, 20, 16, 16, 16],
     )
-    counterfactual = (payload.get("counterfactual") or []) if did else []
-    if not did:
+    counterfactual = (payload.get("counterfactual") or []) if headline else []
+    if not headline:
         sheet.note(no_estimate)
     elif not counterfactual:
         sheet.note(_("No data."))
@@ -712,8 +781,8 @@ def render_xlsx(payload: Mapping) -> bytes:
         ],
         [24, 8, 16, 16, 16, 12, 30],
     )
-    channels = (payload.get("channels") or []) if did else []
-    if not did:
+    channels = (payload.get("channels") or []) if headline else []
+    if not headline:
         sheet.note(no_estimate)
     elif not channels:
         sheet.note(_("No data."))
@@ -769,13 +838,21 @@ def render_xlsx(payload: Mapping) -> bytes:
             [None, number_format, None, number_format, number_format, number_format],
         )
 
+    # Measurement plan.
+    if plan_table(payload):
+        headers, rows = plan_table(payload)
+        sheet = _Sheet(workbook, _("Plan"), headers, [40, 18, 18])
+        sheet.note(plan_note(payload))
+        for row in rows:
+            sheet.row(row)
+
     # Warnings.
-    sheet = _Sheet(workbook, _("Warnings"), [_("Code"), _("Message")], [24, 100])
+    sheet = _Sheet(workbook, _("Warnings"), [_("Message")], [120])
     warnings = payload.get("warnings") or []
     if not warnings:
         sheet.note(_("None."))
     for warning in warnings:
-        sheet.row([str(warning.get("code") or ""), str(warning.get("message") or "")])
+        sheet.row([str(warning.get("message") or "")])
 
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -898,7 +975,7 @@ def render_pdf(payload: Mapping, *, chart_dpi: int = 200) -> bytes:
 
     styles = _pdf_styles()
     campaign = payload.get("campaign") or {}
-    did = payload.get("did") or None
+    estimated = effect_verdict(payload.get("effect")) != "none"
     story: list = [Paragraph(_p(_("Campaign impact report")), styles["title"])]
     if campaign.get("title"):
         story.append(Paragraph(_p(campaign["title"]), styles["subtitle"]))
@@ -931,8 +1008,8 @@ def render_pdf(payload: Mapping, *, chart_dpi: int = 200) -> bytes:
             [
                 [
                     f.label,
-                    Paragraph(_p(_format(f.kind, f.value)), styles["cell" if f.kind == "text" else "number"]),
-                    _figure_interval(f),
+                    Paragraph(_p(format_value(f.kind, f.value)), styles["cell" if f.kind == "text" else "number"]),
+                    figure_interval(f),
                     f.note,
                 ]
                 for f in key_figures(payload)
@@ -942,7 +1019,7 @@ def render_pdf(payload: Mapping, *, chart_dpi: int = 200) -> bytes:
         )
     )
 
-    if did:
+    if estimated:
         charts = []
         if payload.get("counterfactual"):
             charts.append(
@@ -951,23 +1028,23 @@ def render_pdf(payload: Mapping, *, chart_dpi: int = 200) -> bytes:
                     counterfactual_chart(payload, dpi=chart_dpi, title=False),
                     _(
                         "Solid line: observed online rate of the units that ran the campaign. Dashed line: the rate "
-                        "they would have had without it, estimated from the comparison units, with its 95 %% "
-                        "interval."
+                        "they would have had without it, estimated from the comparison units, with its plausible "
+                        "range (95 %%, all months together)."
                     )
                     % {},
                 )
             )
-        if did.get("event_study"):
+        if payload["effect"].get("event_study"):
             charts.append(
                 (
-                    _("Difference by month since the campaign"),
+                    _("Difference by quarter since reach"),
                     event_study_chart(payload, dpi=chart_dpi, title=False),
                     _(
-                        "Difference between units that ran the campaign and the comparison units, by month "
-                        "relative to the campaign, with 95 %% intervals. Months before the campaign (grey) should "
-                        "be close to zero."
+                        "Difference between the reached units and what they would have had without the campaign, "
+                        "by quarter since reach. Quarters before reach (grey) should be close to zero."
                     )
-                    % {},
+                    + " "
+                    + band_note(),
                 )
             )
         for heading, png, caption in charts:
@@ -998,7 +1075,7 @@ def render_pdf(payload: Mapping, *, chart_dpi: int = 200) -> bytes:
             )
 
     channels = payload.get("channels") or []
-    if did and channels:
+    if estimated and channels:
         block = [
             Paragraph(_p(_("Activity mix")), styles["h2"]),
             _pdf_table(styles, *channel_table(payload), (40, 14, 24, 34, 20, 48), numeric=(1, 2, 4)),
@@ -1018,6 +1095,11 @@ def render_pdf(payload: Mapping, *, chart_dpi: int = 200) -> bytes:
     if targets:
         story.append(Paragraph(_p(_("Targets")), styles["h2"]))
         story.append(_pdf_table(styles, *target_table(payload), (46, 20, 24, 20, 32, 38), numeric=(1, 3)))
+
+    if plan_table(payload):
+        story.append(Paragraph(_p(_("Measurement plan and what happened")), styles["h2"]))
+        story.append(Paragraph(_p(plan_note(payload)), styles["note"]))
+        story.append(_pdf_table(styles, *plan_table(payload), (90, 45, 45)))
 
     recommendations = payload.get("recommendations") or {}
     if recommendations.get("next_units") or recommendations.get("projections"):
@@ -1041,9 +1123,7 @@ def render_pdf(payload: Mapping, *, chart_dpi: int = 200) -> bytes:
     warnings = payload.get("warnings") or []
     story.append(Paragraph(_p(_("Warnings")), styles["h2"]))
     for warning in warnings:
-        story.append(
-            Paragraph(_p(warning.get("message") or warning.get("code") or ""), styles["warning"], bulletText="•")
-        )
+        story.append(Paragraph(_p(warning.get("message") or ""), styles["warning"], bulletText="•"))
     if not warnings:
         story.append(Paragraph(_p(_("None.")), styles["base"]))
 

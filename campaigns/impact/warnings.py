@@ -15,55 +15,6 @@ def _month(value) -> str:
 
 def _message(code: str, params: dict) -> str:
     messages = {
-        "small_cohort": lambda: (
-            gettext(
-                "Only %(units)s units were first reached in %(cohort)s (fewer than 20): that group's estimate is uncertain."
-            )
-            % {"units": params.get("units", "?"), "cohort": _month(params.get("cohort", ""))}
-        ),
-        "single_unit_cohorts": lambda: (
-            gettext(
-                "In %(count)s months only one unit was first reached: its month-to-month variation cannot be measured, "
-                "so the intervals and the pre-trend test are too optimistic."
-            )
-            % {"count": params.get("count", "?")}
-        ),
-        "few_controls": lambda: (
-            gettext("Fewer than 20 units serve as comparison (%(count)s): the estimates are uncertain.")
-            % {"count": params.get("count", params.get("units", "?"))}
-        ),
-        "pretest_rejects": lambda: (
-            gettext(
-                "Before the campaign, reached units were already moving differently from the others (pre-trend test "
-                "p = %(p)s): read the effect with caution."
-            )
-            % {"p": f"{params.get('p_value', 0):.3f}".replace(".", ",")}
-        ),
-        "dropped_units": lambda: (
-            gettext(
-                "%(count)s units were left out of the effect estimate because some months have no dossiers or no report."
-            )
-            % {"count": params.get("count", "?")}
-        ),
-        "treated_from_start": lambda: (
-            gettext(
-                "%(count)s units were already reached at the start of the window and cannot be compared before and after."
-            )
-            % {"count": params.get("count", params.get("units", "?"))}
-        ),
-        "last_cohort_control_only": lambda: (
-            gettext(
-                "The units first reached in %(cohort)s serve only as comparison (no unit was left unreached after them)."
-            )
-            % {"cohort": _month(params.get("cohort", ""))}
-        ),
-        "few_clusters": lambda: (
-            gettext("Only %(clusters)s districts group the units: the intervals may be too narrow.")
-            % {"clusters": params.get("clusters", "?")}
-        ),
-        "no_pretest": lambda: gettext(
-            "The months before the campaign are too few for the pre-trend check: it could not be made."
-        ),
         "partial_units": lambda: (
             gettext("%(count)s old communes were split between several new ones; their figures are left out.")
             % {"count": params.get("count", "?")}
@@ -92,21 +43,43 @@ def _message(code: str, params: dict) -> str:
             % {"channel": params.get("channel", "?")}
         ),
         "mix_failed": lambda: gettext("The activity mix could not be estimated from these data."),
-        "did_no_treated": lambda: gettext(
+        "effect_no_treated": lambda: gettext(
             "No unit in the scope was reached by the campaign's channels in the window: there is no effect to estimate."
         ),
-        "did_no_never_treated": lambda: gettext(
-            "Every unit was reached at some point: compare with units not yet reached instead of never reached."
+        "no_never_treated": lambda: gettext(
+            "Every unit was reached at some point: the reached units are compared with units not yet reached."
         ),
-        "did_no_controls": lambda: gettext("There are no comparison units: the effect cannot be estimated."),
-        "did_single_unit": lambda: gettext("The scope holds a single unit: the effect cannot be estimated."),
+        "effect_no_comparison": lambda: gettext(
+            "All units were reached in the same month: there is nothing to compare them with."
+        ),
+        "effect_not_estimable": lambda: gettext(
+            "No unit has a month before it was reached to compare with: the effect cannot be estimated."
+        ),
+        "pretrend_alarm": lambda: gettext(
+            "Before the campaign, the reached units were already moving differently from the others: read the "
+            "effect with caution."
+        ),
+        "reached_from_start": lambda: (
+            gettext(
+                "%(count)s units were already reached in the first month of the window and cannot be compared before "
+                "and after."
+            )
+            % {"count": params.get("count", "?")}
+        ),
+        "few_schedules": lambda: (
+            gettext(
+                "Only %(count)s different ways of choosing which units to reach exist with this rollout: too few to "
+                "give a range for the effect."
+            )
+            % {"count": params.get("count", "?")}
+        ),
     }
     builder = messages.get(code)
     if builder is not None:
         return builder()
-    if code.startswith("did_"):
-        return gettext("The effect cannot be estimated from these data (%(code)s).") % {"code": code[4:]}
-    return gettext("Check the data (%(code)s).") % {"code": code}
+    if code.startswith(("did_", "effect_")):
+        return gettext("The effect cannot be estimated from these data.")
+    return gettext("Some figures could not be checked; look at the data of this scope.")
 
 
 def messages(warnings: list[dict]) -> list[dict]:

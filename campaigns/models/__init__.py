@@ -1,5 +1,5 @@
 from .campaigns import Campaign, ReachRule, Target
-from .impact import ImpactResult
+from .impact import ImpactResult, RolloutPlan
 from .scopes import UserScope
 from .settings import IndicatorTargets
 from .statistics import DossierStatistic, DossierStatisticRevision
@@ -13,6 +13,7 @@ __all__ = [
     "ImpactResult",
     "IndicatorTargets",
     "ReachRule",
+    "RolloutPlan",
     "Target",
     "UnitSuccession",
     "UserScope",

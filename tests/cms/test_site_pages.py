@@ -267,7 +267,7 @@ def test_campaign_page_shows_the_stored_impact_summary(client, home):
         fingerprint="x",
         computed_at=timezone.now(),
         payload={
-            "did": {"overall": {}},
+            "effect": {"att": 0.04, "ci95": [0.015, 0.066]},
             "narrative": {"vi": "Các xã đã triển khai tăng thêm 4,0 điểm % <b>", "en": "…"},
         },
     )

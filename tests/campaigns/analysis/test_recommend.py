@@ -101,7 +101,41 @@ def test_projected_month_linear_series_by_hand():
     months = list(range(1, 13))
     online = [10 + 2 * i for i in range(12)]
     result = projected_month(months, online, [100] * 12, target=0.5)
-    assert result == Projection(PROJECTED, 21, pytest.approx(0.02))
+    assert _exact(result, 21)
+
+
+def _exact(result, month) -> bool:
+    """An exact straight line: the month is known, and its range is that one month."""
+    return (
+        result.status == PROJECTED
+        and result.month == month
+        and result.slope_per_month == pytest.approx(0.02)
+        and result.earliest == result.latest == month
+    )
+
+
+def test_projected_month_is_a_range_that_holds_the_crossing():
+    """Persistent monthly shocks: the range holds the month the expected rate crosses the target ≥ 93 % of the time
+    (a single month missed it by 13 months at the median); fixed seed, 300 simulated communes."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    held = projected = 0
+    for _ in range(300):
+        slope, level, size = rng.uniform(0.003, 0.012), rng.uniform(0.05, 0.2), rng.integers(20, 300)
+        shock = np.zeros(12)
+        for t in range(1, 12):
+            shock[t] = 0.7 * shock[t - 1] + rng.normal(0, 0.04 * np.sqrt(1 - 0.49))
+        rate = np.clip(level + slope * np.arange(12) + shock, 0.001, 0.999)
+        totals = rng.poisson(size, 12).clip(1)
+        result = projected_month(list(range(12)), rng.binomial(totals, rate).tolist(), totals.tolist(), target=0.5)
+        if result.status != PROJECTED:
+            continue
+        projected += 1
+        truth = int(np.ceil((0.5 - level) / slope))
+        held += result.earliest <= truth <= (result.latest if result.latest is not None else 10**6)
+    assert projected > 150
+    assert held / projected >= 0.93
 
 
 def test_projected_month_weights_do_not_move_an_exact_line():
@@ -121,7 +155,7 @@ def test_projected_month_crossing_before_the_latest_month_is_the_next_month():
     months = list(range(1, 13))
     online = [10 + 2 * i for i in range(12)]
     assert projected_month(months, online, [100] * 12, target=0.3).status == REACHED
-    assert projected_month(months, online, [100] * 12, target=0.31) == Projection(PROJECTED, 13, pytest.approx(0.02))
+    assert _exact(projected_month(months, online, [100] * 12, target=0.31), 13)
 
 
 def test_projected_month_uses_only_the_window():
@@ -129,14 +163,14 @@ def test_projected_month_uses_only_the_window():
     months = list(range(-11, 13))
     online = [90] * 12 + [10 + 2 * i for i in range(12)]
     result = projected_month(months, online, [100] * 24, target=0.5, window=12)
-    assert result == Projection(PROJECTED, 21, pytest.approx(0.02))
+    assert _exact(result, 21)
 
 
 def test_projected_month_skips_months_without_dossiers_and_accepts_any_order():
     months = [12, 3, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 13]
     online = [32, 14, 10, 12, 16, 18, 20, 22, 24, 26, 28, 30, 0]
     totals = [100] * 12 + [0]
-    assert projected_month(months, online, totals, target=0.5) == Projection(PROJECTED, 21, pytest.approx(0.02))
+    assert _exact(projected_month(months, online, totals, target=0.5), 21)
 
 
 def test_projected_month_reached_on_the_latest_three_months():

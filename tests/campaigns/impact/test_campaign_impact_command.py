@@ -1,5 +1,6 @@
 """End to end: statistics and activities imported through the commands, then ``campaign_impact``."""
 
+import datetime
 import io
 import json
 from pathlib import Path
@@ -9,6 +10,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
+
+from campaigns.analysis.effect import METHOD, estimate_effect
+from campaigns.impact.cache import impact_result_refresh
+from campaigns.impact.panel import RuleSpec, build_panel
+from campaigns.impact.report import effect_inputs
 
 from .conftest import EFFECT, TRAINED
 
@@ -47,12 +53,41 @@ def test_json_report_validates_and_finds_the_planted_effect(imported):
     assert payload["counterfactual"] and all(
         row["without_campaign"] < row["observed"] for row in payload["counterfactual"]
     )
-    codes = {warning["code"] for warning in payload["warnings"]}
-    assert "small_cohort" in codes and "few_controls" in codes
+    # The headline is estimate_effect's, and it finds the planted effect with a range that covers it.
+    headline = payload["effect"]
+    assert headline["method"] == METHOD
+    assert headline["ci95"][0] < EFFECT < headline["ci95"][1]
+    assert abs(headline["att"] - EFFECT) < 0.01
+    assert extra == {key: headline["extra_online_dossiers"][key] for key in ("estimate", "ci95")}
     assert all(warning["message"] for warning in payload["warnings"])
     target = payload["targets"][0]
     assert target["indicator"] == "online_rate" and target["target"] == pytest.approx(0.30)
     assert target["verdict"] in {"reached", "not_reached", "too_close"}
+
+
+@pytest.mark.django_db
+def test_json_headline_is_a_direct_call_of_estimate_effect(imported):
+    """Report, JSON and stored results carry exactly what estimate_effect returns for the same panel."""
+    payload = json.loads(run("--campaign", "tl-test", "--format", "json"))
+    campaign = imported
+    start, end = datetime.date(2021, 4, 1), datetime.date(2023, 12, 1)
+    rules = [
+        RuleSpec(rule.channel, float(rule.minimum), rule.per_thousand_dossiers) for rule in campaign.reach_rules.all()
+    ]
+    panel = build_panel(root=campaign.unit, scope_ids=[campaign.unit_id], start=start, end=end, rules=rules)
+    arguments, options = effect_inputs(panel)
+    direct = estimate_effect(*arguments, control=campaign.control_group, **options)
+    headline = payload["effect"]
+    for key in ("att", "ci95", "p_value", "mde80", "schedules", "method", "control"):
+        assert (
+            headline[key] == pytest.approx(direct[key])
+            if isinstance(direct[key], float)
+            else headline[key] == direct[key]
+        )
+    assert headline["extra_online_dossiers"]["estimate"] == pytest.approx(direct["extra_online_dossiers"]["estimate"])
+    assert [row["e"] for row in headline["event_study"]] == [row["e"] for row in direct["event_study"]]
+    stored = impact_result_refresh(campaign=campaign).payload["effect"]
+    assert stored["att"] == pytest.approx(direct["att"]) and stored["ci95"] == pytest.approx(direct["ci95"])
     assert payload["narrative"]["vi"] and payload["narrative"]["en"]
 
 
@@ -77,8 +112,8 @@ def test_leaflets_per_thousand_rule_changes_who_is_reached(imported):
     rule.save()  # 200 leaflets for 1.000 dossiers = 200 per 1.000: below 500, nobody is reached
     payload = json.loads(run("--campaign", "tl-test"))
     assert payload["scope"]["treated_units"] == 0
-    assert payload["did"] is None
-    assert "did_no_treated" in {warning["code"] for warning in payload["warnings"]}
+    assert payload["did"] is None and payload["effect"] is None
+    assert "effect_no_treated" in {warning["code"] for warning in payload["warnings"]}
     jsonschema.validate(payload, SCHEMA)
 
 

@@ -15,6 +15,7 @@ from campaigns.analysis.effect import METHOD, estimate_effect
 from campaigns.impact.cache import impact_result_refresh
 from campaigns.impact.panel import RuleSpec, build_panel
 from campaigns.impact.report import effect_inputs
+from campaigns.models import Target
 
 from .conftest import EFFECT, TRAINED
 
@@ -160,3 +161,42 @@ def test_scope_without_statistics_is_a_clear_error():
             "campaign_impact", "--scope", "829", "--start", "2020-01", "--end", "2020-12", stdout=io.StringIO()
         )
     assert "thống kê" in str(error.value) or "statistics" in str(error.value)
+
+
+@pytest.mark.django_db
+def test_a_target_due_later_is_not_yet_due_whatever_the_current_rate(imported):
+    Target.objects.create(campaign=imported, indicator="online_rate", value=0.9, deadline=datetime.date(2030, 12, 31))
+    Target.objects.create(campaign=imported, indicator="classes", value=50, deadline=datetime.date(2030, 12, 31))
+    payload = json.loads(run("--campaign", "tl-test", "--format", "json"))
+    later = [target for target in payload["targets"] if target["deadline"] == "2030-12-31"]
+    assert [target["verdict"] for target in later] == ["not_yet_due", "not_yet_due"]
+    assert later[0]["value"] is not None and later[0]["ci95"] is not None  # the current value is still shown
+    due = [target for target in payload["targets"] if target["deadline"] == "2023-12-31"]
+    assert due[0]["verdict"] in {"reached", "not_reached", "too_close"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["text", "xlsx", "pdf"])
+def test_no_p_value_and_no_internal_code_reaches_a_leader(imported, tmp_path, fmt):
+    output = tmp_path / f"report.{fmt}"
+    run("--campaign", "tl-test", "--format", fmt, "--output", str(output))
+    if fmt == "text":
+        text = output.read_text(encoding="utf-8")
+    elif fmt == "xlsx":
+        workbook = load_workbook(output)
+        text = " ".join(
+            str(cell.value)
+            for sheet in workbook
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.value is not None
+        )
+    else:
+        text = " ".join(page.extract_text() for page in PdfReader(output).pages)
+    payload = json.loads(run("--campaign", "tl-test", "--format", "json"))
+    lowered = text.lower()
+    assert "p =" not in lowered and "p-value" not in lowered and "giá trị p" not in lowered
+    for warning in payload["warnings"]:
+        assert warning["code"] not in text
+    for code in ("small_cohort", "too_few_periods", "few_controls", "pretest", "imputation-randomisation"):
+        assert code not in text

@@ -120,7 +120,7 @@ def counterfactual_chart(payload: Mapping, *, svg: bool = False, dpi: int = DPI,
         high = np.array([b[1] for b in bounds], dtype=float)
 
         axes.fill_between(
-            x, low, high, color=COUNTERFACTUAL_COLOUR, alpha=0.18, linewidth=0, label=_("95 %% interval") % {}
+            x, low, high, color=COUNTERFACTUAL_COLOUR, alpha=0.18, linewidth=0, label=_("Plausible range (95 %%)") % {}
         )
         marker = {"marker": "o", "markersize": 5} if len(rows) <= 24 else {}
         axes.plot(

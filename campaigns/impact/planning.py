@@ -49,7 +49,10 @@ def _error(error: EffectError) -> ImpactError:
     if error.code == "too_little_history":
         return ImpactError(
             "too_little_history",
-            gettext("This rollout needs %(needed)s months of statistics before the campaign; there are %(available)s.")
+            gettext(
+                "Replaying this rollout needs %(needed)s months of statistics before the campaign; there are "
+                "%(available)s. Choose fewer waves or fewer months."
+            )
             % {"needed": error.params.get("needed"), "available": error.params.get("available")},
         )
     if error.code == "invalid_design":

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint messages check-deploy clean bench-did
+.PHONY: run test install lint messages check-deploy clean bench-did bench-effect
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.11 is required") if sys.version_info < (3, 11) else None'
@@ -49,6 +49,10 @@ check-deploy: install
 ## make bench-did: staggered DiD timing against the csdid package (installed on first run into bench/out/venv-csdid)
 bench-did: install
 	$(BIN)/python bench/staggered_did.py
+
+## make bench-effect: coverage, false alarms and power of the leader's headline against the old method, and its timing
+bench-effect: install
+	$(BIN)/python bench/effect_coverage.py --reps 300 --timing
 
 clean:
 	rm -rf bench/out/venv-csdid $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles .pytest_cache

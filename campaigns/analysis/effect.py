@@ -90,6 +90,15 @@ def _array(values, name: str, kind: str) -> np.ndarray:
     return array
 
 
+def _per_unit(values: np.ndarray, unit_index: np.ndarray, n_units: int, code: str, message: str) -> np.ndarray:
+    """One value per unit from a column that must not vary within a unit."""
+    per_unit = np.zeros(n_units, dtype=np.int64)
+    per_unit[unit_index] = values
+    if np.any(per_unit[unit_index] != values):
+        raise EffectError(code, message)
+    return per_unit
+
+
 def _panel(unit, time, online, total, first_treated, cluster) -> _Panel:
     unit = _array(unit, "unit", "label")
     time = _array(time, "time", "int")
@@ -117,10 +126,9 @@ def _panel(unit, time, online, total, first_treated, cluster) -> _Panel:
     n_units, n_months = len(labels), len(months)
     if np.unique(unit_index * n_months + time_index).size != n:
         raise EffectError("duplicate_rows", "one row per unit and period is expected")
-    per_unit = np.zeros(n_units, dtype=np.int64)
-    per_unit[unit_index] = first
-    if np.any(per_unit[unit_index] != first):
-        raise EffectError("first_treated_varies", "first_treated must be constant within a unit")
+    per_unit = _per_unit(
+        first, unit_index, n_units, "first_treated_varies", "first_treated must be constant within a unit"
+    )
     cluster_codes = None
     if cluster is not None:
         cluster = _array(cluster, "cluster", "label")
@@ -130,11 +138,9 @@ def _panel(unit, time, online, total, first_treated, cluster) -> _Panel:
             _, codes = np.unique(cluster, return_inverse=True)
         except TypeError:
             raise EffectError("invalid_cluster", "cluster labels must be mutually comparable") from None
-        codes = codes.reshape(-1)
-        cluster_codes = np.zeros(n_units, dtype=np.int64)
-        cluster_codes[unit_index] = codes
-        if np.any(cluster_codes[unit_index] != codes):
-            raise EffectError("cluster_varies", "a unit must stay in one cluster")
+        cluster_codes = _per_unit(
+            codes.reshape(-1), unit_index, n_units, "cluster_varies", "a unit must stay in one cluster"
+        )
     online_m = np.zeros((n_units, n_months))
     total_m = np.zeros((n_units, n_months))
     online_m[unit_index, time_index] = online

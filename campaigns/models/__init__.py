@@ -2,7 +2,7 @@ from .campaigns import Campaign, ReachRule, Target
 from .impact import ImpactResult
 from .scopes import UserScope
 from .settings import IndicatorTargets
-from .statistics import DossierStatistic, DossierStatisticRevision
+from .statistics import DossierStatistic, DossierStatisticRevision, StatisticSource
 from .units import AdministrativeUnit, UnitSuccession
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "ImpactResult",
     "IndicatorTargets",
     "ReachRule",
+    "StatisticSource",
     "Target",
     "UnitSuccession",
     "UserScope",

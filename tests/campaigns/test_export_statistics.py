@@ -40,8 +40,9 @@ HEADER = [
     "Trả kết quả qua dịch vụ BCCI",
     "Hồ sơ thanh toán trực tuyến",
     "Hồ sơ được số hóa",
+    "Trực tiếp, dịch vụ bưu chính",
 ]
-FULL = dict(zip(COUNT_FIELD_NAMES, (120, 40, 300, 15, 10, 200, 150, 5, 60, 3, 20, 30, 90), strict=True))
+FULL = dict(zip(COUNT_FIELD_NAMES, (120, 40, 300, 15, 10, 200, 150, 5, 60, 3, 20, 30, 90, None), strict=True))
 
 
 def month(year: int, number: int) -> tuple[datetime.date, datetime.date]:

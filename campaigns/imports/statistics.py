@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from cms.text import fold, normalize_text
 
 from ..errors import RowError
-from ..models.statistics import COUNT_FIELD_NAMES, REQUIRED_COUNT_FIELDS
+from ..models.statistics import COUNT_FIELD_NAMES
 from .tabular import UnreadableFile, iter_rows
 
 # The Vietnamese headers written by the export (and the first alias of each column).
@@ -87,9 +87,7 @@ AMBIGUOUS_TOTAL = {"tong so", "tong"}
 # Columns that are read only to check a row's figures; never stored.
 CHECK_FIELDS = ("received_total", "resolved_total", "pending_total")
 TOTAL_LABELS = ("tong cong", "tong so", "cong", "tong")
-_TITLE_PERIOD = re.compile(
-    r"tu\s*ngay\s*:?\s*(\S+)\s*(?:den|toi)\s*ngay\s*:?\s*(\S+?)\s*\)?\s*$"
-)
+_TITLE_PERIOD = re.compile(r"tu\s*ngay\s*:?\s*(\S+)\s*(?:den|toi)\s*ngay\s*:?\s*(\S+?)\s*\)?\s*$")
 _PUNCTUATION = re.compile(r"[\s:;,.()\[\]*/\\_\-–—]+")
 MAX_REPORTED_ERRORS = 1000
 HEADER_SCAN_ROWS = 25
@@ -356,7 +354,13 @@ def title_period(rows: list[list]):
             text = normalize_text(cell)
             match = _TITLE_PERIOD.search(folded)
             if not match:
-                return None, None, number, text, _("the period of the title cannot be read (use Từ ngày dd/mm/yyyy đến ngày dd/mm/yyyy)")
+                return (
+                    None,
+                    None,
+                    number,
+                    text,
+                    _("the period of the title cannot be read (use Từ ngày dd/mm/yyyy đến ngày dd/mm/yyyy)"),
+                )
             start, start_message = parse_day(match[1].rstrip(".,;"))
             end, end_message = parse_day(match[2].rstrip(".,;)"))
             if start_message or end_message or start is None or end is None:
@@ -422,7 +426,9 @@ class StatisticsReader:
             self.unit is None
             and self.scope is None
             and "unit_code" in self.columns
-            and not any(name in self.columns for name in ("received_direct_or_postal", "resolved_total", "pending_total"))
+            and not any(
+                name in self.columns for name in ("received_direct_or_postal", "resolved_total", "pending_total")
+            )
         )
 
     # -- errors ---------------------------------------------------------------------------
@@ -490,9 +496,7 @@ class StatisticsReader:
             labels[field] = normalize_text(str(cell))
         has_period = "period" in mapping or ("period_start" in mapping and "period_end" in mapping)
         has_unit = (
-            "unit_code" in mapping
-            or self.unit is not None
-            or (self.scope is not None and "unit_name" in mapping)
+            "unit_code" in mapping or self.unit is not None or (self.scope is not None and "unit_name" in mapping)
         )
         has_counts = "received_online" in mapping and (
             "received_direct" in mapping or "received_direct_or_postal" in mapping
@@ -529,7 +533,7 @@ class StatisticsReader:
                         None,
                         _(
                             "the period is missing: the file has no period column and no title line "
-                            "\"Từ ngày dd/mm/yyyy đến ngày dd/mm/yyyy\" (give --start and --end)"
+                            '"Từ ngày dd/mm/yyyy đến ngày dd/mm/yyyy" (give --start and --end)'
                         ),
                     )
                 ]
@@ -627,12 +631,22 @@ class StatisticsReader:
         if self.error_count != before:
             return counts
         at = _TOTAL_INDEX
-        online, full, direct, postal = counts[at["received_online"]], counts[at["received_online_full"]], counts[at["received_direct"]], counts[at["received_postal"]]
+        online, full, direct, postal = (
+            counts[at["received_online"]],
+            counts[at["received_online_full"]],
+            counts[at["received_direct"]],
+            counts[at["received_postal"]],
+        )
         combined, carried = counts[at["received_direct_or_postal"]], counts[at["carried_over"]]
         if online is None:
             error(row_number, "received_online", "", _("this count is required"))
         if direct is None and combined is None:
-            error(row_number, "received_direct" if "received_direct" in columns else "received_direct_or_postal", "", _("this count is required"))
+            error(
+                row_number,
+                "received_direct" if "received_direct" in columns else "received_direct_or_postal",
+                "",
+                _("this count is required"),
+            )
         if full is not None and online is not None and full > online:
             error(row_number, "received_online_full", full, _("more than the dossiers received online"))
         total, raw_total = checks.get("received_total", (None, None))
@@ -652,7 +666,12 @@ class StatisticsReader:
             given, raw = checks.get(name, (None, None))
             values = [counts[at[part]] for part in parts]
             if given is not None and None not in values and given != sum(values):
-                error(row_number, name, raw, _("should be %(expected)s (%(parts)s)") % {"expected": sum(values), "parts": wording})
+                error(
+                    row_number,
+                    name,
+                    raw,
+                    _("should be %(expected)s (%(parts)s)") % {"expected": sum(values), "parts": wording},
+                )
         if combined is not None:
             # The combined column and separate columns must agree; a part follows from the others exactly.
             if direct is not None and postal is not None:
@@ -672,7 +691,8 @@ class StatisticsReader:
                         row_number,
                         "received_postal" if postal is not None else "received_direct",
                         known,
-                        _("more than the combined in-person and postal dossiers (%(combined)s)") % {"combined": combined},
+                        _("more than the combined in-person and postal dossiers (%(combined)s)")
+                        % {"combined": combined},
                     )
                 elif postal is not None:
                     counts[at["received_direct"]] = combined - postal
@@ -722,7 +742,9 @@ class StatisticsReader:
             if name not in NUMBER_FIELDS or position >= width:
                 continue
             value = cells[position]
-            if value is None or (isinstance(value, str) and (not value.strip() or _COLUMN_NUMBER.match(value.strip()))):
+            if value is None or (
+                isinstance(value, str) and (not value.strip() or _COLUMN_NUMBER.match(value.strip()))
+            ):
                 continue
             return True
         return False
@@ -736,7 +758,9 @@ class StatisticsReader:
             if name in ("received_direct", "received_postal", "received_direct_or_postal"):
                 # Compared as given in the file (before a part is derived from the combined column).
                 position = self.columns.get(name)
-                given, _message = parse_count(total_cells[position] if position is not None and position < len(total_cells) else None)
+                given, _message = parse_count(
+                    total_cells[position] if position is not None and position < len(total_cells) else None
+                )
             if given is None or not parts_seen[at[name]]:
                 continue
             if given != parts_sum[at[name]]:
@@ -802,7 +826,7 @@ class StatisticsReader:
                 row_number, cells, counts = last_counts
                 yield from self._yield_unit(row_number, counts, cells=cells, before=self.error_count)
                 return
-            self._error(None, None, None, _("the sheet has no \"Tổng cộng\" row with the unit's figures"))
+            self._error(None, None, None, _('the sheet has no "Tổng cộng" row with the unit\'s figures'))
             return
         row_number, cells = total
         self.rows_read += 1

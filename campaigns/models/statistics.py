@@ -63,7 +63,7 @@ class DossierStatistic(models.Model):
         null=True,
         blank=True,
         help_text=_(
-            "Only when the source joins them (\"Trực tiếp, dịch vụ bưu chính\"): in person and by post are then "
+            'Only when the source joins them ("Trực tiếp, dịch vụ bưu chính"): in person and by post are then '
             "unknown separately."
         ),
     )

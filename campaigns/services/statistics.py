@@ -242,7 +242,11 @@ def _overlapping_periods(cursor, file_label: str) -> list[RowError]:
                         "overlaps the period %(start)s–%(end)s (%(where)s) of the same unit and source: "
                         "a period may not overlap another"
                     )
-                    % {"start": f"{_as_date(other_start):%d/%m/%Y}", "end": f"{_as_date(other_end):%d/%m/%Y}", "where": described},
+                    % {
+                        "start": f"{_as_date(other_start):%d/%m/%Y}",
+                        "end": f"{_as_date(other_end):%d/%m/%Y}",
+                        "where": described,
+                    },
                 )
             )
     return errors

@@ -71,7 +71,8 @@ def latest_month(area: Area) -> datetime.date | None:
 
 def periodic_reports(area: Area, start: datetime.date, end: datetime.date) -> list[PeriodicReport]:
     """Reports of longer or irregular periods that end in the window, for the area's own unit and its children."""
-    shown = {area.root.pk} | set(area.child_of.values())
+    # The area's own unit (and old units that went wholly into it) and the units directly below it.
+    shown = {area.root.pk} | set(area.child_of.values()) | {pk for pk in area.included if pk not in area.child_of}
     rows = (
         DossierStatistic.objects.filter(COUNTED, unit_id__in=shown, period_end__gte=start, period_end__lte=end)
         .exclude(period_kind=PeriodKind.MONTH)

@@ -22,6 +22,10 @@ from .panel import Panel, RuleSpec, build_panel, month_label, month_ordinal, ord
 
 BASELINE_MONTHS = 12
 LATEST_MONTHS = 3
+# Bumped whenever a definition the report depends on changes (rates, report months, source precedence,
+# window, recommendations): stored reports of another version are out of date.
+METHOD_VERSION = "2026.12-report-months"
+RECOMMENDATION_MONTHS = 24  # history read for the recommendations and projections, up to the latest data
 # Reporting unit of each channel in the activity mix: the effect per 100 leaflets, per 10 attendances…
 CHANNEL_SCALE = {
     Channel.TRAINING: 10,
@@ -299,7 +303,11 @@ def _targets(campaign, panel: Panel) -> list[dict]:
                 Indicator.BCCI_RATE: panel.postal,
                 Indicator.FULL_ONLINE_SHARE: panel.full_online,
             }[target.indicator]
-            denominator = panel.online if target.indicator == Indicator.FULL_ONLINE_SHARE else panel.total
+            denominator = {
+                Indicator.FULL_ONLINE_SHARE: panel.online,
+                # The BCCI rate only over months whose source gives the postal count apart (unknown is not zero).
+                Indicator.BCCI_RATE: panel.postal_total if panel.postal_total is not None else panel.total,
+            }.get(target.indicator, panel.total)
             interval = _pooled_counts(numerator, denominator, rows, columns)
             entry.update(value=interval.estimate, ci95=_ci(interval), verdict=target_verdict(interval, min(goal, 1.0)))
         else:
@@ -392,6 +400,25 @@ def _recommendations(panel: Panel, units: list[dict]) -> dict:
     }
 
 
+def _current_recommendations(root, scope_ids, rules, panel: Panel, units: list[dict], campaign_start: int) -> dict:
+    """Recommendations and projections from the latest data, naming only units in force today."""
+    _first, last_data = statistics_months(scope_ids)
+    if last_data is not None and month_ordinal(last_data) > panel.months[-1]:
+        start = ordinal_month(max(month_ordinal(last_data) - RECOMMENDATION_MONTHS + 1, panel.months[0]))
+        panel = build_panel(root=root, scope_ids=scope_ids, start=start, end=last_data, rules=rules)
+        units = _units(panel, campaign_start)
+    today = timezone.localdate()
+    in_force = set(
+        AdministrativeUnit.objects.valid_on(today)
+        .filter(pk__in=[unit.id for unit in panel.units])
+        .values_list("code", flat=True)
+    )
+    result = _recommendations(panel, [row for row in units if row["code"] in in_force])
+    result["projections"] = [row for row in result["projections"] if row["code"] in in_force]
+    result["data_end"] = month_label(panel.months[-1])
+    return result
+
+
 def impact_report(
     *,
     campaign: Campaign | None = None,
@@ -446,6 +473,7 @@ def impact_report(
     reached = panel.first_reached[(panel.first_reached > 0) & (panel.first_reached <= last)]
     did_block, extra, counterfactual = _did(panel, control, warnings)
     units = _units(panel, campaign_start)
+    recommendations = _current_recommendations(root, scope_ids, rules, panel, units, campaign_start)
     payload = {
         "campaign": {"slug": campaign.slug, "title": campaign.name} if campaign else None,
         "generated_at": timezone.localtime().isoformat(timespec="seconds"),
@@ -471,7 +499,8 @@ def impact_report(
         "channels": _channels(panel, warnings),
         "targets": _targets(campaign, panel),
         "units": units,
-        "recommendations": _recommendations(panel, units),
+        "recommendations": recommendations,
+        "method_version": METHOD_VERSION,
     }
     payload["warnings"] = impact_warnings.messages(warnings)
     from .narrative import narrative

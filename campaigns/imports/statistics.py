@@ -319,7 +319,7 @@ class ScopeIndex:
 
     def resolve(self, given: str, start: datetime.date, end: datetime.date):
         """((pk, name, folded), None) or (None, message)."""
-        folded = fold(given)
+        folded = expand_abbreviation(fold(given))
         candidates = {
             entry
             for key in {folded, without_type(folded)}
@@ -340,6 +340,17 @@ class ScopeIndex:
             }
         _f, _t, pk, code, name = candidates.pop()
         return (pk, name, fold(name), code), None
+
+
+# Abbreviated type words in reports: "TT. Lạc Tánh", "P. 1", "TX Lagi".
+ABBREVIATIONS = {"tt": "thi tran", "tx": "thi xa", "tp": "thanh pho", "p": "phuong", "x": "xa"}
+
+
+def expand_abbreviation(folded: str) -> str:
+    head, _space, rest = header_key(folded).partition(" ")
+    if rest and head in ABBREVIATIONS:
+        return f"{ABBREVIATIONS[head]} {rest}"
+    return folded
 
 
 def title_period(rows: list[list]):
@@ -737,16 +748,18 @@ class StatisticsReader:
         return ""
 
     def _has_figures(self, cells) -> bool:
+        """A row with at least one figure (numbering "(1)" rows, group rows and blank rows have none)."""
         width = len(cells)
         for name, position in self.columns.items():
             if name not in NUMBER_FIELDS or position >= width:
                 continue
             value = cells[position]
-            if value is None or (
-                isinstance(value, str) and (not value.strip() or _COLUMN_NUMBER.match(value.strip()))
-            ):
-                continue
-            return True
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return True
+            if isinstance(value, str):
+                text = value.strip()
+                if text and not _COLUMN_NUMBER.match(text) and any(ch.isdigit() for ch in text):
+                    return True
         return False
 
     def _check_total(self, total_row, total_cells, parts_sum: list, parts_seen: list, what: str):
@@ -793,10 +806,13 @@ class StatisticsReader:
         errors_before = self.error_count
         last_counts = None
         for row_number, cells in numbered_rows:
+            label = self._label(cells)
+            if total is not None and not is_total_label(label):
+                self.rows_skipped += 1  # signature lines below the total row
+                continue
             if not self._has_figures(cells):
                 self.rows_skipped += 1
                 continue
-            label = self._label(cells)
             if is_total_label(label):
                 if total is not None:
                     self._error(
@@ -830,6 +846,8 @@ class StatisticsReader:
             return
         row_number, cells = total
         self.rows_read += 1
+        if self.rejected_rows:
+            return  # the field rows' errors are listed; the total cannot be checked against them
         before = self.error_count
         counts = self._check_total(row_number, cells, sums, seen, _("field rows"))
         yield from self._yield_unit(row_number, counts, cells=cells, before=before)
@@ -863,11 +881,12 @@ class StatisticsReader:
         totals = []
         good = []
         for row_number, cells in numbered_rows:
-            if not self._has_figures(cells):
-                self.rows_skipped += 1
-                continue
             given = parse_text(cells[name_at] if name_at < len(cells) else None)
-            if is_total_label(given or self._label(cells)):
+            total_row = is_total_label(given or self._label(cells))
+            if (totals and not total_row) or not self._has_figures(cells):
+                self.rows_skipped += 1  # group rows, blank rows, signature lines below the total row
+                continue
+            if total_row:
                 if totals:
                     self._error(
                         row_number,
@@ -901,7 +920,8 @@ class StatisticsReader:
                     continue
             if self.error_count != before:
                 self.rejected_rows += 1
-        if totals:
+        if totals and not self.rejected_rows:
+            # Checked only when every unit row was read: a rejected row would make every total disagree.
             row_number, cells = totals[0]
             self._check_total(row_number, cells, sums, seen, _("unit rows"))
         yield from good

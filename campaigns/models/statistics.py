@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -119,8 +121,11 @@ class DossierStatistic(models.Model):
         # The kind of period and the report month follow from the period (one calendar for every read).
         from ..report_months import classify_period
 
-        if self.period_start and self.period_end:
-            self.period_kind, self.report_month = classify_period(self.period_start, self.period_end)
+        start, end = self.period_start, self.period_end
+        if isinstance(start, str) or isinstance(end, str):
+            start, end = datetime.date.fromisoformat(str(start)), datetime.date.fromisoformat(str(end))
+        if start and end:
+            self.period_kind, self.report_month = classify_period(start, end)
         super().save(*args, **kwargs)
 
     @property

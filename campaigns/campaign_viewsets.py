@@ -43,4 +43,5 @@ class CampaignViewSet(ScopedModelViewSet):
             ),
         ),
         InlinePanel("targets", heading=_("Targets"), label=_("Target")),
+        InlinePanel("reported_figures", heading=_("Figures reported elsewhere"), label=_("Reported figure")),
     ]

@@ -30,6 +30,9 @@ class CampaignProgress:
     first_month: datetime.date | None
     first_rate: float | None
     points: list
+    verdict: str = ""  # the dashboard's three-state verdict of the latest month against the target
+    periodic: list = ()  # quarterly, 6-month, annual and other reports, shown as such
+    completeness: str = ""  # units that reported the latest month out of those expected
 
     @property
     def rate_text(self) -> str:
@@ -45,7 +48,9 @@ class CampaignProgress:
 
     @property
     def meets_target(self) -> bool:
-        return self.rate is not None and self.rate >= self.target
+        from campaigns.analysis.rates import REACHED
+
+        return self.verdict == REACHED
 
 
 def campaign_progress(campaign) -> CampaignProgress:
@@ -55,11 +60,15 @@ def campaign_progress(campaign) -> CampaignProgress:
     from campaigns.indicators import area_for, monthly_online_rates
     from campaigns.models import IndicatorTargets
 
+    from campaigns.analysis.rates import target_verdict
+    from campaigns.dashboard import periodic_reports
+
     area = area_for(campaign.unit)
     target = IndicatorTargets.load().online_target_fraction
+    periodic = periodic_reports(area, campaign.starts_on.replace(day=1), datetime.date.today())
     last = latest_month(area)
     if last is None:
-        return CampaignProgress(None, None, target, None, None, [])
+        return CampaignProgress(None, None, target, None, None, [], periodic=periodic)
     first = add_months(last, -(CHART_MONTHS - 1))
     points = monthly_online_rates(area, first, month_bounds(last.year, last.month)[1])
     with_data = [point for point in points if point.denominator]
@@ -72,6 +81,8 @@ def campaign_progress(campaign) -> CampaignProgress:
         first_month=earliest.month if earliest else None,
         first_rate=earliest.rate.value if earliest else None,
         points=points,
+        verdict=target_verdict(latest.rate.interval, target) if latest else "",
+        periodic=periodic,
     )
 
 

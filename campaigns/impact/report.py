@@ -310,6 +310,18 @@ def _targets(campaign, panel: Panel) -> list[dict]:
             }.get(target.indicator, panel.total)
             interval = _pooled_counts(numerator, denominator, rows, columns)
             entry.update(value=interval.estimate, ci95=_ci(interval), verdict=target_verdict(interval, min(goal, 1.0)))
+        elif target.indicator == Indicator.PROCEDURES_ONLINE:
+            # Procedures offered online are not in the dossier statistics: the reported count, by its deadline.
+            value = target.reported_fraction
+            past = deadline <= panel.months[-1]
+            verdict = (
+                "no_data"
+                if value is None
+                else "reached"
+                if value >= goal
+                else ("not_reached" if past else "too_close")
+            )
+            entry.update(value=value, ci95=None, verdict=verdict)
         else:
             channel = {
                 Indicator.CLASSES: None,
@@ -323,8 +335,32 @@ def _targets(campaign, panel: Panel) -> list[dict]:
             past = deadline <= panel.months[-1]
             verdict = "reached" if value >= goal else ("not_reached" if past else "too_close")
             entry.update(value=value, ci95=None, verdict=verdict)
+        if target.reported_value is not None:
+            entry["reported"] = {
+                "value": target.reported_fraction,
+                "on": target.reported_on.isoformat() if target.reported_on else None,
+                "source": target.reported_source,
+            }
         result.append(entry)
     return result
+
+
+def reported_figures(campaign) -> list[dict]:
+    """Figures the campaign's reports give that the statistics cannot hold, as reported."""
+    if campaign is None:
+        return []
+    return [
+        {
+            "label": figure.label,
+            "value": float(figure.value),
+            "is_percent": figure.is_percent,
+            "unit": figure.unit.name if figure.unit_id else None,
+            "start": figure.period_start.isoformat(),
+            "end": figure.period_end.isoformat(),
+            "source": figure.source,
+        }
+        for figure in campaign.reported_figures.select_related("unit")
+    ]
 
 
 def _units(panel: Panel, campaign_start: int) -> list[dict]:
@@ -500,6 +536,7 @@ def impact_report(
         "targets": _targets(campaign, panel),
         "units": units,
         "recommendations": recommendations,
+        "reported_figures": reported_figures(campaign),
         "method_version": METHOD_VERSION,
     }
     payload["warnings"] = impact_warnings.messages(warnings)

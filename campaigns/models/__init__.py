@@ -1,4 +1,4 @@
-from .campaigns import Campaign, ReachRule, Target
+from .campaigns import Campaign, ReachRule, ReportedFigure, Target
 from .impact import ImpactResult
 from .scopes import UserScope
 from .settings import IndicatorTargets
@@ -13,6 +13,7 @@ __all__ = [
     "ImpactResult",
     "IndicatorTargets",
     "ReachRule",
+    "ReportedFigure",
     "StatisticSource",
     "Target",
     "UnitSuccession",

@@ -66,7 +66,21 @@ def form06(
             None,
             "Số hồ sơ đang giải quyết",
         ],
-        [None, None, "Tổng số", "Trong đó", None, None, "Tổng số", "Trước hạn", "Đúng hạn", "Quá hạn", "Tổng số", "Trong hạn", "Quá hạn"],
+        [
+            None,
+            None,
+            "Tổng số",
+            "Trong đó",
+            None,
+            None,
+            "Tổng số",
+            "Trước hạn",
+            "Đúng hạn",
+            "Quá hạn",
+            "Tổng số",
+            "Trong hạn",
+            "Quá hạn",
+        ],
         [None, None, None, "Trực tuyến", header_row_e, "Từ kỳ trước"],
         NUMBERS,
         ["III", "Xã, phường, đặc khu"],
@@ -100,7 +114,9 @@ def form06(
 
 
 def snapshot():
-    return sorted(DossierStatistic.objects.values_list("unit_id", "period_start", "period_end", "source", "received_online"))
+    return sorted(
+        DossierStatistic.objects.values_list("unit_id", "period_start", "period_end", "source", "received_online")
+    )
 
 
 def rejected(**kwargs):
@@ -208,7 +224,14 @@ def test_form_06_without_the_unit_says_how_to_give_it(tmp_path):
 
 def test_combined_column_and_separate_columns_that_disagree_are_refused(tmp_path):
     rows = [
-        ["Mã ĐVHC", "Kỳ", "Trực tuyến", "Trực tiếp, dịch vụ bưu chính", "Tiếp nhận trực tiếp", "Tiếp nhận qua dịch vụ BCCI"],
+        [
+            "Mã ĐVHC",
+            "Kỳ",
+            "Trực tuyến",
+            "Trực tiếp, dịch vụ bưu chính",
+            "Tiếp nhận trực tiếp",
+            "Tiếp nhận qua dịch vụ BCCI",
+        ],
         ["23149", "11/2025", 100, 60, 50, 5],
     ]
     path = tmp_path / "f.xlsx"
@@ -279,7 +302,9 @@ def test_report_by_unit_name_without_bcci_keeps_the_combined_count(tmp_path):
 
 def test_name_matching_no_unit_of_the_scope_is_refused(tmp_path):
     scope = unit("599", current=False)
-    report = rejected(path=names_report(tmp_path, [("Bắc Ruộng", 50, 30, 5), ("Phường Ba Đình", 1, 1, 0)]), scope=scope)
+    report = rejected(
+        path=names_report(tmp_path, [("Bắc Ruộng", 50, 30, 5), ("Phường Ba Đình", 1, 1, 0)]), scope=scope
+    )
     [error] = report.errors
     assert (error.row, error.column, error.value) == (6, "Tên đơn vị", "Phường Ba Đình")
 

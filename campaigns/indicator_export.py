@@ -58,13 +58,20 @@ class IndicatorRow:
         return [getattr(self, name) for name in INDICATOR_COLUMNS]
 
 
-def scope_unit(code: str, first: datetime.date, last: datetime.date) -> AdministrativeUnit:
-    """The unit with ``code`` in force in the requested months (codes are reused across the 2025 reform)."""
+def scope_unit(
+    code: str, first: datetime.date, last: datetime.date, *, current_units: bool = False
+) -> AdministrativeUnit:
+    """The unit with ``code`` in force in the requested months (codes are reused across the 2025 reform);
+    with ``current_units``, today's unit with that code, as the dashboard shows it."""
     versions = list(AdministrativeUnit.objects.filter(code=code))
     if not versions:
         raise IndicatorExportError(
             "unknown_scope", _("No administrative unit has the code “%(code)s”.") % {"code": code}
         )
+    if current_units:
+        today = [unit for unit in versions if unit.valid_to is None]
+        if today:
+            return today[0]
     end = last_day(last)
 
     def overlap(unit) -> int:

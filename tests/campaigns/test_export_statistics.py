@@ -118,10 +118,10 @@ def test_csv_export_uses_the_import_headers(tmp_path, stored):
         "01/07/2025",
         "31/07/2025",
         "",
-        *(str(value) for value in FULL.values()),
+        *("" if value is None else str(value) for value in FULL.values()),
     ]
     sparse = by_key[("23152", "12/2025", "")]
-    assert sparse[6:] == ["0", "", "7", "", "", "", "", "", "", "", "", "", "0"]
+    assert sparse[6:] == ["0", "", "7", "", "", "", "", "", "", "", "", "", "0", ""]
     quarter = by_key[("06978", "", "")]
     assert quarter[3:5] == ["01/01/2026", "31/03/2026"]
 

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         if last < first:
             raise CommandError(_("The end month is before the start month."))
         try:
-            scope = scope_unit(options["scope"], first, last)
+            scope = scope_unit(options["scope"], first, last, current_units=options["current_units"])
         except IndicatorExportError as exc:
             raise CommandError(exc.message) from exc
         rows = indicator_rows(scope=scope, first=first, last=last, current_units=options["current_units"])

@@ -24,7 +24,7 @@ BASELINE_MONTHS = 12
 LATEST_MONTHS = 3
 # Bumped whenever a definition the report depends on changes (rates, report months, source precedence,
 # window, recommendations): stored reports of another version are out of date.
-METHOD_VERSION = "2026.12-report-months"
+METHOD_VERSION = "2026-12.1"
 RECOMMENDATION_MONTHS = 24  # history read for the recommendations and projections, up to the latest data
 # Reporting unit of each channel in the activity mix: the effect per 100 leaflets, per 10 attendances…
 CHANNEL_SCALE = {

@@ -69,6 +69,16 @@ def latest_month(area: Area) -> datetime.date | None:
     )["latest"]
 
 
+def latest_period_month(area: Area) -> datetime.date | None:
+    """The month in which the area's latest longer or irregular report ends (when it has no monthly report)."""
+    latest = (
+        DossierStatistic.objects.filter(COUNTED, unit_id__in=area.included)
+        .exclude(period_kind=PeriodKind.MONTH)
+        .aggregate(latest=Max("period_end"))["latest"]
+    )
+    return latest.replace(day=1) if latest else None
+
+
 def periodic_reports(area: Area, start: datetime.date, end: datetime.date) -> list[PeriodicReport]:
     """Reports of longer or irregular periods that end in the window, for the area's own unit and its children."""
     # The area's own unit (and old units that went wholly into it) and the units directly below it.
@@ -115,7 +125,7 @@ def build_dashboard(
     *, unit: AdministrativeUnit, first_month: datetime.date | None, last_month: datetime.date | None
 ) -> Dashboard:
     area = area_for(unit)
-    last_month = last_month or latest_month(area) or datetime.date.today().replace(day=1)
+    last_month = last_month or latest_month(area) or latest_period_month(area) or datetime.date.today().replace(day=1)
     first_month = first_month or add_months(last_month, -11)
     months = (last_month.year - first_month.year) * 12 + last_month.month - first_month.month + 1
     start = first_month

@@ -16,7 +16,7 @@ from outreach_media.choices import Channel
 from ..analysis import descriptive, did, mix, recommend
 from ..analysis.rates import NO_INTERVAL, ratio_interval_clustered, target_verdict
 from ..choices import RATE_INDICATORS, ControlGroup, Indicator
-from ..models import AdministrativeUnit, Campaign, IndicatorTargets
+from ..models import AdministrativeUnit, Campaign, IndicatorTargets, UnitSuccession
 from . import warnings as impact_warnings
 from .panel import Panel, RuleSpec, build_panel, month_label, month_ordinal, ordinal_month, statistics_months
 
@@ -437,13 +437,25 @@ def _recommendations(panel: Panel, units: list[dict]) -> dict:
 
 
 def _current_recommendations(root, scope_ids, rules, panel: Panel, units: list[dict], campaign_start: int) -> dict:
-    """Recommendations and projections from the latest data, naming only units in force today."""
+    """Recommendations and projections from the latest data, naming only units in force today.
+
+    A campaign on units abolished since (a district before 07/2025) is followed into today's communes
+    that its communes went into, so that the units it recommends exist."""
+    today = timezone.localdate()
+    if not AdministrativeUnit.objects.valid_on(today).filter(pk=root.pk).exists():
+        below = AdministrativeUnit.objects.descendants_of(scope_ids).values("pk")
+        successors = list(
+            AdministrativeUnit.objects.valid_on(today)
+            .filter(pk__in=UnitSuccession.objects.filter(old_unit_id__in=below).values("new_unit_id"))
+            .values_list("pk", flat=True)
+        )
+        if successors:
+            scope_ids = successors
     _first, last_data = statistics_months(scope_ids)
     if last_data is not None and month_ordinal(last_data) > panel.months[-1]:
         start = ordinal_month(max(month_ordinal(last_data) - RECOMMENDATION_MONTHS + 1, panel.months[0]))
         panel = build_panel(root=root, scope_ids=scope_ids, start=start, end=last_data, rules=rules)
         units = _units(panel, campaign_start)
-    today = timezone.localdate()
     in_force = set(
         AdministrativeUnit.objects.valid_on(today)
         .filter(pk__in=[unit.id for unit in panel.units])

@@ -244,7 +244,9 @@ class ReportedFigure(Orderable):
         from ..formatting import percent_vi
 
         if self.is_percent:
-            return percent_vi(float(self.value) / 100)
+            # As precise as reported: 33,12 % stays 33,12 %, 24 % is 24,0 %.
+            decimals = 2 if (self.value * 10) % 1 else 1
+            return percent_vi(float(self.value) / 100, decimals)
         number = float(self.value)
         text = f"{number:,.0f}" if number.is_integer() else f"{number:,.1f}"
         return text.replace(",", "X").replace(".", ",").replace("X", ".")

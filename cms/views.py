@@ -55,13 +55,11 @@ class CampaignProgress:
 
 def campaign_progress(campaign) -> CampaignProgress:
     """The campaign area's latest online rate against the target, and the last twelve months (a few queries)."""
-    from campaigns.dashboard import add_months, latest_month
+    from campaigns.analysis.rates import target_verdict
+    from campaigns.dashboard import add_months, latest_month, periodic_reports
     from campaigns.imports.statistics import month_bounds
     from campaigns.indicators import area_for, monthly_online_rates
     from campaigns.models import IndicatorTargets
-
-    from campaigns.analysis.rates import target_verdict
-    from campaigns.dashboard import periodic_reports
 
     area = area_for(campaign.unit)
     target = IndicatorTargets.load().online_target_fraction

@@ -41,6 +41,57 @@ class UploadForm(forms.Form):
     skip_invalid = forms.BooleanField(
         label=gettext_lazy("Write the valid rows and skip the invalid ones"), required=False
     )
+    unit = forms.CharField(
+        label=gettext_lazy("Unit of a one-unit sheet (code)"),
+        required=False,
+        max_length=10,
+        help_text=gettext_lazy("For form 06 and other sheets of one unit without a unit code column."),
+    )
+    scope = forms.CharField(
+        label=gettext_lazy("Scope of the unit names (code)"),
+        required=False,
+        max_length=10,
+        help_text=gettext_lazy("For reports that list units by name only: the district or province they belong to."),
+    )
+    start = forms.DateField(
+        label=gettext_lazy("Period from (dd/mm/yyyy)"),
+        required=False,
+        input_formats=["%d/%m/%Y"],
+        help_text=gettext_lazy("Only when the file gives no period; otherwise it is read from the title line."),
+    )
+    end = forms.DateField(label=gettext_lazy("Period to (dd/mm/yyyy)"), required=False, input_formats=["%d/%m/%Y"])
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not self.is_bound:
+            # Preset to the officer's own unit when the scope is exactly one commune or ward.
+            own = list(user.scopes.select_related("unit")[:2]) if hasattr(user, "scopes") else []
+            if len(own) == 1 and own[0].unit.level == "commune":
+                self.fields["unit"].initial = own[0].unit.code
+
+    def _code(self, name):
+        from .models import AdministrativeUnit
+
+        code = (self.cleaned_data.get(name) or "").strip()
+        if code and not AdministrativeUnit.objects.filter(code=code).exists():
+            raise forms.ValidationError(_("No administrative unit has this code."), code="unknown_unit")
+        return code
+
+    def clean_unit(self):
+        return self._code("unit")
+
+    def clean_scope(self):
+        return self._code("scope")
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("start")) != bool(data.get("end")):
+            raise forms.ValidationError(_("Give both dates of the period, or neither."), code="half_period")
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("The period ends before it starts."), code="period_order")
+        if data.get("unit") and data.get("scope"):
+            raise forms.ValidationError(_("Give a unit or a scope, not both."), code="unit_and_scope")
+        return data
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -79,7 +130,7 @@ class StatisticsImportView(WagtailAdminTemplateMixin, View):
         return TemplateResponse(self.request, self.template_name, self.get_context_data(**context))
 
     def get(self, request):
-        return self.render(form=UploadForm())
+        return self.render(form=UploadForm(user=request.user))
 
     def post(self, request):
         if "confirm" in request.POST or "cancel" in request.POST:
@@ -93,11 +144,19 @@ class StatisticsImportView(WagtailAdminTemplateMixin, View):
         with path.open("wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
-        options = {"source": form.cleaned_data["source"], "skip_invalid": form.cleaned_data["skip_invalid"]}
+        data = form.cleaned_data
+        options = {
+            "source": data["source"],
+            "skip_invalid": data["skip_invalid"],
+            "unit": data["unit"],
+            "scope": data["scope"],
+            "start": data["start"].isoformat() if data["start"] else "",
+            "end": data["end"].isoformat() if data["end"] else "",
+        }
         report = self.run(path, upload.name, dry_run=True, **options)
         if report is None or (report.error_count and not options["skip_invalid"]) or not report.rows_read:
             path.unlink(missing_ok=True)
-            return self.render(form=UploadForm(), report=self.last_report, file_name=upload.name)
+            return self.render(form=UploadForm(user=request.user), report=self.last_report, file_name=upload.name)
         request.session[SESSION_KEY] = {"token": token, "path": str(path), "name": upload.name, **options}
         return self.render(report=report, file_name=upload.name, token=token, confirm=True)
 
@@ -111,7 +170,12 @@ class StatisticsImportView(WagtailAdminTemplateMixin, View):
             if "cancel" in request.POST:
                 messages.info(request, _("The import was cancelled: nothing was written."))
                 return redirect("statistics_import")
-            report = self.run(path, pending["name"], source=pending["source"], skip_invalid=pending["skip_invalid"])
+            report = self.run(
+                path,
+                pending["name"],
+                **{key: pending.get(key, "") for key in ("source", "unit", "scope", "start", "end")},
+                skip_invalid=pending["skip_invalid"],
+            )
             if report is None:
                 return self.render(form=UploadForm(), report=self.last_report, file_name=pending["name"])
             messages.success(
@@ -131,8 +195,29 @@ class StatisticsImportView(WagtailAdminTemplateMixin, View):
         finally:
             path.unlink(missing_ok=True)
 
-    def run(self, path: Path, name: str, *, source: str, skip_invalid: bool, dry_run: bool = False):
-        scope = permissions.scope_unit_ids(self.request.user)
+    def run(
+        self,
+        path: Path,
+        name: str,
+        *,
+        source: str,
+        skip_invalid: bool,
+        dry_run: bool = False,
+        unit: str = "",
+        scope: str = "",
+        start: str = "",
+        end: str = "",
+    ):
+        import datetime
+
+        from .models import AdministrativeUnit
+
+        allowed = permissions.scope_unit_ids(self.request.user)
+        names_scope = None
+        if scope:
+            versions = AdministrativeUnit.objects.filter(code=scope).order_by("valid_to")
+            names_scope = versions.filter(valid_to__isnull=True).first() or versions.last()
+        period = (datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)) if start and end else None
         try:
             report = statistics_import(
                 path=path,
@@ -141,8 +226,11 @@ class StatisticsImportView(WagtailAdminTemplateMixin, View):
                 dry_run=dry_run,
                 actor=self.request.user,
                 origin=name,
-                allowed_unit_ids=scope,
+                allowed_unit_ids=allowed,
                 preview_rows=200 if dry_run else 0,
+                unit_code=unit or None,
+                scope=names_scope,
+                period=period,
             )
         except StatisticsImportError as exc:
             self.last_report = exc.report

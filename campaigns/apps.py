@@ -8,8 +8,15 @@ class CampaignsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
+        from . import signals
         from .roles import sync_role_groups_after_migrate
 
         post_migrate.connect(sync_role_groups_after_migrate, sender=self)
+        statistic = self.get_model("DossierStatistic")
+        source = self.get_model("StatisticSource")
+        post_save.connect(signals.statistic_saved_or_deleted, sender=statistic)
+        post_delete.connect(signals.statistic_saved_or_deleted, sender=statistic)
+        post_save.connect(signals.precedence_changed, sender=source)
+        post_delete.connect(signals.precedence_changed, sender=source)

@@ -56,5 +56,6 @@ class CampaignViewSet(ScopedModelViewSet):
             ),
         ),
         InlinePanel("targets", heading=_("Targets"), label=_("Target")),
+        InlinePanel("reported_figures", heading=_("Figures reported elsewhere"), label=_("Reported figure")),
         RolloutPlanPanel(heading=_("Measurement plan")),
     ]

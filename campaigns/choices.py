@@ -65,6 +65,7 @@ class Indicator(models.TextChoices):
     ATTENDEES = "attendees", _("training attendances")
     HANDBOOKS = "handbooks", _("handbooks distributed")
     LEAFLETS = "leaflets", _("leaflets distributed")
+    PROCEDURES_ONLINE = "procedures_online", _("procedures offered fully online (level 4)")
 
 
 RATE_INDICATORS = frozenset({Indicator.ONLINE_RATE, Indicator.BCCI_RATE, Indicator.FULL_ONLINE_SHARE})

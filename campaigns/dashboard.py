@@ -3,15 +3,39 @@
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Count, Max, Sum
+
 from . import permissions
 from .imports.statistics import month_bounds
-from .indicators import Area, MonthPoint, Rate, UnitRow, area_for, area_totals, children_ranking, monthly_online_rates
+from .indicators import (
+    Area,
+    MonthPoint,
+    Rate,
+    UnitRow,
+    _rate,
+    area_for,
+    area_totals,
+    children_ranking,
+    monthly_online_rates,
+)
 from .models import AdministrativeUnit, DossierStatistic, IndicatorTargets
+from .rate_definitions import COUNTED, DENOMINATOR
+from .report_months import PeriodKind, period_label
+from .report_months import add_months as add_months
 
 
-def add_months(month: datetime.date, count: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 + count
-    return datetime.date(index // 12, index % 12 + 1, 1)
+@dataclass
+class PeriodicReport:
+    """A quarterly, 6-month, annual or irregular report, shown as the period it is (never split into months)."""
+
+    unit: AdministrativeUnit
+    label: str
+    start: datetime.date
+    end: datetime.date
+    source: str
+    online: int
+    denominator: int
+    rate: Rate
 
 
 @dataclass
@@ -26,6 +50,8 @@ class Dashboard:
     totals: dict[str, Rate]
     children: list[UnitRow]
     target: float
+    periodic: list[PeriodicReport]
+    sources: list[tuple[str, int]]  # the sources whose figures count in the window, with their number of statistics
 
 
 def dashboard_roots(user) -> list[AdministrativeUnit]:
@@ -37,20 +63,69 @@ def dashboard_roots(user) -> list[AdministrativeUnit]:
 
 
 def latest_month(area: Area) -> datetime.date | None:
+    """The latest report month with a figure that counts in the area."""
+    return DossierStatistic.objects.filter(COUNTED, unit_id__in=area.included, period_kind=PeriodKind.MONTH).aggregate(
+        latest=Max("report_month")
+    )["latest"]
+
+
+def latest_period_month(area: Area) -> datetime.date | None:
+    """The month in which the area's latest longer or irregular report ends (when it has no monthly report)."""
     latest = (
-        DossierStatistic.objects.filter(unit_id__in=area.included)
-        .order_by("-period_start")
-        .values_list("period_start", flat=True)
-        .first()
+        DossierStatistic.objects.filter(COUNTED, unit_id__in=area.included)
+        .exclude(period_kind=PeriodKind.MONTH)
+        .aggregate(latest=Max("period_end"))["latest"]
     )
     return latest.replace(day=1) if latest else None
+
+
+def periodic_reports(area: Area, start: datetime.date, end: datetime.date) -> list[PeriodicReport]:
+    """Reports of longer or irregular periods that end in the window, for the area's own unit and its children."""
+    # The area's own unit (and old units that went wholly into it) and the units directly below it.
+    shown = {area.root.pk} | set(area.child_of.values()) | {pk for pk in area.included if pk not in area.child_of}
+    rows = (
+        DossierStatistic.objects.filter(COUNTED, unit_id__in=shown, period_end__gte=start, period_end__lte=end)
+        .exclude(period_kind=PeriodKind.MONTH)
+        .select_related("unit")
+        .annotate(denominator=DENOMINATOR)
+        .order_by("period_end", "unit__code")
+    )
+    return [
+        PeriodicReport(
+            unit=row.unit,
+            label=period_label(row.period_kind, row.period_start, row.period_end, None),
+            start=row.period_start,
+            end=row.period_end,
+            source=row.source,
+            online=row.received_online,
+            denominator=row.denominator,
+            rate=_rate(row.received_online, row.denominator),
+        )
+        for row in rows[:200]
+    ]
+
+
+def counting_sources(area: Area, start: datetime.date, end: datetime.date) -> list[tuple[str, int]]:
+    rows = (
+        DossierStatistic.objects.filter(
+            COUNTED,
+            unit_id__in=area.included,
+            period_kind=PeriodKind.MONTH,
+            report_month__gte=start,
+            report_month__lte=end,
+        )
+        .values("source")
+        .annotate(rows=Count("pk"), dossiers=Sum("received_online"))
+        .order_by("-rows", "source")
+    )
+    return [(row["source"], row["rows"]) for row in rows]
 
 
 def build_dashboard(
     *, unit: AdministrativeUnit, first_month: datetime.date | None, last_month: datetime.date | None
 ) -> Dashboard:
     area = area_for(unit)
-    last_month = last_month or latest_month(area) or datetime.date.today().replace(day=1)
+    last_month = last_month or latest_month(area) or latest_period_month(area) or datetime.date.today().replace(day=1)
     first_month = first_month or add_months(last_month, -11)
     months = (last_month.year - first_month.year) * 12 + last_month.month - first_month.month + 1
     start = first_month
@@ -71,4 +146,6 @@ def build_dashboard(
             area, start=start, end=end, previous_start=previous_start, previous_end=previous_end, target=target
         ),
         target=target,
+        periodic=periodic_reports(area, start, end),
+        sources=counting_sources(area, start, end),
     )

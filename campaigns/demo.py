@@ -148,24 +148,102 @@ CAMPAIGN_DETAILS = {
             ("classes", "custom", 6, datetime.date(2022, 12, 31)),
             ("handbooks", "custom", 750, datetime.date(2022, 12, 31)),
         ],  # fmt: skip
+        "figures": [
+            (
+                "Hồ sơ tiếp nhận, giải quyết qua dịch vụ công trực tuyến mức độ 3, 4",
+                657,
+                False,
+                "599",
+                (2022, 1, 1),
+                (2022, 12, 31),
+                "UBND huyện Tánh Linh",
+            ),
+            (
+                "Hồ sơ tiếp nhận và trả kết quả qua dịch vụ bưu chính công ích",
+                661,
+                False,
+                "599",
+                (2022, 1, 1),
+                (2022, 12, 31),
+                "UBND huyện Tánh Linh",
+            ),
+        ],  # fmt: skip
     },
     "ben-tre-2020": {
         "issuing_body": "UBND thành phố Bến Tre",
         "objectives": "Đưa toàn bộ thủ tục mức độ 3 lên mức độ 4 và hướng dẫn người dân nộp hồ sơ trực tuyến.",
         "rules": [("training", 1, False), ("leaflet", 50, True)],
-        "targets": [("online_rate", "custom", 30, datetime.date(2020, 12, 31))],
+        # The plan sets procedures, not dossiers: 53 level-4 procedures for the city's offices by
+        # 15/11/2020 and 25 for the communes and wards by 15/12/2020.
+        "targets": [
+            ("procedures_online", "custom", 53, datetime.date(2020, 11, 15)),
+            ("procedures_online", "custom", 25, datetime.date(2020, 12, 15)),
+        ],
+        "target_units": {1: "communes"},
     },
     "ha-noi-2022": {
         "issuing_body": "UBND thành phố Hà Nội",
         "objectives": "Hội nghị tập huấn và tuyên truyền để tăng hồ sơ trực tuyến và qua bưu chính công ích.",
         "rules": [("conference", 1, False), ("training", 1, False)],
-        "targets": [("online_rate", "new_rural_advanced", None, datetime.date(2022, 12, 31))],
+        "targets": [
+            ("online_rate", "custom", 50, datetime.date(2022, 12, 31)),
+            ("bcci_rate", "custom", 25, datetime.date(2022, 12, 31)),
+        ],
+        # "13 % after eight months", said at the conference of 25/08/2022 (a district the article does not name).
+        "reported": {0: (13, datetime.date(2022, 8, 25), "Hội nghị ngày 25/08/2022")},
     },
     "ha-tinh-2021": {
         "issuing_body": "UBND tỉnh Hà Tĩnh",
         "objectives": "Khuyến khích nộp hồ sơ trực tuyến trong thời gian giãn cách để phòng dịch.",
         "rules": [("zalo", 1, False), ("radio", 1, False)],
         "targets": [("online_rate", "custom", 30, datetime.date(2021, 8, 31))],
+        "figures": [
+            (
+                "Tỷ lệ hồ sơ trực tuyến của Trung tâm Phục vụ hành chính công tỉnh",
+                11.70,
+                True,
+                "42",
+                (2020, 7, 25),
+                (2020, 8, 25),
+                "Trung tâm Phục vụ hành chính công tỉnh",
+            ),
+            (
+                "Tỷ lệ hồ sơ trực tuyến của Trung tâm Phục vụ hành chính công tỉnh",
+                24.0,
+                True,
+                "42",
+                (2021, 6, 1),
+                (2021, 6, 30),
+                "Trung tâm Phục vụ hành chính công tỉnh",
+            ),
+            (
+                "Tỷ lệ hồ sơ trực tuyến của Trung tâm Phục vụ hành chính công tỉnh",
+                33.12,
+                True,
+                "42",
+                (2021, 7, 25),
+                (2021, 8, 25),
+                "Trung tâm Phục vụ hành chính công tỉnh",
+            ),
+            (
+                "Hồ sơ trả kết quả qua dịch vụ bưu chính công ích",
+                80852,
+                False,
+                "42",
+                (2021, 6, 1),
+                (2021, 6, 30),
+                "Bưu điện tỉnh Hà Tĩnh",
+            ),
+            (
+                "Hồ sơ trả kết quả qua dịch vụ bưu chính công ích",
+                86969,
+                False,
+                "42",
+                (2021, 7, 1),
+                (2021, 7, 31),
+                "Bưu điện tỉnh Hà Tĩnh",
+            ),
+        ],  # fmt: skip
     },
     "dien-bien-2023": {
         "issuing_body": "UBND tỉnh Điện Biên",
@@ -180,7 +258,7 @@ CAMPAIGN_DETAILS = {
 def demo_campaigns_load() -> int:
     """The seed campaigns with plan document, partners, reach rules and targets (safe to run again)."""
     from .choices import CampaignStatus
-    from .models import Campaign, ReachRule, Target
+    from .models import Campaign, ReachRule, ReportedFigure, Target
 
     count = 0
     for seed in SEED_CAMPAIGNS:
@@ -215,6 +293,28 @@ def demo_campaigns_load() -> int:
                 defaults={"indicator": indicator, "preset": preset, "value": value, "deadline": deadline},
             )
         campaign.targets.filter(sort_order__gte=len(details["targets"])).delete()
+        for order, (value, day, source) in details.get("reported", {}).items():
+            campaign.targets.filter(sort_order=order).update(
+                reported_value=value, reported_on=day, reported_source=source
+            )
+        for order, which in details.get("target_units", {}).items():
+            target = campaign.targets.get(sort_order=order)
+            if which == "communes":
+                target.units.set(AdministrativeUnit.objects.filter(parent=campaign.unit, level="commune"))
+                target.save()
+        campaign.reported_figures.all().delete()
+        for order, (label, value, percent, code, start, end, source) in enumerate(details.get("figures", [])):
+            ReportedFigure.objects.create(
+                campaign=campaign,
+                sort_order=order,
+                label=label,
+                value=value,
+                is_percent=percent,
+                unit=_unit(code, REFORM),
+                period_start=datetime.date(*start),
+                period_end=datetime.date(*end),
+                source=source,
+            )
         count += 1
     return count
 

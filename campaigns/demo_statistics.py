@@ -1,7 +1,10 @@
 """Demo dossier statistics: the seed articles' figures plus a labelled synthetic series.
 
 The articles give rates, not the counts behind them; the counts below are chosen so that the
-rates come out exactly as reported (33,12 %; 338 dossiers = 39,5 %; 33.892 dossiers = 69 %).
+rates come out exactly as reported (338 dossiers = 39,5 %; 33.892 dossiers = 69,0 %; 23.175 ≈ 35 %).
+Figures about a body that is no administrative unit (Hà Tĩnh's provincial service centre) or
+without a denominator (Tánh Linh's 657 online and 661 BCCI dossiers of 2022) are the campaigns'
+reported figures (campaigns.demo), not statistics.
 The synthetic series (source "Dữ liệu minh hoạ") gives the dashboard something to rank: every
 commune of Lâm Đồng and of the three provinces merged into it, from 01/2021 to 10/2026, with a
 slow upward trend. The six Tánh Linh communes trained in 2022 (trainings.demo) gain a planted
@@ -23,21 +26,19 @@ from .services.statistics import statistics_import
 ARTICLE = "Số liệu theo bài báo"
 SYNTHETIC = "Dữ liệu minh hoạ"
 HEADER = ["Mã ĐVHC", "Kỳ", "Từ ngày", "Đến ngày", "Nguồn số liệu", "Tiếp nhận trực tuyến", "Tiếp nhận trực tiếp",
-          "Tiếp nhận qua dịch vụ BCCI"]  # fmt: skip
+          "Tiếp nhận qua dịch vụ BCCI", "Trực tiếp, dịch vụ bưu chính"]  # fmt: skip
 
-# (code, period "MM/YYYY" or (start, end), source, online, direct, postal)
+# (code, period "MM/YYYY" or (start, end), source, online, direct, postal). Periods are kept as the
+# articles give them (a quarter, two months, seven months), never split into invented months.
 ARTICLE_ROWS = [
-    # Hà Tĩnh provincial service centre, 25/7–25/8/2021: 33,12 % online; June 2021 about 9 points lower.
-    ("42", "06/2021", "Trung tâm Phục vụ hành chính công tỉnh", 1150, 3650, None),
-    ("42", ("25/07/2021", "25/08/2021"), "Trung tâm Phục vụ hành chính công tỉnh", 1656, 3344, None),
-    # TP Hà Tĩnh, July and August 2021: 338 online dossiers, 39,5 %.
-    ("436", "07/2021", ARTICLE, 160, 250, None),
-    ("436", "08/2021", ARTICLE, 178, 268, None),
-    # Điện Biên, second quarter of 2023: 33.892 online dossiers, 69 %.
-    ("11", "04/2023", ARTICLE, 10950, 4950, None),
-    ("11", "05/2023", ARTICLE, 11230, 5020, None),
-    ("11", "06/2023", ARTICLE, 11712, 5257, None),
+    # TP Hà Tĩnh, July and August 2021 together: 338 online dossiers, 39,5 %.
+    ("436", ("01/07/2021", "31/08/2021"), ARTICLE, 338, 518, None),
+    # Điện Biên, the second quarter of 2023 as one quarterly report: 33.892 online dossiers, 69,0 %.
+    ("11", ("01/04/2023", "30/06/2023"), ARTICLE, 33892, 15227, None),
 ]
+# Hà Tĩnh province, the first seven months of 2021: 23.175 online dossiers, about 35 %. The article
+# does not say how the rest split between in person and by post: one combined count, BCCI unknown.
+COMBINED_ROWS = [("42", ("01/01/2021", "31/07/2021"), "Sở Thông tin và Truyền thông Hà Tĩnh", 23175, 43040)]
 SYNTHETIC_PROVINCES_BEFORE = ("60", "67", "68")  # Bình Thuận, Đắk Nông, Lâm Đồng (old)
 REFORM = datetime.date(2025, 7, 1)
 FIRST_MONTH = datetime.date(2021, 1, 1)
@@ -92,7 +93,12 @@ def demo_statistics_load() -> dict:
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(HEADER)
-            for code, period, source, online, direct, postal in [*ARTICLE_ROWS, *_synthetic_rows(rng)]:
+            combined = [
+                (code, period, source, online, None, None, rest)
+                for code, period, source, online, rest in COMBINED_ROWS
+            ]
+            separate = [(*row, None) for row in [*ARTICLE_ROWS, *_synthetic_rows(rng)]]
+            for code, period, source, online, direct, postal, joined in [*separate, *combined]:
                 if isinstance(period, tuple):
                     start, end = period
                     period_text = ""
@@ -101,7 +107,17 @@ def demo_statistics_load() -> dict:
                     first, last = month_bounds(year, month)
                     start, end, period_text = first.strftime("%d/%m/%Y"), last.strftime("%d/%m/%Y"), period
                 writer.writerow(
-                    [code, period_text, start, end, source, online, direct, "" if postal is None else postal]
+                    [
+                        code,
+                        period_text,
+                        start,
+                        end,
+                        source,
+                        online,
+                        "" if direct is None else direct,
+                        "" if postal is None else postal,
+                        "" if joined is None else joined,
+                    ]
                 )
         report = statistics_import(path=path, origin="load_demo")
     return {"created": report.created, "updated": report.updated, "unchanged": report.unchanged}

@@ -11,18 +11,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, ExpressionWrapper, F, Q, Sum
 
-from .analysis.rates import Interval, ratio_interval_from_sums, target_verdict, wilson_interval
+from .analysis.rates import NO_INTERVAL, Interval, ratio_interval_from_sums, target_status, wilson_interval
 from .choices import SuccessionKind
 from .models import AdministrativeUnit, DossierStatistic, UnitSuccession
-
-BIG = BigIntegerField()
-# Dossiers received in the period: online + in person + by post (a missing postal count is 0).
-DENOMINATOR = ExpressionWrapper(
-    F("received_online") + F("received_direct") + Coalesce(F("received_postal"), Value(0)), output_field=BIG
-)
+from .rate_definitions import BIG, COUNTED, DENOMINATOR, POSTAL_KNOWN, unknown_reason
+from .report_months import PeriodKind
 
 
 def _product(left, right):
@@ -97,10 +92,15 @@ class Rate:
     numerator: int
     denominator: int
     interval: Interval
+    reason: str = ""  # why the rate is unknown ("—"), when it is
 
     @property
     def value(self) -> float | None:
         return self.interval.estimate
+
+    @property
+    def is_known(self) -> bool:
+        return self.interval.estimate is not None
 
 
 @dataclass
@@ -111,18 +111,27 @@ class MonthPoint:
     rate: Rate
 
 
-def _statistics(area: Area, start: datetime.date, end: datetime.date):
+def counted_monthly(unit_ids, start: datetime.date, end: datetime.date):
+    """The statistics that count, of monthly reports whose report month lies in [start, end]."""
     return DossierStatistic.objects.filter(
-        unit_id__in=area.included, period_start__gte=start, period_start__lte=end
-    ).annotate(denominator=DENOMINATOR)
+        COUNTED,
+        unit_id__in=unit_ids,
+        period_kind=PeriodKind.MONTH,
+        report_month__gte=start.replace(day=1),
+        report_month__lte=end,
+    )
+
+
+def _statistics(area: Area, start: datetime.date, end: datetime.date):
+    return counted_monthly(area.included, start, end).annotate(denominator=DENOMINATOR)
 
 
 def monthly_online_rates(area: Area, start: datetime.date, end: datetime.date) -> list[MonthPoint]:
     """Online rate per month with a cluster-robust interval (units as clusters), one query."""
     rows = (
         _statistics(area, start, end)
-        # A period that does not follow calendar months (25/07–25/08) counts in the month it starts.
-        .annotate(month=TruncMonth("period_start"))
+        # Report months: 15/10–14/11 is November's report; other periods are never placed in a month.
+        .annotate(month=F("report_month"))
         .values("month")
         .annotate(
             y=Sum("received_online"),
@@ -170,6 +179,16 @@ class UnitRow:
     bcci_rate: Rate | None = None
     verdict: str = ""
     extra: dict = field(default_factory=dict)
+    postal_denominator: int = 0
+    combined_rows: int = 0
+    unit_months: set = field(default_factory=set)
+    cell_sums: dict = field(default_factory=lambda: {"yy": 0, "xy": 0, "xx": 0, "cells": 0})
+    months_reported: int = 0  # report months with a figure (the best of the units rolled into this row)
+    months_expected: int = 0
+
+    @property
+    def completeness_text(self) -> str:
+        return f"{self.months_reported}/{self.months_expected}"
 
     @property
     def change_points(self) -> float | None:
@@ -178,8 +197,27 @@ class UnitRow:
         return (self.rate.value - self.previous_rate.value) * 100
 
 
-def _rate(numerator: int, denominator: int) -> Rate:
+def _rate(numerator: int, denominator: int, *, combined_only: bool = False) -> Rate:
+    if not denominator:
+        return Rate(0, 0, NO_INTERVAL, unknown_reason(denominator_total=0, combined_only=combined_only))
     return Rate(numerator, denominator, wilson_interval(numerator, denominator))
+
+
+def _cell_rate(child: "UnitRow") -> Rate:
+    """The child's online rate with the one target interval of campaigns.analysis.rates.cell_interval: clustered
+    over its unit × report-month cells (the report and the public page use the same rule)."""
+    if not child.denominator:
+        return _rate(child.online, child.denominator)
+    sums = child.cell_sums
+    interval = ratio_interval_from_sums(
+        sum_y=child.online, sum_x=child.denominator, sum_yy=sums["yy"], sum_xy=sums["xy"], sum_xx=sums["xx"],
+        units=sums["cells"],
+    )  # fmt: skip
+    return Rate(child.online, child.denominator, interval)
+
+
+def _month_count(start: datetime.date, end: datetime.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
 def children_ranking(
@@ -197,19 +235,27 @@ def children_ranking(
         unit.pk: UnitRow(unit=unit)
         for unit in AdministrativeUnit.objects.filter(pk__in=set(area.child_of.values())).order_by("code")
     }
-    current = Q(period_start__gte=start, period_start__lte=end)
-    previous = Q(period_start__gte=previous_start, period_start__lte=previous_end)
+    current = Q(report_month__gte=start, report_month__lte=end)
+    previous = Q(report_month__gte=previous_start, report_month__lte=previous_end)
     rows = (
-        DossierStatistic.objects.filter(unit_id__in=area.included)
+        DossierStatistic.objects.filter(COUNTED, unit_id__in=area.included, period_kind=PeriodKind.MONTH)
         .filter(current | previous)
         .annotate(denominator=DENOMINATOR)
         .values("unit_id")
         .annotate(
             y=Sum("received_online", filter=current),
             x=Sum("denominator", filter=current),
-            p=Sum("received_postal", filter=current),
+            p=Sum("received_postal", filter=current & POSTAL_KNOWN),
+            px_postal=Sum("denominator", filter=current & POSTAL_KNOWN),
+            combined=Count("pk", filter=current & Q(received_direct_or_postal__isnull=False)),
             py=Sum("received_online", filter=previous),
             px=Sum("denominator", filter=previous),
+            months=Count("report_month", distinct=True, filter=current),
+            # The cells (unit × report month) of the current window, for the one target interval.
+            yy=Sum(_product(F("received_online"), F("received_online")), filter=current),
+            xy=Sum(_product(F("received_online"), F("denominator")), filter=current),
+            xx=Sum(_product(F("denominator"), F("denominator")), filter=current),
+            cells=Count("pk", filter=current & Q(denominator__gt=0)),
         )
     )
     for row in rows:
@@ -219,14 +265,26 @@ def children_ranking(
         child.online += row["y"] or 0
         child.denominator += row["x"] or 0
         child.postal += row["p"] or 0
+        child.postal_denominator += row["px_postal"] or 0
+        child.combined_rows += row["combined"] or 0
         child.previous_online += row["py"] or 0
         child.previous_denominator += row["px"] or 0
+        child.unit_months.add((row["unit_id"], row["months"]))
+        for key in ("yy", "xy", "xx", "cells"):
+            child.cell_sums[key] += row[key] or 0
+    expected = _month_count(start, end)
     for child_id, child in children.items():
         child.partial_sources = len(area.partial_children.get(child_id, ()))
-        child.rate = _rate(child.online, child.denominator)
+        child.rate = _cell_rate(child)
         child.previous_rate = _rate(child.previous_online, child.previous_denominator)
-        child.bcci_rate = _rate(child.postal, child.denominator)
-        child.verdict = target_verdict(child.rate.interval, target) if target is not None else ""
+        child.bcci_rate = _rate(
+            child.postal,
+            child.postal_denominator,
+            combined_only=child.combined_rows > 0 and not child.postal_denominator,
+        )
+        child.months_reported = max((months for _unit, months in child.unit_months), default=0)
+        child.months_expected = expected
+        child.verdict = target_status(child.rate.interval, target, due=True) if target is not None else ""
     return sorted(
         children.values(),
         key=lambda row: (row.rate.value is None, -(row.rate.value or 0), row.unit.code),
@@ -249,7 +307,9 @@ def area_totals(area: Area, start: datetime.date, end: datetime.date) -> dict[st
             received=Sum("denominator"),
             full=Sum("received_online_full"),
             full_denominator=Sum("denominator", filter=reported["received_online_full"]),
-            postal_total=Sum("received_postal"),
+            postal_total=Sum("received_postal", filter=POSTAL_KNOWN),
+            postal_denominator=Sum("denominator", filter=POSTAL_KNOWN),
+            combined_rows=Count("pk", filter=Q(received_direct_or_postal__isnull=False)),
             resolved_total=Sum("resolved"),
             on_time=Sum(
                 ExpressionWrapper(F("resolved_early") + F("resolved_on_time"), output_field=BIG),
@@ -263,7 +323,11 @@ def area_totals(area: Area, start: datetime.date, end: datetime.date) -> dict[st
     return {
         "online_rate": _rate(values["online"], values["received"]),
         "full_online_share": _rate(values["full"], values["full_denominator"]),
-        "bcci_rate": _rate(values["postal_total"], values["received"]),
+        "bcci_rate": _rate(
+            values["postal_total"],
+            values["postal_denominator"],
+            combined_only=values["combined_rows"] > 0 and not values["postal_denominator"],
+        ),
         "results_postal_rate": _rate(values["results_postal_total"], values["results_denominator"]),
         "on_time_rate": _rate(values["on_time"], values["resolved_total"]),
     }

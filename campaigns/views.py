@@ -99,6 +99,10 @@ class DashboardView(DashboardMixin, WagtailAdminTemplateMixin, TemplateView):
             context.update(
                 chart_url=f"{reverse('statistics_dashboard_chart')}?{query}",
                 export_url=f"{reverse('statistics_dashboard_export')}?{query}",
+                indicators_url=f"{reverse('statistics_indicators_export')}?{query}",
+                quality_url=f"{reverse('statistics_quality')}?{query}",
+                rate_reasons={key: rate.reason for key, rate in dashboard.totals.items() if not rate.is_known},
+                periodic=[{"report": report, "rate": percent_vi(report.rate.value)} for report in dashboard.periodic],
                 rows=[_row_context(row) for row in dashboard.children],
                 totals={key: percent_vi(rate.value) for key, rate in dashboard.totals.items()},
                 target_percent=percent_vi(dashboard.target, 0),
@@ -117,6 +121,8 @@ def _row_context(row) -> dict:
         "previous": percent_vi(row.previous_rate.value),
         "change": "—" if row.change_points is None else f"{row.change_points:+.1f}".replace(".", ","),
         "bcci": percent_vi(row.bcci_rate.value),
+        "bcci_reason": row.bcci_rate.reason,
+        "completeness": row.completeness_text,
         "verdict": row.verdict,
         "verdict_label": VERDICT_LABELS.get(row.verdict, ""),
     }
@@ -168,6 +174,8 @@ class DashboardExportView(DashboardMixin, View):
                 _("BCCI rate"),
                 _("Against the target"),
                 _("Old units only partly merged in"),
+                _("Report months with figures"),
+                _("Report months expected"),
             ]
         )
         for row in dashboard.children:
@@ -186,6 +194,8 @@ class DashboardExportView(DashboardMixin, View):
                     row.bcci_rate.value,
                     str(VERDICT_LABELS.get(row.verdict, "")),
                     row.partial_sources,
+                    row.months_reported,
+                    row.months_expected,
                 ]
             )
         for column in "EFGHJ":
@@ -198,3 +208,49 @@ class DashboardExportView(DashboardMixin, View):
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         workbook.save(response)
         return response
+
+
+class IndicatorsExportView(DashboardMixin, View):
+    """The dashboard's download of ``export_indicators``: the communes of the area, report month by month."""
+
+    def get(self, request):
+        from .indicator_export import CONTENT_TYPES, RENDERERS, indicator_rows
+
+        dashboard = self.resolve()
+        if dashboard is None:
+            raise PermissionDenied
+        kind = request.GET.get("format", "csv")
+        if kind not in RENDERERS:
+            kind = "csv"
+        rows = indicator_rows(scope=dashboard.unit, first=dashboard.start, last=dashboard.end, current_units=True)
+        response = HttpResponse(RENDERERS[kind](rows), content_type=CONTENT_TYPES[kind])
+        filename = f"chi-so-{dashboard.unit.code}-{dashboard.start:%Y%m}-{dashboard.end:%Y%m}.{kind}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class DataQualityView(DashboardMixin, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "campaigns/data_quality.html"
+    page_title = gettext_lazy("Data quality")
+    header_icon = "warning"
+    _show_breadcrumbs = True
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": reverse("statistics_dashboard"), "label": _("Online submission dashboard")},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        from .data_quality import data_quality
+
+        context = super().get_context_data(**kwargs)
+        dashboard = self.resolve()
+        context.update(dashboard=dashboard)
+        if dashboard is not None:
+            context.update(
+                quality=data_quality(dashboard.area, dashboard.start, dashboard.end),
+                dashboard_url=f"{reverse('statistics_dashboard')}?{self.query_string(dashboard)}",
+            )
+        return context

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponse
 from django.urls import reverse
@@ -10,7 +11,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import CreateView, IndexView
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.chooser import ChooserViewSet
@@ -20,10 +21,10 @@ from wagtail.admin.widgets.button import HeaderButton
 from cms.text import fold
 
 from . import permissions
-from .admin_scoping import ScopedIndexView, ScopedModelViewSet
+from .admin_scoping import ScopedEditView, ScopedIndexView, ScopedModelViewSet
 from .choices import UnitLevel
 from .exports import EXPORT_FIELDS
-from .models import AdministrativeUnit, DossierStatistic, UnitSuccession, UserScope
+from .models import AdministrativeUnit, DossierStatistic, StatisticSource, UnitSuccession, UserScope
 from .models.statistics import COUNT_FIELD_NAMES
 from .resources import FORMATS, export_file
 
@@ -276,12 +277,54 @@ class DossierStatisticIndexView(ScopedIndexView):
         return queryset.filter(unit__name_folded__contains=fold(query))
 
 
+def statistic_source_note(*, unit, start, end, source: str, exclude_pk=None) -> str:
+    """What the hand-entry form says when the unit's report month already has figures from another source."""
+    from .report_months import classify_period, period_label
+    from .services.precedence import counting_source, precedence_key
+
+    kind, month = classify_period(start, end)
+    _counting, sources = counting_source(
+        unit_id=unit.pk, report_month=month, period_start=start, period_end=end, exclude_pk=exclude_pk
+    )
+    others = [name for name in sources if name != source]
+    if not others:
+        return ""
+    winner = min([source, *others], key=precedence_key)
+    return _(
+        "%(unit)s already has figures for %(period)s from %(others)s; the figure of %(winner)s counts "
+        "(source precedence), the others are kept but not added."
+    ) % {
+        "unit": unit.name,
+        "period": period_label(kind, start, end, month),
+        "others": ", ".join(name or "—" for name in others),
+        "winner": winner or "—",
+    }
+
+
+class DossierStatisticCreateView(CreateView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.source_note:
+            messages.warning(self.request, form.source_note)
+        return response
+
+
+class DossierStatisticEditView(ScopedEditView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.source_note:
+            messages.warning(self.request, form.source_note)
+        return response
+
+
 class DossierStatisticViewSet(ScopedModelViewSet):
     model = DossierStatistic
     icon = "table"
     menu_label = _("Dossier statistics")
     menu_order = 100
     index_view_class = DossierStatisticIndexView
+    add_view_class = DossierStatisticCreateView
+    edit_view_class = DossierStatisticEditView
     list_display = [
         Column("unit", label=_("Unit")),
         DayColumn("period_start", label=_("Period start")),
@@ -290,6 +333,7 @@ class DossierStatisticViewSet(ScopedModelViewSet):
         "received_online",
         "received_direct",
         "received_postal",
+        Column("is_counted", label=_("Counts")),
     ]
     search_fields = ["unit__name", "unit__code"]
     filterset_class = DossierStatisticFilterSet
@@ -311,17 +355,41 @@ class DossierStatisticViewSet(ScopedModelViewSet):
         base = super().get_form_class(for_update)
 
         class DossierStatisticForm(base):
+            source_note = ""
+
             def clean_unit(self):
                 unit = self.cleaned_data.get("unit")
                 if unit is not None and not permissions.user_can_use_unit(self.for_user, unit):
                     raise forms.ValidationError(_("This unit is outside your scope."), code="out_of_scope")
                 return unit
 
+            def clean(self):
+                data = super().clean()
+                unit, start, end = data.get("unit"), data.get("period_start"), data.get("period_end")
+                if unit and start and end and end >= start:
+                    self.source_note = statistic_source_note(
+                        unit=unit, start=start, end=end, source=data.get("source") or "", exclude_pk=self.instance.pk
+                    )
+                return data
+
         return DossierStatisticForm
+
+
+class StatisticSourceViewSet(ModelViewSet):
+    model = StatisticSource
+    icon = "order"
+    menu_label = _("Source precedence")
+    menu_order = 110
+    list_display = ["rank", "name", "description"]
+    form_fields = ["rank", "name", "description"]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    search_fields = ["name"]
+    search_backend_name = None
 
 
 class StatisticsGroup(ViewSetGroup):
     menu_label = _("Dossier statistics")
     menu_icon = "table"
     menu_order = 600
-    items = (DossierStatisticViewSet("statistics"),)
+    items = (DossierStatisticViewSet("statistics"), StatisticSourceViewSet("statistic_sources"))

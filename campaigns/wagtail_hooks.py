@@ -18,7 +18,7 @@ from .impact_views import (
 )
 from .models import AdministrativeUnit, Campaign, DossierStatistic
 from .panels import panel_for
-from .views import DashboardChartView, DashboardExportView, DashboardView
+from .views import DashboardChartView, DashboardExportView, DashboardView, DataQualityView, IndicatorsExportView
 from .viewsets import AdministrativeUnitsGroup, StatisticsGroup, unit_chooser_viewset
 
 register_permission_policy(AdministrativeUnit, ScopedPermissionPolicy(AdministrativeUnit))
@@ -38,6 +38,8 @@ def register_dashboard_urls():
         path("statistics/import/", StatisticsImportView.as_view(), name="statistics_import"),
         path("statistics/dashboard/chart.png", DashboardChartView.as_view(), name="statistics_dashboard_chart"),
         path("statistics/dashboard/export.xlsx", DashboardExportView.as_view(), name="statistics_dashboard_export"),
+        path("statistics/dashboard/indicators/", IndicatorsExportView.as_view(), name="statistics_indicators_export"),
+        path("statistics/quality/", DataQualityView.as_view(), name="statistics_quality"),
         path("impact/", ImpactIndexView.as_view(), name="campaign_impact_index"),
         path("impact/<int:pk>/", ImpactReportView.as_view(), name="campaign_impact"),
         path("impact/<int:pk>/plan/", RolloutPlanView.as_view(), name="campaign_rollout_plan"),

@@ -30,6 +30,9 @@ class CampaignProgress:
     first_month: datetime.date | None
     first_rate: float | None
     points: list
+    verdict: str = ""  # the dashboard's three-state verdict of the latest month against the target
+    periodic: list = ()  # quarterly, 6-month, annual and other reports, shown as such
+    completeness: str = ""  # units that reported the latest month out of those expected
 
     @property
     def rate_text(self) -> str:
@@ -45,31 +48,25 @@ class CampaignProgress:
 
     @property
     def meets_target(self) -> bool:
-        return self.verdict == "reached"
+        from campaigns.analysis.rates import REACHED
 
-    @property
-    def verdict(self) -> str:
-        """The one verdict rule of campaigns.analysis.rates.target_status on the latest month's cell interval."""
-        from campaigns.analysis.rates import NO_DATA, target_status
-
-        latest = next((point for point in reversed(self.points) if point.denominator), None)
-        if latest is None:
-            return NO_DATA
-        return target_status(latest.rate.interval, self.target, due=True)
+        return self.verdict == REACHED
 
 
 def campaign_progress(campaign) -> CampaignProgress:
     """The campaign area's latest online rate against the target, and the last twelve months (a few queries)."""
-    from campaigns.dashboard import add_months, latest_month
+    from campaigns.analysis.rates import target_status
+    from campaigns.dashboard import add_months, latest_month, periodic_reports
     from campaigns.imports.statistics import month_bounds
     from campaigns.indicators import area_for, monthly_online_rates
     from campaigns.models import IndicatorTargets
 
     area = area_for(campaign.unit)
     target = IndicatorTargets.load().online_target_fraction
+    periodic = periodic_reports(area, campaign.starts_on.replace(day=1), datetime.date.today())
     last = latest_month(area)
     if last is None:
-        return CampaignProgress(None, None, target, None, None, [])
+        return CampaignProgress(None, None, target, None, None, [], periodic=periodic)
     first = add_months(last, -(CHART_MONTHS - 1))
     points = monthly_online_rates(area, first, month_bounds(last.year, last.month)[1])
     with_data = [point for point in points if point.denominator]
@@ -82,6 +79,8 @@ def campaign_progress(campaign) -> CampaignProgress:
         first_month=earliest.month if earliest else None,
         first_rate=earliest.rate.value if earliest else None,
         points=points,
+        verdict=target_status(latest.rate.interval, target, due=True) if latest else "",
+        periodic=periodic,
     )
 
 

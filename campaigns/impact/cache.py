@@ -10,7 +10,7 @@ import hashlib
 import json
 import time
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -26,7 +26,7 @@ from ..models import (
     RolloutPlan,
     UnitSuccession,
 )
-from .report import impact_report
+from .report import METHOD_VERSION, impact_report
 
 
 def _source_ids(campaign: Campaign) -> list[int]:
@@ -41,7 +41,11 @@ def data_fingerprint(campaign: Campaign) -> str:
     """A hash of everything the report reads (a fixed number of queries whatever the number of units)."""
     source_ids = _source_ids(campaign)
     statistics = DossierStatistic.objects.filter(unit_id__in=source_ids).aggregate(
-        rows=Count("pk"), updated=Max("updated_at"), online=Sum("received_online"), direct=Sum("received_direct")
+        rows=Count("pk"),
+        updated=Max("updated_at"),
+        online=Sum("received_online"),
+        direct=Sum("received_direct"),
+        counted=Count("pk", filter=Q(is_counted=True)),
     )
     activities = [
         (row.unit_id, row.month.isoformat(), row.channel, row.quantity, row.people)
@@ -53,8 +57,19 @@ def data_fingerprint(campaign: Campaign) -> str:
     targets = list(campaign.targets.values_list("pk", "indicator", "preset", "value", "deadline"))
     plan = list(RolloutPlan.objects.filter(campaign=campaign).values_list("created_at", flat=True))
     text = json.dumps(
-        # The method's version: a change of estimator or of a rate definition makes every stored report stale.
-        [METHOD, campaign.updated_at, statistics, activities, settings, rules, targets, plan, source_ids],
+        # The methods' versions: a change of estimator or of a definition makes every stored report stale.
+        [
+            METHOD,
+            METHOD_VERSION,
+            campaign.updated_at,
+            statistics,
+            activities,
+            settings,
+            rules,
+            targets,
+            plan,
+            source_ids,
+        ],
         default=str,
         sort_keys=True,
     )
@@ -75,6 +90,7 @@ def impact_result_refresh(*, campaign: Campaign, fingerprint: str | None = None)
             "payload": payload,
             "computed_at": timezone.now(),
             "duration_ms": duration,
+            "method_version": METHOD_VERSION,
         },
     )
     return result
@@ -86,10 +102,10 @@ def cached_impact(campaign: Campaign) -> tuple[ImpactResult, bool]:
     result = ImpactResult.objects.filter(campaign=campaign).first()
     if result is None:
         return impact_result_refresh(campaign=campaign, fingerprint=fingerprint), True
-    if result.fingerprint == fingerprint:
+    if result.fingerprint == fingerprint and result.method_version == METHOD_VERSION:
         return result, True
     from ..tasks import refresh_impact
 
     refresh_impact.enqueue(campaign.pk)
     result.refresh_from_db()
-    return result, result.fingerprint == fingerprint
+    return result, result.fingerprint == fingerprint and result.method_version == METHOD_VERSION

@@ -2,8 +2,10 @@
 
 The panel's units are the communes (and wards) under the scope that are in force at the end of the
 window. Figures of older communes that went *wholly* into one of them are added to it; communes
-split between several successors cannot be divided and are left out (reported). Counts of several
-sources for the same unit and month are added up; only whole calendar months are read.
+split between several successors cannot be divided and are left out (reported). Months are report
+months (15/10–14/11 is November's report; a calendar month is its own) and only the source that
+counts for a unit and month is read, never a sum of sources; longer or irregular periods are not
+placed in months.
 
 Nothing here computes a statistic: that is ``campaigns.analysis``'s job.
 """
@@ -22,6 +24,8 @@ from outreach_media.selectors import exposure
 from ..choices import UnitLevel
 from ..imports.statistics import month_bounds
 from ..models import AdministrativeUnit, DossierStatistic, UnitSuccession
+from ..rate_definitions import COUNTED, DENOMINATOR, POSTAL_KNOWN
+from ..report_months import PeriodKind
 from ..succession import map_figures
 
 
@@ -68,6 +72,7 @@ class Panel:
     training_sessions: np.ndarray  # units × months, classes held
     first_reached: np.ndarray  # month ordinal of the first reached month, 0 = never (in the data up to the end)
     partial_units: list[str] = field(default_factory=list)  # codes of units left out (split between successors)
+    postal_total: np.ndarray | None = None  # units × months, the denominator where the postal count is known
 
     @property
     def index_of(self) -> dict[int, int]:
@@ -111,17 +116,22 @@ def _scope_communes(scope_ids: list[int], day: datetime.date):
 
 
 def _statistics(source_ids, first: datetime.date, last: datetime.date):
-    """(unit id, month, online, total, postal, full online) for whole-month rows, summed over sources."""
+    """(unit id, report month, online, total, postal, full online): the statistic that counts per report month."""
     return (
         DossierStatistic.objects.filter(
-            unit_id__in=source_ids, period_start__gte=first, period_start__lte=last, period_start__day=1
+            COUNTED,
+            unit_id__in=source_ids,
+            period_kind=PeriodKind.MONTH,
+            report_month__gte=first,
+            report_month__lte=last,
         )
-        .values_list("unit_id", "period_start", "period_end")
+        .values_list("unit_id", "report_month")
         .annotate(
             online=Sum("received_online"),
-            direct=Sum("received_direct"),
-            postal=Sum(Coalesce("received_postal", Value(0))),
+            total=Sum(DENOMINATOR),
+            postal=Sum(Coalesce("received_postal", Value(0)), filter=POSTAL_KNOWN),
             full=Sum(Coalesce("received_online_full", Value(0))),
+            postal_total=Sum(DENOMINATOR, filter=POSTAL_KNOWN),
         )
     )
 
@@ -152,18 +162,17 @@ def build_panel(
     units = [PanelUnit(pk, *info[pk], sources=sorted(sources[pk])) for pk in panel_ids]
     row_of = {unit.id: index for index, unit in enumerate(units)}
     shape = (len(units), len(months))
-    online, total, postal, full = (np.zeros(shape, dtype=np.int64) for _ in range(4))
+    online, total, postal, full, postal_total = (np.zeros(shape, dtype=np.int64) for _ in range(5))
     reported = np.zeros(shape, dtype=bool)
-    for unit_id, period_start, period_end, n_online, n_direct, n_postal, n_full in _statistics(
+    for unit_id, month, n_online, n_total, n_postal, n_full, n_postal_total in _statistics(
         list(source_of), start, last_day
     ):
-        if period_end != month_bounds(period_start.year, period_start.month)[1]:
-            continue  # not a calendar month (e.g. 25/07–25/08): cannot be placed in the monthly panel
-        row, column = row_of[source_of[unit_id]], month_ordinal(period_start) - first_month
+        row, column = row_of[source_of[unit_id]], month_ordinal(month) - first_month
         online[row, column] += n_online
-        postal[row, column] += n_postal
+        postal[row, column] += n_postal or 0
         full[row, column] += n_full
-        total[row, column] += n_online + n_direct + n_postal
+        total[row, column] += n_total
+        postal_total[row, column] += n_postal_total or 0
         reported[row, column] = True
 
     wanted = {rule.channel for rule in rules}
@@ -207,6 +216,7 @@ def build_panel(
         channels=channels,
         training_sessions=sessions,
         first_reached=first_reached,
+        postal_total=postal_total,
         partial_units=list(
             AdministrativeUnit.objects.filter(pk__in=partial).order_by("code").values_list("code", flat=True)
         ),
@@ -214,11 +224,11 @@ def build_panel(
 
 
 def statistics_months(scope_ids: list[int]) -> tuple[datetime.date | None, datetime.date | None]:
-    """First and last month with statistics under the scope (including older units that went into it)."""
+    """First and last report month with statistics under the scope (including older units that went into it)."""
     below = AdministrativeUnit.objects.descendants_of(scope_ids).values_list("pk", flat=True)
     ids = set(below)
     ids |= set(UnitSuccession.objects.filter(new_unit_id__in=ids).values_list("old_unit_id", flat=True))
-    bounds = DossierStatistic.objects.filter(unit_id__in=ids).aggregate(
-        first=Min("period_start"), last=Max("period_start")
+    bounds = DossierStatistic.objects.filter(COUNTED, unit_id__in=ids, period_kind=PeriodKind.MONTH).aggregate(
+        first=Min("report_month"), last=Max("report_month")
     )
     return bounds["first"], bounds["last"]

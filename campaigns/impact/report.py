@@ -16,12 +16,16 @@ from outreach_media.choices import Channel
 from ..analysis import descriptive, did, effect, mix, recommend
 from ..analysis.rates import NO_INTERVAL, cell_interval, ratio_interval_clustered, target_status
 from ..choices import RATE_INDICATORS, ControlGroup, Indicator
-from ..models import AdministrativeUnit, Campaign, IndicatorTargets
+from ..models import AdministrativeUnit, Campaign, IndicatorTargets, UnitSuccession
 from . import warnings as impact_warnings
 from .panel import Panel, RuleSpec, build_panel, month_label, month_ordinal, ordinal_month, statistics_months
 
 BASELINE_MONTHS = 12
 LATEST_MONTHS = 3
+# Bumped whenever a definition the report depends on changes (rates, report months, source precedence,
+# window, recommendations, the headline estimator): stored reports of another version are out of date.
+METHOD_VERSION = "2026-12.2"
+RECOMMENDATION_MONTHS = 24  # history read for the recommendations and projections, up to the latest data
 # Reporting unit of each channel in the activity mix: the effect per 100 leaflets, per 10 attendances…
 CHANNEL_SCALE = {
     Channel.TRAINING: 10,
@@ -360,11 +364,26 @@ def _targets(campaign, panel: Panel) -> list[dict]:
                 Indicator.BCCI_RATE: panel.postal,
                 Indicator.FULL_ONLINE_SHARE: panel.full_online,
             }[target.indicator]
-            denominator = panel.online if target.indicator == Indicator.FULL_ONLINE_SHARE else panel.total
+            denominator = {
+                Indicator.FULL_ONLINE_SHARE: panel.online,
+                # The BCCI rate only over months whose source gives the postal count apart (unknown is not zero).
+                Indicator.BCCI_RATE: panel.postal_total if panel.postal_total is not None else panel.total,
+            }.get(target.indicator, panel.total)
             interval = _cells(numerator, denominator, rows, columns)
             entry.update(
                 value=interval.estimate, ci95=_ci(interval), verdict=target_status(interval, min(goal, 1.0), due=due)
             )
+        elif target.indicator == Indicator.PROCEDURES_ONLINE:
+            # Procedures offered online are not in the dossier statistics: the reported count, by its deadline.
+            value = target.reported_fraction
+            verdict = (
+                "no_data"
+                if value is None
+                else "reached"
+                if value >= goal
+                else ("not_reached" if due else "not_yet_due")
+            )
+            entry.update(value=value, ci95=None, verdict=verdict)
         else:
             channel = {
                 Indicator.CLASSES: None,
@@ -377,8 +396,32 @@ def _targets(campaign, panel: Panel) -> list[dict]:
             value = float(matrix[np.ix_(rows, columns)].sum()) if matrix is not None and rows and columns else 0.0
             verdict = "reached" if value >= goal else ("not_reached" if due else "not_yet_due")
             entry.update(value=value, ci95=None, verdict=verdict)
+        if target.reported_value is not None:
+            entry["reported"] = {
+                "value": target.reported_fraction,
+                "on": target.reported_on.isoformat() if target.reported_on else None,
+                "source": target.reported_source,
+            }
         result.append(entry)
     return result
+
+
+def reported_figures(campaign) -> list[dict]:
+    """Figures the campaign's reports give that the statistics cannot hold, as reported."""
+    if campaign is None:
+        return []
+    return [
+        {
+            "label": figure.label,
+            "value": float(figure.value),
+            "is_percent": figure.is_percent,
+            "unit": figure.unit.name if figure.unit_id else None,
+            "start": figure.period_start.isoformat(),
+            "end": figure.period_end.isoformat(),
+            "source": figure.source,
+        }
+        for figure in campaign.reported_figures.select_related("unit")
+    ]
 
 
 def _units(panel: Panel, campaign_start: int) -> list[dict]:
@@ -454,6 +497,37 @@ def _recommendations(panel: Panel, units: list[dict]) -> dict:
         ],
         "projections": projections,
     }
+
+
+def _current_recommendations(root, scope_ids, rules, panel: Panel, units: list[dict], campaign_start: int) -> dict:
+    """Recommendations and projections from the latest data, naming only units in force today.
+
+    A campaign on units abolished since (a district before 07/2025) is followed into today's communes
+    that its communes went into, so that the units it recommends exist."""
+    today = timezone.localdate()
+    if not AdministrativeUnit.objects.valid_on(today).filter(pk=root.pk).exists():
+        below = AdministrativeUnit.objects.descendants_of(scope_ids).values("pk")
+        successors = list(
+            AdministrativeUnit.objects.valid_on(today)
+            .filter(pk__in=UnitSuccession.objects.filter(old_unit_id__in=below).values("new_unit_id"))
+            .values_list("pk", flat=True)
+        )
+        if successors:
+            scope_ids = successors
+    _first, last_data = statistics_months(scope_ids)
+    if last_data is not None and month_ordinal(last_data) > panel.months[-1]:
+        start = ordinal_month(max(month_ordinal(last_data) - RECOMMENDATION_MONTHS + 1, panel.months[0]))
+        panel = build_panel(root=root, scope_ids=scope_ids, start=start, end=last_data, rules=rules)
+        units = _units(panel, campaign_start)
+    in_force = set(
+        AdministrativeUnit.objects.valid_on(today)
+        .filter(pk__in=[unit.id for unit in panel.units])
+        .values_list("code", flat=True)
+    )
+    result = _recommendations(panel, [row for row in units if row["code"] in in_force])
+    result["projections"] = [row for row in result["projections"] if row["code"] in in_force]
+    result["data_end"] = month_label(panel.months[-1])
+    return result
 
 
 def _plan(campaign, panel: Panel) -> dict | None:
@@ -535,6 +609,7 @@ def impact_report(
     did_block, _did_extra, _did_counterfactual = _did(panel, control)
     headline = _effect(panel, control, warnings)
     units = _units(panel, campaign_start)
+    recommendations = _current_recommendations(root, scope_ids, rules, panel, units, campaign_start)
     payload = {
         "campaign": {"slug": campaign.slug, "title": campaign.name} if campaign else None,
         "generated_at": timezone.localtime().isoformat(timespec="seconds"),
@@ -563,8 +638,10 @@ def impact_report(
         "channels": _channels(panel, warnings),
         "targets": _targets(campaign, panel),
         "units": units,
-        "recommendations": _recommendations(panel, units),
+        "recommendations": recommendations,
         "plan": _plan(campaign, panel),
+        "reported_figures": reported_figures(campaign),
+        "method_version": METHOD_VERSION,
     }
     payload["warnings"] = impact_warnings.messages(warnings)
     from .narrative import narrative

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from cms.text import fold, normalize_text
 
 from ..errors import RowError
-from ..models.statistics import COUNT_FIELD_NAMES, REQUIRED_COUNT_FIELDS
+from ..models.statistics import COUNT_FIELD_NAMES
 from .tabular import UnreadableFile, iter_rows
 
 # The Vietnamese headers written by the export (and the first alias of each column).
@@ -41,6 +41,7 @@ VIETNAMESE_HEADERS = {
     "results_postal": "Trả kết quả qua dịch vụ BCCI",
     "paid_online": "Hồ sơ thanh toán trực tuyến",
     "digitized": "Hồ sơ được số hóa",
+    "received_direct_or_postal": "Trực tiếp, dịch vụ bưu chính",
 }
 EXTRA_ALIASES = {
     "unit_code": ["ma don vi hanh chinh", "ma don vi", "ma dv"],
@@ -49,10 +50,27 @@ EXTRA_ALIASES = {
     "source": ["nguon"],
     "received_online": ["truc tuyen", "so moi tiep nhan truc tuyen"],
     "received_online_full": ["truc tuyen toan trinh", "toan trinh"],
-    "received_direct": ["truc tiep", "truc tiep dich vu buu chinh", "so moi tiep nhan truc tiep dich vu buu chinh"],
-    "received_postal": ["qua dich vu bcci", "dich vu bcci", "buu chinh cong ich", "tiep nhan qua buu chinh cong ich"],
+    "received_direct": ["truc tiep", "so moi tiep nhan truc tiep", "tiep nhan truc tiep tai bo phan mot cua"],
+    "received_postal": [
+        "qua dich vu bcci",
+        "dich vu bcci",
+        "buu chinh cong ich",
+        "tiep nhan qua buu chinh cong ich",
+        "so moi tiep nhan qua bcci",
+        "qua bcci",
+        "tiep nhan qua bcci",
+    ],
+    # "Trực tiếp, dịch vụ bưu chính" joins in-person and postal receipts: one combined count.
+    "received_direct_or_postal": [
+        "truc tiep dich vu buu chinh",
+        "so moi tiep nhan truc tiep dich vu buu chinh",
+        "truc tiep va dich vu buu chinh",
+        "truc tiep buu chinh",
+        "truc tiep bcci",
+    ],
     "carried_over": ["tu ky truoc", "ky truoc chuyen qua", "so ho so tu ky truoc"],
-    "received_total": ["tong so", "tong so ho so"],
+    "received_total": ["tong so ho so", "tong so ho so tiep nhan"],
+    "row_label": ["linh vuc", "ten linh vuc", "linh vuc giai quyet", "linh vuc thu tuc hanh chinh", "noi dung"],
     "resolved_early": ["truoc han"],
     "resolved_on_time": ["dung han"],
     "resolved_late": ["da giai quyet tre han"],
@@ -64,6 +82,12 @@ EXTRA_ALIASES = {
 }
 # "Quá hạn" / "Trễ hạn" alone means resolved late under "Đã giải quyết", overdue under "Đang giải quyết".
 AMBIGUOUS_LATE = {"qua han", "tre han"}
+# Form 06 has three "Tổng số" columns: received (a checked total), resolved and pending (checked too).
+AMBIGUOUS_TOTAL = {"tong so", "tong"}
+# Columns that are read only to check a row's figures; never stored.
+CHECK_FIELDS = ("received_total", "resolved_total", "pending_total")
+TOTAL_LABELS = ("tong cong", "tong so", "cong", "tong")
+_TITLE_PERIOD = re.compile(r"tu\s*ngay\s*:?\s*(\S+)\s*(?:den|toi)\s*ngay\s*:?\s*(\S+?)\s*\)?\s*$")
 _PUNCTUATION = re.compile(r"[\s:;,.()\[\]*/\\_\-–—]+")
 MAX_REPORTED_ERRORS = 1000
 HEADER_SCAN_ROWS = 25
@@ -80,7 +104,8 @@ for _field, _label in VIETNAMESE_HEADERS.items():
     for _alias in EXTRA_ALIASES.get(_field, []):
         ALIASES[header_key(_alias)] = _field
 
-NUMBER_FIELDS = (*COUNT_FIELD_NAMES, "received_total")
+NUMBER_FIELDS = (*COUNT_FIELD_NAMES, *CHECK_FIELDS)
+_TOTAL_INDEX = {name: index for index, name in enumerate(COUNT_FIELD_NAMES)}
 
 
 class HeaderError(Exception):
@@ -276,7 +301,105 @@ class UnitIndex:
         return None, _("the unit with this code is not in force for the whole period (%(spans)s)") % {"spans": spans}
 
 
+class ScopeIndex:
+    """The units under a scope by accent-folded name, for reports that list units by name only."""
+
+    def __init__(self, scope):
+        from ..models import AdministrativeUnit
+
+        self.scope = scope
+        self.by_name: dict[str, list[tuple]] = {}
+        units = AdministrativeUnit.objects.filter(
+            pk__in=AdministrativeUnit.objects.descendants_of([scope.pk]).values("pk")
+        ).values_list("pk", "code", "name", "name_folded", "valid_from", "valid_to")
+        for pk, code, name, folded, valid_from, valid_to in units:
+            entry = (valid_from, valid_to, pk, code, name)
+            for key in {folded, without_type(folded)}:
+                self.by_name.setdefault(key, []).append(entry)
+
+    def resolve(self, given: str, start: datetime.date, end: datetime.date):
+        """((pk, name, folded), None) or (None, message)."""
+        folded = expand_abbreviation(fold(given))
+        candidates = {
+            entry
+            for key in {folded, without_type(folded)}
+            for entry in self.by_name.get(key, [])
+            if (entry[0] is None or entry[0] <= start) and (entry[1] is None or entry[1] > end)
+        }
+        # An exact name wins over a name without its type word ("Phường 1" over "Xã 1" for "Phường 1").
+        exact = {entry for entry in candidates if fold(entry[4]) == folded}
+        if len(exact) == 1:
+            candidates = exact
+        if not candidates:
+            return None, _("no unit of %(scope)s in force for the period has this name") % {"scope": self.scope.name}
+        if len(candidates) > 1:
+            names = ", ".join(f"{name} ({code})" for _f, _t, _pk, code, name in sorted(candidates, key=lambda e: e[3]))
+            return None, _("several units of %(scope)s have this name (%(units)s): write the full name") % {
+                "scope": self.scope.name,
+                "units": names,
+            }
+        _f, _t, pk, code, name = candidates.pop()
+        return (pk, name, fold(name), code), None
+
+
+# Abbreviated type words in reports: "TT. Lạc Tánh", "P. 1", "TX Lagi".
+ABBREVIATIONS = {"tt": "thi tran", "tx": "thi xa", "tp": "thanh pho", "p": "phuong", "x": "xa"}
+
+
+def expand_abbreviation(folded: str) -> str:
+    head, _space, rest = header_key(folded).partition(" ")
+    if rest and head in ABBREVIATIONS:
+        return f"{ABBREVIATIONS[head]} {rest}"
+    return folded
+
+
+def title_period(rows: list[list]):
+    """(start, end, row number, text, message) of the "(Từ ngày dd/mm/yyyy đến ngày dd/mm/yyyy)" title line."""
+    for number, row in enumerate(rows, start=1):
+        for cell in row:
+            if not isinstance(cell, str):
+                continue
+            folded = fold(normalize_text(cell))
+            if "tu ngay" not in folded:
+                continue
+            text = normalize_text(cell)
+            match = _TITLE_PERIOD.search(folded)
+            if not match:
+                return (
+                    None,
+                    None,
+                    number,
+                    text,
+                    _("the period of the title cannot be read (use Từ ngày dd/mm/yyyy đến ngày dd/mm/yyyy)"),
+                )
+            start, start_message = parse_day(match[1].rstrip(".,;"))
+            end, end_message = parse_day(match[2].rstrip(".,;)"))
+            if start_message or end_message or start is None or end is None:
+                return None, None, number, text, start_message or end_message or _("not a date (use dd/mm/yyyy)")
+            if end < start:
+                return None, None, number, text, _("the period ends before it starts")
+            return start, end, number, text, None
+    return None, None, None, None, None
+
+
+def is_total_label(text: str) -> bool:
+    key = header_key(text)
+    return key in TOTAL_LABELS or key.startswith("tong cong")
+
+
 class StatisticsReader:
+    """Reads one file in one of three layouts.
+
+    - rows with a unit code (the product's own format, exports of the provincial system);
+    - one unit's sheet (form 06): ``unit`` is given, rows are fields of procedures, the figure is the
+      "Tổng cộng" row, checked against the sum of the field rows;
+    - a per-unit report that lists units by name only: ``scope`` is given, names are resolved among
+      the units under it.
+
+    Without period columns the period comes from ``period`` (``--start``/``--end``) or from the
+    title line "(Từ ngày dd/mm/yyyy đến ngày dd/mm/yyyy)".
+    """
+
     def __init__(
         self,
         path: Path,
@@ -285,12 +408,19 @@ class StatisticsReader:
         units: UnitIndex | None = None,
         file_label=None,
         allowed_unit_ids: frozenset[int] | None = None,
+        unit=None,
+        scope=None,
+        period: tuple[datetime.date, datetime.date] | None = None,
     ):
         self.path = Path(path)
         self.allowed_unit_ids = allowed_unit_ids
         self.file_label = file_label or self.path.name
         self.default_source = parse_text(default_source)
         self.units = units or UnitIndex()
+        self.unit = unit
+        self.scope = scope
+        self.scope_index = ScopeIndex(scope) if scope is not None else None
+        self.period = period
         self.errors: list[RowError] = []
         self.error_count = 0
         self.rows_read = 0
@@ -298,6 +428,19 @@ class StatisticsReader:
         self.rejected_rows = 0  # data rows with at least one error (errors beyond MAX_REPORTED_ERRORS included)
         self.columns: dict[str, int] = {}
         self.labels: dict[str, str] = {}
+        self.header_period: tuple[datetime.date, datetime.date] | None = None
+
+    @property
+    def is_plain(self) -> bool:
+        """Rows with unit codes and the in-person column: the layout the PostgreSQL fast path reads."""
+        return (
+            self.unit is None
+            and self.scope is None
+            and "unit_code" in self.columns
+            and not any(
+                name in self.columns for name in ("received_direct_or_postal", "resolved_total", "pending_total")
+            )
+        )
 
     # -- errors ---------------------------------------------------------------------------
     def _error(self, row, field, value, message):
@@ -310,8 +453,9 @@ class StatisticsReader:
     # -- header ---------------------------------------------------------------------------
     def _map_header(self, rows: list[list], index: int) -> dict[str, int] | None:
         header = rows[index]
+        above_rows = rows[max(0, index - 3) : index]
         parents = []
-        for above in rows[max(0, index - 2) : index]:
+        for above in above_rows:
             filled, last = [], ""
             for cell in above:
                 key = header_key(cell)
@@ -323,20 +467,30 @@ class StatisticsReader:
         duplicates = []
         for position, cell in enumerate(header):
             key = header_key(cell)
+            depth = len(above_rows)
             if not key:
-                # A cell merged down from the row above (e.g. "Mã ĐVHC" spanning both rows of form 06).
-                for above in reversed(rows[max(0, index - 2) : index]):
+                # A cell merged down from a row above (e.g. "Mã ĐVHC" or "Tổng số" spanning the rows of form 06).
+                for offset, above in enumerate(reversed(above_rows), start=1):
                     if position < len(above) and header_key(above[position]):
-                        if ALIASES.get(header_key(above[position])):
-                            cell, key = above[position], header_key(above[position])
+                        above_key = header_key(above[position])
+                        if ALIASES.get(above_key) or above_key in AMBIGUOUS_TOTAL or above_key in AMBIGUOUS_LATE:
+                            cell, key, depth = above[position], above_key, len(above_rows) - offset
                         break
                 if not key:
                     continue
-            groups = [row[position] if position < len(row) else "" for row in parents]
+            groups = [row[position] if position < len(row) else "" for row in parents[:depth]]
+            context = " ".join(groups)
             field = None
             if key in AMBIGUOUS_LATE:
-                context = " ".join(groups)
                 field = "pending_overdue" if "dang giai quyet" in context else "resolved_late" if context else None
+            elif key in AMBIGUOUS_TOTAL:
+                field = (
+                    "pending_total"
+                    if "dang giai quyet" in context
+                    else "resolved_total"
+                    if "da giai quyet" in context
+                    else "received_total"
+                )
             else:
                 field = ALIASES.get(key)
                 if field is None:
@@ -352,17 +506,54 @@ class StatisticsReader:
             mapping[field] = position
             labels[field] = normalize_text(str(cell))
         has_period = "period" in mapping or ("period_start" in mapping and "period_end" in mapping)
-        if "unit_code" in mapping and all(name in mapping for name in REQUIRED_COUNT_FIELDS) and has_period:
+        has_unit = (
+            "unit_code" in mapping or self.unit is not None or (self.scope is not None and "unit_name" in mapping)
+        )
+        has_counts = "received_online" in mapping and (
+            "received_direct" in mapping or "received_direct_or_postal" in mapping
+        )
+        if has_unit and has_counts and (has_period or self.unit is not None or self.scope is not None or self.period):
             for field, label in duplicates:
                 self._error(
                     index + 1, None, label, _("two columns mean the same thing (%(column)s)") % {"column": field}
                 )
             self.columns, self.labels = mapping, labels
+            labels.setdefault("unit", _("unit (--unit)"))
+            labels.setdefault("row_label", _("field of procedures"))
+            if not has_period:
+                self._read_title_period(rows[:index])
             return mapping
+        if has_counts and not has_unit and index + 1 >= 1:
+            self._missing_unit = True
         return None
+
+    def _read_title_period(self, rows: list[list]):
+        if self.period is not None:
+            self.header_period = self.period
+            return
+        start, end, number, text, message = title_period(rows)
+        if message:
+            raise HeaderError([RowError(self.file_label, number, _("title"), text[:80], message)])
+        if start is None:
+            raise HeaderError(
+                [
+                    RowError(
+                        self.file_label,
+                        None,
+                        None,
+                        None,
+                        _(
+                            "the period is missing: the file has no period column and no title line "
+                            '"Từ ngày dd/mm/yyyy đến ngày dd/mm/yyyy" (give --start and --end)'
+                        ),
+                    )
+                ]
+            )
+        self.header_period = (start, end)
 
     def find_header(self, rows_iter) -> tuple[int, list]:
         head = []
+        self._missing_unit = False
         for row in rows_iter:
             head.append(row)
             if self._map_header(head, len(head) - 1) is not None:
@@ -371,6 +562,21 @@ class StatisticsReader:
                 break
         if not head:
             raise HeaderError([RowError(self.file_label, None, None, None, _("the file is empty"))])
+        if self._missing_unit:
+            raise HeaderError(
+                [
+                    RowError(
+                        self.file_label,
+                        None,
+                        None,
+                        None,
+                        _(
+                            "the file has no unit code column (Mã ĐVHC): give the unit of a one-unit sheet "
+                            "(--unit) or the scope whose units the names belong to (--scope)"
+                        ),
+                    )
+                ]
+            )
         required = ", ".join(
             VIETNAMESE_HEADERS[name] for name in ("unit_code", "received_online", "received_direct", "period")
         )
@@ -393,9 +599,332 @@ class StatisticsReader:
         try:
             rows_iter = iter(iter_rows(self.path))
             header_rows, _head = self.find_header(rows_iter)
-            yield from self.validate(enumerate(rows_iter, start=header_rows + 1))
+            numbered = enumerate(rows_iter, start=header_rows + 1)
+            if self.unit is not None and "unit_code" not in self.columns:
+                yield from self._validate_unit_sheet(numbered)
+            elif self.scope is not None and "unit_code" not in self.columns:
+                yield from self._validate_named(numbered)
+            else:
+                yield from self.validate(numbered)
         except UnreadableFile as exc:
             raise HeaderError([RowError(self.file_label, None, None, None, exc.reason)]) from exc
+
+    def _counts(self, row_number, cells) -> list:
+        """The row's counts in COUNT_FIELD_NAMES order, checked; errors go to the reader."""
+        width = len(cells)
+        columns = self.columns
+        error = self._error
+        before = self.error_count
+        counts = []
+        for name in COUNT_FIELD_NAMES:
+            position = columns.get(name)
+            if position is None:
+                counts.append(None)
+                continue
+            raw = cells[position] if position < width else None
+            if type(raw) is str and raw.isdigit() and raw.isascii() and len(raw) < 10:
+                counts.append(int(raw))
+                continue
+            value, message = parse_count(raw)
+            if message:
+                error(row_number, name, raw, message)
+            counts.append(value)
+        checks = {}
+        for name in CHECK_FIELDS:
+            position = columns.get(name)
+            if position is None:
+                continue
+            raw = cells[position] if position < width else None
+            value, message = parse_count(raw)
+            if message:
+                error(row_number, name, raw, message)
+            checks[name] = (value, raw)
+        if self.error_count != before:
+            return counts
+        at = _TOTAL_INDEX
+        online, full, direct, postal = (
+            counts[at["received_online"]],
+            counts[at["received_online_full"]],
+            counts[at["received_direct"]],
+            counts[at["received_postal"]],
+        )
+        combined, carried = counts[at["received_direct_or_postal"]], counts[at["carried_over"]]
+        if online is None:
+            error(row_number, "received_online", "", _("this count is required"))
+        if direct is None and combined is None:
+            error(
+                row_number,
+                "received_direct" if "received_direct" in columns else "received_direct_or_postal",
+                "",
+                _("this count is required"),
+            )
+        if full is not None and online is not None and full > online:
+            error(row_number, "received_online_full", full, _("more than the dossiers received online"))
+        total, raw_total = checks.get("received_total", (None, None))
+        if total is not None and online is not None and (direct is not None or combined is not None):
+            expected = (carried or 0) + online + (combined if combined is not None else (direct or 0) + (postal or 0))
+            if total != expected:
+                error(
+                    row_number,
+                    "received_total",
+                    raw_total,
+                    _("should be %(expected)s (carried over + online + in person + by post)") % {"expected": expected},
+                )
+        for name, parts, wording in (
+            ("resolved_total", ("resolved_early", "resolved_on_time", "resolved_late"), _("early + on time + late")),
+            ("pending_total", ("pending_in_time", "pending_overdue"), _("in time + overdue")),
+        ):
+            given, raw = checks.get(name, (None, None))
+            values = [counts[at[part]] for part in parts]
+            if given is not None and None not in values and given != sum(values):
+                error(
+                    row_number,
+                    name,
+                    raw,
+                    _("should be %(expected)s (%(parts)s)") % {"expected": sum(values), "parts": wording},
+                )
+        if combined is not None:
+            # The combined column and separate columns must agree; a part follows from the others exactly.
+            if direct is not None and postal is not None:
+                if direct + postal != combined:
+                    error(
+                        row_number,
+                        "received_direct_or_postal",
+                        combined,
+                        _("should be %(expected)s (in person + by post given in the other columns)")
+                        % {"expected": direct + postal},
+                    )
+                counts[at["received_direct_or_postal"]] = None
+            elif postal is not None or direct is not None:
+                known = postal if postal is not None else direct
+                if known > combined:
+                    error(
+                        row_number,
+                        "received_postal" if postal is not None else "received_direct",
+                        known,
+                        _("more than the combined in-person and postal dossiers (%(combined)s)")
+                        % {"combined": combined},
+                    )
+                elif postal is not None:
+                    counts[at["received_direct"]] = combined - postal
+                    counts[at["received_direct_or_postal"]] = None
+                else:
+                    counts[at["received_postal"]] = combined - direct
+                    counts[at["received_direct_or_postal"]] = None
+        return counts
+
+    def _row_period(self, row_number, cells):
+        columns = self.columns
+        if any(name in columns for name in ("period", "period_start", "period_end")):
+            width = len(cells)
+
+            def cell(name):
+                position = columns.get(name)
+                return cells[position] if position is not None and position < width else None
+
+            start, end, problems = period_of(cell("period"), cell("period_start"), cell("period_end"))
+            for field, value, message in problems:
+                self._error(row_number, field, value, message)
+            return start, end
+        return self.header_period or (None, None)
+
+    def _source(self, row_number, cells) -> str:
+        position = self.columns.get("source")
+        raw = cells[position] if position is not None and position < len(cells) else None
+        source = (parse_text(raw) if raw is not None else "") or self.default_source
+        if len(source) > 100:
+            self._error(row_number, "source", source, _("longer than 100 characters"))
+        return source
+
+    def _label(self, cells) -> str:
+        """The text that names a row: the first text cell outside the count columns."""
+        numeric = {position for name, position in self.columns.items() if name in NUMBER_FIELDS}
+        for position, value in enumerate(cells):
+            if position in numeric or value is None:
+                continue
+            text = normalize_text(str(value)) if not isinstance(value, (int, float)) else ""
+            if text:
+                return text
+        return ""
+
+    def _has_figures(self, cells) -> bool:
+        """A row with at least one figure (numbering "(1)" rows, group rows and blank rows have none)."""
+        width = len(cells)
+        for name, position in self.columns.items():
+            if name not in NUMBER_FIELDS or position >= width:
+                continue
+            value = cells[position]
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return True
+            if isinstance(value, str):
+                text = value.strip()
+                if text and not _COLUMN_NUMBER.match(text) and any(ch.isdigit() for ch in text):
+                    return True
+        return False
+
+    def _check_total(self, total_row, total_cells, parts_sum: list, parts_seen: list, what: str):
+        """Every count of the total row must equal the sum of the rows above it."""
+        at = _TOTAL_INDEX
+        counts = self._counts(total_row, total_cells)
+        for name in COUNT_FIELD_NAMES:
+            given = counts[at[name]]
+            if name in ("received_direct", "received_postal", "received_direct_or_postal"):
+                # Compared as given in the file (before a part is derived from the combined column).
+                position = self.columns.get(name)
+                given, _message = parse_count(
+                    total_cells[position] if position is not None and position < len(total_cells) else None
+                )
+            if given is None or not parts_seen[at[name]]:
+                continue
+            if given != parts_sum[at[name]]:
+                position = self.columns[name]
+                self._error(
+                    total_row,
+                    name,
+                    total_cells[position],
+                    _("the total row says %(given)s but the %(rows)s add up to %(expected)s")
+                    % {"given": given, "rows": what, "expected": parts_sum[at[name]]},
+                )
+        return counts
+
+    def _raw_counts(self, cells) -> list:
+        raw = []
+        for name in COUNT_FIELD_NAMES:
+            position = self.columns.get(name)
+            value = None
+            if position is not None and position < len(cells):
+                value, _message = parse_count(cells[position])
+            raw.append(value)
+        return raw
+
+    def _validate_unit_sheet(self, numbered_rows) -> Iterator[tuple]:
+        """One unit's sheet: field rows, one "Tổng cộng" row; the total row is the unit's figure."""
+        sums = [0] * len(COUNT_FIELD_NAMES)
+        seen = [False] * len(COUNT_FIELD_NAMES)
+        total = None
+        field_rows = []
+        errors_before = self.error_count
+        last_counts = None
+        for row_number, cells in numbered_rows:
+            label = self._label(cells)
+            if total is not None and not is_total_label(label):
+                self.rows_skipped += 1  # signature lines below the total row
+                continue
+            if not self._has_figures(cells):
+                self.rows_skipped += 1
+                continue
+            if is_total_label(label):
+                if total is not None:
+                    self._error(
+                        row_number,
+                        "row_label",
+                        label,
+                        _("a second total row (the first is row %(row)s)") % {"row": total[0]},
+                    )
+                    continue
+                total = (row_number, cells)
+                continue
+            self.rows_read += 1
+            before = self.error_count
+            counts = self._counts(row_number, cells)
+            if self.error_count != before:
+                self.rejected_rows += 1
+                continue
+            field_rows.append(row_number)
+            last_counts = (row_number, cells, counts)
+            for index, value in enumerate(self._raw_counts(cells)):
+                if value is not None:
+                    sums[index] += value
+                    seen[index] = True
+        if total is None:
+            if len(field_rows) == 1 and self.error_count == errors_before:
+                # A sheet with a single row of figures: that row is the unit's figure.
+                row_number, cells, counts = last_counts
+                yield from self._yield_unit(row_number, counts, cells=cells, before=self.error_count)
+                return
+            self._error(None, None, None, _('the sheet has no "Tổng cộng" row with the unit\'s figures'))
+            return
+        row_number, cells = total
+        self.rows_read += 1
+        if self.rejected_rows:
+            return  # the field rows' errors are listed; the total cannot be checked against them
+        before = self.error_count
+        counts = self._check_total(row_number, cells, sums, seen, _("field rows"))
+        yield from self._yield_unit(row_number, counts, cells=cells, before=before)
+
+    def _yield_unit(self, row_number, counts, cells=None, before=None):
+        if counts is None:
+            return
+        start, end = self._row_period(row_number, cells)
+        if self.error_count != before:
+            self.rejected_rows += 1
+            return
+        source = self._source(row_number, cells)
+        if self.error_count != before:
+            self.rejected_rows += 1
+            return
+        unit, message = self.units.resolve(self.unit, start, end)
+        if message is None and self.allowed_unit_ids is not None and unit[0] not in self.allowed_unit_ids:
+            message = _("this unit is outside your scope")
+        if message:
+            self._error(row_number, "unit", self.unit, message)
+            self.rejected_rows += 1
+            return
+        yield (row_number, unit[0], start, end, source, *counts)
+
+    def _validate_named(self, numbered_rows) -> Iterator[tuple]:
+        """A per-unit report by name under a scope; a total row is checked against the unit rows."""
+        name_at = self.columns["unit_name"]
+        allowed = self.allowed_unit_ids
+        sums = [0] * len(COUNT_FIELD_NAMES)
+        seen = [False] * len(COUNT_FIELD_NAMES)
+        totals = []
+        good = []
+        for row_number, cells in numbered_rows:
+            given = parse_text(cells[name_at] if name_at < len(cells) else None)
+            total_row = is_total_label(given or self._label(cells))
+            if (totals and not total_row) or not self._has_figures(cells):
+                self.rows_skipped += 1  # group rows, blank rows, signature lines below the total row
+                continue
+            if total_row:
+                if totals:
+                    self._error(
+                        row_number,
+                        "unit_name",
+                        given,
+                        _("a second total row (the first is row %(row)s)") % {"row": totals[0][0]},
+                    )
+                else:
+                    totals.append((row_number, cells))
+                continue
+            self.rows_read += 1
+            before = self.error_count
+            counts = self._counts(row_number, cells)
+            start, end = self._row_period(row_number, cells)
+            source = self._source(row_number, cells)
+            if not given:
+                self._error(row_number, "unit_name", "", _("the unit name is missing"))
+            elif start and end and self.error_count == before:
+                unit, message = self.scope_index.resolve(given, start, end)
+                if message:
+                    self._error(row_number, "unit_name", given, message)
+                elif allowed is not None and unit[0] not in allowed:
+                    self._error(row_number, "unit_name", given, _("this unit is outside your scope"))
+                else:
+                    raw = self._raw_counts(cells)
+                    for index, value in enumerate(raw):
+                        if value is not None:
+                            sums[index] += value
+                            seen[index] = True
+                    good.append((row_number, unit[0], start, end, source, *counts))
+                    continue
+            if self.error_count != before:
+                self.rejected_rows += 1
+        if totals and not self.rejected_rows:
+            # Checked only when every unit row was read: a rejected row would make every total disagree.
+            row_number, cells = totals[0]
+            self._check_total(row_number, cells, sums, seen, _("unit rows"))
+        yield from good
 
     def validate(self, numbered_rows) -> Iterator[tuple]:
         """Valid rows of (row number, cells) pairs as tuples; errors and counters are kept on the reader."""
@@ -410,6 +939,7 @@ class StatisticsReader:
         start_at = columns.get("period_start")
         end_at = columns.get("period_end")
         resolve = self.units.resolve
+        plain = "received_direct_or_postal" not in columns and not any(name in columns for name in CHECK_FIELDS[1:])
         default_source = self.default_source
         allowed = self.allowed_unit_ids
         error = self._error
@@ -444,22 +974,25 @@ class StatisticsReader:
             self.rows_read += 1
             before = self.error_count
 
-            counts = []
-            for name, position in count_positions:
-                if position is None:
-                    counts.append(None)
-                    continue
-                raw = cells[position] if position < width else None
-                if type(raw) is str and raw.isdigit() and raw.isascii() and len(raw) < 10:
-                    counts.append(int(raw))
-                    continue
-                value, message = parse_count(raw)
-                if message:
-                    error(row_number, name, raw, message)
-                counts.append(value)
-            for name in REQUIRED_COUNT_FIELDS:
-                if counts[COUNT_FIELD_NAMES.index(name)] is None and self.error_count == before:
-                    error(row_number, name, "", _("this count is required"))
+            if not plain:
+                counts = self._counts(row_number, cells)
+            else:
+                counts = []
+                for name, position in count_positions:
+                    if position is None:
+                        counts.append(None)
+                        continue
+                    raw = cells[position] if position < width else None
+                    if type(raw) is str and raw.isdigit() and raw.isascii() and len(raw) < 10:
+                        counts.append(int(raw))
+                        continue
+                    value, message = parse_count(raw)
+                    if message:
+                        error(row_number, name, raw, message)
+                    counts.append(value)
+                for name in ("received_online", "received_direct"):
+                    if counts[COUNT_FIELD_NAMES.index(name)] is None and self.error_count == before:
+                        error(row_number, name, "", _("this count is required"))
 
             period_key = (cell(period_at), cell(start_at), cell(end_at))
             try:
@@ -494,23 +1027,24 @@ class StatisticsReader:
                             _("does not match the unit code (%(code)s is %(name)s)") % {"code": code, "name": unit[1]},
                         )
 
-            online, full, direct, postal, carried = counts[0], counts[1], counts[2], counts[3], counts[4]
-            if full is not None and online is not None and full > online:
-                error(row_number, "received_online_full", full, _("more than the dossiers received online"))
-            if total_at is not None:
-                total, message = parse_count(cell(total_at))
-                if message:
-                    error(row_number, "received_total", cell(total_at), message)
-                elif total is not None and None not in (online, direct):
-                    expected = (carried or 0) + online + direct + (postal or 0)
-                    if total != expected:
-                        error(
-                            row_number,
-                            "received_total",
-                            cell(total_at),
-                            _("should be %(expected)s (carried over + online + in person + by post)")
-                            % {"expected": expected},
-                        )
+            if plain:
+                online, full, direct, postal, carried = counts[0], counts[1], counts[2], counts[3], counts[4]
+                if full is not None and online is not None and full > online:
+                    error(row_number, "received_online_full", full, _("more than the dossiers received online"))
+                if total_at is not None:
+                    total, message = parse_count(cell(total_at))
+                    if message:
+                        error(row_number, "received_total", cell(total_at), message)
+                    elif total is not None and None not in (online, direct):
+                        expected = (carried or 0) + online + direct + (postal or 0)
+                        if total != expected:
+                            error(
+                                row_number,
+                                "received_total",
+                                cell(total_at),
+                                _("should be %(expected)s (carried over + online + in person + by post)")
+                                % {"expected": expected},
+                            )
 
             if source_at is None:
                 source = default_source

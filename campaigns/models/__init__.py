@@ -1,8 +1,8 @@
-from .campaigns import Campaign, ReachRule, Target
+from .campaigns import Campaign, ReachRule, ReportedFigure, Target
 from .impact import ImpactResult, RolloutPlan
 from .scopes import UserScope
 from .settings import IndicatorTargets
-from .statistics import DossierStatistic, DossierStatisticRevision
+from .statistics import DossierStatistic, DossierStatisticRevision, StatisticSource
 from .units import AdministrativeUnit, UnitSuccession
 
 __all__ = [
@@ -13,7 +13,9 @@ __all__ = [
     "ImpactResult",
     "IndicatorTargets",
     "ReachRule",
+    "ReportedFigure",
     "RolloutPlan",
+    "StatisticSource",
     "Target",
     "UnitSuccession",
     "UserScope",

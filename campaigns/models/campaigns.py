@@ -149,6 +149,19 @@ class Target(Orderable):
         help_text=_("Per cent for rates (30 = 30 %), a number for counts."),
     )
     deadline = models.DateField(_("deadline"))
+    # For what the statistics cannot measure (procedures offered online, a share the plan reports): the
+    # figure a report gave, with its date and source; shown as reported, never as measured.
+    reported_value = models.DecimalField(
+        _("reported value"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Only when the figure comes from a report, not from the dossier statistics."),
+    )
+    reported_on = models.DateField(_("reported on"), null=True, blank=True)
+    reported_source = models.CharField(_("reported by"), max_length=255, blank=True)
     units = ParentalManyToManyField(
         AdministrativeUnit,
         verbose_name=_("units"),
@@ -176,6 +189,12 @@ class Target(Orderable):
         if is_rate and self.value is not None and self.value > 100:
             raise ValidationError({"value": _("A rate target is a per cent between 0 and 100.")})
 
+    @property
+    def reported_fraction(self) -> float | None:
+        if self.reported_value is None:
+            return None
+        return float(self.reported_value) / 100 if self.indicator in RATE_INDICATORS else float(self.reported_value)
+
     def resolved_value(self, thresholds) -> float | None:
         """The target as the analysis uses it: a fraction for rates, a number for counts.
 
@@ -188,3 +207,46 @@ class Target(Orderable):
         if self.value is None:
             return None
         return float(self.value) / 100 if self.indicator in RATE_INDICATORS else float(self.value)
+
+
+class ReportedFigure(Orderable):
+    """A figure a campaign's report or article gives that the dossier statistics cannot hold (a year's
+    total without its denominator, results returned by post, a share of procedures): shown as reported,
+    with its period and source, never mixed into a rate."""
+
+    campaign = ParentalKey(Campaign, on_delete=models.CASCADE, related_name="reported_figures")
+    label = models.CharField(_("what"), max_length=255)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    is_percent = models.BooleanField(_("per cent"), default=False)
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("reported figure")
+        verbose_name_plural = _("reported figures")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="reported_figure_period_order",
+                violation_error_message=_("The period must end on or after its start."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.value}"
+
+    @property
+    def value_text(self) -> str:
+        from ..formatting import percent_vi
+
+        if self.is_percent:
+            # As precise as reported: 33,12 % stays 33,12 %, 24 % is 24,0 %.
+            decimals = 2 if (self.value * 10) % 1 else 1
+            return percent_vi(float(self.value) / 100, decimals)
+        number = float(self.value)
+        text = f"{number:,.0f}" if number.is_integer() else f"{number:,.1f}"
+        return text.replace(",", "X").replace(".", ",").replace("X", ".")

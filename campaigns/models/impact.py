@@ -15,6 +15,9 @@ class ImpactResult(models.Model):
     payload = models.JSONField(_("report"))
     computed_at = models.DateTimeField(_("computed at"))
     duration_ms = models.PositiveIntegerField(_("computation time (ms)"), default=0)
+    # The definitions (rates, report months, source precedence, window) the payload was computed with:
+    # a stored report of an older method version is out of date even when the data did not change.
+    method_version = models.CharField(_("method version"), max_length=20, blank=True, default="")
 
     class Meta:
         verbose_name = _("impact result")

@@ -23,7 +23,9 @@ from ..errors import RowError
 from ..imports.statistics import HeaderError, StatisticsReader
 from ..models import AdministrativeUnit, DossierStatistic, DossierStatisticRevision
 from ..models.statistics import COUNT_FIELD_NAMES
+from ..report_months import classify_period
 from . import statistics_copy
+from .precedence import statistics_recount
 
 BATCH = 5000
 IMPORT_LOCK_ID = 842_001  # pg_advisory_xact_lock key shared by every statistics import
@@ -89,7 +91,7 @@ def _create_stage(cursor):
     suffix = " ON COMMIT DROP" if connection.vendor == "postgresql" else ""
     cursor.execute(
         f"CREATE {temporary} {STAGE} (row_number integer, unit_id bigint, period_start date, period_end date, "
-        f"source varchar(100), {columns}){suffix}"
+        f"source varchar(100), {columns}, period_kind varchar(10), report_month date){suffix}"
     )
 
 
@@ -128,27 +130,126 @@ class PreviewRow:
     end: object
     source: str
     online: int
-    direct: int
+    direct: int | None
     status: str
+    combined: int | None = None
+    other_sources: tuple[str, ...] = ()  # sources already stored for the same unit and report month
+    counting_source: str = ""  # the one that will count
 
     @property
     def status_label(self) -> str:
         return {"new": _("new"), "changed": _("changed"), "unchanged": _("unchanged")}[self.status]
 
+    @property
+    def period_label(self) -> str:
+        from ..report_months import period_label
+
+        kind, month = classify_period(self.start, self.end)
+        return period_label(kind, self.start, self.end, month)
+
+    @property
+    def source_note(self) -> str:
+        if not self.other_sources:
+            return ""
+        if self.counting_source == self.source:
+            return _("also given by %(others)s; this file's figure (%(source)s) will count") % {
+                "others": ", ".join(self.other_sources),
+                "source": self.source or "—",
+            }
+        return _("also given by %(others)s; the figure of %(counting)s will count, not this one") % {
+            "others": ", ".join(self.other_sources),
+            "counting": self.counting_source or "—",
+        }
+
 
 def _preview(cursor, limit: int) -> list[PreviewRow]:
+    from .precedence import precedence_key
+
     units = AdministrativeUnit._meta.db_table
     cursor.execute(
         f"SELECT s.row_number, u.name, u.code, s.period_start, s.period_end, s.source, s.received_online, "
-        f"s.received_direct, CASE WHEN m.id IS NULL THEN 'new' WHEN {_any_difference()} THEN 'changed' "
+        f"s.received_direct, s.received_direct_or_postal, s.unit_id, s.report_month, "
+        f"CASE WHEN m.id IS NULL THEN 'new' WHEN {_any_difference()} THEN 'changed' "
         f"ELSE 'unchanged' END FROM {STAGE} s JOIN {units} u ON u.id = s.unit_id "
         f"LEFT JOIN {_table()} m ON {_join()} ORDER BY s.row_number LIMIT %s",
         [limit],
     )
-    return [
-        PreviewRow(number, f"{name} ({code})", _as_date(start), _as_date(end), source, online, direct, status)
-        for number, name, code, start, end, source, online, direct, status in cursor.fetchall()
-    ]
+    rows = cursor.fetchall()
+    # Other sources already stored for the same unit and report month (or the same period).
+    unit_ids = {row[9] for row in rows}
+    stored = {}
+    for unit_id, month, start, end, source in DossierStatistic.objects.filter(unit_id__in=unit_ids).values_list(
+        "unit_id", "report_month", "period_start", "period_end", "source"
+    ):
+        slot = (unit_id, month) if month else (unit_id, start, end)
+        stored.setdefault(slot, set()).add(source)
+    preview = []
+    for number, name, code, start, end, source, online, direct, combined, unit_id, month, status in rows:
+        start, end, month = _as_date(start), _as_date(end), _as_date(month)
+        slot = (unit_id, month) if month else (unit_id, start, end)
+        others = tuple(sorted(stored.get(slot, set()) - {source}))
+        counting = min([source, *others], key=precedence_key) if others else source
+        preview.append(
+            PreviewRow(
+                number,
+                f"{name} ({code})",
+                start,
+                end,
+                source,
+                online,
+                direct,
+                status,
+                combined=combined,
+                other_sources=others,
+                counting_source=counting,
+            )
+        )
+    return preview
+
+
+def _classify_stage(cursor):
+    """Kind of period and report month of every staged row (files hold a few distinct periods)."""
+    cursor.execute(f"SELECT DISTINCT period_start, period_end FROM {STAGE}")
+    for start, end in cursor.fetchall():
+        kind, month = classify_period(_as_date(start), _as_date(end))
+        cursor.execute(
+            f"UPDATE {STAGE} SET period_kind = %s, report_month = %s WHERE period_start = %s AND period_end = %s",
+            [kind, month, start, end],
+        )
+
+
+def _overlapping_periods(cursor, file_label: str) -> list[RowError]:
+    """Rows whose period overlaps another period of the same unit and source (stored or in the file)."""
+    overlap = (
+        "o.unit_id = s.unit_id AND o.source = s.source AND o.period_start <= s.period_end "
+        "AND o.period_end >= s.period_start AND NOT (o.period_start = s.period_start AND o.period_end = s.period_end)"
+    )
+    errors = []
+    for table, described in ((_table(), _("stored")), (STAGE, _("in this file"))):
+        cursor.execute(
+            f"SELECT s.row_number, s.period_start, s.period_end, MIN(o.period_start), MIN(o.period_end) "
+            f"FROM {STAGE} s JOIN {table} o ON {overlap} GROUP BY s.row_number, s.period_start, s.period_end "
+            f"ORDER BY s.row_number LIMIT 1000"
+        )
+        for number, start, end, other_start, other_end in cursor.fetchall():
+            errors.append(
+                RowError(
+                    file_label,
+                    number,
+                    _("period"),
+                    f"{_as_date(start):%d/%m/%Y}–{_as_date(end):%d/%m/%Y}",
+                    _(
+                        "overlaps the period %(start)s–%(end)s (%(where)s) of the same unit and source: "
+                        "a period may not overlap another"
+                    )
+                    % {
+                        "start": f"{_as_date(other_start):%d/%m/%Y}",
+                        "end": f"{_as_date(other_end):%d/%m/%Y}",
+                        "where": described,
+                    },
+                )
+            )
+    return errors
 
 
 def _as_date(value):
@@ -243,21 +344,21 @@ def _write(cursor, *, actor_id, origin: str):
         f"FROM {STAGE} s JOIN {_table()} m ON {_join()} WHERE {_any_difference()}",
         [now, actor_id, origin[:255]],
     )
-    columns = (*KEY, *COUNT_FIELD_NAMES)
+    columns = (*KEY, *COUNT_FIELD_NAMES, "period_kind", "report_month")
     updates = ", ".join(f"{name} = excluded.{name}" for name in (*COUNT_FIELD_NAMES, "updated_at"))
     changed = " OR ".join(_distinct(f"{_table()}.{name}", f"excluded.{name}") for name in COUNT_FIELD_NAMES)
     cursor.execute(
-        f"INSERT INTO {_table()} ({', '.join(columns)}, created_at, updated_at) "
-        f"SELECT {', '.join(columns)}, %s, %s FROM {STAGE} ORDER BY {', '.join(KEY)} "
+        f"INSERT INTO {_table()} ({', '.join(columns)}, is_counted, created_at, updated_at) "
+        f"SELECT {', '.join(columns)}, %s, %s, %s FROM {STAGE} ORDER BY {', '.join(KEY)} "
         f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates} WHERE {changed}",
-        [now, now],
+        [True, now, now],
     )
 
 
 def _stage_csv_on_postgresql(cursor, reader: StatisticsReader, path: Path, progress) -> bool:
     """The fast path (statistics_copy); False when the file is for the row-by-row path instead."""
     layout = statistics_copy.csv_layout(reader, path)
-    if layout is None:
+    if layout is None or not reader.is_plain:
         return False
     copied = statistics_copy.copy_raw(cursor, path, layout, progress)
     if copied is None:
@@ -282,6 +383,9 @@ def statistics_import(
     progress: Callable[[int], None] | None = None,
     allowed_unit_ids: frozenset[int] | None = None,
     preview_rows: int = 0,
+    unit_code: str | None = None,
+    scope=None,
+    period: tuple[datetime.date, datetime.date] | None = None,
 ) -> ImportReport:
     """Import one statistics file. All or nothing unless ``skip_invalid``.
 
@@ -297,6 +401,9 @@ def statistics_import(
             file_label=origin or path.name,
             allowed_unit_ids=allowed_unit_ids,
             units=units,
+            unit=unit_code or None,
+            scope=scope,
+            period=period,
         )
 
     reader = new_reader()
@@ -330,18 +437,22 @@ def statistics_import(
                 raise StatisticsImportError("invalid_rows", report)
             unique = _keys_unique(cursor)
             duplicates = [] if unique else _conflicting_duplicates(cursor, reader.file_label)
+            _classify_stage(cursor)
+            duplicates += _overlapping_periods(cursor, reader.file_label)
             report.errors = sorted(reader.errors + duplicates, key=lambda error: error.row or 0)
             report.error_count = reader.error_count + len(duplicates)
             report.rejected_rows = reader.rejected_rows + len({error.row for error in duplicates})
             if report.error_count and not skip_invalid:
                 raise StatisticsImportError("invalid_rows", report)
-            if not unique:
+            if duplicates or not unique:
                 _drop_duplicate_keys(cursor, [error.row for error in duplicates])
             report.created, report.updated, report.unchanged = _count_changes(cursor)
             if preview_rows:
                 report.preview = _preview(cursor, preview_rows)
             if not dry_run:
                 _write(cursor, actor_id=getattr(actor, "pk", None), origin=reader.file_label)
+                cursor.execute(f"SELECT DISTINCT unit_id FROM {STAGE}")
+                statistics_recount(unit_ids=[row[0] for row in cursor.fetchall()])
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
             if dry_run:
                 raise _DryRunRollback

@@ -10,3 +10,11 @@ def grouped(value, decimals=None):
     if value is None or value == "":
         return "—"
     return number_format(value, decimal_pos=decimals, force_grouping=True)
+
+
+@register.filter
+def percent(value, decimals=1):
+    """0.395 -> "39,5 %"; None -> "—" (an unknown rate is never shown as 0)."""
+    from campaigns.formatting import percent_vi
+
+    return percent_vi(value, int(decimals))

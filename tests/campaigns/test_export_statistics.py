@@ -40,8 +40,9 @@ HEADER = [
     "Trả kết quả qua dịch vụ BCCI",
     "Hồ sơ thanh toán trực tuyến",
     "Hồ sơ được số hóa",
+    "Trực tiếp, dịch vụ bưu chính",
 ]
-FULL = dict(zip(COUNT_FIELD_NAMES, (120, 40, 300, 15, 10, 200, 150, 5, 60, 3, 20, 30, 90), strict=True))
+FULL = dict(zip(COUNT_FIELD_NAMES, (120, 40, 300, 15, 10, 200, 150, 5, 60, 3, 20, 30, 90, None), strict=True))
 
 
 def month(year: int, number: int) -> tuple[datetime.date, datetime.date]:
@@ -117,10 +118,10 @@ def test_csv_export_uses_the_import_headers(tmp_path, stored):
         "01/07/2025",
         "31/07/2025",
         "",
-        *(str(value) for value in FULL.values()),
+        *("" if value is None else str(value) for value in FULL.values()),
     ]
     sparse = by_key[("23152", "12/2025", "")]
-    assert sparse[6:] == ["0", "", "7", "", "", "", "", "", "", "", "", "", "0"]
+    assert sparse[6:] == ["0", "", "7", "", "", "", "", "", "", "", "", "", "0", ""]
     quarter = by_key[("06978", "", "")]
     assert quarter[3:5] == ["01/01/2026", "31/03/2026"]
 

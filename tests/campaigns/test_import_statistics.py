@@ -66,7 +66,7 @@ COUNTS = {
     "paid_online": 30,
     "digitized": 90,
 }
-STORED_COUNTS = {name: COUNTS[name] for name in COUNT_FIELD_NAMES}
+STORED_COUNTS = {name: COUNTS.get(name) for name in COUNT_FIELD_NAMES}
 JULY = (datetime.date(2025, 7, 1), datetime.date(2025, 7, 31))
 
 
@@ -199,7 +199,8 @@ def test_form_06_wording_is_accepted_as_aliases(tmp_path):
         **dict.fromkeys(COUNT_FIELD_NAMES),
         "carried_over": 7,
         "received_online": 120,
-        "received_direct": 300,
+        # Form 06 joins in-person and postal receipts: kept as one count, neither part guessed.
+        "received_direct_or_postal": 300,
         "resolved_early": 200,
         "resolved_on_time": 150,
         "pending_in_time": 60,
@@ -229,7 +230,8 @@ def test_form_06_two_row_header_reads_late_by_its_group(tmp_path, late):
     assert (report.created, report.error_count) == (1, 0)
     stored = statistic("23149", 2025, 7)
     assert (stored.resolved_late, stored.pending_overdue) == (5, 3)
-    assert (stored.carried_over, stored.received_online, stored.received_direct) == (7, 120, 300)
+    assert (stored.carried_over, stored.received_online, stored.received_direct_or_postal) == (7, 120, 300)
+    assert (stored.received_direct, stored.received_postal) == (None, None)
     assert (stored.resolved_early, stored.resolved_on_time, stored.pending_in_time) == (200, 150, 60)
 
 
@@ -378,7 +380,7 @@ def test_xlsx_with_title_rows_merged_header_and_unit_rows(tmp_path):
         "carried_over": 7,
         "received_online": 120,
         "received_online_full": 40,
-        "received_direct": 300,
+        "received_direct_or_postal": 300,
         "resolved_early": 200,
         "resolved_on_time": 150,
         "resolved_late": 5,
@@ -858,8 +860,8 @@ def test_two_imports_of_the_same_month_at_once_never_mix(tmp_path, units):
         return {
             name: base + offset
             for offset, name in enumerate(COUNT_FIELD_NAMES)
-            if name not in ("received_online_full",)
-        } | {"received_online_full": base}
+            if name not in ("received_online_full", "received_direct_or_postal")
+        } | {"received_online_full": base, "received_direct_or_postal": None}
 
     files = {}
     expected = {}

@@ -37,7 +37,8 @@ def test_roll_up_sums_counts_then_divides():
     assert totals["online_rate"].numerator == 100
     assert totals["online_rate"].denominator == 400
     assert totals["online_rate"].value == pytest.approx(0.25)
-    assert totals["bcci_rate"].value == pytest.approx(10 / 400)
+    # The first commune gives no postal count: unknown, not zero, so the BCCI rate covers the second only.
+    assert totals["bcci_rate"].value == pytest.approx(10 / 300)
 
 
 def test_old_units_count_under_todays_unit():
@@ -149,8 +150,9 @@ def test_query_count_does_not_depend_on_the_number_of_units(django_assert_num_qu
         area_for(hanoi)
 
 
-def test_periods_off_the_calendar_month_fall_into_the_month_they_start():
-    # The Hà Tĩnh centre reported 25/07–25/08/2021 next to ordinary July rows: one July point.
+def test_periods_off_the_report_months_are_never_placed_in_a_month():
+    # The Hà Tĩnh centre reported 25/07–25/08/2021 next to ordinary July rows: the irregular period is
+    # no report month, so July is July's own figure and the period is shown as the period it is.
     stat("42", datetime.date(2021, 7, 1), 10, 90, current=False)
     DossierStatistic.objects.create(
         unit=unit("42", current=False),
@@ -162,5 +164,27 @@ def test_periods_off_the_calendar_month_fall_into_the_month_they_start():
     )
     points = monthly_online_rates(area_for(unit("42")), datetime.date(2021, 1, 1), datetime.date(2021, 12, 31))
     assert [(point.month, point.online, point.denominator) for point in points] == [
-        (datetime.date(2021, 7, 1), 40, 200)
+        (datetime.date(2021, 7, 1), 10, 100)
+    ]
+    from campaigns.dashboard import periodic_reports
+
+    reports = periodic_reports(area_for(unit("42")), datetime.date(2021, 1, 1), datetime.date(2021, 12, 31))
+    assert [(report.label, report.online, report.denominator) for report in reports] == [
+        ("25/07/2021–25/08/2021", 30, 100)
+    ]
+
+
+def test_15th_to_14th_reports_are_the_next_months_report():
+    # Nghị định 09/2019: 15/10–14/11 is the November report, next to a calendar-month report elsewhere.
+    DossierStatistic.objects.create(
+        unit=unit("23149"),
+        period_start=datetime.date(2025, 10, 15),
+        period_end=datetime.date(2025, 11, 14),
+        received_online=40,
+        received_direct=60,
+    )
+    stat("24820", datetime.date(2025, 11, 1), 10, 90)
+    points = monthly_online_rates(area_for(unit("68")), datetime.date(2025, 10, 1), datetime.date(2025, 11, 30))
+    assert [(point.month, point.online, point.denominator) for point in points] == [
+        (datetime.date(2025, 11, 1), 50, 200)
     ]

@@ -229,7 +229,8 @@ def _campaign_with_figures():
         DossierStatistic.objects.create(
             unit=district,
             period_start=datetime.date(2022, month, 1),
-            period_end=datetime.date(2022, month, 28),
+            # A whole calendar month (a period to the 28th would be no report month).
+            period_end=datetime.date(2022, month + 1, 1) - datetime.timedelta(days=1),
             received_online=online,
             received_direct=100 - online,
         )

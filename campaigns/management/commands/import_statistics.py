@@ -4,6 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from campaigns.imports.statistics import parse_day
+from campaigns.models import AdministrativeUnit
 from campaigns.services.statistics import StatisticsImportError, statistics_import
 
 
@@ -15,6 +17,42 @@ class Command(BaseCommand):
         parser.add_argument("--source", default="", help=_("data source for rows without one"))
         parser.add_argument("--skip-invalid", action="store_true", help=_("write the valid rows, report the rest"))
         parser.add_argument("--dry-run", action="store_true", help=_("check and count, write nothing"))
+        parser.add_argument("--unit", help=_("unit code of a one-unit sheet (form 06) without a unit column"))
+        parser.add_argument("--scope", help=_("unit code under which the unit names of the file are looked up"))
+        parser.add_argument("--start", help=_("first day of the period (dd/mm/yyyy) when the file has none"))
+        parser.add_argument("--end", help=_("last day of the period (dd/mm/yyyy)"))
+
+    @staticmethod
+    def _period(options):
+        if not options["start"] and not options["end"]:
+            return None
+        if not options["start"] or not options["end"]:
+            raise CommandError(_("Give both --start and --end."))
+        days = []
+        for name in ("start", "end"):
+            day, message = parse_day(options[name])
+            if message or day is None:
+                raise CommandError(
+                    _("--%(option)s “%(value)s”: %(message)s")
+                    % {"option": name, "value": options[name], "message": message or _("not a date (use dd/mm/yyyy)")}
+                )
+            days.append(day)
+        if days[1] < days[0]:
+            raise CommandError(_("--end is before --start."))
+        return days[0], days[1]
+
+    @staticmethod
+    def _unit(code: str | None, option: str):
+        if not code:
+            return None
+        units = AdministrativeUnit.objects.filter(code=code.strip()).order_by("valid_to")
+        unit = units.filter(valid_to__isnull=True).first() or units.last()
+        if unit is None:
+            raise CommandError(
+                _("--%(option)s “%(value)s”: no administrative unit has this code.")
+                % {"option": option, "value": code}
+            )
+        return unit
 
     def handle(self, *args, **options):
         show_progress = sys.stdout.isatty() and options["verbosity"] > 0
@@ -23,6 +61,10 @@ class Command(BaseCommand):
             self.stdout.write("\r" + _("%(rows)s rows read…") % {"rows": f"{rows:,}".replace(",", ".")}, ending="")
             self.stdout.flush()
 
+        period = self._period(options)
+        scope = self._unit(options["scope"], "scope")
+        if options["unit"]:
+            self._unit(options["unit"], "unit")
         try:
             report = statistics_import(
                 path=options["file"],
@@ -31,6 +73,9 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 origin=options["file"].name,
                 progress=progress if show_progress else None,
+                unit_code=(options["unit"] or "").strip() or None,
+                scope=scope,
+                period=period,
             )
         except StatisticsImportError as exc:
             raise CommandError(self._errors(exc.report, _("Nothing was written."))) from exc

@@ -202,6 +202,10 @@ def _campaign_form(campaign, **changes):
         "targets-0-value": "",
         "targets-0-deadline": "31/12/2023",
         "targets-0-ORDER": "1",
+        "reported_figures-TOTAL_FORMS": "0",
+        "reported_figures-INITIAL_FORMS": "0",
+        "reported_figures-MIN_NUM_FORMS": "0",
+        "reported_figures-MAX_NUM_FORMS": "1000",
     }
     data.update(changes)
     return data

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0006_campaign_plan_targets_impact'),
+        ('campaigns', '0008_campaign_reported_figures_procedure_targets'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -110,6 +110,7 @@ def main():
     parser.add_argument("--reps", type=int, default=300)
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--control", default="notyet")
+    parser.add_argument("--first-seed", type=int, default=10_000, help="panels use seeds from this one on")
     parser.add_argument("--timing", action="store_true", help="also time estimate_effect on 20×48 and 3.300×60")
     parser.add_argument("--timing-only", action="store_true", help="only the timing, no coverage tables")
     args = parser.parse_args()
@@ -122,7 +123,7 @@ def main():
         new_rows, old_rows, failures = [], [], 0
         started = time.perf_counter()
         for rep in range(args.reps):
-            sp = simulate(scenario, 10_000 + rep)
+            sp = simulate(scenario, args.first_seed + rep)
             try:
                 new_rows.append(run_new(sp, args.control))
                 old_rows.append(run_old(sp, args.control))

@@ -10,6 +10,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 from . import routing, views
 from .api import api_router
 
+# A database outage outside a view (the session or the user loaded by a middleware) answers the 503 page.
+handler500 = "cms.middleware.server_error"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

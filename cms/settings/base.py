@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every answer (cms/middleware.py).
+    "cms.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Whole public pages for anonymous visitors, before sessions, authentication and routing (cms/page_cache.py).
     "cms.page_cache.PageCacheMiddleware",
@@ -175,6 +177,24 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+# Content-Security-Policy: everything from this site; video frames only from the listed hosts (CSP_FRAME_SOURCES).
+# The Wagtail admin needs inline scripts and styles; the public site runs no inline script.
+CSP_FRAME_SOURCES = env_list(
+    "CSP_FRAME_SOURCES", ["https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+)
+_CSP_COMMON = (
+    "default-src 'self'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'; "
+    "frame-src 'self' " + " ".join(CSP_FRAME_SOURCES) + "; "
+)
+CONTENT_SECURITY_POLICY = _CSP_COMMON + "script-src 'self'; style-src 'self' 'unsafe-inline'"
+CONTENT_SECURITY_POLICY_ADMIN = _CSP_COMMON + "script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(self), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), interest-cohort=()"
+)
 # Login throttling: at most this many failed attempts per username and per IP address within the window.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
@@ -222,6 +242,8 @@ WAGTAIL_TIME_FORMAT = "%H:%M"
 # The public search folds accents itself (cms.text.fold); "simple" keeps PostgreSQL from stemming the folded words.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No staff member's e-mail hash goes to an outside avatar service.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_RESET_ENABLED = env_bool("WAGTAIL_PASSWORD_RESET_ENABLED", True)
 
 # --- E-mail ------------------------------------------------------------------------------------

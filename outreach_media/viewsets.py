@@ -17,6 +17,9 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
+from wagtail.snippets.views.chooser import ChooseResultsView as SnippetChooseResultsView
+from wagtail.snippets.views.chooser import ChooseView as SnippetChooseView
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from campaigns import permissions
@@ -101,8 +104,29 @@ class MediaItemFilterSet(WagtailFilterSet):
         fields = ["kind", "campaign", "live"]
 
 
+class ScopedChooseMixin:
+    def get_object_list(self):
+        return permissions.filter_for_user(self.request.user, super().get_object_list(), permissions.VIEW)
+
+
+class MediaItemChooseView(ScopedChooseMixin, SnippetChooseView):
+    pass
+
+
+class MediaItemChooseResultsView(ScopedChooseMixin, SnippetChooseResultsView):
+    pass
+
+
+class MediaItemChooserViewSet(ScopeGuardMixin, SnippetChooserViewSet):
+    """The chooser lists only items in the user's scope and refuses to hand out another one."""
+
+    choose_view_class = MediaItemChooseView
+    choose_results_view_class = MediaItemChooseResultsView
+
+
 class MediaItemViewSet(ScopeGuardMixin, SnippetViewSet):
     model = MediaItem
+    chooser_viewset_class = MediaItemChooserViewSet
     icon = "doc-full"
     menu_label = _("Media items")
     menu_order = 100

@@ -19,6 +19,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from campaigns import permissions
+from campaigns.admin_scoping import scope_guarded
 from campaigns.roles import Role, role_group_name
 from campaigns.viewsets import unit_chooser_viewset
 
@@ -170,6 +171,8 @@ class TrainingSessionForm(WagtailAdminModelForm):
 
 
 class TrainingSessionViewSet(ModelViewSet):
+    """Every URL that names a session (edit, copy, delete, history, usage…) goes through the scope guard."""
+
     model = TrainingSession
     icon = "group"
     menu_label = _("Training sessions")
@@ -215,6 +218,9 @@ class TrainingSessionViewSet(ModelViewSet):
         ],
         base_form_class=TrainingSessionForm,
     )
+
+    def get_urlpatterns(self):
+        return scope_guarded(super().get_urlpatterns(), TrainingSession, can=access.can)
 
 
 class TrainingsGroup(ViewSetGroup):

@@ -37,4 +37,4 @@ def test_administrators_see_site_history_and_its_csv_export_is_escaped(client, h
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "'=HYPERLINK" in text
-    assert ',=HYPERLINK' not in text and '"=HYPERLINK' not in text
+    assert ",=HYPERLINK" not in text and '"=HYPERLINK' not in text

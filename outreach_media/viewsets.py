@@ -43,6 +43,12 @@ class UnitInScopeForm(WagtailAdminModelForm):
             raise forms.ValidationError(_("This unit is outside your scope."), code="out_of_scope")
         return unit
 
+    def clean_campaign(self):
+        campaign = self.cleaned_data.get("campaign")
+        if campaign is not None and not permissions.campaign_touches_scope(self.for_user, campaign):
+            raise forms.ValidationError(_("This campaign does not cover any unit of your scope."), code="out_of_scope")
+        return campaign
+
 
 class SafeResource(resources.ModelResource):
     """Exports with text that a spreadsheet would run as a formula escaped."""

@@ -148,6 +148,12 @@ class TrainingSessionForm(WagtailAdminModelForm):
             raise forms.ValidationError(_("This unit is outside your scope."), code="out_of_scope")
         return unit
 
+    def clean_campaign(self):
+        campaign = self.cleaned_data.get("campaign")
+        if campaign is not None and not permissions.campaign_touches_scope(self.for_user, campaign):
+            raise forms.ValidationError(_("This campaign does not cover any unit of your scope."), code="out_of_scope")
+        return campaign
+
     def clean_capacity(self):
         capacity = self.cleaned_data.get("capacity")
         if self.instance.pk and capacity is not None:

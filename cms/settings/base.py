@@ -195,9 +195,14 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(self), display-capture=(), geolocation=(), gyroscope=(), "
     "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), interest-cohort=()"
 )
-# Login throttling: at most this many failed attempts per username and per IP address within the window.
+# Login throttling (cms/auth.py): past this many failures within the window, one address + account pair backs off
+# (refused for LOGIN_BACKOFF_SECONDS, doubled at every further failure, at most LOGIN_BACKOFF_MAX_SECONDS); one
+# address failing with many accounts backs off past LOGIN_ADDRESS_FAILURE_LIMIT. Counted in the database.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+LOGIN_BACKOFF_SECONDS = env_int("LOGIN_BACKOFF_SECONDS", 30)
+LOGIN_BACKOFF_MAX_SECONDS = env_int("LOGIN_BACKOFF_MAX_SECONDS", 15 * 60)
 AUTHENTICATION_BACKENDS = ["cms.auth.ThrottledModelBackend"]
 
 # Uploads: size limits (documents and images have their own, below).

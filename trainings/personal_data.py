@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from campaigns.exports import escape_formula
+from cms.text import strip_control_characters
 
 from . import services
 from .choices import Status
@@ -189,7 +190,7 @@ def _field_label(model, name: str) -> str:
 
 
 def _text(value) -> str:
-    return escape_formula("" if value is None else str(value))
+    return escape_formula(strip_control_characters("" if value is None else str(value)))
 
 
 def _shown_moment(value: str | None) -> str:

@@ -212,6 +212,13 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "pptx", "csv", "txt", "zip"]
 
+# XLSX files read by imports are refused before parsing when their ZIP archive declares more than this
+# (campaigns/imports/safe_xlsx.py): entries, unpacked bytes in total and per entry, unpacked / packed ratio.
+XLSX_MAX_ENTRIES = env_int("XLSX_MAX_ENTRIES", 500)
+XLSX_MAX_UNPACKED_BYTES = env_int("XLSX_MAX_UNPACKED_BYTES", 400 * 1024 * 1024)
+XLSX_MAX_ENTRY_BYTES = env_int("XLSX_MAX_ENTRY_BYTES", 300 * 1024 * 1024)
+XLSX_MAX_RATIO = env_int("XLSX_MAX_RATIO", 100)
+
 # --- Language, time, formats --------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

@@ -362,6 +362,7 @@ def erase_person(attendee: Attendee, *, user, now=None) -> Attendee:
     now = now or timezone.now()
     with transaction.atomic():
         attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
+        phone = attendee.phone
         # Classes still to come: an anonymous seat helps nobody, so it goes to the waiting list.
         for registration in Registration.objects.filter(
             attendee=attendee, session__starts_at__gt=now, status__in=[Status.REGISTERED, Status.WAITLISTED]
@@ -371,7 +372,18 @@ def erase_person(attendee: Attendee, *, user, now=None) -> Attendee:
         _scrub([attendee.pk], now)
         attendee.refresh_from_db()
         log(instance=attendee, action=ERASE_ACTION, user=user, data={"feedback_comments_cleared": comments})
+        forget_person_elsewhere(phone)
     return attendee
+
+
+def forget_person_elsewhere(phone: str) -> None:
+    """Unconfirmed copies of the person's data outside the attendee tables: roster previews in sessions and
+    registrations waiting for confirmation."""
+    from .cleanup import forget_roster_previews_of
+    from .models import PendingRegistration
+
+    forget_roster_previews_of(phone)
+    PendingRegistration.objects.filter(phone=phone).delete()
 
 
 def expired_attendees(*, days: int, now=None):

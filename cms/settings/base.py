@@ -222,6 +222,10 @@ XLSX_MAX_UNPACKED_BYTES = env_int("XLSX_MAX_UNPACKED_BYTES", 400 * 1024 * 1024)
 XLSX_MAX_ENTRY_BYTES = env_int("XLSX_MAX_ENTRY_BYTES", 300 * 1024 * 1024)
 XLSX_MAX_RATIO = env_int("XLSX_MAX_RATIO", 100)
 
+# Import previews (uploaded files waiting for confirmation, roster previews in sessions) expire after this and are
+# erased by `manage.py purge_stale_data` (cms/retention.py), with expired sessions.
+IMPORT_PREVIEW_MAX_AGE_SECONDS = env_int("IMPORT_PREVIEW_MAX_AGE_SECONDS", 60 * 60)
+
 # --- Language, time, formats --------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -279,4 +283,15 @@ WAGTAILADMIN_USER_LOGIN_FORM = "cms.forms.LoginForm"
 # Trainings: attendees' personal data is anonymised this many days after their last class ends
 # (manage.py anonymise_attendees); public registration allows this many submissions per address per hour.
 ATTENDEE_RETENTION_DAYS = env_int("ATTENDEE_RETENTION_DAYS", 730)
-REGISTRATION_RATE_LIMIT = env_int("REGISTRATION_RATE_LIMIT", 20)
+# Public registration (docs/security.md): a seat is held only once the code sent to the phone (SMS) or e-mail is
+# confirmed. Per address and hour: a light question after REGISTRATION_CHALLENGE_AFTER posts, refusal after
+# REGISTRATION_RATE_LIMIT (a commune hall of 100 people behind one address still registers). Per phone number:
+# REGISTRATION_REQUESTS_PER_PHONE requests an hour; per class: REGISTRATION_PENDING_PER_CLASS waiting for a code.
+REGISTRATION_RATE_LIMIT = env_int("REGISTRATION_RATE_LIMIT", 400)
+REGISTRATION_CHALLENGE_AFTER = env_int("REGISTRATION_CHALLENGE_AFTER", 10)
+REGISTRATION_REQUESTS_PER_PHONE = env_int("REGISTRATION_REQUESTS_PER_PHONE", 3)
+REGISTRATION_PENDING_PER_CLASS = env_int("REGISTRATION_PENDING_PER_CLASS", 200)
+REGISTRATION_CODE_MAX_AGE_SECONDS = env_int("REGISTRATION_CODE_MAX_AGE_SECONDS", 30 * 60)
+REGISTRATION_CODE_MAX_ATTEMPTS = env_int("REGISTRATION_CODE_MAX_ATTEMPTS", 5)
+# Text messages (trainings/sms.py): a provider's backend class; without one, codes go by e-mail only.
+SMS_BACKEND = env_str("SMS_BACKEND", "trainings.sms.DisabledSmsBackend")

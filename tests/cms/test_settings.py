@@ -37,8 +37,19 @@ PRODUCTION = {
         ({"WAGTAILADMIN_BASE_URL": ""}, "WAGTAILADMIN_BASE_URL"),
         ({"WAGTAILADMIN_BASE_URL": "http://127.0.0.1:8000"}, "WAGTAILADMIN_BASE_URL"),
         ({"WAGTAILADMIN_BASE_URL": "http://dichvucong.example.gov.vn"}, "WAGTAILADMIN_BASE_URL"),
+        ({"SMS_BACKEND": "trainings.sms.ConsoleSmsBackend"}, "SMS_BACKEND"),
     ],
-    ids=["no-secret", "weak-secret", "no-hosts", "no-email", "console-email", "no-base-url", "local-base-url", "http"],
+    ids=[
+        "no-secret",
+        "weak-secret",
+        "no-hosts",
+        "no-email",
+        "console-email",
+        "no-base-url",
+        "local-base-url",
+        "http",
+        "console-sms",
+    ],
 )
 def test_production_refuses_to_start_without_its_secrets(environment, complaint):
     result = _run(

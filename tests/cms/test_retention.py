@@ -74,7 +74,9 @@ def previewed(client):
     trainer = UserFactory(role=Role.TRAINER, scopes=[unit("23149")])
     session = TrainingSessionFactory(trainers=[trainer])
     client.force_login(trainer)
-    upload = SimpleUploadedFile("ds.csv", "Họ và tên,Số điện thoại,Số CCCD\nPhạm Thị Hoa,0912000777,079090012345\n".encode())
+    upload = SimpleUploadedFile(
+        "ds.csv", "Họ và tên,Số điện thoại,Số CCCD\nPhạm Thị Hoa,0912000777,079090012345\n".encode()
+    )
     client.post(reverse("trainings_roster_import", args=[session.pk]), {"file": upload})
     assert SESSION_IMPORT_KEY in client.session
     return session

@@ -2,9 +2,14 @@
 
 Nobody signs in here: the registration page is found through the class's public token, and a
 person's pages (ticket, cancellation, consent record, feedback) through the registration's token,
-which only they receive. Those pages are never cached and never indexed. Registration posts are
-counted per client address in the cache (like login failures in ``cms.auth``); a missing cache
-only weakens the limit. Nothing personal is logged.
+which only they receive. Those pages are never cached and never indexed.
+
+Sending the form holds no seat: it keeps a pending registration and sends a code to the phone or
+to the e-mail on record (``services.registration_request``); the answer is the same whether the
+phone is known or not, and only the code leads to a ticket (``confirm``). Registration posts are
+counted per client address in the cache: past ``REGISTRATION_CHALLENGE_AFTER`` the form asks a
+small sum, past ``REGISTRATION_RATE_LIMIT`` it answers 429; a missing cache only weakens these
+(the per-phone and per-class limits are in the database). Nothing personal is logged.
 """
 
 import hashlib

@@ -279,6 +279,8 @@ class PendingRegistration(models.Model):
 
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="pending_registrations")
     phone = models.CharField(_("phone"), max_length=20, db_index=True)
+    # A keyed hash of the client's address (no address stored): limits per phone count per address too.
+    address_key = models.CharField(max_length=40, blank=True, editable=False)
     details = models.JSONField(_("details"), default=dict)
     consents = models.JSONField(_("consents"), default=list)
     token = models.CharField(max_length=40, unique=True, default=new_pending_token, editable=False)

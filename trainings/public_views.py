@@ -148,6 +148,7 @@ def register(request, public_token: str):
             phone=form.cleaned_data["phone"],
             details=form.details(session),
             consents=form.consents(),
+            address=request.META.get("REMOTE_ADDR") or "",
         )
     except services.RegistrationRefused as refused:
         # Outside the window the page itself says when registration opens or that it has closed.

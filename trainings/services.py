@@ -253,22 +253,32 @@ def confirmation_code(pending: PendingRegistration) -> str:
     return f"{int.from_bytes(digest.digest()[:8], 'big') % 1_000_000:06d}"
 
 
+def address_key(address: str) -> str:
+    """A keyed hash of a client address: enough to count, useless to anyone reading the table."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"address:{address}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
 def registration_request(
-    session: TrainingSession, *, phone: str, details: dict, consents: list[str], now=None
+    session: TrainingSession, *, phone: str, details: dict, consents: list[str], address: str = "", now=None
 ) -> PendingRegistration:
     """Keep a public registration until its code is confirmed; the code is sent after the commit.
 
-    Limits (settings): requests per phone number per hour, registrations waiting per class. The
+    Limits (settings) per hour: codes for one phone number asked from one address
+    (``REGISTRATION_REQUESTS_PER_PHONE``) and from all addresses together (``REGISTRATION_REQUESTS_PER_PHONE_ALL``,
+    higher: someone else cannot easily keep a person from registering); registrations waiting per class. The
     refusals say nothing about whether the phone number is known.
     """
     now = now or timezone.now()
+    key = address_key(address) if address else ""
     if ConsentPurpose.TRAINING not in consents:
         raise RegistrationRefused(_("Without consent to the use of your data for the class we cannot register you."))
     if not session.registration_open(now):
         raise RegistrationRefused(_("Registration for this class is closed."))
     hour_ago = now - datetime.timedelta(hours=1)
-    if PendingRegistration.objects.filter(phone=phone, created_at__gte=hour_ago).count() >= (
-        settings.REGISTRATION_REQUESTS_PER_PHONE
+    recent = PendingRegistration.objects.filter(phone=phone, created_at__gte=hour_ago)
+    if (
+        recent.filter(address_key=key).count() >= settings.REGISTRATION_REQUESTS_PER_PHONE
+        or recent.count() >= settings.REGISTRATION_REQUESTS_PER_PHONE_ALL
     ):
         raise RegistrationRefused(
             _("Too many registrations were asked for with this phone number in the last hour. Please try later.")
@@ -282,7 +292,8 @@ def registration_request(
         pending = PendingRegistration(
             session=session,
             phone=phone,
-            details={key: value for key, value in details.items() if key != "unit"},
+            address_key=key,
+            details={name: value for name, value in details.items() if name != "unit"},
             consents=list(consents),
             created_at=now,
             expires_at=now + datetime.timedelta(seconds=settings.REGISTRATION_CODE_MAX_AGE_SECONDS),

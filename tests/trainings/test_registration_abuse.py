@@ -106,10 +106,15 @@ def test_bots_without_the_codes_hold_no_seat_and_fill_no_class(client, session, 
 
 def test_one_phone_number_cannot_be_flooded_with_codes(client, session, settings):
     for _attempt in range(settings.REGISTRATION_REQUESTS_PER_PHONE):
-        assert client.post(url(session), form("0914000000")).status_code == 302
-    response = client.post(url(session), form("0914000000"))
+        assert client.post(url(session), form("0914000000"), REMOTE_ADDR=HALL).status_code == 302
+    response = client.post(url(session), form("0914000000"), REMOTE_ADDR=HALL)
     assert response.status_code == 200
     assert PendingRegistration.objects.count() == settings.REGISTRATION_REQUESTS_PER_PHONE
+    # The person, from their own address, still gets a code…
+    assert client.post(url(session), form("0914000000"), REMOTE_ADDR="198.51.100.2").status_code == 302
+    # …up to the cap on text messages per number from all addresses.
+    settings.REGISTRATION_REQUESTS_PER_PHONE_ALL = PendingRegistration.objects.count()
+    assert client.post(url(session), form("0914000000"), REMOTE_ADDR="198.51.100.3").status_code == 200
 
 
 def test_without_text_messages_the_e_mail_is_required(client, session, settings):

@@ -184,13 +184,20 @@ LANGUAGE_COOKIE_HTTPONLY = True
 CSP_FRAME_SOURCES = env_list(
     "CSP_FRAME_SOURCES", ["https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"]
 )
+# Another origin serving images and media (an S3 bucket or a CDN), comma-separated.
+CSP_IMAGE_SOURCES = env_list("CSP_IMAGE_SOURCES")
 _CSP_COMMON = (
-    "default-src 'self'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "default-src 'self'; img-src 'self' data: blob:"
+    + "".join(" " + source for source in CSP_IMAGE_SOURCES)
+    + "; font-src 'self' data:; connect-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'; "
     "frame-src 'self' " + " ".join(CSP_FRAME_SOURCES) + "; "
 )
 CONTENT_SECURITY_POLICY = _CSP_COMMON + "script-src 'self'; style-src 'self' 'unsafe-inline'"
-CONTENT_SECURITY_POLICY_ADMIN = _CSP_COMMON + "script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'"
+# The admin also shows thumbnails of embedded videos from their hosts (https images).
+CONTENT_SECURITY_POLICY_ADMIN = (
+    _CSP_COMMON + "script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'"
+).replace("img-src 'self' data: blob:", "img-src 'self' data: blob: https:")
 PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(self), display-capture=(), geolocation=(), gyroscope=(), "
     "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), interest-cohort=()"

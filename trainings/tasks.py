@@ -76,7 +76,9 @@ def send_registration_code(pending_id: int) -> bool:
     email = known.email if known else pending.details.get("email", "")
     with translation.override(settings.LANGUAGE_CODE):
         code = confirmation_code(pending)
-        link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("trainings:confirm", args=[pending.token])
+        # The link fills in the code: the e-mail is the channel the code is meant to travel by.
+        confirm = reverse("trainings:confirm", args=[pending.token])
+        link = f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{confirm}?ma={code}"
         title = pending.session.title
         sent = send_sms(
             pending.phone,

@@ -184,3 +184,18 @@ def test_another_trainer_cannot_purge(client, flooded):
     )
     assert response.status_code in (302, 403)
     assert Registration.objects.count() == 4
+
+
+def test_the_e_mailed_link_fills_in_the_code(client, session, settings, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    settings.SMS_BACKEND = "trainings.sms.DisabledSmsBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(session), form("0917000000", email="dan@example.invalid"))
+    pending = PendingRegistration.objects.get()
+    code = services.confirmation_code(pending)
+    [message] = mail.outbox
+    link = re.search(r"https?://\S+", message.body).group(0)
+    assert link.endswith(f"?ma={code}")
+    page = client.get(link.replace("http://testserver", ""))
+    assert f'value="{code}"' in page.content.decode()

@@ -116,6 +116,17 @@ def test_a_csv_with_a_nul_byte_after_the_first_4_kb_is_refused_naming_the_row(tm
     assert not DossierStatistic.objects.exists()
 
 
+def test_a_csv_with_an_escape_character_in_a_name_is_refused_on_every_path(tmp_path):
+    """On PostgreSQL the COPY fast path leaves such files to the row-by-row reader, which refuses them."""
+    header = "Mã ĐVHC,Tên đơn vị,Kỳ,Tiếp nhận trực tuyến,Tiếp nhận trực tiếp\n"
+    path = tmp_path / "thong-ke.csv"
+    path.write_bytes((header + "23149,Xã Tánh\x1b[2JLinh,07/2025,1,1\n").encode())
+    with pytest.raises(CommandError) as caught:
+        call_command("import_statistics", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert "U+001B" in str(caught.value)
+    assert not DossierStatistic.objects.exists()
+
+
 def test_a_roster_with_control_characters_is_refused():
     with pytest.raises(ValidationError) as caught:
         roster.read_dataset("Họ và tên,Số điện thoại\nNguyễn\x07 Mai,0912000001\n".encode(), "danh-sach.csv")

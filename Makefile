@@ -44,6 +44,8 @@ check-deploy: install
 	DJANGO_SETTINGS_MODULE=cms.settings.production \
 	DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	ALLOWED_HOSTS=dichvucong.example.gov.vn \
+	EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
+	WAGTAILADMIN_BASE_URL=https://dichvucong.example.gov.vn \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ## make bench-did: staggered DiD timing against the csdid package (installed on first run into bench/out/venv-csdid)

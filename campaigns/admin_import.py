@@ -9,7 +9,6 @@ import uuid
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -20,6 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms import retention
+
 from . import permissions
 from .models import DossierStatistic
 from .services.statistics import StatisticsImportError, statistics_import
@@ -27,12 +28,6 @@ from .services.statistics import StatisticsImportError, statistics_import
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 ALLOWED_SUFFIXES = {".csv", ".xlsx"}
 SESSION_KEY = "statistics_import"
-
-
-def pending_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports" / "pending"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 class UploadForm(forms.Form):
@@ -140,7 +135,7 @@ class StatisticsImportView(WagtailAdminTemplateMixin, View):
             return self.render(form=form)
         upload = form.cleaned_data["file"]
         token = uuid.uuid4().hex
-        path = pending_dir() / f"{token}{Path(upload.name).suffix.lower()}"
+        path = retention.pending_dir() / f"{token}{Path(upload.name).suffix.lower()}"
         with path.open("wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
@@ -153,16 +148,28 @@ class StatisticsImportView(WagtailAdminTemplateMixin, View):
             "start": data["start"].isoformat() if data["start"] else "",
             "end": data["end"].isoformat() if data["end"] else "",
         }
-        report = self.run(path, upload.name, dry_run=True, **options)
+        try:
+            report = self.run(path, upload.name, dry_run=True, **options)
+        except BaseException:
+            path.unlink(missing_ok=True)  # a refused file never stays behind
+            raise
         if report is None or (report.error_count and not options["skip_invalid"]) or not report.rows_read:
             path.unlink(missing_ok=True)
             return self.render(form=UploadForm(user=request.user), report=self.last_report, file_name=upload.name)
-        request.session[SESSION_KEY] = {"token": token, "path": str(path), "name": upload.name, **options}
+        request.session[SESSION_KEY] = {
+            "token": token,
+            "path": str(path),
+            "name": upload.name,
+            "created": retention.stamp(),
+            **options,
+        }
         return self.render(report=report, file_name=upload.name, token=token, confirm=True)
 
     def finish(self, request):
         pending = request.session.pop(SESSION_KEY, None)
-        if not pending or pending.get("token") != request.POST.get("token"):
+        if not pending or pending.get("token") != request.POST.get("token") or not retention.preview_is_fresh(pending):
+            if pending:
+                Path(pending["path"]).unlink(missing_ok=True)
             messages.error(request, _("This import has expired. Please upload the file again."))
             return redirect("statistics_import")
         path = Path(pending["path"])

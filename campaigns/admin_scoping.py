@@ -8,6 +8,7 @@ on the server (HTTP 403, denial logged) whatever the menu shows.
 from functools import wraps
 from urllib.parse import unquote
 
+from django.http import Http404
 from django.shortcuts import redirect
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -71,31 +72,47 @@ for _name in (
     "preview_on_edit",
     "revisions_view",
     "revisions_compare",
+    "chosen",
+    "workflow_history",
+    "workflow_history_detail",
+    "workflow_preview",
 ):
     VIEW_ACTIONS[_name] = permissions.VIEW
 
 
-def scope_guarded(patterns, model):
+def _names_an_object(pattern) -> bool:
+    """Does the URL pattern carry the object's ``pk``, whatever its syntax (``path`` converter or ``re_path`` group)?"""
+    regex = getattr(pattern.pattern, "regex", None)
+    return regex is not None and "pk" in regex.groupindex
+
+
+def scope_guarded(patterns, model, can=None):
     """Wrap every URL that names an object (``pk``) so that an object outside the user's scope is
-    refused before the view runs, whatever the view is (edit, delete, history, usage, revisions…)."""
+    refused before the view runs, whatever the view is (edit, delete, history, usage, revisions,
+    revision compare, workflow…) and whatever the pattern's syntax. ``can(user, action, obj)``
+    decides (default: ``permissions.user_can``). A ``pk`` that names no object is not found."""
+    can = can or permissions.user_can
 
     def guard(view, action):
         @wraps(view)
         def guarded(request, *args, **kwargs):
-            pk = kwargs.get("pk")
-            if pk is not None:
-                obj = model._default_manager.filter(pk=unquote(str(pk))).first() if str(pk).isdigit() else None
-                if obj is not None and not permissions.user_can(request.user, action, obj):
-                    permissions.log_denial(request.user, action, model, obj.pk)
-                    return redirect("wagtailadmin_home")
+            raw = unquote(str(kwargs.get("pk", "")))
+            if not raw.isdigit():
+                raise Http404
+            obj = model._default_manager.filter(pk=int(raw)).first()
+            if obj is None:
+                raise Http404
+            if not can(request.user, action, obj):
+                permissions.log_denial(request.user, action, model, obj.pk)
+                return redirect("wagtailadmin_home")
             return view(request, *args, **kwargs)
 
+        guarded.scope_guarded = True
         return guarded
 
     for pattern in patterns:
-        if hasattr(pattern, "callback") and ":pk>" in str(pattern.pattern):
-            name = pattern.name or ""
-            action = VIEW_ACTIONS.get(name, permissions.CHANGE)
+        if hasattr(pattern, "callback") and _names_an_object(pattern):
+            action = VIEW_ACTIONS.get(pattern.name or "", permissions.CHANGE)
             pattern.callback = guard(pattern.callback, action)
     return patterns
 

@@ -1,9 +1,12 @@
 """Campaigns and their targets in the Wagtail admin (leaders edit, others view in scope)."""
 
+from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, Panel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, Panel
 
+from . import permissions
 from .admin_scoping import ScopedModelViewSet
 from .models import Campaign
 from .viewsets import unit_chooser_viewset
@@ -21,6 +24,27 @@ class RolloutPlanPanel(Panel):
             return context
 
 
+class CampaignForm(WagtailAdminModelForm):
+    """Every unit the campaign analyses must lie inside the editor's scope: its report lists them all."""
+
+    def clean_unit(self):
+        unit = self.cleaned_data.get("unit")
+        if unit is not None and not permissions.user_can_use_unit(self.for_user, unit):
+            raise forms.ValidationError(_("This unit is outside your scope."), code="out_of_scope")
+        return unit
+
+    def clean_scope_units(self):
+        units = self.cleaned_data.get("scope_units")
+        outside = [unit for unit in units or [] if not permissions.user_can_use_unit(self.for_user, unit)]
+        if outside:
+            raise forms.ValidationError(
+                _("These units are outside your scope: %(units)s."),
+                params={"units": ", ".join(f"{unit.name} ({unit.code})" for unit in outside)},
+                code="out_of_scope",
+            )
+        return units
+
+
 class CampaignViewSet(ScopedModelViewSet):
     model = Campaign
     icon = "calendar-alt"
@@ -31,7 +55,7 @@ class CampaignViewSet(ScopedModelViewSet):
     list_filter = ["status"]
     search_fields = ["name", "plan_number", "issuing_body"]
     inspect_view_enabled = True
-    panels = [
+    edit_handler_panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
         FieldPanel("unit", widget=unit_chooser_viewset.widget_class),
@@ -59,3 +83,4 @@ class CampaignViewSet(ScopedModelViewSet):
         InlinePanel("reported_figures", heading=_("Figures reported elsewhere"), label=_("Reported figure")),
         RolloutPlanPanel(heading=_("Measurement plan")),
     ]
+    edit_handler = ObjectList(edit_handler_panels, base_form_class=CampaignForm)

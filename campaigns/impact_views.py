@@ -48,6 +48,10 @@ class ImpactAccessMixin:
     def get_campaign(self) -> Campaign:
         campaign = get_object_or_404(Campaign.objects.select_related("unit"), pk=self.kwargs["pk"])
         permissions.require(self.request.user, permissions.VIEW, campaign)
+        # The report shows every unit the campaign analyses: all of them must lie in the viewer's scope.
+        if not permissions.campaign_within_scope(self.request.user, campaign):
+            permissions.log_denial(self.request.user, "report", Campaign, campaign.pk)
+            raise PermissionDenied
         return campaign
 
 
@@ -68,6 +72,8 @@ class ImpactIndexView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateView
         results = {result.campaign_id: result for result in ImpactResult.objects.filter(campaign__in=campaigns)}
         rows = []
         for campaign in campaigns:
+            if not permissions.campaign_within_scope(self.request.user, campaign):
+                continue
             result = results.get(campaign.pk)
             overall = (result.payload.get("effect") or {}) if result else None
             rows.append(

@@ -133,3 +133,30 @@ def log_denial(user, action: str, model, object_pk=None) -> None:
         model._meta.label_lower,
         object_pk,
     )
+
+
+def campaign_unit_ids(campaign) -> list[int]:
+    """The units a campaign analyses: its own unit and its further scope units (each with everything below)."""
+    ids = [campaign.unit_id] if campaign.unit_id else []
+    if campaign.pk:
+        ids += [unit.pk for unit in campaign.scope_units.all()]
+    return ids
+
+
+def units_within_scope(user, unit_ids: Iterable[int]) -> bool:
+    """Are all these units (and so everything below them) inside the user's scope?"""
+    scope = scope_unit_ids(user)
+    return scope is None or all(unit_id in scope for unit_id in unit_ids)
+
+
+def campaign_within_scope(user, campaign) -> bool:
+    """May ``user`` see the figures of every unit ``campaign`` analyses? (reports, charts, downloads)"""
+    return units_within_scope(user, campaign_unit_ids(campaign))
+
+
+def campaign_touches_scope(user, campaign) -> bool:
+    """Does ``campaign`` cover any unit of the user's scope? (attaching a class or a media item to it)"""
+    scope = scope_unit_ids(user)
+    if scope is None:
+        return True
+    return bool(scope & expand_scope(campaign_unit_ids(campaign)))

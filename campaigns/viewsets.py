@@ -21,7 +21,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from cms.text import fold
 
 from . import permissions
-from .admin_scoping import ScopedEditView, ScopedIndexView, ScopedModelViewSet
+from .admin_scoping import ScopedEditView, ScopedIndexView, ScopedModelViewSet, ScopeGuardMixin
 from .choices import UnitLevel
 from .exports import EXPORT_FIELDS
 from .models import AdministrativeUnit, DossierStatistic, StatisticSource, UnitSuccession, UserScope
@@ -139,7 +139,7 @@ class UnitChooseResultsView(UnitChooseMixin, ChooseResultsView):
     pass
 
 
-class AdministrativeUnitChooserViewSet(ChooserViewSet):
+class AdministrativeUnitChooserViewSet(ScopeGuardMixin, ChooserViewSet):
     model = AdministrativeUnit
     icon = "site"
     choose_one_text = _("Choose an administrative unit")

@@ -12,3 +12,16 @@ class CmsConfig(AppConfig):
         from .page_cache import connect_signals
 
         connect_signals()  # publications purge the page cache
+        _refuse_control_characters_in_forms()
+
+
+def _refuse_control_characters_in_forms() -> None:
+    """Every form text field (ours, Wagtail's, Django's) refuses control characters, as Django's own
+    fields refuse NUL: a name with ESC or BEL never reaches the database, the exports or the logs."""
+    from django import forms
+
+    from .text import ProhibitControlCharactersValidator
+
+    validator = ProhibitControlCharactersValidator()
+    if validator not in forms.CharField.default_validators:
+        forms.CharField.default_validators = [*forms.CharField.default_validators, validator]

@@ -1,12 +1,62 @@
 import logging
+import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
+from django.template import loader
 from django.template.response import TemplateResponse
 from django.utils import translation
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def _close_broken_connections() -> None:
+    close_old_connections()
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.close_if_unusable_or_obsolete()
+
+
+def database_unavailable_response() -> HttpResponse:
+    """The 503 page, rendered without the request (its context processors could read the database)."""
+    response = HttpResponse(loader.get_template("503.html").render({}), status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
+def server_error(request, template_name="500.html"):
+    """``handler500``: a database that went away outside a view (loading or saving the session, authentication
+    in a middleware) still gets the friendly 503 page, not a 500."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_ERRORS):
+        logger.error("database unavailable: %s", type(exception).__name__)
+        _close_broken_connections()
+        return database_unavailable_response()
+    return defaults.server_error(request, template_name)
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every answer (the admin's policy allows inline scripts)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = "/admin/"
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        admin = request.path.startswith(self.admin_prefix)
+        policy = settings.CONTENT_SECURITY_POLICY_ADMIN if admin else settings.CONTENT_SECURITY_POLICY
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        if settings.PERMISSIONS_POLICY and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
+        return response
 
 
 class DatabaseUnavailableMiddleware:
@@ -23,14 +73,10 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if not isinstance(exception, DATABASE_ERRORS):
             return None
         logger.error("database unavailable: %s", type(exception).__name__)
-        close_old_connections()
-        from django.db import connections
-
-        for connection in connections.all(initialized_only=True):
-            connection.close_if_unusable_or_obsolete()
+        _close_broken_connections()
         response = TemplateResponse(request, "503.html", status=503)
         response["Retry-After"] = "30"
         return response.render()

@@ -512,3 +512,19 @@ class SiteSettings(BaseSiteSetting):
         instance._request = request
         setattr(request, attr_name, instance)
         return instance
+
+
+class LoginThrottle(models.Model):
+    """Failed logins per keyed hash of (address, account) or of an address (cms.auth); no personal data."""
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    last_failure = models.DateTimeField(_("last failure"))
+    blocked_until = models.DateTimeField(_("refused until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login throttle")
+        verbose_name_plural = _("login throttles")
+
+    def __str__(self):
+        return self.key

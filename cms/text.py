@@ -1,6 +1,9 @@
 """Text normalisation shared by every import and search: NFC on input, accent folding for matching."""
 
+import re
 import unicodedata
+
+from django.utils.deconstruct import deconstructible
 
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
 
@@ -15,3 +18,40 @@ def fold(value: str) -> str:
     decomposed = unicodedata.normalize("NFD", normalize_text(value).translate(_FOLD_EXTRA))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold()
+
+
+# C0 control characters and DEL, except tab, line feed and carriage return: no form field, name or table cell holds
+# them (a spreadsheet cannot store them, PostgreSQL refuses NUL, a terminal runs ESC sequences).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def first_control_character(value: str) -> str | None:
+    """The first control character in ``value`` as ``U+001B`` (None when there is none)."""
+    match = CONTROL_CHARACTERS.search(value)
+    return f"U+{ord(match.group()):04X}" if match else None
+
+
+def strip_control_characters(value: str) -> str:
+    return CONTROL_CHARACTERS.sub("", value)
+
+
+@deconstructible
+class ProhibitControlCharactersValidator:
+    """Refuses text with control characters (set on every form text field in ``CmsConfig.ready``)."""
+
+    code = "control_characters"
+
+    def __call__(self, value):
+        from django.core.exceptions import ValidationError
+        from django.utils.translation import gettext as _
+
+        character = first_control_character(str(value)) if value is not None else None
+        if character:
+            raise ValidationError(
+                _("Remove the invisible control character (%(character)s) from this text."),
+                code=self.code,
+                params={"character": character},
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, ProhibitControlCharactersValidator)

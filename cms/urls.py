@@ -8,9 +8,20 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import routing, views
+from .admin_reports import SiteHistoryView
 from .api import api_router
 
+# A database outage outside a view (the session or the user loaded by a middleware) answers the 503 page.
+handler500 = "cms.middleware.server_error"
+
 urlpatterns = [
+    # Wagtail's Site history report, for administrators only (cms/admin_reports.py): before Wagtail's own URLs.
+    path("admin/reports/site-history/", SiteHistoryView.as_view(), name="site_history"),
+    path(
+        "admin/reports/site-history/results/",
+        SiteHistoryView.as_view(results_only=True),
+        name="site_history_results",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),

@@ -9,7 +9,6 @@ import uuid
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -21,6 +20,7 @@ from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from campaigns import permissions
+from cms import retention
 
 from .models import Distribution
 from .services import ActivityImportError, activity_import
@@ -30,12 +30,6 @@ ALLOWED_SUFFIXES = {".csv", ".xlsx"}
 SESSION_KEY = "activity_import"
 PREVIEW_ROWS = 500
 URL_NAME = "outreach_media_import"
-
-
-def pending_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports" / "pending"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 class UploadForm(forms.Form):
@@ -119,22 +113,34 @@ class ActivityImportView(WagtailAdminTemplateMixin, View):
         upload = form.cleaned_data["file"]
         skip_invalid = form.cleaned_data["skip_invalid"]
         token = uuid.uuid4().hex
-        path = pending_dir() / f"{token}{Path(upload.name).suffix.lower()}"
+        path = retention.pending_dir() / f"{token}{Path(upload.name).suffix.lower()}"
         with path.open("wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
-        report = self.run(path, upload.name, skip_invalid=skip_invalid, dry_run=True)
+        try:
+            report = self.run(path, upload.name, skip_invalid=skip_invalid, dry_run=True)
+        except BaseException:
+            path.unlink(missing_ok=True)  # a refused file never stays behind
+            raise
         if report is None or not (report.created or report.updated):
             path.unlink(missing_ok=True)
             return self.render(
                 form=UploadForm(), report=self.last_report, file_name=upload.name, failed=report is None
             )
-        request.session[SESSION_KEY] = {"token": token, "path": str(path), "name": upload.name, "skip": skip_invalid}
+        request.session[SESSION_KEY] = {
+            "token": token,
+            "path": str(path),
+            "name": upload.name,
+            "created": retention.stamp(),
+            "skip": skip_invalid,
+        }
         return self.render(report=report, file_name=upload.name, token=token, confirm=True)
 
     def finish(self, request):
         pending = request.session.pop(SESSION_KEY, None)
-        if not pending or pending.get("token") != request.POST.get("token"):
+        if not pending or pending.get("token") != request.POST.get("token") or not retention.preview_is_fresh(pending):
+            if pending:
+                Path(pending["path"]).unlink(missing_ok=True)
             messages.error(request, _("This import has expired. Please upload the file again."))
             return redirect(URL_NAME)
         path = Path(pending["path"])

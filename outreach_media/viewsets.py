@@ -15,6 +15,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.snippets.views.chooser import ChooseResultsView as SnippetChooseResultsView
+from wagtail.snippets.views.chooser import ChooseView as SnippetChooseView
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -39,6 +42,12 @@ class UnitInScopeForm(WagtailAdminModelForm):
         if unit is not None and not permissions.user_can_use_unit(self.for_user, unit):
             raise forms.ValidationError(_("This unit is outside your scope."), code="out_of_scope")
         return unit
+
+    def clean_campaign(self):
+        campaign = self.cleaned_data.get("campaign")
+        if campaign is not None and not permissions.campaign_touches_scope(self.for_user, campaign):
+            raise forms.ValidationError(_("This campaign does not cover any unit of your scope."), code="out_of_scope")
+        return campaign
 
 
 class SafeResource(resources.ModelResource):
@@ -101,8 +110,29 @@ class MediaItemFilterSet(WagtailFilterSet):
         fields = ["kind", "campaign", "live"]
 
 
+class ScopedChooseMixin:
+    def get_object_list(self):
+        return permissions.filter_for_user(self.request.user, super().get_object_list(), permissions.VIEW)
+
+
+class MediaItemChooseView(ScopedChooseMixin, SnippetChooseView):
+    pass
+
+
+class MediaItemChooseResultsView(ScopedChooseMixin, SnippetChooseResultsView):
+    pass
+
+
+class MediaItemChooserViewSet(ScopeGuardMixin, SnippetChooserViewSet):
+    """The chooser lists only items in the user's scope and refuses to hand out another one."""
+
+    choose_view_class = MediaItemChooseView
+    choose_results_view_class = MediaItemChooseResultsView
+
+
 class MediaItemViewSet(ScopeGuardMixin, SnippetViewSet):
     model = MediaItem
+    chooser_viewset_class = MediaItemChooserViewSet
     icon = "doc-full"
     menu_label = _("Media items")
     menu_order = 100

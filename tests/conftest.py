@@ -72,3 +72,12 @@ def shared_database(units, tmp_path):
         connection.close()
         connection.settings_dict["NAME"] = name
         connection.connection = memory
+
+
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    from trainings.sms import LocmemSmsBackend
+
+    LocmemSmsBackend.outbox.clear()
+    yield
+    LocmemSmsBackend.outbox.clear()

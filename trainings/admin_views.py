@@ -21,6 +21,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
 from campaigns import permissions
+from cms import retention
 
 from . import access, roster, selectors, services
 from .choices import SEATED, ConsentPurpose, RegistrationSource, Status
@@ -200,13 +201,14 @@ class RosterImportView(SessionMixin, View):
             return self.render(self.template, form=RosterUploadForm(), check=check, file_name=upload.name)
         request.session[SESSION_IMPORT_KEY] = {
             "session": self.session.pk,
+            "created": retention.stamp(),
             "rows": [row.__dict__ for row in check.rows],
         }
         return self.render(self.template, check=check, file_name=upload.name, confirm=True)
 
     def confirm(self, request):
         pending = request.session.pop(SESSION_IMPORT_KEY, None)
-        if not pending or pending["session"] != self.session.pk:
+        if not pending or pending["session"] != self.session.pk or not retention.preview_is_fresh(pending):
             messages.error(request, _("Nothing to import: upload the file again."))
             return redirect("trainings_roster_import", pk=self.session.pk)
         counts = roster.import_roster(self.session, [roster.RosterRow(**row) for row in pending["rows"]])
@@ -300,3 +302,55 @@ class FeedbackReportView(WagtailAdminTemplateMixin, View):
                 "by_session": selectors.feedback_rows(sessions),
             },
         )
+
+
+class PurgeSpamForm(forms.Form):
+    registered_from = forms.DateTimeField(label=gettext_lazy("Registered from"))
+    registered_until = forms.DateTimeField(label=gettext_lazy("Registered until"))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("registered_from"), data.get("registered_until")
+        if start and end and end < start:
+            self.add_error("registered_until", _("The end must come after the start."))
+        return data
+
+
+class PurgeSpamView(SessionMixin, View):
+    """Remove a burst of fake public registrations: those made in a period that hold a seat or wait."""
+
+    page_title = gettext_lazy("Remove spam registrations")
+    header_icon = "bin"
+    template = "trainings/admin/purge_spam.html"
+
+    def matching(self, form):
+        data = form.cleaned_data
+        return self.session.registrations.filter(
+            source=RegistrationSource.PUBLIC,
+            status__in=[Status.REGISTERED, Status.WAITLISTED],
+            registered_at__gte=data["registered_from"],
+            registered_at__lte=data["registered_until"],
+        )
+
+    def get(self, request, pk):
+        form = PurgeSpamForm(request.GET or None)
+        if form.is_bound and form.is_valid():
+            return self.render(self.template, form=form, count=self.matching(form).count(), preview=True)
+        return self.render(self.template, form=form)
+
+    def post(self, request, pk):
+        form = PurgeSpamForm(request.POST)
+        if not form.is_valid():
+            return self.render(self.template, form=form)
+        removed, promoted = services.purge_registrations(
+            self.session,
+            registered_from=form.cleaned_data["registered_from"],
+            registered_until=form.cleaned_data["registered_until"],
+            user=request.user,
+        )
+        messages.success(
+            request,
+            _("%(removed)s registrations removed; %(promoted)s people from the waiting list got a seat.")
+            % {"removed": removed, "promoted": len(promoted)},
+        )
+        return redirect("trainings_roster", pk=self.session.pk)

@@ -4,13 +4,51 @@ Names, phone numbers and citizen IDs go through ``trainings.identity`` so that t
 the trainer's form and roster imports accept and refuse exactly the same things.
 """
 
+import secrets
+
 from django import forms
+from django.core import signing
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .choices import ConsentPurpose
 from .identity import MAX_NAME, clean_name, normalise_phone, validate_citizen_id
 from .services import consent_text
+
+CHALLENGE_SALT = "trainings.registration-challenge"
+CHALLENGE_MAX_AGE_SECONDS = 60 * 60
+
+
+def new_challenge() -> tuple[str, str]:
+    """A small sum to answer (question, signed token holding the terms): the light check after many posts."""
+    first, second = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+    token = signing.dumps([first, second, secrets.token_hex(4)], salt=CHALLENGE_SALT)
+    return challenge_text(first, second), token
+
+
+def challenge_text(first: int, second: int) -> str:
+    return _("How much is %(first)s + %(second)s? (a check that you are not a program)") % {
+        "first": first,
+        "second": second,
+    }
+
+
+def _terms(token: str) -> tuple[int, int] | None:
+    try:
+        first, second, _nonce = signing.loads(token, salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE_SECONDS)
+        return int(first), int(second)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+
+
+def challenge_question(token: str) -> str:
+    terms = _terms(token)
+    return challenge_text(*terms) if terms else str(gettext_lazy("Answer"))
+
+
+def challenge_sum(token: str) -> int | None:
+    terms = _terms(token)
+    return sum(terms) if terms else None
 
 
 def consent_field_name(purpose: str) -> str:
@@ -70,14 +108,39 @@ class RegistrationForm(PersonCleaning, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 20}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, email_required: bool = False, challenge: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if email_required:
+            # No text messages available: the confirmation code can only go by e-mail.
+            email = self.fields["email"]
+            email.required = True
+            email.label = gettext_lazy("E-mail")
+            email.help_text = gettext_lazy("We send you a code to confirm the registration.")
+        if challenge:
+            self.fields["challenge_token"] = forms.CharField(widget=forms.HiddenInput)
+            self.fields["challenge_answer"] = forms.IntegerField(label=gettext_lazy("Answer"))
+            if not self.is_bound:
+                question, token = new_challenge()
+                self.fields["challenge_answer"].label = question
+                self.initial["challenge_token"] = token
+            else:
+                self.fields["challenge_answer"].label = challenge_question(self.data.get("challenge_token", ""))
         # Built per request: the label is the exact sentence stored with the consent, in the visitor's language.
         for purpose in ConsentPurpose:
             self.fields[consent_field_name(purpose)] = forms.BooleanField(
                 label=consent_text(purpose),
                 required=False,
             )
+
+    def clean_challenge_answer(self):
+        answer = self.cleaned_data.get("challenge_answer")
+        expected = challenge_sum(self.data.get("challenge_token", ""))
+        if expected is None or answer != expected:
+            raise forms.ValidationError(_("That is not the right answer."), code="challenge")
+        return answer
+
+    def has_challenge(self) -> bool:
+        return "challenge_answer" in self.fields
 
     def clean(self):
         data = super().clean()
@@ -108,6 +171,15 @@ class RegistrationForm(PersonCleaning, forms.Form):
             "citizen_id": data["citizen_id"],
             "unit": session.unit,
         }
+
+
+class ConfirmationForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Confirmation code"),
+        help_text=gettext_lazy("The six digits in the text message or e-mail we sent you."),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 12}),
+    )
 
 
 class FeedbackForm(forms.Form):

@@ -6,7 +6,7 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cms.text import normalize_text
+from cms.text import first_control_character, normalize_text
 
 MAX_NAME = 200
 
@@ -139,6 +139,13 @@ def mask_citizen_id(value: str) -> str:
 
 
 def clean_name(text: str, *, field_label=None) -> str:
+    character = first_control_character(str(text or ""))
+    if character:
+        raise ValidationError(
+            _("Remove the invisible control character (%(character)s) from the name."),
+            code="control_characters",
+            params={"character": character},
+        )
     value = normalize_text(str(text or ""))
     if not value:
         raise ValidationError(_("Enter the full name."), code="required")

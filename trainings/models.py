@@ -263,3 +263,34 @@ class DataRequest(models.Model):
 
     def __str__(self):
         return _("Request #%(number)s") % {"number": self.pk}
+
+
+def new_pending_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class PendingRegistration(models.Model):
+    """A public registration waiting for its confirmation code: it holds no seat and expires.
+
+    The code goes to the phone (SMS) or to the e-mail address on record for the phone (or, for a new
+    phone number, the one typed). It is derived from the token with the secret key, so it is stored
+    nowhere. Expired rows are erased by ``manage.py purge_stale_data``.
+    """
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="pending_registrations")
+    phone = models.CharField(_("phone"), max_length=20, db_index=True)
+    # A keyed hash of the client's address (no address stored): limits per phone count per address too.
+    address_key = models.CharField(max_length=40, blank=True, editable=False)
+    details = models.JSONField(_("details"), default=dict)
+    consents = models.JSONField(_("consents"), default=list)
+    token = models.CharField(max_length=40, unique=True, default=new_pending_token, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("wrong codes"), default=0)
+
+    class Meta:
+        verbose_name = _("registration waiting for confirmation")
+        verbose_name_plural = _("registrations waiting for confirmation")
+
+    def __str__(self):
+        return _("Pending registration #%(number)s") % {"number": self.pk}

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from campaigns.exports import escape_formula
+from cms.text import strip_control_characters
 
 from . import services
 from .choices import Status
@@ -189,7 +190,7 @@ def _field_label(model, name: str) -> str:
 
 
 def _text(value) -> str:
-    return escape_formula("" if value is None else str(value))
+    return escape_formula(strip_control_characters("" if value is None else str(value)))
 
 
 def _shown_moment(value: str | None) -> str:
@@ -361,6 +362,7 @@ def erase_person(attendee: Attendee, *, user, now=None) -> Attendee:
     now = now or timezone.now()
     with transaction.atomic():
         attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
+        phone = attendee.phone
         # Classes still to come: an anonymous seat helps nobody, so it goes to the waiting list.
         for registration in Registration.objects.filter(
             attendee=attendee, session__starts_at__gt=now, status__in=[Status.REGISTERED, Status.WAITLISTED]
@@ -370,7 +372,18 @@ def erase_person(attendee: Attendee, *, user, now=None) -> Attendee:
         _scrub([attendee.pk], now)
         attendee.refresh_from_db()
         log(instance=attendee, action=ERASE_ACTION, user=user, data={"feedback_comments_cleared": comments})
+        forget_person_elsewhere(phone)
     return attendee
+
+
+def forget_person_elsewhere(phone: str) -> None:
+    """Unconfirmed copies of the person's data outside the attendee tables: roster previews in sessions and
+    registrations waiting for confirmation."""
+    from .cleanup import forget_roster_previews_of
+    from .models import PendingRegistration
+
+    forget_roster_previews_of(phone)
+    PendingRegistration.objects.filter(phone=phone).delete()
 
 
 def expired_attendees(*, days: int, now=None):

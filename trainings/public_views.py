@@ -2,9 +2,14 @@
 
 Nobody signs in here: the registration page is found through the class's public token, and a
 person's pages (ticket, cancellation, consent record, feedback) through the registration's token,
-which only they receive. Those pages are never cached and never indexed. Registration posts are
-counted per client address in the cache (like login failures in ``cms.auth``); a missing cache
-only weakens the limit. Nothing personal is logged.
+which only they receive. Those pages are never cached and never indexed.
+
+Sending the form holds no seat: it keeps a pending registration and sends a code to the phone or
+to the e-mail on record (``services.registration_request``); the answer is the same whether the
+phone is known or not, and only the code leads to a ticket (``confirm``). Registration posts are
+counted per client address in the cache: past ``REGISTRATION_CHALLENGE_AFTER`` the form asks a
+small sum, past ``REGISTRATION_RATE_LIMIT`` it answers 429; a missing cache only weakens these
+(the per-phone and per-class limits are in the database). Nothing personal is logged.
 """
 
 import hashlib
@@ -24,13 +29,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from cms.text import fold
-
 from . import services
-from .choices import RegistrationSource, Status
-from .forms import FeedbackForm, RegistrationForm
+from .choices import Status
+from .forms import ConfirmationForm, FeedbackForm, RegistrationForm, new_challenge
 from .identity import mask_name, mask_phone
-from .models import Feedback, Registration, TrainingSession
+from .models import Feedback, PendingRegistration, Registration, TrainingSession
+from .sms import sms_available
 
 logger = logging.getLogger(__name__)
 
@@ -68,14 +72,35 @@ def _rate_key(request) -> str:
     return f"registration-post:ip:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
 
 
-def registration_is_throttled(request) -> bool:
-    """Count this post; True once the address has posted more than the limit within the hour."""
+def count_post(request) -> int:
+    """Count this post from the client's address; the number of posts within the hour (0 without a cache)."""
     key = _rate_key(request)
     try:
-        count = 1 if cache.add(key, 1, RATE_LIMIT_WINDOW_SECONDS) else cache.incr(key)
+        return 1 if cache.add(key, 1, RATE_LIMIT_WINDOW_SECONDS) else cache.incr(key)
     except Exception:  # noqa: BLE001 - a missing cache must not block registration
-        return False
-    return count > settings.REGISTRATION_RATE_LIMIT
+        return 0
+
+
+def posts_so_far(request) -> int:
+    try:
+        return cache.get(_rate_key(request)) or 0
+    except Exception:  # noqa: BLE001
+        return 0
+
+
+def registration_is_throttled(request) -> bool:
+    """Count this post; True once the address has posted more than the limit within the hour."""
+    return count_post(request) > settings.REGISTRATION_RATE_LIMIT
+
+
+def _form(request, data=None, *, posts: int) -> RegistrationForm:
+    """The form; once one address has posted more than REGISTRATION_CHALLENGE_AFTER times within the hour it asks
+    a small sum too. ``posts`` counts the posts made, including the one being answered."""
+    return RegistrationForm(
+        data,
+        email_required=not sms_available(),
+        challenge=posts > settings.REGISTRATION_CHALLENGE_AFTER,
+    )
 
 
 # -- registration --------------------------------------------------------------------------------
@@ -104,34 +129,73 @@ def register(request, public_token: str):
         TrainingSession.objects.select_related("unit"), public_token=_check_token(public_token), is_public=True
     )
     if request.method != "POST":
-        return _registration_page(request, session, RegistrationForm())
-    if registration_is_throttled(request):
+        # The next post would be one more.
+        return _registration_page(request, session, _form(request, posts=posts_so_far(request) + 1))
+    posts = count_post(request)
+    if posts > settings.REGISTRATION_RATE_LIMIT:
         logger.warning("public registration refused: too many posts from one address")
         response = TemplateResponse(request, "trainings/public/rate_limited.html", {"session": session}, status=429)
         response["Retry-After"] = str(RATE_LIMIT_WINDOW_SECONDS)
         return response
-    form = RegistrationForm(request.POST)
+    form = _form(request, request.POST, posts=posts)
     if not form.is_valid():
+        if form.has_challenge() and "challenge_answer" in form.errors:
+            form = _rebind_with_new_challenge(request, form)
         return _registration_page(request, session, form)
     try:
-        result = services.register(
+        pending = services.registration_request(
             session,
             phone=form.cleaned_data["phone"],
             details=form.details(session),
             consents=form.consents(),
-            source=RegistrationSource.PUBLIC,
+            address=request.META.get("REMOTE_ADDR") or "",
         )
     except services.RegistrationRefused as refused:
         # Outside the window the page itself says when registration opens or that it has closed.
         refusal = refused.message if session.registration_open() else ""
         return _registration_page(request, session, form, refusal=refusal)
+    # The same answer whether the phone number is known or not: the code went to the phone or e-mail on record.
+    logger.info("public registration request %s for session %s", pending.pk, session.pk)
+    return redirect("trainings:confirm", token=pending.token)
+
+
+def _rebind_with_new_challenge(request, form: RegistrationForm) -> RegistrationForm:
+    """Keep what the person typed, with a new question (the old answer was wrong)."""
+    question, token = new_challenge()
+    data = request.POST.copy()
+    data["challenge_token"] = token
+    data["challenge_answer"] = ""
+    rebound = RegistrationForm(data, email_required=not sms_available(), challenge=True)
+    rebound.is_valid()
+    rebound.errors["challenge_answer"] = form.errors["challenge_answer"]
+    return rebound
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request, token: str):
+    pending = get_object_or_404(PendingRegistration.objects.select_related("session"), token=_check_token(token))
+    context = {"session": pending.session, "sms": sms_available()}
+    template = "trainings/public/confirm.html"
+    if request.method != "POST":
+        initial = {"code": request.GET.get("ma", "")[:12]}
+        return _private(TemplateResponse(request, template, context | {"form": ConfirmationForm(initial=initial)}))
+    form = ConfirmationForm(request.POST)
+    if not form.is_valid():
+        return _private(TemplateResponse(request, template, context | {"form": form}))
+    try:
+        result = services.confirm_registration(pending, code=form.cleaned_data["code"])
+    except services.RegistrationRefused as refused:
+        expired = not PendingRegistration.objects.filter(pk=pending.pk).exists()
+        return _private(
+            TemplateResponse(
+                request, template, context | {"form": form, "refusal": refused.message, "expired": expired}
+            )
+        )
     registration = result.registration
-    if not result.created:
-        # A phone number alone does not open someone's ticket: the name given must match too.
-        same_person = fold(registration.attendee.full_name) == fold(form.cleaned_data["full_name"])
-        context = {"session": session, "registration": registration if same_person else None}
-        return _private(TemplateResponse(request, "trainings/public/already_registered.html", context))
-    logger.info("public registration %s for session %s: %s", registration.pk, session.pk, registration.status)
+    logger.info(
+        "public registration %s for session %s: %s", registration.pk, registration.session_id, registration.status
+    )
     return redirect("trainings:ticket", token=registration.token)
 
 
@@ -218,6 +282,7 @@ def feedback(request, token: str):
 
 urlpatterns = [
     path("lop-tap-huan/<str:public_token>/dang-ky/", register, name="register"),
+    path("lop-tap-huan/xac-nhan/<str:token>/", confirm, name="confirm"),
     path("lop-tap-huan/ve/<str:token>/", ticket, name="ticket"),
     path("lop-tap-huan/ve/<str:token>/qr.svg", ticket_qr, name="ticket_qr"),
     path("lop-tap-huan/ve/<str:token>/huy/", cancel, name="cancel"),

@@ -11,13 +11,15 @@ import tablib
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 
 from campaigns.exports import escape_formula
-from cms.text import fold, normalize_text
+from campaigns.imports.safe_xlsx import UnsafeArchive, check_xlsx_archive
+from cms.text import first_control_character, fold, normalize_text, strip_control_characters
 
 from .choices import ConsentPurpose, RegistrationSource
 from .identity import clean_name, format_phone, normalise_phone, validate_citizen_id
@@ -83,7 +85,7 @@ class RosterResource(resources.Resource):
 
     def export_field(self, field, instance, **kwargs):
         value = super().export_field(field, instance, **kwargs)
-        return escape_formula(value) if isinstance(value, str) else value
+        return escape_formula(strip_control_characters(value)) if isinstance(value, str) else value
 
 
 def export_roster(session: TrainingSession, file_format: str) -> bytes:
@@ -133,7 +135,13 @@ def read_dataset(content: bytes, name: str) -> tablib.Dataset:
         raise ValidationError(_("The file is larger than 2 MB."))
     if name.lower().endswith(".xlsx") or content.startswith(b"PK\x03\x04"):
         try:
-            return XLSX().create_dataset(content)
+            check_xlsx_archive(content)  # zip-bomb defence, before any XML is parsed
+        except UnsafeArchive as exc:
+            raise ValidationError(capfirst(exc.reason) + ".") from exc
+        try:
+            return _without_control_characters(XLSX().create_dataset(content))
+        except ValidationError:
+            raise
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
             raise ValidationError(_("The XLSX file is damaged.")) from exc
     if b"\x00" in content[:4096]:
@@ -143,9 +151,23 @@ def read_dataset(content: bytes, name: str) -> tablib.Dataset:
     except UnicodeDecodeError as exc:
         raise ValidationError(_("The file is not encoded in UTF-8.")) from exc
     try:
-        return CSV().create_dataset(text)
+        dataset = CSV().create_dataset(text)
     except Exception as exc:  # noqa: BLE001 - tablib's CSV reader errors
         raise ValidationError(_("The CSV file is malformed.")) from exc
+    return _without_control_characters(dataset)
+
+
+def _without_control_characters(dataset: tablib.Dataset) -> tablib.Dataset:
+    """Refuse a file with a NUL byte or another control character in any cell, naming the row."""
+    for number, row in enumerate([dataset.headers or [], *dataset], start=1):
+        for value in row:
+            character = first_control_character(value) if isinstance(value, str) else None
+            if character:
+                raise ValidationError(
+                    _("Row %(row)s contains an invisible control character (%(character)s): remove it and try again."),
+                    params={"row": number, "character": character},
+                )
+    return dataset
 
 
 def _header_map(headers) -> dict[str, int]:

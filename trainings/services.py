@@ -6,16 +6,18 @@ On both, the unique (session, seat) constraint refuses a second holder of a seat
 lock would show as an error, never as an overbooked class.
 """
 
+import datetime
+import hashlib
+import hmac
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cms.text import fold
-
 from .choices import SEATED, ConsentPurpose, RegistrationSource, Status
-from .models import Attendee, Certificate, Consent, Registration, TrainingSession
+from .models import Attendee, Certificate, Consent, PendingRegistration, Registration, TrainingSession
 
 CONSENT_TEXT_VERSION = "2026-01"
 
@@ -65,8 +67,8 @@ def _locked(session_id: int) -> TrainingSession:
 def _attendee_for(phone: str, details: dict, *, public: bool) -> Attendee:
     """The attendee with this phone. A trainer's or an import's details fill only empty fields.
 
-    On the public form nobody can prove who they are, so an existing person's record is never
-    changed there, and a different name with a known phone number is refused.
+    On the public form an existing person's record is never changed (the record is theirs; the
+    confirmation code went to the contacts on record), and nothing tells whether the phone was known.
     """
     try:
         with transaction.atomic():
@@ -74,13 +76,6 @@ def _attendee_for(phone: str, details: dict, *, public: bool) -> Attendee:
     except IntegrityError:  # the same phone registering for another class at the same moment
         attendee, created = Attendee.objects.get(phone=phone), False
     if not created and public:
-        if fold(attendee.full_name) != fold(details.get("full_name", "")):
-            raise RegistrationRefused(
-                _(
-                    "This phone number is already registered under another name. Please register with your own "
-                    "number, or ask the organisers."
-                )
-            )
         return attendee
     if not created:
         changed = [name for name, value in details.items() if value and not getattr(attendee, name)]
@@ -249,3 +244,127 @@ def issue_certificate(registration: Registration) -> Certificate:
         certificate.number = f"GCN-{year}-{certificate.pk:06d}"
         certificate.save(update_fields=["number"])
     return certificate
+
+
+# -- public registration: a confirmation code before a seat is held ------------------------------------------------
+def confirmation_code(pending: PendingRegistration) -> str:
+    """The six-digit code for a pending registration, derived from its token with the secret key (stored nowhere)."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"registration-code:{pending.token}".encode(), hashlib.sha256)
+    return f"{int.from_bytes(digest.digest()[:8], 'big') % 1_000_000:06d}"
+
+
+def address_key(address: str) -> str:
+    """A keyed hash of a client address: enough to count, useless to anyone reading the table."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"address:{address}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def registration_request(
+    session: TrainingSession, *, phone: str, details: dict, consents: list[str], address: str = "", now=None
+) -> PendingRegistration:
+    """Keep a public registration until its code is confirmed; the code is sent after the commit.
+
+    Limits (settings) per hour: codes for one phone number asked from one address
+    (``REGISTRATION_REQUESTS_PER_PHONE``) and from all addresses together (``REGISTRATION_REQUESTS_PER_PHONE_ALL``,
+    higher: someone else cannot easily keep a person from registering); registrations waiting per class. The
+    refusals say nothing about whether the phone number is known.
+    """
+    now = now or timezone.now()
+    key = address_key(address) if address else ""
+    if ConsentPurpose.TRAINING not in consents:
+        raise RegistrationRefused(_("Without consent to the use of your data for the class we cannot register you."))
+    if not session.registration_open(now):
+        raise RegistrationRefused(_("Registration for this class is closed."))
+    hour_ago = now - datetime.timedelta(hours=1)
+    recent = PendingRegistration.objects.filter(phone=phone, created_at__gte=hour_ago)
+    if (
+        recent.filter(address_key=key).count() >= settings.REGISTRATION_REQUESTS_PER_PHONE
+        or recent.count() >= settings.REGISTRATION_REQUESTS_PER_PHONE_ALL
+    ):
+        raise RegistrationRefused(
+            _("Too many registrations were asked for with this phone number in the last hour. Please try later.")
+        )
+    waiting = PendingRegistration.objects.filter(session=session, expires_at__gt=now).count()
+    if waiting >= settings.REGISTRATION_PENDING_PER_CLASS:
+        raise RegistrationRefused(
+            _("Too many registrations for this class are waiting for their confirmation. Please try in a few minutes.")
+        )
+    with transaction.atomic():
+        pending = PendingRegistration(
+            session=session,
+            phone=phone,
+            address_key=key,
+            details={name: value for name, value in details.items() if name != "unit"},
+            consents=list(consents),
+            created_at=now,
+            expires_at=now + datetime.timedelta(seconds=settings.REGISTRATION_CODE_MAX_AGE_SECONDS),
+        )
+        pending.full_clean()
+        pending.save()
+        from .tasks import send_registration_code
+
+        transaction.on_commit(lambda: send_registration_code.enqueue(pending.pk))
+    return pending
+
+
+def confirm_registration(pending: PendingRegistration, *, code: str, now=None) -> RegistrationResult:
+    """Register the person once the code is right; a wrong code counts, too many end the request."""
+    now = now or timezone.now()
+    wrong = expired = False
+    with transaction.atomic():
+        pending = (
+            PendingRegistration.objects.select_for_update().select_related("session").filter(pk=pending.pk).first()
+        )
+        if pending is None or pending.expires_at <= now or pending.attempts >= settings.REGISTRATION_CODE_MAX_ATTEMPTS:
+            if pending is not None:
+                pending.delete()
+            expired = True
+        elif not hmac.compare_digest(confirmation_code(pending), "".join(str(code or "").split())):
+            pending.attempts += 1
+            pending.save(update_fields=["attempts"])
+            wrong = True
+    if expired:
+        raise RegistrationRefused(_("This confirmation has expired. Please fill in the form again."))
+    if wrong:
+        raise RegistrationRefused(_("The code is not right. Check the message and type the six digits again."))
+    details = {**pending.details, "unit": pending.session.unit}
+    result = register(
+        pending.session,
+        phone=pending.phone,
+        details=details,
+        consents=pending.consents,
+        source=RegistrationSource.PUBLIC,
+        now=now,
+    )
+    PendingRegistration.objects.filter(pk=pending.pk).delete()
+    return result
+
+
+def purge_registrations(
+    session: TrainingSession, *, registered_from, registered_until, user
+) -> tuple[int, list[Registration]]:
+    """Remove spam: public registrations of ``session`` made in the period that hold a seat or wait (not those
+    who attended). People left without any registration are deleted with their consents. Freed seats go to the
+    waiting list. Returns (removed, promoted)."""
+    from wagtail.log_actions import log
+
+    with transaction.atomic():
+        session = _locked(session.pk)
+        spam = session.registrations.select_for_update().filter(
+            source=RegistrationSource.PUBLIC,
+            status__in=[Status.REGISTERED, Status.WAITLISTED],
+            registered_at__gte=registered_from,
+            registered_at__lte=registered_until,
+        )
+        attendee_ids = list(spam.values_list("attendee_id", flat=True))
+        _total, per_model = spam.delete()
+        removed = per_model.get(Registration._meta.label, 0)
+        orphans = Attendee.objects.filter(pk__in=attendee_ids, registrations__isnull=True)
+        orphans.delete()
+        PendingRegistration.objects.filter(
+            session=session, created_at__gte=registered_from, created_at__lte=registered_until
+        ).delete()
+        promoted = fill_free_seats(session)
+        log(instance=session, action="trainings.purge_registrations", user=user, data={"removed": removed})
+    for item in promoted:
+        notify_seat_freed(item)
+    return removed, promoted

@@ -58,3 +58,45 @@ def send_feedback_invitation(registration_id: int) -> bool:
             [registration.attendee.email],
         )
     return True
+
+
+@task()
+def send_registration_code(pending_id: int) -> bool:
+    """Send a pending registration's code: by SMS to the phone, and by e-mail to the address on record for that
+    phone (for a phone number never seen, the address typed in the form). Never to an address typed for a known
+    phone: whoever types someone else's number learns nothing and gets nothing."""
+    from .models import Attendee, PendingRegistration
+    from .services import confirmation_code
+    from .sms import send_sms
+
+    pending = PendingRegistration.objects.select_related("session").filter(pk=pending_id).first()
+    if pending is None:
+        return False
+    known = Attendee.objects.filter(phone=pending.phone).first()
+    email = known.email if known else pending.details.get("email", "")
+    with translation.override(settings.LANGUAGE_CODE):
+        code = confirmation_code(pending)
+        # The link fills in the code: the e-mail is the channel the code is meant to travel by.
+        confirm = reverse("trainings:confirm", args=[pending.token])
+        link = f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{confirm}?ma={code}"
+        title = pending.session.title
+        sent = send_sms(
+            pending.phone,
+            _("Code %(code)s to confirm your registration for “%(title)s”. Ignore this message if you did not ask.")
+            % {"code": code, "title": title},
+        )
+        if email:
+            send_mail(
+                _("Your confirmation code: %(title)s") % {"title": title},
+                _(
+                    "Someone asked to register this phone number for the class “%(title)s”.\n\n"
+                    "Confirmation code: %(code)s\nOr open: %(link)s\n\n"
+                    "If it was not you, ignore this message: nothing is kept without the code. "
+                    "If you already hold a seat, the confirmation opens your ticket."
+                )
+                % {"title": title, "code": code, "link": link},
+                None,
+                [email],
+            )
+            sent = True
+    return sent

@@ -19,6 +19,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from campaigns import permissions
+from campaigns.admin_scoping import scope_guarded
 from campaigns.roles import Role, role_group_name
 from campaigns.viewsets import unit_chooser_viewset
 
@@ -147,6 +148,12 @@ class TrainingSessionForm(WagtailAdminModelForm):
             raise forms.ValidationError(_("This unit is outside your scope."), code="out_of_scope")
         return unit
 
+    def clean_campaign(self):
+        campaign = self.cleaned_data.get("campaign")
+        if campaign is not None and not permissions.campaign_touches_scope(self.for_user, campaign):
+            raise forms.ValidationError(_("This campaign does not cover any unit of your scope."), code="out_of_scope")
+        return campaign
+
     def clean_capacity(self):
         capacity = self.cleaned_data.get("capacity")
         if self.instance.pk and capacity is not None:
@@ -170,6 +177,8 @@ class TrainingSessionForm(WagtailAdminModelForm):
 
 
 class TrainingSessionViewSet(ModelViewSet):
+    """Every URL that names a session (edit, copy, delete, history, usage…) goes through the scope guard."""
+
     model = TrainingSession
     icon = "group"
     menu_label = _("Training sessions")
@@ -215,6 +224,9 @@ class TrainingSessionViewSet(ModelViewSet):
         ],
         base_form_class=TrainingSessionForm,
     )
+
+    def get_urlpatterns(self):
+        return scope_guarded(super().get_urlpatterns(), TrainingSession, can=access.can)
 
 
 class TrainingsGroup(ViewSetGroup):

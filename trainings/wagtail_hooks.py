@@ -8,6 +8,7 @@ from .admin_views import (
     AddAttendeeView,
     CheckInView,
     FeedbackReportView,
+    PurgeSpamView,
     RosterExportView,
     RosterImportView,
     RosterView,
@@ -38,6 +39,7 @@ def register_trainer_urls():
         path(
             "trainings/sessions/<int:pk>/sign-in-sheet.pdf", SignInSheetView.as_view(), name="trainings_sign_in_sheet"
         ),
+        path("trainings/sessions/<int:pk>/roster/purge/", PurgeSpamView.as_view(), name="trainings_purge_spam"),
         path("trainings/check-in/<str:token>/", CheckInView.as_view(), name="trainings_check_in"),
         path("trainings/feedback/", FeedbackReportView.as_view(), name="trainings_feedback"),
     ]
@@ -46,3 +48,6 @@ def register_trainer_urls():
 @hooks.register("register_log_actions")
 def register_roster_log_actions(actions):
     actions.register_action("trainings.export_roster", _("Export roster"), _("Roster exported"))
+    actions.register_action(
+        "trainings.purge_registrations", _("Remove spam registrations"), _("Spam registrations removed")
+    )

@@ -59,6 +59,22 @@ def is_csv(path: Path) -> bool:
     return bool(head.strip()) and not head.startswith(XLSX_MAGIC) and not _looks_binary(head)
 
 
+def _refuse_control_characters(row, number) -> None:
+    """A NUL byte (PostgreSQL refuses it) or another control character anywhere refuses the file, naming the row."""
+    from django.utils.translation import gettext as _
+
+    from cms.text import first_control_character
+
+    for value in row:
+        if isinstance(value, str):
+            character = first_control_character(value)
+            if character:
+                raise UnreadableFile(
+                    _("row %(row)s contains an invisible control character (%(character)s): remove it and try again")
+                    % {"row": number, "character": character}
+                )
+
+
 def _iter_csv(path: Path) -> Iterator[list]:
     from django.utils.translation import gettext as _
 
@@ -67,7 +83,9 @@ def _iter_csv(path: Path) -> Iterator[list]:
         try:
             delimiter = sniff_delimiter(text.read(8192))
             text.seek(0)
-            yield from csv.reader(text, delimiter=delimiter)
+            for number, row in enumerate(csv.reader(text, delimiter=delimiter), start=1):
+                _refuse_control_characters(row, number)
+                yield row
         except UnicodeDecodeError as exc:
             raise UnreadableFile(_("the file is not encoded in UTF-8")) from exc
         except csv.Error as exc:
@@ -79,6 +97,12 @@ def _iter_xlsx(path: Path) -> Iterator[list]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from .safe_xlsx import UnsafeArchive, check_xlsx_archive
+
+    try:
+        check_xlsx_archive(path)  # declared sizes, entry count and ratio: before any XML is parsed
+    except UnsafeArchive as exc:
+        raise UnreadableFile(exc.reason) from exc
     # Opened from a file object: openpyxl would refuse a path whose extension is not .xlsx (uploads, .csv).
     with path.open("rb") as handle:
         try:
@@ -87,7 +111,8 @@ def _iter_xlsx(path: Path) -> Iterator[list]:
             raise UnreadableFile(_("the XLSX file is damaged")) from exc
         try:
             sheet = workbook.worksheets[0]
-            for row in sheet.iter_rows(values_only=True):
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                _refuse_control_characters(row, number)
                 yield list(row)
         finally:
             workbook.close()

@@ -38,6 +38,8 @@ CHUNK = 1 << 20
 # several times faster than a regular expression; only cells with a dot meet the pattern.
 GROUPED = r"^[0-9]{1,3}(\.[0-9]{3}){1,2}$"
 DIGITS = "0123456789"
+# Control characters other than tab and line breaks (cms.text.CONTROL_CHARACTERS, as bytes).
+CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _plain_count(column: str) -> str:
@@ -90,6 +92,8 @@ def _same_for_both_parsers(path: Path, layout: CsvLayout) -> bool:
         previous = b"\n"
         while chunk := handle.read(CHUNK):
             if b"\\." in previous[-1:] + chunk:
+                return False
+            if CONTROL_BYTES.search(chunk):  # the row-by-row path refuses them, naming the row
                 return False
             has_quotes = has_quotes or b'"' in chunk
             previous = chunk

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every answer (cms/middleware.py).
+    "cms.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Whole public pages for anonymous visitors, before sessions, authentication and routing (cms/page_cache.py).
     "cms.page_cache.PageCacheMiddleware",
@@ -175,9 +177,39 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# Login throttling: at most this many failed attempts per username and per IP address within the window.
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+# Content-Security-Policy: everything from this site; video frames only from the listed hosts (CSP_FRAME_SOURCES).
+# The Wagtail admin needs inline scripts and styles; the public site runs no inline script.
+CSP_FRAME_SOURCES = env_list(
+    "CSP_FRAME_SOURCES", ["https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+)
+# Another origin serving images and media (an S3 bucket or a CDN), comma-separated.
+CSP_IMAGE_SOURCES = env_list("CSP_IMAGE_SOURCES")
+_CSP_COMMON = (
+    "default-src 'self'; img-src 'self' data: blob:"
+    + "".join(" " + source for source in CSP_IMAGE_SOURCES)
+    + "; font-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'; "
+    "frame-src 'self' " + " ".join(CSP_FRAME_SOURCES) + "; "
+)
+CONTENT_SECURITY_POLICY = _CSP_COMMON + "script-src 'self'; style-src 'self' 'unsafe-inline'"
+# The admin also shows thumbnails of embedded videos from their hosts (https images).
+CONTENT_SECURITY_POLICY_ADMIN = (
+    _CSP_COMMON + "script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'"
+).replace("img-src 'self' data: blob:", "img-src 'self' data: blob: https:")
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(self), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), interest-cohort=()"
+)
+# Login throttling (cms/auth.py): past this many failures within the window, one address + account pair backs off
+# (refused for LOGIN_BACKOFF_SECONDS, doubled at every further failure, at most LOGIN_BACKOFF_MAX_SECONDS); one
+# address failing with many accounts backs off past LOGIN_ADDRESS_FAILURE_LIMIT. Counted in the database.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+LOGIN_BACKOFF_SECONDS = env_int("LOGIN_BACKOFF_SECONDS", 30)
+LOGIN_BACKOFF_MAX_SECONDS = env_int("LOGIN_BACKOFF_MAX_SECONDS", 15 * 60)
 AUTHENTICATION_BACKENDS = ["cms.auth.ThrottledModelBackend"]
 
 # Uploads: size limits (documents and images have their own, below).
@@ -185,7 +217,21 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# Documents: at most this size, and their first bytes must match their extension (cms/documents.py).
+DOCUMENT_MAX_UPLOAD_BYTES = env_int("DOCUMENT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.documents.DocumentForm"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "pptx", "csv", "txt", "zip"]
+
+# XLSX files read by imports are refused before parsing when their ZIP archive declares more than this
+# (campaigns/imports/safe_xlsx.py): entries, unpacked bytes in total and per entry, unpacked / packed ratio.
+XLSX_MAX_ENTRIES = env_int("XLSX_MAX_ENTRIES", 500)
+XLSX_MAX_UNPACKED_BYTES = env_int("XLSX_MAX_UNPACKED_BYTES", 400 * 1024 * 1024)
+XLSX_MAX_ENTRY_BYTES = env_int("XLSX_MAX_ENTRY_BYTES", 300 * 1024 * 1024)
+XLSX_MAX_RATIO = env_int("XLSX_MAX_RATIO", 100)
+
+# Import previews (uploaded files waiting for confirmation, roster previews in sessions) expire after this and are
+# erased by `manage.py purge_stale_data` (cms/retention.py), with expired sessions.
+IMPORT_PREVIEW_MAX_AGE_SECONDS = env_int("IMPORT_PREVIEW_MAX_AGE_SECONDS", 60 * 60)
 
 # --- Language, time, formats --------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -222,6 +268,8 @@ WAGTAIL_TIME_FORMAT = "%H:%M"
 # The public search folds accents itself (cms.text.fold); "simple" keeps PostgreSQL from stemming the folded words.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No staff member's e-mail hash goes to an outside avatar service.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_RESET_ENABLED = env_bool("WAGTAIL_PASSWORD_RESET_ENABLED", True)
 
 # --- E-mail ------------------------------------------------------------------------------------
@@ -242,4 +290,16 @@ WAGTAILADMIN_USER_LOGIN_FORM = "cms.forms.LoginForm"
 # Trainings: attendees' personal data is anonymised this many days after their last class ends
 # (manage.py anonymise_attendees); public registration allows this many submissions per address per hour.
 ATTENDEE_RETENTION_DAYS = env_int("ATTENDEE_RETENTION_DAYS", 730)
-REGISTRATION_RATE_LIMIT = env_int("REGISTRATION_RATE_LIMIT", 20)
+# Public registration (docs/security.md): a seat is held only once the code sent to the phone (SMS) or e-mail is
+# confirmed. Per address and hour: a light question after REGISTRATION_CHALLENGE_AFTER posts, refusal after
+# REGISTRATION_RATE_LIMIT (a commune hall of 100 people behind one address still registers). Per phone number:
+# REGISTRATION_REQUESTS_PER_PHONE requests an hour from one address, REGISTRATION_REQUESTS_PER_PHONE_ALL from all; per class: REGISTRATION_PENDING_PER_CLASS waiting for a code.
+REGISTRATION_RATE_LIMIT = env_int("REGISTRATION_RATE_LIMIT", 400)
+REGISTRATION_CHALLENGE_AFTER = env_int("REGISTRATION_CHALLENGE_AFTER", 10)
+REGISTRATION_REQUESTS_PER_PHONE = env_int("REGISTRATION_REQUESTS_PER_PHONE", 3)
+REGISTRATION_REQUESTS_PER_PHONE_ALL = env_int("REGISTRATION_REQUESTS_PER_PHONE_ALL", 10)
+REGISTRATION_PENDING_PER_CLASS = env_int("REGISTRATION_PENDING_PER_CLASS", 200)
+REGISTRATION_CODE_MAX_AGE_SECONDS = env_int("REGISTRATION_CODE_MAX_AGE_SECONDS", 30 * 60)
+REGISTRATION_CODE_MAX_ATTEMPTS = env_int("REGISTRATION_CODE_MAX_ATTEMPTS", 5)
+# Text messages (trainings/sms.py): a provider's backend class; without one, codes go by e-mail only.
+SMS_BACKEND = env_str("SMS_BACKEND", "trainings.sms.DisabledSmsBackend")

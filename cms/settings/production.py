@@ -1,5 +1,7 @@
 """Production: refuses to start without its secrets; HTTPS, secure cookies, WhiteNoise, gunicorn."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
@@ -16,10 +18,28 @@ if not ALLOWED_HOSTS:
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+# E-mails carry ticket links with their bearer tokens: never printed on the console or dropped in production.
+EMAIL_BACKEND = env_required("EMAIL_BACKEND")
+if EMAIL_BACKEND.rsplit(".", 1)[0] in {
+    "django.core.mail.backends.console",
+    "django.core.mail.backends.locmem",
+    "django.core.mail.backends.dummy",
+    "django.core.mail.backends.filebased",
+}:
+    raise ImproperlyConfigured("EMAIL_BACKEND must deliver e-mail (for example django.core.mail.backends.smtp).")
+if SMS_BACKEND in {"trainings.sms.ConsoleSmsBackend", "trainings.sms.LocmemSmsBackend"}:  # noqa: F405
+    raise ImproperlyConfigured("SMS_BACKEND must be a provider's backend or trainings.sms.DisabledSmsBackend.")
+# Printed QR codes and e-mailed links point here: it must be the site's public HTTPS address.
+WAGTAILADMIN_BASE_URL = env_required("WAGTAILADMIN_BASE_URL").rstrip("/")
+_base = urlsplit(WAGTAILADMIN_BASE_URL)
+if _base.scheme != "https" or not _base.hostname or _base.hostname in {"localhost", "127.0.0.1", "::1", "0.0.0.0"}:  # noqa: S104
+    raise ImproperlyConfigured("WAGTAILADMIN_BASE_URL must be the site's public https:// address.")
 
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}  # noqa: F405
 

@@ -18,10 +18,10 @@ def test_login_is_throttled_after_repeated_failures(settings):
     user = UserFactory(username="can.bo")
     for _attempt in range(settings.LOGIN_FAILURE_LIMIT):
         assert authenticate(_request(), username="can.bo", password="wrong password") is None
-    # Even the right password is refused while throttled.
+    # Even the right password is refused while this address and account back off.
     assert authenticate(_request(), username="can.bo", password=PASSWORD) is None
-    # The same user name from elsewhere is refused too (per-name counter).
-    assert authenticate(_request("198.51.100.9"), username="can.bo", password=PASSWORD) is None
+    # The real user, from their own address, is not locked out by someone else's failures.
+    assert authenticate(_request("198.51.100.9"), username="can.bo", password=PASSWORD) == user
     assert user.is_active
 
 
@@ -38,7 +38,7 @@ def test_successful_login_below_the_limit_resets_the_counter(client, settings):
     for _attempt in range(settings.LOGIN_FAILURE_LIMIT - 1):
         assert not attempt("wrong", "192.0.2.1")
     assert attempt(PASSWORD, "192.0.2.1")
-    # The user name's counter starts again (each address keeps its own count).
+    # The pair's counter starts again (each address keeps its own count).
     for _attempt in range(settings.LOGIN_FAILURE_LIMIT - 1):
         assert not attempt("wrong", "192.0.2.2")
     assert attempt(PASSWORD, "192.0.2.2")
@@ -63,3 +63,57 @@ def test_weak_passwords_are_rejected(password):
 
 def test_a_long_password_is_accepted():
     validate_password("hoa-sen-nở-giữa-đầm-2026")
+
+
+def test_back_off_doubles_and_ends_by_itself(settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from cms.auth import backoff_seconds, login_is_throttled, record_login_failure
+
+    limit = settings.LOGIN_FAILURE_LIMIT
+    assert backoff_seconds(limit - 1, limit) == 0
+    assert backoff_seconds(limit, limit) == settings.LOGIN_BACKOFF_SECONDS
+    assert backoff_seconds(limit + 2, limit) == 4 * settings.LOGIN_BACKOFF_SECONDS
+    assert backoff_seconds(limit + 50, limit) == settings.LOGIN_BACKOFF_MAX_SECONDS
+    now = timezone.now()
+    for _attempt in range(limit):
+        record_login_failure("thu.ky", _request(), now=now)
+    assert login_is_throttled("thu.ky", _request(), now=now)
+    later = now + datetime.timedelta(seconds=settings.LOGIN_BACKOFF_SECONDS + 1)
+    assert not login_is_throttled("thu.ky", _request(), now=later)
+    # One more failure after the pause: twice as long.
+    record_login_failure("thu.ky", _request(), now=later)
+    assert login_is_throttled(
+        "thu.ky", _request(), now=later + datetime.timedelta(seconds=settings.LOGIN_BACKOFF_SECONDS + 1)
+    )
+
+
+def test_one_address_guessing_many_accounts_backs_off(settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 6
+    UserFactory(username="nhan.vien")
+    for number in range(6):
+        authenticate(_request("203.0.113.50"), username=f"khong.co.{number}", password="wrong")
+    assert authenticate(_request("203.0.113.50"), username="nhan.vien", password=PASSWORD) is None
+    assert authenticate(_request("203.0.113.51"), username="nhan.vien", password=PASSWORD) is not None
+
+
+def test_throttling_holds_without_the_cache(settings):
+    """With Redis gone, failures are still counted (in the database): no fail-open after 30 guesses."""
+    settings.CACHES = {
+        "default": {"BACKEND": "cms.cache.TolerantRedisCache", "LOCATION": "redis://127.0.0.1:1/5"},
+    }
+    user = UserFactory(username="khong.redis")
+    for _attempt in range(30):
+        authenticate(_request(), username="khong.redis", password="wrong")
+    assert authenticate(_request(), username="khong.redis", password=PASSWORD) is None
+    assert authenticate(_request("198.51.100.20"), username="khong.redis", password=PASSWORD) == user
+
+
+def test_counters_hold_no_address_or_user_name():
+    from cms.models import LoginThrottle
+
+    authenticate(_request("203.0.113.99"), username="bi.mat", password="wrong")
+    keys = " ".join(LoginThrottle.objects.values_list("key", flat=True))
+    assert keys and "203.0.113.99" not in keys and "bi.mat" not in keys

@@ -18,18 +18,44 @@ def _run(args, **env):
     )
 
 
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+    "ALLOWED_HOSTS": "dichvucong.example.gov.vn",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "WAGTAILADMIN_BASE_URL": "https://dichvucong.example.gov.vn",
+}
+
+
 @pytest.mark.parametrize(
     ("environment", "complaint"),
     [
-        ({"ALLOWED_HOSTS": "example.org"}, "DJANGO_SECRET_KEY"),
-        ({"DJANGO_SECRET_KEY": "dev-only-insecure-key", "ALLOWED_HOSTS": "example.org"}, "too weak"),
-        ({"DJANGO_SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+        ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY"),
+        ({"DJANGO_SECRET_KEY": "dev-only-insecure-key"}, "too weak"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+        ({"EMAIL_BACKEND": ""}, "EMAIL_BACKEND"),
+        ({"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}, "EMAIL_BACKEND"),
+        ({"WAGTAILADMIN_BASE_URL": ""}, "WAGTAILADMIN_BASE_URL"),
+        ({"WAGTAILADMIN_BASE_URL": "http://127.0.0.1:8000"}, "WAGTAILADMIN_BASE_URL"),
+        ({"WAGTAILADMIN_BASE_URL": "http://dichvucong.example.gov.vn"}, "WAGTAILADMIN_BASE_URL"),
+        ({"SMS_BACKEND": "trainings.sms.ConsoleSmsBackend"}, "SMS_BACKEND"),
     ],
-    ids=["no-secret", "weak-secret", "no-hosts"],
+    ids=[
+        "no-secret",
+        "weak-secret",
+        "no-hosts",
+        "no-email",
+        "console-email",
+        "no-base-url",
+        "local-base-url",
+        "http",
+        "console-sms",
+    ],
 )
 def test_production_refuses_to_start_without_its_secrets(environment, complaint):
     result = _run(
-        ["-c", "import django; django.setup()"], DJANGO_SETTINGS_MODULE="cms.settings.production", **environment
+        ["-c", "import django; django.setup()"],
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        **(PRODUCTION | environment),
     )
     assert result.returncode != 0
     assert complaint in result.stderr
@@ -39,8 +65,7 @@ def test_check_deploy_is_clean_with_production_settings_and_a_secret():
     result = _run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         DJANGO_SETTINGS_MODULE="cms.settings.production",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
-        ALLOWED_HOSTS="dichvucong.example.gov.vn",
+        **PRODUCTION,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -111,3 +136,17 @@ def test_tasks_run_immediately_in_tests_and_on_the_database_by_default():
 
     assert settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend")
     assert base.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+
+
+def test_production_language_cookie_is_secure_and_same_site():
+    result = _run(
+        [
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_SAMESITE, s.LANGUAGE_COOKIE_HTTPONLY)",
+        ],
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "Lax", "True"]

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from trainings import services
 from trainings.choices import ConsentPurpose, RegistrationSource, Status
 from trainings.identity import clean_name, mask_name, normalise_phone, validate_citizen_id
-from trainings.models import Attendee, Consent, Feedback, Registration
+from trainings.models import Attendee, Consent, Feedback, PendingRegistration, Registration
 
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory
 
@@ -48,6 +48,16 @@ def form(**overrides) -> dict:
 
 def register_url(session) -> str:
     return reverse("trainings:register", args=[session.public_token])
+
+
+def register(client, session, data, **extra):
+    """Post the form and, when it asks for the code, type the code that was sent."""
+    response = client.post(register_url(session), data, **extra)
+    if response.status_code == 302 and "/xac-nhan/" in response["Location"]:
+        token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
+        code = services.confirmation_code(PendingRegistration.objects.get(token=token))
+        return client.post(response["Location"], {"code": code}, **extra)
+    return response
 
 
 def text(response) -> str:
@@ -86,8 +96,8 @@ def test_the_form_shows_the_class_and_every_consent_sentence(client, session):
 
 
 def test_registering_leads_to_the_ticket(client, session):
-    response = client.post(
-        register_url(session), form(consent_certificate="on", email="lan@example.invalid", citizen_id="079090012345")
+    response = register(
+        client, session, form(consent_certificate="on", email="lan@example.invalid", citizen_id="079090012345")
     )
     registration = Registration.objects.get()
     assert response.status_code == 302
@@ -150,42 +160,79 @@ def test_the_page_keeps_dates_as_dd_mm_yyyy_in_english(client, session):
 
 
 @pytest.mark.parametrize("second", ["0912345678", "+84 912 345 678", "(+84) 912-345-678", "0912.345.678"])
-def test_the_same_phone_twice_gives_one_registration_and_a_notice(client, session, second):
-    first = client.post(register_url(session), form())
+def test_the_same_phone_twice_gives_one_registration_and_the_code_opens_the_ticket(client, session, second):
+    first = register(client, session, form())
     assert first.status_code == 302
-    response = client.post(register_url(session), form(phone=second, organisation="Khác"))
-    assert response.status_code == 200
+    response = register(client, session, form(phone=second, organisation="Khác"))
     registration = Registration.objects.get()
+    assert response["Location"] == reverse("trainings:ticket", args=[registration.token])
     assert Attendee.objects.count() == 1
-    page = text(response)
-    assert escape(gettext("You are already registered")) in page
-    assert reverse("trainings:ticket", args=[registration.token]) in page
     # Nothing changed: the first organisation stays.
     assert registration.attendee.organisation == "Hội Phụ nữ xã Tánh Linh"
 
 
-def test_the_same_phone_with_another_name_gets_the_notice_but_not_the_ticket(client, session):
-    client.post(register_url(session), form())
-    response = client.post(register_url(session), form(full_name="Trần Văn Bình"))
+def test_a_known_phone_and_a_new_one_get_the_same_answer(client, session, django_capture_on_commit_callbacks):
+    """No phone enumeration: the answer never says whether the number is known, and shows no ticket."""
+    with django_capture_on_commit_callbacks(execute=True):
+        register(client, session, form(email="lan@example.invalid"))
+        registration = Registration.objects.get()
+        known = client.post(register_url(session), form(full_name="Trần Văn Bình", email="ke-gian@example.invalid"))
+        new = client.post(register_url(session), form(full_name="Trần Văn Bình", phone="0987000111"))
+    assert known.status_code == new.status_code == 302
+    assert "/xac-nhan/" in known["Location"] and "/xac-nhan/" in new["Location"]
+    for response in (known, new):
+        page = text(client.get(response["Location"]))
+        assert registration.token not in page and escape(NAME) not in page and "Bình" not in page
+    # The code for the known phone went to the phone and the e-mail on record, never to the address typed.
+    recipients = [address for message in mail.outbox for address in message.to]
+    assert recipients == ["lan@example.invalid"]
+    from trainings.sms import LocmemSmsBackend
+
+    assert {phone for phone, _text in LocmemSmsBackend.outbox} >= {E164, "+84987000111"}
+
+
+def test_the_ticket_is_reached_only_with_the_code(client, session):
+    register(client, session, form())
     registration = Registration.objects.get()
-    page = text(response)
-    refusal = gettext(
-        "This phone number is already registered under another name. Please register with your own number, "
-        "or ask the organisers."
-    )
-    assert escape(refusal) in page
-    assert registration.token not in page
-    assert escape(NAME) not in page
-    # The same name typed without accents still opens it.
-    response = client.post(register_url(session), form(full_name="nguyen thi lan"))
-    assert reverse("trainings:ticket", args=[registration.token]) in text(response)
+    response = client.post(register_url(session), form())
+    wrong = client.post(response["Location"], {"code": "000000" if _code(response) != "000000" else "111111"})
+    assert wrong.status_code == 200
+    assert registration.token not in text(wrong)
+    assert escape(gettext("The code is not right. Check the message and type the six digits again.")) in text(wrong)
+
+
+def _code(response) -> str:
+    token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
+    return services.confirmation_code(PendingRegistration.objects.get(token=token))
+
+
+def test_too_many_wrong_codes_end_the_request(client, session, settings):
+    response = client.post(register_url(session), form())
+    code = _code(response)
+    wrong = "111111" if code != "111111" else "222222"
+    for _attempt in range(settings.REGISTRATION_CODE_MAX_ATTEMPTS):
+        client.post(response["Location"], {"code": wrong})
+    final = client.post(response["Location"], {"code": code})
+    assert not Registration.objects.exists()
+    assert not PendingRegistration.objects.exists()
+    assert escape(gettext("This confirmation has expired. Please fill in the form again.")) in text(final)
+
+
+def test_no_seat_is_held_before_the_code_and_expired_requests_are_erased(client, session):
+    from trainings.cleanup import purge_stale_registrations
+
+    client.post(register_url(session), form())
+    assert not Registration.objects.exists() and not Attendee.objects.exists()
+    pending = PendingRegistration.objects.get()
+    assert purge_stale_registrations(now=pending.expires_at + datetime.timedelta(seconds=1)) == 1
+    assert not PendingRegistration.objects.exists()
 
 
 def test_a_cancelled_person_can_register_again(client, session):
-    client.post(register_url(session), form())
+    register(client, session, form())
     registration = Registration.objects.get()
     client.post(reverse("trainings:cancel", args=[registration.token]))
-    response = client.post(register_url(session), form())
+    response = register(client, session, form())
     assert response.status_code == 302
     registration.refresh_from_db()
     assert (registration.status, registration.seat) == (Status.REGISTERED, 1)
@@ -199,7 +246,7 @@ def test_registration_before_the_window_opens_is_refused(client, session):
     opens = escape(gettext("Registration opens on %(opens)s.") % {"opens": local(session.registration_opens_at)})
     assert opens in page
     assert 'name="full_name"' not in page
-    response = client.post(register_url(session), form())
+    response = register(client, session, form())
     assert response.status_code == 200
     assert opens in text(response)
     assert not Registration.objects.exists()
@@ -215,7 +262,7 @@ def test_registration_after_the_window_closes_is_refused(client, session, case):
     session.save()
     closed = escape(gettext("Registration for this class is closed."))
     assert closed in text(client.get(register_url(session)))
-    response = client.post(register_url(session), form())
+    response = register(client, session, form())
     assert response.status_code == 200
     assert closed in text(response)
     assert 'name="full_name"' not in text(response)
@@ -225,7 +272,7 @@ def test_registration_after_the_window_closes_is_refused(client, session, case):
 # -- consent and validation ------------------------------------------------------------------------------
 @pytest.mark.parametrize("others", [{}, {"consent_certificate": "on", "consent_notifications": "on"}])
 def test_without_consent_for_the_class_nobody_is_registered(client, session, others):
-    response = client.post(register_url(session), form(consent_training=None, **others))
+    response = register(client, session, form(consent_training=None, **others))
     assert response.status_code == 200
     page = text(response)
     assert escape(gettext("Without consent to the use of your data for the class we cannot register you.")) in page
@@ -236,7 +283,7 @@ def test_without_consent_for_the_class_nobody_is_registered(client, session, oth
 
 @pytest.mark.parametrize("phone", ["+84 12", "0912abc678", "không có", "09123456789012345678901"])
 def test_an_invalid_phone_is_refused_with_its_message(client, session, phone):
-    response = client.post(register_url(session), form(phone=phone))
+    response = register(client, session, form(phone=phone))
     assert response.status_code == 200
     assert message_of(normalise_phone, phone) in text(response)
     assert not Registration.objects.exists()
@@ -263,21 +310,21 @@ def test_the_phone_messages_are_the_identity_ones():
     ],
 )
 def test_an_invalid_citizen_id_is_refused(client, session, citizen_id):
-    response = client.post(register_url(session), form(citizen_id=citizen_id))
+    response = register(client, session, form(citizen_id=citizen_id))
     assert response.status_code == 200
     assert message_of(validate_citizen_id, citizen_id) in text(response)
     assert not Registration.objects.exists()
 
 
 def test_a_citizen_id_with_spaces_is_accepted(client, session):
-    assert client.post(register_url(session), form(citizen_id="079 090 012 345")).status_code == 302
+    assert register(client, session, form(citizen_id="079 090 012 345")).status_code == 302
     assert Attendee.objects.get().citizen_id == "079090012345"
 
 
 def test_a_ten_thousand_character_name_gets_a_clear_error(client, session):
     name = "Nguyễn " * 1428 + "Lành"  # 10,000 characters
     assert len(name) == 10_000
-    response = client.post(register_url(session), form(full_name=name))
+    response = register(client, session, form(full_name=name))
     assert response.status_code == 200
     assert message_of(clean_name, name) in text(response)
     assert "10000" in message_of(clean_name, name)
@@ -287,7 +334,7 @@ def test_a_ten_thousand_character_name_gets_a_clear_error(client, session):
 @pytest.mark.parametrize("field", ["email", "organisation", "position"])
 def test_other_fields_are_checked(client, session, field):
     value = "not an address" if field == "email" else "x" * 201
-    response = client.post(register_url(session), form(**{field: value}))
+    response = register(client, session, form(**{field: value}))
     assert response.status_code == 200
     assert "pub-field--error" in text(response)
     assert not Registration.objects.exists()
@@ -295,7 +342,7 @@ def test_other_fields_are_checked(client, session, field):
 
 def test_typed_markup_is_stored_as_text_and_shown_escaped(client, session):
     script = "<script>alert(1)</script>"
-    response = client.post(register_url(session), form(full_name=script, organisation=script, position=script))
+    response = register(client, session, form(full_name=script, organisation=script, position=script))
     registration = Registration.objects.get()
     assert (registration.attendee.full_name, registration.attendee.organisation) == (script, script)
     for url in (
@@ -308,7 +355,7 @@ def test_typed_markup_is_stored_as_text_and_shown_escaped(client, session):
     page = text(client.get(response["Location"]))
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     # And again on the "already registered" page (the name is echoed nowhere there).
-    assert script not in text(client.post(register_url(session), form(full_name=script)))
+    assert script not in text(register(client, session, form(full_name=script)))
 
 
 # -- full classes, the waiting list and cancelling --------------------------------------------------------
@@ -325,7 +372,7 @@ def test_a_full_class_says_so_and_puts_people_on_the_waiting_list(client, sessio
     )
     assert full in page
     assert page.index(full) < page.index('type="submit" class="pub-button"')
-    response = client.post(register_url(session), form())
+    response = register(client, session, form())
     registration = Registration.objects.get(attendee__phone=E164)
     assert (registration.status, registration.seat) == (Status.WAITLISTED, None)
     ticket = text(client.get(response["Location"]))
@@ -340,11 +387,11 @@ def test_cancelling_gives_the_seat_to_the_first_person_waiting(
 ):
     session.capacity = 1
     session.save()
-    client.post(register_url(session), form())
+    register(client, session, form())
     holder = Registration.objects.get()
     email = "binh@example.invalid" if with_email else ""
-    client.post(register_url(session), form(full_name="Trần Văn Bình", phone="0987654321", email=email))
-    client.post(register_url(session), form(full_name="Lê Thị Cúc", phone="0977111222", email="cuc@example.invalid"))
+    register(client, session, form(full_name="Trần Văn Bình", phone="0987654321", email=email))
+    register(client, session, form(full_name="Lê Thị Cúc", phone="0977111222", email="cuc@example.invalid"))
     first, second = Registration.objects.filter(status=Status.WAITLISTED).order_by("registered_at", "pk")
     assert first.attendee.full_name == "Trần Văn Bình"
 
@@ -382,7 +429,7 @@ def test_cancelling_gives_the_seat_to_the_first_person_waiting(
 
 # -- consent record ----------------------------------------------------------------------------------------
 def test_the_consent_record_lists_what_the_person_agreed_to(client, session):
-    client.post(register_url(session), form(consent_notifications="on"))
+    register(client, session, form(consent_notifications="on"))
     registration = Registration.objects.get()
     response = client.get(reverse("trainings:consent_record", args=[registration.token]))
     assert response.status_code == 200
@@ -482,17 +529,17 @@ def test_invalid_feedback_is_refused(client, attended, data):
 def test_too_many_posts_from_one_address_get_a_friendly_429(client, session, settings):
     settings.REGISTRATION_RATE_LIMIT = 3
     for number in range(3):
-        response = client.post(register_url(session), form(phone=f"091234500{number}"), REMOTE_ADDR="203.0.113.5")
+        response = register(client, session, form(phone=f"091234500{number}"), REMOTE_ADDR="203.0.113.5")
         assert response.status_code == 302
-    response = client.post(register_url(session), form(phone="0912345009"), REMOTE_ADDR="203.0.113.5")
+    response = register(client, session, form(phone="0912345009"), REMOTE_ADDR="203.0.113.5")
     assert response.status_code == 429
     assert response["Retry-After"] == "3600"
     assert escape(gettext("Too many registrations")) in text(response)
     assert Registration.objects.count() == 3
     # Invalid posts count too; another address is not affected; reading the form is never limited.
-    assert client.post(register_url(session), {}, REMOTE_ADDR="203.0.113.5").status_code == 429
+    assert register(client, session, {}, REMOTE_ADDR="203.0.113.5").status_code == 429
     assert client.get(register_url(session), REMOTE_ADDR="203.0.113.5").status_code == 200
-    assert client.post(register_url(session), form(phone="0912345009"), REMOTE_ADDR="198.51.100.7").status_code == 302
+    assert register(client, session, form(phone="0912345009"), REMOTE_ADDR="198.51.100.7").status_code == 302
 
 
 def test_a_missing_cache_does_not_block_registration(client, session, monkeypatch):
@@ -503,7 +550,7 @@ def test_a_missing_cache_does_not_block_registration(client, session, monkeypatc
 
     monkeypatch.setattr(public_views.cache, "add", broken)
     monkeypatch.setattr(public_views.cache, "incr", broken)
-    assert client.post(register_url(session), form()).status_code == 302
+    assert register(client, session, form()).status_code == 302
     assert Registration.objects.count() == 1
 
 
@@ -517,6 +564,9 @@ def test_a_post_without_the_csrf_token_is_refused(session):
     token = browser.cookies["csrftoken"].value
     response = browser.post(register_url(session), form(csrfmiddlewaretoken=token))
     assert response.status_code == 302
+    assert browser.post(response["Location"], {"code": _code(response)}).status_code == 403
+    confirmed = browser.post(response["Location"], {"code": _code(response), "csrfmiddlewaretoken": token})
+    assert confirmed.status_code == 302
     # Cancelling and feedback are protected too.
     registration = Registration.objects.get()
     assert (
@@ -540,7 +590,7 @@ def test_unknown_tokens_give_404(client, session, name, token):
 def test_a_class_that_is_not_public_has_no_registration_page(client):
     session = TrainingSessionFactory(is_public=False)
     assert client.get(register_url(session)).status_code == 404
-    assert client.post(register_url(session), form()).status_code == 404
+    assert register(client, session, form()).status_code == 404
     assert not Registration.objects.exists()
 
 
@@ -552,26 +602,29 @@ def test_a_session_token_is_not_a_ticket(client, session):
 
 def test_nothing_personal_is_logged(client, session, caplog):
     caplog.set_level(logging.DEBUG)
-    client.post(register_url(session), form(email="lan@example.invalid", citizen_id="079090012345"))
-    client.post(register_url(session), form())
+    register(client, session, form(email="lan@example.invalid", citizen_id="079090012345"))
+    register(client, session, form())
     client.post(reverse("trainings:cancel", args=[Registration.objects.get().token]))
     logged = caplog.text
     for secret in (NAME, "Nguyễn", PHONE, E164, "912345678", "lan@example.invalid", "079090012345"):
         assert secret not in logged
 
 
-def test_a_known_phone_with_another_name_is_refused_and_changes_nothing(client, session):
-    """Nobody takes over a person's record from the public form: their e-mail would receive the tickets."""
+def test_a_known_phone_with_another_name_changes_nothing(client, session):
+    """Nobody takes over a person's record from the public form: their e-mail would receive the tickets. Only the
+    code sent to the phone on record registers the phone; the record stays as it was."""
     AttendeeFactory(full_name=NAME, phone=E164, organisation="", email="")
     client.post(register_url(session), form(full_name="Tên khác", email="la@example.invalid"))
+    assert not Registration.objects.exists()
+    register(client, session, form(full_name="Tên khác", email="la@example.invalid"))
     attendee = Attendee.objects.get()
     assert (attendee.full_name, attendee.organisation, attendee.email) == (NAME, "", "")
-    assert not Registration.objects.exists()
+    assert Registration.objects.get().attendee == attendee
 
 
 def test_a_known_person_registers_again_without_their_record_changing(client, session):
     AttendeeFactory(full_name=NAME, phone=E164, organisation="", email="")
-    client.post(register_url(session), form(email="moi@example.invalid"))
+    register(client, session, form(email="moi@example.invalid"))
     attendee = Attendee.objects.get()
     assert (attendee.organisation, attendee.email) == ("", "")
     assert Registration.objects.get().status == Status.REGISTERED

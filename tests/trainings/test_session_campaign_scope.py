@@ -1,0 +1,50 @@
+"""A trainer attaches a class only to a campaign that covers a unit of their scope."""
+
+import datetime
+
+import pytest
+
+from campaigns.models import Campaign
+from campaigns.roles import Role
+from trainings.viewsets import training_session_viewset
+
+from ..factories.users import UserFactory, unit
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(user, campaign):
+    form_class = training_session_viewset.get_edit_handler().get_form_class()
+    data = {
+        "title": "Lớp hướng dẫn",
+        "campaign": campaign.pk,
+        "audience": "citizens",
+        "format": "in_person",
+        "unit": unit("23149").pk,
+        "starts_at": "10/01/2027 08:00",
+        "ends_at": "10/01/2027 11:00",
+        "capacity": 30,
+        "trainers": [user.pk],
+    }
+    return form_class(data, for_user=user)
+
+
+def _campaign(code, slug):
+    return Campaign.objects.create(
+        name=slug, slug=slug, unit=unit(code), starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2027, 6, 30)
+    )
+
+
+def test_a_trainer_cannot_attach_a_class_to_a_campaign_outside_the_scope():
+    trainer = UserFactory(role=Role.TRAINER, scopes=[unit("23149")])
+    form = _form(trainer, _campaign("01", "ha-noi"))
+    assert not form.is_valid()
+    assert "campaign" in form.errors
+
+
+def test_a_trainer_attaches_a_class_to_a_campaign_covering_the_scope():
+    trainer = UserFactory(role=Role.TRAINER, scopes=[unit("23149")])
+    province = unit("23149").parent
+    form = _form(trainer, _campaign(province.code, "tinh"))
+    form.is_valid()
+    assert "campaign" not in form.errors

@@ -24,7 +24,11 @@ def _campaign_form(user, **data):
         "ends_on": "30/06/2026",
         "status": "active",
         "control_group": "never",
-        **{f"{name}-{key}": value for name in ("reach_rules", "targets", "reported_figures") for key, value in _management().items()},
+        **{
+            f"{name}-{key}": value
+            for name in ("reach_rules", "targets", "reported_figures")
+            for key, value in _management().items()
+        },
         **data,
     }
     return form_class(fields, instance=Campaign(), for_user=user)

@@ -15,3 +15,11 @@ def fold(value: str) -> str:
     decomposed = unicodedata.normalize("NFD", normalize_text(value).translate(_FOLD_EXTRA))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold()
+
+
+def ascii_slug(value: str, max_length: int = 255) -> str:
+    """A readable ASCII slug from Vietnamese text: ``ascii_slug("Đăng ký khai tử trực tuyến") ==
+    "dang-ky-khai-tu-truc-tuyen"`` (accents dropped, đ → d, anything else but letters and digits → one hyphen)."""
+    folded = fold(value)
+    words = "".join(ch if ch.isascii() and ch.isalnum() else " " for ch in folded).split()
+    return "-".join(words)[:max_length].strip("-")

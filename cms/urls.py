@@ -26,11 +26,17 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Uploaded media from MEDIA_ROOT in development and in the demo (with or without DEBUG); production serves them from
+# the web server or object storage (docs/operations.md).
+if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
+    from django.views.static import serve as serve_media
+
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT})]
 
 # Pages: Wagtail's serve view with memoised site and route lookups (cms.routing); Wagtail's own patterns follow for
 # reversing ("wagtail_serve") and for its password and login views.

@@ -40,3 +40,16 @@ def test_project_strings_and_wagtail_gaps_are_translated():
         assert gettext("Administrative units") == "Đơn vị hành chính"
         assert gettext("Sign in") == "Đăng nhập"
         assert gettext("Documents") == "Tài liệu"
+
+
+@pytest.mark.parametrize("path", catalogue_paths("vi"), ids=lambda path: str(path.parts[-4]))
+def test_one_spelling_of_huy(path):
+    """ "hủy" everywhere (Hủy, Đã hủy, hủy đăng ký), never the other placement of the accent "huỷ"."""
+    import polib
+
+    texts = []
+    for entry in polib.pofile(str(path)):
+        texts.extend([entry.msgstr, *entry.msgstr_plural.values()])
+    assert [text for text in texts if "uỷ" in text.lower()] == []
+    with translation.override("vi"):
+        assert "uỷ" not in gettext("Cancel").lower()

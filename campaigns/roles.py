@@ -188,6 +188,24 @@ def sync_role_groups(*, using: str = "default") -> dict[Role, int]:
     return granted
 
 
+def _create_publish_permissions(using: str) -> None:
+    """The "publish" permission of every model with drafts (media items). Wagtail makes them only for snippets
+    already registered, which depends on whether the admin's URLs were loaded before the migration."""
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import DraftStateMixin, Page
+
+    for model in apps.get_models():
+        if issubclass(model, DraftStateMixin) and not issubclass(model, Page):
+            content_type = ContentType.objects.db_manager(using).get_for_model(model)
+            Permission.objects.using(using).get_or_create(
+                content_type=content_type,
+                codename=f"publish_{model._meta.model_name}",
+                defaults={"name": f"Can publish {model._meta.verbose_name_raw}"},
+            )
+
+
 def sync_role_groups_after_migrate(sender, using="default", plan=None, **kwargs):
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
@@ -195,6 +213,7 @@ def sync_role_groups_after_migrate(sender, using="default", plan=None, **kwargs)
     # Permissions of every app must exist before they are handed out.
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
+    _create_publish_permissions(using)
     sync_role_groups(using=using)
     from cms.workflow import ensure_moderation_workflow
 

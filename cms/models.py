@@ -27,7 +27,7 @@ from wagtail.search import index
 
 from .blocks import BODY_FEATURES, GuideStreamBlock, NewsStreamBlock, sanitise_html, sanitise_value
 from .page_cache import memo, page_cache_seconds
-from .text import ascii_slug, fold
+from .text import ascii_slug, fold, slug_formatters
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -37,11 +37,12 @@ class SitePage(Page):
     visitor's response may be kept by the page cache (``cms.page_cache``) for ``cache_seconds``."""
 
     search_fields = [*Page.search_fields, index.SearchField("search_text")]
-    # The slug field transliterates đ/Đ before Wagtail's own ASCII slugify, which would make "đăng" "djang".
+    # The slug field folds Vietnamese letters before Wagtail's own ASCII slugify, which would make "đăng ký khai tử"
+    # "djang-ky-khai-t" (cms.text.slug_formatters).
     promote_panels = [
         MultiFieldPanel(
             [
-                FieldPanel("slug", widget=SlugInput(formatters=[("đ", "d"), ("Đ", "D")])),
+                FieldPanel("slug", widget=SlugInput(formatters=slug_formatters())),
                 FieldPanel("seo_title"),
                 FieldPanel("search_description"),
             ],

@@ -345,9 +345,9 @@ class TrackedLinkViewSet(ScopedModelViewSet):
     list_display = [
         "code",
         "media_item",
-        Column("target", accessor=TrackedLink.target, label=pgettext_lazy("tracked link", "target")),
+        Column("target", accessor=TrackedLink.target, label=pgettext_lazy("tracked link", "Target")),
         "label",
-        BooleanColumn("active"),
+        BooleanColumn("active", label=_("Active")),
     ]
     search_fields = ["code", "label", "target_url"]
     search_backend_name = None

@@ -69,6 +69,7 @@ def test_the_listing_shows_the_target_and_a_yes_no_column_not_true(client, guide
     html = client.get(reverse("tracked_links:index")).content.decode()
     assert "/huong-dan/nop-ho-so/" in html
     assert ">True<" not in html and "True</td>" not in html
+    assert "Đích đến" in html and "Đang hoạt động" in html and ">Active<" not in html
 
 
 def test_the_demo_handbook_qr_code_opens_a_guide(client, guide, item):

@@ -96,3 +96,21 @@ def test_the_browser_formatters_fold_every_vietnamese_letter():
         text = re.sub(pattern, replacement, text)
     assert text.isascii(), text
     assert text.startswith("Dang ky khai tu truc tuyen")
+
+
+def test_a_new_page_is_not_autosaved_but_an_existing_one_is(client, guide_index):
+    """Autosave on the add screen created the page on the first keystroke: the editor's "Lưu nháp" then failed with
+    "slug already in use" on a hidden tab and abandoned drafts stayed in the tree."""
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    for model in ("guidepage", "newspage"):
+        parent = guide_index if model == "guidepage" else None
+        if parent is None:
+            from cms.models import NewsIndexPage
+
+            parent = HomePage.objects.get().add_child(instance=NewsIndexPage(title="Tin tức", slug="tin-tuc"))
+        add = client.get(reverse("wagtailadmin_pages:add", args=("cms", model, parent.pk)))
+        assert add.status_code == 200
+        assert "data-w-autosave-interval-value" not in add.content.decode(), model
+    page = guide_index.add_child(instance=GuidePage(title="Đã có"))
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,)))
+    assert "data-w-autosave-interval-value" in edit.content.decode()

@@ -55,6 +55,7 @@ def test_one_spelling_of_huy(path):
         assert "uỷ" not in gettext("Cancel").lower()
 
 
+@pytest.mark.django_db
 def test_the_admin_javascript_strings_are_vietnamese(client):
     """Wagtail's JavaScript catalogue left "Collapse all", "Insert a block", "Main menu"… in English."""
     import json

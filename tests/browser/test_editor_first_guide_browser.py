@@ -32,16 +32,23 @@ def test_editor_creates_previews_and_publishes_a_guide_that_a_citizen_then_finds
         editor.wait_for_url(f"{live_server.url}/admin/")
 
         editor.goto(f"{live_server.url}/admin/pages/add/cms/guidepage/{guide_index.pk}/")
-        editor.fill("#id_title", TITLE)
+        editor.wait_for_load_state("networkidle")
+        editor.locator("#id_title").press_sequentially(TITLE)
         editor.locator("#id_title").blur()
         editor.fill("#id_intro", "Khai tử cho người thân mà không phải đến Ủy ban nhân dân xã.")
+        editor.wait_for_function("document.querySelector('#id_slug').value !== ''", timeout=15_000)
         # The slug fills itself from the title, readable ASCII (Wagtail alone would give "djang-ky-khai-t-trc-tuyn").
         assert editor.input_value("#id_slug") == SLUG
 
         # Preview in the side panel.
         editor.locator("[data-side-panel-toggle='preview']").click()
-        preview = editor.frame_locator("iframe.w-preview__iframe")
-        preview.get_by_role("heading", name=TITLE).wait_for(timeout=30_000)
+        # Wagtail swaps two preview frames; the shown one carries the guide's heading.
+        editor.wait_for_function(
+            "title => [...document.querySelectorAll('iframe.w-preview__iframe')].some("
+            "frame => frame.contentDocument?.querySelector('h1')?.textContent.includes(title))",
+            arg=TITLE,
+            timeout=30_000,
+        )
         editor.screenshot(path=str(SCREENSHOTS / "editor-guide-preview.png"))
 
         # Publish: the action menu's "Xuất bản".

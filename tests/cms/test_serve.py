@@ -90,7 +90,7 @@ def test_serve_starts_the_web_server_and_the_worker(monkeypatch):
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_ctrl_c_stops_the_server_and_the_worker(tmp_path):
     if connection.vendor != "sqlite":
         pytest.skip("copies the SQLite test database to a file")
@@ -98,7 +98,8 @@ def test_ctrl_c_stops_the_server_and_the_worker(tmp_path):
     environment = _environment(
         SQLITE_PATH=str(tmp_path / "db.sqlite3"), DVC_TEST_MARKER=marker, PAGE_CACHE_SECONDS="0"
     )
-    # The test database, migrated, copied to a file that the server and the worker open.
+    # The test database, migrated, copied to a file that the server and the worker open (a transactional test: no
+    # transaction of ours holds the database while it is copied).
     connection.ensure_connection()
     copy = sqlite3.connect(tmp_path / "db.sqlite3")
     connection.connection.backup(copy)

@@ -20,12 +20,13 @@ install: $(STAMP)
 		npm install --no-save --no-audit --no-fund axe-core@4.10 || echo "axe-core not installed: the accessibility browser test will be skipped"; \
 	else echo "npm not found: the accessibility browser test will be skipped"; fi
 
-## make run: set up, migrate the SQLite database, load units and demo data, serve http://127.0.0.1:8000
+## make run: set up, migrate the SQLite database, load units and demo data, then serve http://127.0.0.1:8000 and
+## run the background task worker together (manage.py serve); Ctrl-C stops both. DJANGO_DEBUG=1 for debug pages.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_units
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py serve 127.0.0.1:8000
 
 ## make test: the whole suite (SQLite; set DATABASE_URL to run it on PostgreSQL)
 test: install

@@ -36,6 +36,8 @@ VIEW_REPORT = ("view", "report")  # "report": the campaign impact report
 EDIT = ("view", "add", "change", "delete")
 EDIT_REPORT = (*EDIT, "report")
 ADD_VIEW = ("view", "add")
+# Media items keep drafts (DraftStateMixin): "publish" makes a handbook or leaflet show in the public document library.
+EDIT_PUBLISH = (*EDIT, "publish")
 
 # Model permissions per role ("app_label.modelname": actions). Unit scope and ownership are
 # checked on top of these by campaigns.permissions for every object.
@@ -46,7 +48,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "campaigns.target": VIEW,
         "campaigns.dossierstatistic": VIEW,
         "trainings.trainingsession": VIEW,
-        "outreach_media.mediaitem": EDIT,
+        "outreach_media.mediaitem": EDIT_PUBLISH,
         "outreach_media.distribution": EDIT,
         "outreach_media.airing": EDIT,
         "outreach_media.post": EDIT,
@@ -118,6 +120,9 @@ ROLE_COLLECTION_PERMISSIONS = {
 }
 
 
+WAGTAIL_STARTER_GROUPS = ("Editors", "Moderators")
+
+
 def role_group_name(role: Role) -> str:
     return ROLE_GROUP_NAMES[role]
 
@@ -177,7 +182,28 @@ def sync_role_groups(*, using: str = "default") -> dict[Role, int]:
                 GroupCollectionPermission.objects.get_or_create(
                     group=group, collection=root_collection, permission=permission
                 )
+    # Wagtail's starter groups, with English names in the Vietnamese admin and permissions outside the role matrix:
+    # removed as long as nobody belongs to them (a group someone was put in is left to the administrators).
+    Group.objects.using(using).filter(name__in=WAGTAIL_STARTER_GROUPS, user__isnull=True).delete()
     return granted
+
+
+def _create_publish_permissions(using: str) -> None:
+    """The "publish" permission of every model with drafts (media items). Wagtail makes them only for snippets
+    already registered, which depends on whether the admin's URLs were loaded before the migration."""
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import DraftStateMixin, Page
+
+    for model in apps.get_models():
+        if issubclass(model, DraftStateMixin) and not issubclass(model, Page):
+            content_type = ContentType.objects.db_manager(using).get_for_model(model)
+            Permission.objects.using(using).get_or_create(
+                content_type=content_type,
+                codename=f"publish_{model._meta.model_name}",
+                defaults={"name": f"Can publish {model._meta.verbose_name_raw}"},
+            )
 
 
 def sync_role_groups_after_migrate(sender, using="default", plan=None, **kwargs):
@@ -187,6 +213,7 @@ def sync_role_groups_after_migrate(sender, using="default", plan=None, **kwargs)
     # Permissions of every app must exist before they are handed out.
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
+    _create_publish_permissions(using)
     sync_role_groups(using=using)
     from cms.workflow import ensure_moderation_workflow
 

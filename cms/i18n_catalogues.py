@@ -17,11 +17,13 @@ class CatalogueProblem:
 
 
 def catalogue_paths(language: str = "vi") -> list[Path]:
+    """The project's catalogues: Django's domain in every locale folder, then the admin's JavaScript domain."""
     paths = []
-    for root in settings.LOCALE_PATHS:
-        candidate = Path(root) / language / "LC_MESSAGES" / "django.po"
-        if candidate.exists():
-            paths.append(candidate)
+    for domain in ("django", "djangojs"):
+        for root in settings.LOCALE_PATHS:
+            candidate = Path(root) / language / "LC_MESSAGES" / f"{domain}.po"
+            if candidate.exists():
+                paths.append(candidate)
     return paths
 
 

@@ -55,3 +55,25 @@ class ProhibitControlCharactersValidator:
 
     def __eq__(self, other):
         return isinstance(other, ProhibitControlCharactersValidator)
+
+
+def ascii_slug(value: str, max_length: int = 255) -> str:
+    """A readable ASCII slug from Vietnamese text: ``ascii_slug("Đăng ký khai tử trực tuyến") ==
+    "dang-ky-khai-tu-truc-tuyen"`` (accents dropped, đ → d, anything else but letters and digits → one hyphen)."""
+    folded = fold(value)
+    words = "".join(ch if ch.isascii() and ch.isalnum() else " " for ch in folded).split()
+    return "-".join(words)[:max_length].strip("-")
+
+
+def slug_formatters() -> list[tuple[str, str]]:
+    """Replacements for Wagtail's slug widget, applied in the browser before its own ASCII slugify: that one turns
+    "đ" into "dj" and drops Vietnamese letters with two marks ("tử" → "t"). One character class per base letter."""
+    groups: dict[str, list[str]] = {"d": ["đ"], "D": ["Đ"]}
+    for code in range(0x00C0, 0x1F00):
+        char = chr(code)
+        decomposed = unicodedata.normalize("NFD", char)
+        base = decomposed[0]
+        marks = decomposed[1:]
+        if marks and base.isascii() and base.isalpha() and all(unicodedata.combining(mark) for mark in marks):
+            groups.setdefault(base, []).append(char)
+    return [(f"[{''.join(chars)}]", base) for base, chars in sorted(groups.items())]

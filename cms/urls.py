@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import routing, views
+from .admin_i18n import admin_javascript_catalog
 from .admin_reports import SiteHistoryView
 from .api import api_router
 
@@ -22,6 +23,8 @@ urlpatterns = [
         SiteHistoryView.as_view(results_only=True),
         name="site_history_results",
     ),
+    # Same URL as Wagtail's JavaScript catalogue, matched first: adds the project's Vietnamese (cms/admin_i18n.py).
+    path("admin/jsi18n/", admin_javascript_catalog),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
@@ -37,11 +40,17 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Uploaded media from MEDIA_ROOT in development and in the demo (with or without DEBUG); production serves them from
+# the web server or object storage (docs/operations.md).
+if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
+    from django.views.static import serve as serve_media
+
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT})]
 
 # Pages: Wagtail's serve view with memoised site and route lookups (cms.routing); Wagtail's own patterns follow for
 # reversing ("wagtail_serve") and for its password and login views.

@@ -1,6 +1,47 @@
+"""Admin hooks of the site app: page types whose "add" screen saves nothing before the editor does; the Site
+history report only for those who may see it."""
+
+from django.apps import apps
 from wagtail import hooks
+from wagtail.admin.views.pages.create import CreateView
+from wagtail.admin.viewsets.pages import PageViewSet
 
 from .admin_reports import may_see_site_history
+from .models import SitePage
+
+
+class CreateWithoutAutosaveView(CreateView):
+    """A new page is created only by "Lưu nháp", "Xuất bản" or "Gửi duyệt".
+
+    Wagtail's autosave would create the page as soon as the first field changes: the editor's own "Lưu nháp" then
+    fails with "slug already in use" on the Promote tab that they do not see, and abandoned pages stay in the tree as
+    drafts. Autosave stays on once the page exists (its edit screen).
+    """
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["autosave_enabled"] = False
+        return context
+
+
+def _site_page_models():
+    return [
+        model
+        for model in apps.get_app_config("cms").get_models()
+        if issubclass(model, SitePage) and not model._meta.abstract
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_page_viewsets():
+    return [
+        PageViewSet(
+            f"cms_{model._meta.model_name}_pages",
+            model=model,
+            add_view_class=CreateWithoutAutosaveView,
+        )
+        for model in _site_page_models()
+    ]
 
 
 @hooks.register("construct_reports_menu")

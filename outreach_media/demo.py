@@ -106,10 +106,26 @@ def demo_outreach_load() -> dict:
             title="Hỗ trợ người dân nộp hồ sơ trực tuyến tại bộ phận một cửa", campaign=campaign,
         )  # fmt: skip
     link, _created = TrackedLink.objects.get_or_create(
-        media_item=handbook, label="Bản in 2022", defaults={"target_url": "/", "code": "stdvc22"}
+        media_item=handbook, label="Bản in 2022", defaults={"target_url": "/huong-dan/", "code": "stdvc22"}
     )
     if not link.scans.exists():
         for offset in range(0, 150, 3):
             day = datetime.date(2022, 4, 1) + datetime.timedelta(days=offset)
             LinkScan.objects.create(link=link, day=day, count=rng.randint(0, 6))
     return {"items": MediaItem.objects.filter(campaign=campaign).count()}
+
+
+# The guide that the demo handbook's QR code opens (set once the site pages exist, see load_demo).
+DEMO_QR_GUIDE_SLUG = "nop-ho-so-truc-tuyen"
+
+
+def demo_link_targets() -> int:
+    """Point the demo handbook's QR code at the guide it is about; returns the number of links changed."""
+    from wagtail.models import Page
+
+    guide = Page.objects.filter(slug=DEMO_QR_GUIDE_SLUG, live=True).first()
+    if guide is None:
+        return 0
+    return TrackedLink.objects.filter(code="stdvc22", target_page__isnull=True).update(
+        target_page=guide, target_url=""
+    )

@@ -56,12 +56,13 @@ def scan(request, code: str):
         return _not_found(request)
     if not link.active:
         return _not_found(request, gone=True)
-    if not links.is_usable_target(link.target_url):
+    target = link.target()
+    if not links.is_usable_target(target):
         logger.warning("tracked link %s has an unusable target", link.pk)
         return _not_found(request)
     if request.method == "GET":
         links.record_scan(link)
-    response = HttpResponseRedirect(link.target_url)
+    response = HttpResponseRedirect(target)
     response["X-Robots-Tag"] = "noindex"
     _without_session(request)
     return response

@@ -214,8 +214,22 @@ class TrackedLink(models.Model):
         MediaItem, verbose_name=_("media item"), on_delete=models.CASCADE, related_name="tracked_links"
     )
     code = models.SlugField(_("short code"), max_length=20, unique=True, default=new_short_code)
+    # A page of the site, chosen in the page chooser: the scan goes to wherever the page lives now, so renaming or
+    # moving it never breaks a printed code. An address is for targets outside the site.
+    target_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("target page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The guide or page of this site that the QR code opens."),
+    )
     target_url = models.CharField(
-        _("target"), max_length=500, help_text=_("A page of this site (/huong-dan/…) or a full https:// address.")
+        _("other address"),
+        max_length=500,
+        blank=True,
+        help_text=_("Only when the target is not a page of this site: a full https:// address."),
     )
     label = models.CharField(_("print batch"), max_length=100, blank=True)
     active = models.BooleanField(_("active"), default=True)
@@ -227,13 +241,20 @@ class TrackedLink(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(target_url__startswith="/") | Q(target_url__startswith="https://"),
+                condition=Q(target_url__startswith="/") | Q(target_url__startswith="https://") | Q(target_url=""),
                 name="tracked_link_target_is_local_or_https",
             )
         ]
 
     def __str__(self):
         return self.code
+
+    def target(self) -> str:
+        """Where a scan goes now: the chosen page's current address if it is live, else the typed address."""
+        page = self.target_page
+        if page is not None and page.live:
+            return page.url or ""
+        return self.target_url
 
 
 class LinkScan(models.Model):

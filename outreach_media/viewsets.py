@@ -3,17 +3,20 @@ distributions, airings, posts and events with filters and formula-safe exports, 
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from import_export import resources
 from import_export.formats.base_formats import CSV, XLSX
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.widgets import AdminPageChooser
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views.chooser import ChooseResultsView as SnippetChooseResultsView
 from wagtail.snippets.views.chooser import ChooseView as SnippetChooseView
@@ -349,9 +352,19 @@ class TrackedLinkForm(WagtailAdminModelForm):
             field.queryset = permissions.filter_for_user(self.for_user, field.queryset, permissions.CHANGE)
 
     def clean_target_url(self):
-        value = self.cleaned_data.get("target_url", "")
-        validate_target_url(value)
+        value = (self.cleaned_data.get("target_url") or "").strip()
+        if value:
+            validate_target_url(value)
         return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("target_page") and not cleaned.get("target_url") and "target_url" not in self.errors:
+            raise ValidationError(
+                _("Choose the page that the QR code opens (or type an https:// address outside this site)."),
+                code="no_target",
+            )
+        return cleaned
 
 
 class TrackedLinkViewSet(ScopedModelViewSet):
@@ -359,11 +372,23 @@ class TrackedLinkViewSet(ScopedModelViewSet):
     icon = "link"
     menu_label = _("Tracked links (QR)")
     menu_order = 150
-    list_display = ["code", "media_item", "target_url", "label", "active"]
+    list_display = [
+        "code",
+        "media_item",
+        Column("target", accessor=TrackedLink.target, label=pgettext_lazy("tracked link", "Target")),
+        "label",
+        BooleanColumn("active", label=_("Active")),
+    ]
     search_fields = ["code", "label", "target_url"]
     search_backend_name = None
     edit_handler = ObjectList(
-        [FieldPanel("media_item"), FieldPanel("target_url"), FieldPanel("label"), FieldPanel("active")],
+        [
+            FieldPanel("media_item"),
+            FieldPanel("target_page", widget=AdminPageChooser()),
+            FieldPanel("target_url"),
+            FieldPanel("label"),
+            FieldPanel("active"),
+        ],
         base_form_class=TrackedLinkForm,
     )
 

@@ -65,3 +65,16 @@ def test_sync_is_idempotent_and_repairs_drift():
     second = sync_role_groups()
     assert first == second
     assert "wagtailadmin.access_admin" in _perms(Role.LEADER)
+
+
+def test_wagtails_english_starter_groups_are_removed_unless_someone_is_in_them():
+    from tests.factories.users import UserFactory
+
+    Group.objects.get_or_create(name="Editors")
+    moderators, _created = Group.objects.get_or_create(name="Moderators")
+    UserFactory().groups.add(moderators)
+    sync_role_groups()
+    names = set(Group.objects.values_list("name", flat=True))
+    assert "Editors" not in names
+    assert "Moderators" in names  # someone was put in it: left to the administrators
+    assert set(ROLE_GROUP_NAMES.values()) <= names

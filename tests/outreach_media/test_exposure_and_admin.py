@@ -150,6 +150,32 @@ def test_a_media_item_keeps_revisions_and_drafts(client, outreach):
     assert handbook.revisions.count() == 1
 
 
+def test_communications_staff_publish_a_media_item_so_it_reaches_the_document_library(client, outreach):
+    user = UserFactory(role=Role.COMMUNICATIONS, scopes=[unit("68")])
+    assert user.has_perm("outreach_media.publish_mediaitem")
+    client.force_login(user)
+    handbook = MediaItem.objects.get(kind=MediaKind.HANDBOOK)
+    url = reverse("wagtailsnippets_outreach_media_mediaitem:edit", args=[handbook.pk])
+    assert 'name="action-publish"' in client.get(url).content.decode()
+    data = {
+        "kind": MediaKind.HANDBOOK,
+        "title": "Sổ tay (bản in lần 2)",
+        "campaign": outreach.pk,
+        "unit": handbook.unit_id,
+        "print_run": "750",
+        "action-publish": "action-publish",
+    }
+    assert client.post(url, data).status_code == 302
+    handbook.refresh_from_db()
+    assert handbook.live and not handbook.has_unpublished_changes
+    assert handbook.title == "Sổ tay (bản in lần 2)"
+
+
+@pytest.mark.parametrize("role", [Role.TRAINER, Role.LEADER, Role.UNIT_OFFICER])
+def test_other_roles_do_not_publish_media_items(role):
+    assert not UserFactory(role=role, scopes=[unit("68")]).has_perm("outreach_media.publish_mediaitem")
+
+
 # -- summary -------------------------------------------------------------------------------------------
 def test_the_summary_screen_shows_totals_chart_and_xlsx(client, outreach):
     client.force_login(UserFactory(role=Role.COMMUNICATIONS, scopes=[unit("68")]))

@@ -6,7 +6,7 @@ from campaigns.demo import DEMO_USERS, demo_campaigns_load, demo_impact_load, de
 from campaigns.demo_statistics import demo_statistics_load
 from campaigns.models import AdministrativeUnit
 from cms.demo_content import demo_pages_load
-from outreach_media.demo import demo_outreach_load
+from outreach_media.demo import demo_link_targets, demo_outreach_load
 from trainings.demo import demo_trainings_load
 
 
@@ -33,6 +33,7 @@ class Command(BaseCommand):
             _("Demo site pages: %(guides)s guides, %(news)s news items, %(campaign_pages)s campaign pages.")
             % demo_pages_load()
         )
+        demo_link_targets()
         self.stdout.write(self.style.SUCCESS(_("Demo data is ready.")))
         self.stdout.write(_("Back office: http://127.0.0.1:8000/admin/"))
         self.stdout.write(

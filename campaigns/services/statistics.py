@@ -218,42 +218,74 @@ def _classify_stage(cursor):
         )
 
 
-def _overlapping_periods(cursor, file_label: str) -> list[RowError]:
-    """Rows whose period overlaps another period of the same unit and source (stored or in the file)."""
-    overlap = (
-        "o.unit_id = s.unit_id AND o.source = s.source AND o.period_start <= s.period_end "
-        "AND o.period_end >= s.period_start AND NOT (o.period_start = s.period_start AND o.period_end = s.period_end)"
-    )
-    errors = []
-    for table, described in ((_table(), _("stored")), (STAGE, _("in this file"))):
-        cursor.execute(
-            f"SELECT s.row_number, s.period_start, s.period_end, MIN(o.period_start), MIN(o.period_end) "
-            f"FROM {STAGE} s JOIN {table} o ON {overlap} GROUP BY s.row_number, s.period_start, s.period_end "
-            f"ORDER BY s.row_number LIMIT 1000"
-        )
-        for number, start, end, other_start, other_end in cursor.fetchall():
-            errors.append(
-                RowError(
-                    file_label,
-                    number,
-                    _("period"),
-                    f"{_as_date(start):%d/%m/%Y}–{_as_date(end):%d/%m/%Y}",
-                    _(
-                        "overlaps the period %(start)s–%(end)s (%(where)s) of the same unit and source: "
-                        "a period may not overlap another"
-                    )
-                    % {
-                        "start": f"{_as_date(other_start):%d/%m/%Y}",
-                        "end": f"{_as_date(other_end):%d/%m/%Y}",
-                        "where": described,
-                    },
-                )
-            )
-    return errors
-
-
 def _as_date(value):
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _overlapping_period_pairs(cursor) -> dict[str, list[tuple]]:
+    """Pairs of different, overlapping periods of one source: (stage period, other period, source), for the
+    stored statistics and within the file. Files hold a few distinct periods, so this is cheap, and the
+    row-level joins below run only for pairs that really overlap."""
+    cursor.execute(f"SELECT DISTINCT period_start, period_end, source FROM {STAGE}")
+    staged = [(_as_date(start), _as_date(end), source) for start, end, source in cursor.fetchall()]
+    sources = {source for _start, _end, source in staged}
+    stored = set(
+        DossierStatistic.objects.filter(source__in=sources)
+        .values_list("period_start", "period_end", "source")
+        .distinct()
+    )
+
+    def overlapping(candidates):
+        pairs = []
+        for start, end, source in staged:
+            for other_start, other_end, other_source in candidates:
+                if (
+                    other_source == source
+                    and (other_start, other_end) != (start, end)
+                    and other_start <= end
+                    and other_end >= start
+                ):
+                    pairs.append((start, end, other_start, other_end, source))
+        return pairs
+
+    return {"stored": overlapping(stored), "file": overlapping(staged)}
+
+
+def _overlapping_periods(cursor, file_label: str) -> list[RowError]:
+    """Rows whose period overlaps another period of the same unit and source (stored or in the file)."""
+    errors = []
+    pairs = _overlapping_period_pairs(cursor)
+    for table, key, described in ((_table(), "stored", _("stored")), (STAGE, "file", _("in this file"))):
+        for start, end, other_start, other_end, source in pairs[key]:
+            if len(errors) >= 1000:
+                return errors
+            cursor.execute(
+                f"SELECT DISTINCT s.row_number FROM {STAGE} s JOIN {table} o ON o.unit_id = s.unit_id "
+                f"AND o.source = s.source WHERE s.period_start = %s AND s.period_end = %s AND s.source = %s "
+                f"AND o.period_start = %s AND o.period_end = %s ORDER BY s.row_number LIMIT 1000",
+                [start, end, source, other_start, other_end],
+            )
+            for (number,) in cursor.fetchall():
+                errors.append(
+                    RowError(
+                        file_label,
+                        number,
+                        _("period"),
+                        f"{start:%d/%m/%Y}–{end:%d/%m/%Y}",
+                        _(
+                            "overlaps the period %(start)s–%(end)s (%(where)s) of the same unit and source: "
+                            "a period may not overlap another"
+                        )
+                        % {"start": f"{other_start:%d/%m/%Y}", "end": f"{other_end:%d/%m/%Y}", "where": described},
+                    )
+                )
+    # One error per row, the first overlap found.
+    seen, unique = set(), []
+    for error in sorted(errors, key=lambda error: error.row):
+        if error.row not in seen:
+            seen.add(error.row)
+            unique.append(error)
+    return unique
 
 
 def _conflicting_duplicates(cursor, file_label: str) -> list[RowError]:

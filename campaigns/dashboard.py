@@ -37,6 +37,12 @@ class PeriodicReport:
     denominator: int
     rate: Rate
 
+    @property
+    def period_text(self) -> str:
+        """ "Quý 2/2023 (01/04/2023–30/06/2023)", or just the dates of an irregular period."""
+        dates = f"{self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+        return dates if self.label == dates else f"{self.label} ({dates})"
+
 
 @dataclass
 class Dashboard:

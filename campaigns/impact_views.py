@@ -12,6 +12,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import permissions
+from .choices import RATE_INDICATORS
 from .exports import escape_formula
 from .formatting import percent_vi
 from .impact.narrative import effect_verdict, format_month, format_points, format_range, interval
@@ -88,6 +89,36 @@ class ImpactIndexView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateView
         return context
 
 
+def what_the_data_show(campaign) -> dict:
+    """When no effect can be estimated: the reports of longer periods, the reported figures and the
+    targets with their reported values, as they are."""
+    import datetime
+
+    from .dashboard import periodic_reports
+    from .indicators import area_for
+    from .report_months import add_months
+
+    start = add_months(campaign.starts_on.replace(day=1), -12)
+    end = add_months(campaign.ends_on.replace(day=1), 13) - datetime.timedelta(days=1)
+    periodic = periodic_reports(area_for(campaign.unit), start, end)
+    targets = [
+        {
+            "target": target,
+            "reported": (
+                percent_vi(target.reported_fraction) if target.indicator in RATE_INDICATORS else target.reported_value
+            )
+            if target.reported_value is not None
+            else "—",
+        }
+        for target in campaign.targets.all()
+    ]
+    return {
+        "periodic": [{"report": report, "rate": percent_vi(report.rate.value)} for report in periodic],
+        "figures": list(campaign.reported_figures.select_related("unit")),
+        "plan_targets": targets,
+    }
+
+
 def month_vi(label) -> str:
     """ "2022-04" → "04/2022"; None → "—"."""
     return format_month(label) or "—"
@@ -142,7 +173,7 @@ class ImpactReportView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateVie
         try:
             result, current = cached_impact(self.campaign)
         except ImpactError as error:
-            context.update(campaign=self.campaign, error=error.message)
+            context.update(campaign=self.campaign, error=error.message, **what_the_data_show(self.campaign))
             return context
         payload = result.payload
         headline = payload.get("effect") if effect_verdict(payload.get("effect")) != "none" else None

@@ -31,6 +31,7 @@ BATCH = 5000
 IMPORT_LOCK_ID = 842_001  # pg_advisory_xact_lock key shared by every statistics import
 KEY = ("unit_id", "period_start", "period_end", "source")
 STAGE = "statistic_import_stage"
+KINDS = "statistic_import_kinds"
 _SQLITE_IMPORT_LOCK = threading.Lock()
 
 
@@ -168,9 +169,10 @@ def _preview(cursor, limit: int) -> list[PreviewRow]:
     units = AdministrativeUnit._meta.db_table
     cursor.execute(
         f"SELECT s.row_number, u.name, u.code, s.period_start, s.period_end, s.source, s.received_online, "
-        f"s.received_direct, s.received_direct_or_postal, s.unit_id, s.report_month, "
+        f"s.received_direct, s.received_direct_or_postal, s.unit_id, k.report_month, "
         f"CASE WHEN m.id IS NULL THEN 'new' WHEN {_any_difference()} THEN 'changed' "
         f"ELSE 'unchanged' END FROM {STAGE} s JOIN {units} u ON u.id = s.unit_id "
+        f"JOIN {KINDS} k ON k.period_start = s.period_start AND k.period_end = s.period_end "
         f"LEFT JOIN {_table()} m ON {_join()} ORDER BY s.row_number LIMIT %s",
         [limit],
     )
@@ -208,52 +210,91 @@ def _preview(cursor, limit: int) -> list[PreviewRow]:
 
 
 def _classify_stage(cursor):
-    """Kind of period and report month of every staged row (files hold a few distinct periods)."""
+    """Kind of period and report month of the file's distinct periods (a few), in a small table that the
+    upsert joins: updating a million staged rows once per period would cost more than the import."""
+    suffix = " ON COMMIT DROP" if connection.vendor == "postgresql" else ""
+    cursor.execute(f"DROP TABLE IF EXISTS {KINDS}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {KINDS} (period_start date, period_end date, period_kind varchar(10), "
+        f"report_month date, PRIMARY KEY (period_start, period_end)){suffix}"
+    )
     cursor.execute(f"SELECT DISTINCT period_start, period_end FROM {STAGE}")
+    rows = []
     for start, end in cursor.fetchall():
         kind, month = classify_period(_as_date(start), _as_date(end))
-        cursor.execute(
-            f"UPDATE {STAGE} SET period_kind = %s, report_month = %s WHERE period_start = %s AND period_end = %s",
-            [kind, month, start, end],
-        )
-
-
-def _overlapping_periods(cursor, file_label: str) -> list[RowError]:
-    """Rows whose period overlaps another period of the same unit and source (stored or in the file)."""
-    overlap = (
-        "o.unit_id = s.unit_id AND o.source = s.source AND o.period_start <= s.period_end "
-        "AND o.period_end >= s.period_start AND NOT (o.period_start = s.period_start AND o.period_end = s.period_end)"
-    )
-    errors = []
-    for table, described in ((_table(), _("stored")), (STAGE, _("in this file"))):
-        cursor.execute(
-            f"SELECT s.row_number, s.period_start, s.period_end, MIN(o.period_start), MIN(o.period_end) "
-            f"FROM {STAGE} s JOIN {table} o ON {overlap} GROUP BY s.row_number, s.period_start, s.period_end "
-            f"ORDER BY s.row_number LIMIT 1000"
-        )
-        for number, start, end, other_start, other_end in cursor.fetchall():
-            errors.append(
-                RowError(
-                    file_label,
-                    number,
-                    _("period"),
-                    f"{_as_date(start):%d/%m/%Y}–{_as_date(end):%d/%m/%Y}",
-                    _(
-                        "overlaps the period %(start)s–%(end)s (%(where)s) of the same unit and source: "
-                        "a period may not overlap another"
-                    )
-                    % {
-                        "start": f"{_as_date(other_start):%d/%m/%Y}",
-                        "end": f"{_as_date(other_end):%d/%m/%Y}",
-                        "where": described,
-                    },
-                )
-            )
-    return errors
+        rows.append((_as_date(start), _as_date(end), kind, month))
+    if rows:
+        cursor.executemany(f"INSERT INTO {KINDS} VALUES (%s, %s, %s, %s)", rows)
 
 
 def _as_date(value):
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _overlapping_period_pairs(cursor) -> dict[str, list[tuple]]:
+    """Pairs of different, overlapping periods of one source: (stage period, other period, source), for the
+    stored statistics and within the file. Files hold a few distinct periods, so this is cheap, and the
+    row-level joins below run only for pairs that really overlap."""
+    cursor.execute(f"SELECT DISTINCT period_start, period_end, source FROM {STAGE}")
+    staged = [(_as_date(start), _as_date(end), source) for start, end, source in cursor.fetchall()]
+    sources = {source for _start, _end, source in staged}
+    stored = set(
+        DossierStatistic.objects.filter(source__in=sources)
+        .values_list("period_start", "period_end", "source")
+        .distinct()
+    )
+
+    def overlapping(candidates):
+        pairs = []
+        for start, end, source in staged:
+            for other_start, other_end, other_source in candidates:
+                if (
+                    other_source == source
+                    and (other_start, other_end) != (start, end)
+                    and other_start <= end
+                    and other_end >= start
+                ):
+                    pairs.append((start, end, other_start, other_end, source))
+        return pairs
+
+    return {"stored": overlapping(stored), "file": overlapping(staged)}
+
+
+def _overlapping_periods(cursor, file_label: str) -> list[RowError]:
+    """Rows whose period overlaps another period of the same unit and source (stored or in the file)."""
+    errors = []
+    pairs = _overlapping_period_pairs(cursor)
+    for table, key, described in ((_table(), "stored", _("stored")), (STAGE, "file", _("in this file"))):
+        for start, end, other_start, other_end, source in pairs[key]:
+            if len(errors) >= 1000:
+                return errors
+            cursor.execute(
+                f"SELECT DISTINCT s.row_number FROM {STAGE} s JOIN {table} o ON o.unit_id = s.unit_id "
+                f"AND o.source = s.source WHERE s.period_start = %s AND s.period_end = %s AND s.source = %s "
+                f"AND o.period_start = %s AND o.period_end = %s ORDER BY s.row_number LIMIT 1000",
+                [start, end, source, other_start, other_end],
+            )
+            for (number,) in cursor.fetchall():
+                errors.append(
+                    RowError(
+                        file_label,
+                        number,
+                        _("period"),
+                        f"{start:%d/%m/%Y}–{end:%d/%m/%Y}",
+                        _(
+                            "overlaps the period %(start)s–%(end)s (%(where)s) of the same unit and source: "
+                            "a period may not overlap another"
+                        )
+                        % {"start": f"{other_start:%d/%m/%Y}", "end": f"{other_end:%d/%m/%Y}", "where": described},
+                    )
+                )
+    # One error per row, the first overlap found.
+    seen, unique = set(), []
+    for error in sorted(errors, key=lambda error: error.row):
+        if error.row not in seen:
+            seen.add(error.row)
+            unique.append(error)
+    return unique
 
 
 def _conflicting_duplicates(cursor, file_label: str) -> list[RowError]:
@@ -345,11 +386,14 @@ def _write(cursor, *, actor_id, origin: str):
         [now, actor_id, origin[:255]],
     )
     columns = (*KEY, *COUNT_FIELD_NAMES, "period_kind", "report_month")
+    selected = [f"s.{name}" for name in (*KEY, *COUNT_FIELD_NAMES)] + ["k.period_kind", "k.report_month"]
     updates = ", ".join(f"{name} = excluded.{name}" for name in (*COUNT_FIELD_NAMES, "updated_at"))
     changed = " OR ".join(_distinct(f"{_table()}.{name}", f"excluded.{name}") for name in COUNT_FIELD_NAMES)
     cursor.execute(
         f"INSERT INTO {_table()} ({', '.join(columns)}, is_counted, created_at, updated_at) "
-        f"SELECT {', '.join(columns)}, %s, %s, %s FROM {STAGE} ORDER BY {', '.join(KEY)} "
+        f"SELECT {', '.join(selected)}, %s, %s, %s FROM {STAGE} s JOIN {KINDS} k "
+        f"ON k.period_start = s.period_start AND k.period_end = s.period_end WHERE true "
+        f"ORDER BY {', '.join(f's.{name}' for name in KEY)} "
         f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates} WHERE {changed}",
         [True, now, now],
     )
@@ -454,6 +498,7 @@ def statistics_import(
                 cursor.execute(f"SELECT DISTINCT unit_id FROM {STAGE}")
                 statistics_recount(unit_ids=[row[0] for row in cursor.fetchall()])
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+            cursor.execute(f"DROP TABLE IF EXISTS {KINDS}")
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
@@ -462,6 +507,7 @@ def statistics_import(
         if connection.vendor == "sqlite" and not connection.in_atomic_block:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+                cursor.execute(f"DROP TABLE IF EXISTS {KINDS}")
     if not dry_run and (report.created or report.updated):
         from ..tasks import data_changed
 

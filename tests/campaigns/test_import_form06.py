@@ -397,3 +397,58 @@ def test_command_refuses_bad_options(tmp_path, arguments):
     with pytest.raises(CommandError):
         call_command("import_statistics", str(path), *arguments)
     assert not DossierStatistic.objects.exists()
+
+
+# -- the upload form ---------------------------------------------------------------------------------
+@pytest.fixture
+def commune_officer(client, settings, tmp_path):
+    from campaigns.roles import Role
+
+    from ..factories.users import UserFactory
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    user = UserFactory(role=Role.UNIT_OFFICER, scopes=[unit("23149")])
+    client.force_login(user)
+    return user
+
+
+def upload_form06(client, path, **fields):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    data = {"file": SimpleUploadedFile("bieu-06.xlsx", path.read_bytes()), "source": "Biểu 06/VPCP/KSTT", **fields}
+    return client.post(reverse("statistics_import"), data)
+
+
+def test_upload_form_presets_the_officers_unit_and_imports_a_form_06_sheet(client, commune_officer, tmp_path):
+    from django.urls import reverse
+
+    form = client.get(reverse("statistics_import")).context["form"]
+    assert form["unit"].value() == "23149"
+    path, total_row = form06(tmp_path)
+    response = upload_form06(client, path, unit="23149")
+    report = response.context["report"]
+    assert (report.created, report.error_count) == (1, 0)
+    [row] = report.preview
+    assert (row.row, row.direct, row.combined, row.period_label) == (total_row, None, 125, "11/2025")
+    assert not DossierStatistic.objects.exists()  # a preview writes nothing
+    client.post(reverse("statistics_import"), {"confirm": "1", "token": response.context["token"]})
+    assert DossierStatistic.objects.get().received_direct_or_postal == 125
+
+
+def test_upload_form_refuses_a_unit_outside_the_officers_scope(client, commune_officer, tmp_path):
+    path, total_row = form06(tmp_path)
+    response = upload_form06(client, path, unit="23152")
+    report = response.context["report"]
+    [error] = report.errors
+    assert (error.row, error.value) == (total_row, "23152")
+    assert "phạm vi" in error.message
+    assert not DossierStatistic.objects.exists()
+
+
+def test_upload_form_refuses_half_a_period_and_unknown_codes(client, commune_officer, tmp_path):
+    path, _row = form06(tmp_path)
+    for fields in ({"unit": "23149", "start": "01/11/2025"}, {"unit": "99999"}, {"unit": "23149", "scope": "599"}):
+        response = upload_form06(client, path, **fields)
+        assert response.context["form"].errors
+    assert not DossierStatistic.objects.exists()

@@ -151,3 +151,31 @@ def test_hand_entry_form_says_which_source_counts(client):
     counted = DossierStatistic.objects.get(is_counted=True)
     assert counted.source == "Biểu 06/VPCP/KSTT"
     assert DossierStatistic.objects.count() == 2
+
+
+def test_report_without_monthly_statistics_shows_what_the_data_can(client):
+    from campaigns.models import Campaign, ReportedFigure, Target
+
+    # Điện Biên's second quarter of 2023 as one quarterly report, never split into months.
+    add("11", (datetime.date(2023, 4, 1), datetime.date(2023, 6, 30)), 33892, 15227, current=False)
+    campaign = Campaign.objects.create(
+        name="Điện Biên 2023 (kiểm thử)",
+        slug="db-test",
+        unit=unit("11", current=False),
+        starts_on=datetime.date(2023, 1, 1),
+        ends_on=datetime.date(2023, 12, 31),
+    )
+    Target.objects.create(
+        campaign=campaign, indicator="procedures_online", value=53, deadline=datetime.date(2023, 11, 15)
+    )
+    ReportedFigure.objects.create(
+        campaign=campaign,
+        label="Hồ sơ trả kết quả qua bưu chính công ích",
+        value=80852,
+        period_start=datetime.date(2023, 6, 1),
+        period_end=datetime.date(2023, 6, 30),
+    )
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    text = client.get(reverse("campaign_impact", args=[campaign.pk])).content.decode()
+    assert "Quý 2/2023 (01/04/2023–30/06/2023)" in text and "69,0 %" in text
+    assert "80.852" in text and "15/11/2023" in text

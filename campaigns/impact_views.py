@@ -173,7 +173,13 @@ class ImpactReportView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateVie
         try:
             result, current = cached_impact(self.campaign)
         except ImpactError as error:
-            context.update(campaign=self.campaign, error=error.message, **what_the_data_show(self.campaign))
+            context.update(
+                campaign=self.campaign,
+                error=error.message,
+                pdf_url=reverse("campaign_impact_download", args=[self.campaign.pk, "pdf"]),
+                xlsx_url=reverse("campaign_impact_download", args=[self.campaign.pk, "xlsx"]),
+                **what_the_data_show(self.campaign),
+            )
             return context
         payload = result.payload
         headline = payload.get("effect") if effect_verdict(payload.get("effect")) != "none" else None
@@ -258,13 +264,25 @@ class ImpactChartView(ImpactAccessMixin, View):
 class ImpactDownloadView(ImpactAccessMixin, View):
     def get(self, request, pk, kind):
         from .impact import render
+        from .impact.report import ImpactError, impact_report, unavailable_report
 
         campaign = self.get_campaign()
-        result = get_object_or_404(ImpactResult, campaign=campaign)
+        if kind not in ("pdf", "xlsx"):
+            raise Http404
+        result = ImpactResult.objects.filter(campaign=campaign).first()
+        if result is not None:
+            payload = result.payload
+        else:
+            # No stored report: either one can be computed now, or the campaign has no monthly statistics and the
+            # download says so with what was reported (a PDF and an XLSX always exist).
+            try:
+                payload = impact_report(campaign=campaign)
+            except ImpactError as error:
+                payload = unavailable_report(campaign, error)
         if kind == "pdf":
-            content, content_type = render.render_pdf(result.payload), "application/pdf"
+            content, content_type = render.render_pdf(payload), "application/pdf"
         elif kind == "xlsx":
-            content = render.render_xlsx(result.payload)
+            content = render.render_xlsx(payload)
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         else:
             raise Http404

@@ -317,6 +317,34 @@ def cohort_table(payload: Mapping) -> tuple[list[str], list[list[str]]]:
     return headers, rows
 
 
+def _reported_value(figure: Mapping) -> str:
+    value = figure.get("value")
+    if value is None:
+        return "—"
+    if figure.get("is_percent"):
+        return format_percent(value / 100, 2 if round(value * 10, 6) % 1 else 1)  # as precise as reported
+    return format_number(value, 0 if float(value).is_integer() else 1)
+
+
+def reported_table(payload: Mapping) -> tuple[list[str], list[list[str]]] | None:
+    """Figures the campaign's reports give that the statistics cannot hold, as reported (never estimated)."""
+    figures = payload.get("reported_figures") or []
+    if not figures:
+        return None
+    headers = [_("Figure"), _("Unit"), _("Period"), _("Value"), _("Source")]
+    rows = [
+        [
+            str(figure.get("label") or ""),
+            str(figure.get("unit") or "—"),
+            f"{_day(figure.get('start'))}–{_day(figure.get('end'))}",
+            _reported_value(figure),
+            str(figure.get("source") or "—"),
+        ]
+        for figure in figures
+    ]
+    return headers, rows
+
+
 def plan_table(payload: Mapping) -> tuple[list[str], list[list[str]]] | None:
     """The measurement plan saved before launch against what happened, one row per unit."""
     plan = payload.get("plan")
@@ -525,6 +553,10 @@ def render_text(payload: Mapping) -> str:
         lines += _text_table(*target_table(payload), right=(1, 3))
     else:
         lines.append(_("No data."))
+
+    if reported_table(payload):
+        lines += _heading(_("Figures reported"))
+        lines += _text_table(*reported_table(payload))
 
     if plan_table(payload):
         lines += _heading(_("Measurement plan and what happened"))
@@ -838,6 +870,13 @@ def render_xlsx(payload: Mapping) -> bytes:
             [None, number_format, None, number_format, number_format, number_format],
         )
 
+    # Figures reported elsewhere, as reported.
+    if reported_table(payload):
+        headers, rows = reported_table(payload)
+        sheet = _Sheet(workbook, _("Figures reported"), headers, [40, 28, 24, 14, 30])
+        for row in rows:
+            sheet.row(row)
+
     # Measurement plan.
     if plan_table(payload):
         headers, rows = plan_table(payload)
@@ -1095,6 +1134,10 @@ def render_pdf(payload: Mapping, *, chart_dpi: int = 200) -> bytes:
     if targets:
         story.append(Paragraph(_p(_("Targets")), styles["h2"]))
         story.append(_pdf_table(styles, *target_table(payload), (46, 20, 24, 20, 32, 38), numeric=(1, 3)))
+
+    if reported_table(payload):
+        story.append(Paragraph(_p(_("Figures reported")), styles["h2"]))
+        story.append(_pdf_table(styles, *reported_table(payload), (50, 34, 36, 24, 36)))
 
     if plan_table(payload):
         story.append(Paragraph(_p(_("Measurement plan and what happened")), styles["h2"]))

@@ -554,6 +554,77 @@ def _plan(campaign, panel: Panel) -> dict | None:
     return {"mde80": plan.mde80, "waves": plan.waves, "units": rows}
 
 
+def unavailable_report(campaign: Campaign, error: ImpactError) -> dict:
+    """What can be said of a campaign whose communes have no monthly statistics: why no effect can be estimated,
+    its targets with the values reported for them, its reported figures. The PDF and XLSX are made from it, so
+    they always exist; every figure in it is as reported, none is estimated."""
+    today = month_ordinal(timezone.localdate())
+    labels = dict(Indicator.choices)
+    targets = []
+    for target in campaign.targets.all():
+        goal = target.resolved_value(IndicatorTargets.load())
+        if goal is None:
+            continue
+        value = target.reported_fraction if target.indicator in RATE_INDICATORS else target.reported_value
+        due = month_ordinal(target.deadline) <= today
+        verdict = (
+            "no_data"
+            if value is None
+            else "reached"
+            if float(value) >= goal
+            else ("not_reached" if due else "not_yet_due")
+        )
+        targets.append(
+            {
+                "indicator": target.indicator,
+                "label": str(labels[target.indicator]),
+                "target": goal,
+                "deadline": target.deadline.isoformat(),
+                "units": [],
+                "value": float(value) if value is not None else None,
+                "ci95": None,
+                "verdict": verdict,
+            }
+        )
+    rules = [
+        {"channel": rule.channel, "minimum": float(rule.minimum), "per_thousand_dossiers": rule.per_thousand_dossiers}
+        for rule in campaign.reach_rules.all()
+    ]
+    payload = {
+        "campaign": {"slug": campaign.slug, "title": campaign.name},
+        "generated_at": timezone.localtime().isoformat(timespec="seconds"),
+        "scope": {
+            "unit_code": campaign.unit.code,
+            "unit_name": campaign.unit.name,
+            "units": 0,
+            "treated_units": 0,
+            "never_treated_units": 0,
+        },
+        "window": {
+            "start": month_label(month_ordinal(campaign.starts_on)),
+            "end": month_label(month_ordinal(campaign.ends_on)),
+        },
+        "treatment_rule": {"channels": sorted({rule["channel"] for rule in rules}), "rules": rules},
+        "observed": {"baseline_rate": None, "latest_rate": None, "change_pp": None, "series": []},
+        "effect": None,
+        "did": None,
+        "extra_online_dossiers": None,
+        "counterfactual": [],
+        "channels": [],
+        "targets": targets,
+        "units": [],
+        "recommendations": {"next_units": [], "projections": []},
+        "plan": None,
+        "reported_figures": reported_figures(campaign),
+        "method_version": METHOD_VERSION,
+        "warnings": [{"code": error.code, "message": error.message}],
+    }
+    from .narrative import narrative
+
+    payload["narrative"] = narrative(payload)
+    return _clean(payload)
+
+
 def impact_report(
     *,
     campaign: Campaign | None = None,

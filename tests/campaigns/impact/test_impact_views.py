@@ -1,3 +1,4 @@
+import io
 import logging
 
 import pytest
@@ -245,3 +246,46 @@ def test_recompute_button_queues_a_new_report_for_allowed_users_only(client, imp
     _login(client, Role.UNIT_OFFICER, unit("42"))
     assert client.post(url).status_code in REFUSED
     assert ImpactResult.objects.count() == 1
+
+
+def test_a_campaign_without_monthly_statistics_still_has_its_pdf_and_xlsx(client, imported):
+    """No effect can be estimated: the downloads say why and show the targets and figures as reported."""
+    import datetime
+
+    from campaigns.models import Campaign, ReportedFigure, Target
+
+    campaign = Campaign.objects.create(
+        name="Bến Tre 2020 (kiểm thử)",
+        slug="ben-tre-kiem-thu",
+        unit=unit("829", current=False),
+        starts_on=datetime.date(2020, 9, 16),
+        ends_on=datetime.date(2020, 12, 31),
+    )
+    Target.objects.create(
+        campaign=campaign, indicator="online_rate", value=50, deadline=datetime.date(2020, 12, 31), reported_value=13
+    )
+    ReportedFigure.objects.create(
+        campaign=campaign,
+        label="Hồ sơ trực tuyến",
+        value=33.12,
+        is_percent=True,
+        period_start=datetime.date(2020, 10, 1),
+        period_end=datetime.date(2020, 10, 31),
+        source="Báo cáo của tỉnh",
+    )
+    _login(client, Role.LEADER, unit("83", current=False))
+    page = client.get(reverse("campaign_impact", args=[campaign.pk]))
+    assert page.status_code == 200 and page.context["error"]
+    pdf = client.get(reverse("campaign_impact_download", args=[campaign.pk, "pdf"]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    xlsx = client.get(reverse("campaign_impact_download", args=[campaign.pk, "xlsx"]))
+    assert xlsx.status_code == 200
+    workbook = load_workbook(io.BytesIO(xlsx.content))
+    cells = " ".join(
+        str(c.value) for sheet in workbook for row in sheet.iter_rows() for c in row if c.value is not None
+    )
+    assert "33,12 %" in cells and "Báo cáo của tỉnh" in cells
+    assert "%%" not in cells
+    reported = [row for sheet in workbook for row in sheet.iter_rows(values_only=True) if 0.13 in row and 0.5 in row]
+    assert reported  # the target's reported 13 % next to its 50 %, as numbers
+    assert not ImpactResult.objects.filter(campaign=campaign).exists()

@@ -142,7 +142,10 @@ def test_campaign_without_statistics_shows_a_message_not_an_error(client):
     assert response.status_code == 200
     assert "Chưa có số liệu thống kê hồ sơ cho phạm vi này." in response.content.decode()
     assert not ImpactResult.objects.exists()
-    assert client.get(reverse("campaign_impact_download", args=[campaign.pk, "pdf"])).status_code == 404
+    # Its PDF still exists: it says why no effect can be estimated (nothing is stored).
+    pdf = client.get(reverse("campaign_impact_download", args=[campaign.pk, "pdf"]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert not ImpactResult.objects.exists()
 
 
 def test_stored_report_is_dropped_when_its_data_are_gone(client, imported):

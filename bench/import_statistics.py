@@ -102,10 +102,11 @@ def reference_statistics_table(url: str, path: Path) -> float:
         _copy_reference_stage(cur, path)
         cur.execute(
             "INSERT INTO campaigns_dossierstatistic (unit_id, period_start, period_end, source, received_online, "
-            "received_direct, received_postal, resolved_early, resolved_on_time, resolved_late, created_at, updated_at) "
+            "received_direct, received_postal, resolved_early, resolved_on_time, resolved_late, created_at, updated_at, "
+            "period_kind, report_month, is_counted) "
             "SELECT u.id, m.start, (m.start + interval '1 month - 1 day')::date, s.source, "
             "replace(s.online, '.', '')::int, s.direct::int, s.postal::int, s.early::int, s.on_time::int, "
-            "s.late::int, now(), now() "
+            "s.late::int, now(), now(), 'month', m.start, true "
             "FROM ref_stage s CROSS JOIN LATERAL (SELECT to_date(s.period, 'MM/YYYY') AS start) m "
             "JOIN campaigns_administrativeunit u ON u.code = s.code "
             "AND (u.valid_from IS NULL OR u.valid_from <= m.start) AND (u.valid_to IS NULL OR u.valid_to > m.start) "

@@ -38,7 +38,7 @@ def statistics_recount(*, unit_ids: Iterable[int] | None = None) -> int:
             return 0
         queryset = queryset.filter(unit_id__in=unit_ids)
         # The usual bulk import: one source for these units, every row counts; no row-by-row pass needed.
-        if queryset.values("source").distinct().count() <= 1:
+        if queryset.order_by().values("source").distinct().count() <= 1:
             return queryset.filter(is_counted=False).update(is_counted=True)
     ranks = source_ranks()
     slots = defaultdict(list)

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from .imports.statistics import month_bounds
-from .models import AdministrativeUnit
+from .models import AdministrativeUnit, DossierStatistic
 from .services.statistics import statistics_import
 
 ARTICLE = "Số liệu theo bài báo"
@@ -86,6 +86,17 @@ def _synthetic_rows(rng: random.Random):
                 yield (code, f"{month:%m/%Y}", SYNTHETIC, online, received - postal - online, postal)
 
 
+def _drop_outdated_article_rows(kept: set) -> None:
+    """Demo figures of an earlier version of the seed data that the current ones replace (a month where the
+    article now gives a two-month period or a quarter): left in place they would overlap the new periods."""
+    outdated = [
+        row.pk
+        for row in DossierStatistic.objects.filter(source=ARTICLE).select_related("unit")
+        if (row.unit.code, f"{row.period_start:%d/%m/%Y}", f"{row.period_end:%d/%m/%Y}") not in kept
+    ]
+    DossierStatistic.objects.filter(pk__in=outdated).delete()
+
+
 def demo_statistics_load() -> dict:
     rng = random.Random(20251)  # noqa: S311 - reproducible demo figures
     with tempfile.TemporaryDirectory() as folder:
@@ -98,6 +109,7 @@ def demo_statistics_load() -> dict:
                 for code, period, source, online, rest in COMBINED_ROWS
             ]
             separate = [(*row, None) for row in [*ARTICLE_ROWS, *_synthetic_rows(rng)]]
+            kept = set()
             for code, period, source, online, direct, postal, joined in [*separate, *combined]:
                 if isinstance(period, tuple):
                     start, end = period
@@ -106,6 +118,8 @@ def demo_statistics_load() -> dict:
                     month, year = (int(part) for part in period.split("/"))
                     first, last = month_bounds(year, month)
                     start, end, period_text = first.strftime("%d/%m/%Y"), last.strftime("%d/%m/%Y"), period
+                if source == ARTICLE:
+                    kept.add((code, start, end))
                 writer.writerow(
                     [
                         code,
@@ -119,5 +133,6 @@ def demo_statistics_load() -> dict:
                         "" if joined is None else joined,
                     ]
                 )
+        _drop_outdated_article_rows(kept)
         report = statistics_import(path=path, origin="load_demo")
     return {"created": report.created, "updated": report.updated, "unchanged": report.unchanged}

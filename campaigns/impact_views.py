@@ -159,9 +159,12 @@ class ImpactReportView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateVie
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        from .tasks import refresh_impact
+        from .models import ImpactResult
+        from .tasks import queue_refresh
 
-        refresh_impact.enqueue(self.campaign.pk)
+        # "Tính lại ngay" forces a run even when the stored report looks current (e.g. after a code change).
+        ImpactResult.objects.filter(campaign=self.campaign).update(fingerprint="")
+        queue_refresh(self.campaign.pk)
         messages.success(request, _("The report is being recomputed; reload the page in a moment."))
         return redirect("campaign_impact", self.campaign.pk)
 

@@ -8,7 +8,10 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import auth  # noqa: F401 - connects the login-throttling signal receivers
+        from . import (
+            auth,  # noqa: F401 - connects the login-throttling signal receivers
+            checks,  # noqa: F401 - registers the deployment checks
+        )
         from .page_cache import connect_signals
 
         connect_signals()  # publications purge the page cache

@@ -44,8 +44,14 @@ def units():
 
 
 @pytest.fixture
-def shared_database(units, tmp_path):
-    """A database that every thread reaches and that locks as in production.
+def shared_database(units, file_database):
+    """The real administrative units in a database that every thread and process reaches (``file_database``)."""
+    yield file_database
+
+
+@pytest.fixture
+def file_database(tmp_path):
+    """A database that every thread and every process reaches and that locks as in production.
 
     PostgreSQL: the test database as it is. SQLite: Django's test database lives in memory with a
     shared cache, whose table locks make a second writer fail at once with "database table is
@@ -54,7 +60,7 @@ def shared_database(units, tmp_path):
     test, the in-memory database is copied to a file and opened with the production options.
     """
     if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
+        yield connection.settings_dict
         return
     assert connections.settings[connection.alias] is connection.settings_dict  # threads connect with this dict
     connection.ensure_connection()
@@ -67,7 +73,7 @@ def shared_database(units, tmp_path):
     connection.connection = None  # the in-memory database stays open (and alive) in ``memory``
     connection.settings_dict["NAME"] = str(path)
     try:
-        yield
+        yield connection.settings_dict
     finally:
         connection.close()
         connection.settings_dict["NAME"] = name

@@ -102,10 +102,15 @@ def cached_impact(campaign: Campaign) -> tuple[ImpactResult, bool]:
     result = ImpactResult.objects.filter(campaign=campaign).first()
     if result is None:
         return impact_result_refresh(campaign=campaign, fingerprint=fingerprint), True
-    if result.fingerprint == fingerprint and result.method_version == METHOD_VERSION:
+    if is_current(result, fingerprint):
         return result, True
-    from ..tasks import refresh_impact
+    from ..tasks import queue_refresh
 
-    refresh_impact.enqueue(campaign.pk)
+    queue_refresh(campaign.pk)
     result.refresh_from_db()
-    return result, result.fingerprint == fingerprint and result.method_version == METHOD_VERSION
+    return result, is_current(result, fingerprint)
+
+
+def is_current(result: ImpactResult, fingerprint: str) -> bool:
+    """The stored report was computed from these data with this method."""
+    return result.fingerprint == fingerprint and result.method_version == METHOD_VERSION

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Secure by default: no DEBUG, no secret."""
 
 import hashlib
+import importlib.util
 import tempfile
 from pathlib import Path
 
@@ -148,16 +149,29 @@ else:
     }
 
 # --- Background tasks (Django Tasks backport) --------------------------------------------------
-# Default: the database backend (run `manage.py db_worker`). Scale-out: TASKS_BACKEND=rq with
-# REDIS_URL and the optional `rq` extra (django-tasks-rq), see docs/operations.md.
+# Default: the database backend. Scale-out: TASKS_BACKEND=rq with REDIS_URL (django-tasks-rq, the `rq` extra).
+# Either way `manage.py run_worker` starts the right worker; see docs/operations.md.
 TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
 if TASKS_BACKEND == "rq":
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+    # A missing package or REDIS_URL is reported by `manage.py check` (cms.checks), not by a crash here.
+    if importlib.util.find_spec("django_tasks_rq") is not None:
+        INSTALLED_APPS = [*INSTALLED_APPS, "django_rq"]
+        TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    else:
+        TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # A national impact report may run for minutes: the job timeout is an hour, not RQ's default 3 minutes.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
 elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Workers of the database backend beat every TASK_HEARTBEAT_SECONDS; a task whose worker has not beaten for
+# TASK_WORKER_STALE_SECONDS is put back in the queue after TASK_RETRY_SECONDS (doubling), at most
+# TASK_MAX_ATTEMPTS times (cms.task_safety).
+TASK_HEARTBEAT_SECONDS = env_int("TASK_HEARTBEAT_SECONDS", 10)
+TASK_WORKER_STALE_SECONDS = env_int("TASK_WORKER_STALE_SECONDS", 60)
+TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 30)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3)
 
 # --- Passwords, sessions, security --------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -83,7 +83,7 @@ def test_serve_starts_the_web_server_and_the_worker(monkeypatch):
     call_command("serve", "127.0.0.1:8123", stdout=io.StringIO())
     runserver, worker = seen["commands"]
     assert runserver[-2:] == ["runserver", "127.0.0.1:8123"]
-    assert worker[-1] == "db_worker"
+    assert worker[-1] == "run_worker"
 
     call_command("serve", "--no-worker", stdout=io.StringIO())
     assert len(seen["commands"]) == 1
@@ -131,7 +131,7 @@ def test_ctrl_c_stops_the_server_and_the_worker(tmp_path):
         assert "URLconf" not in body
         commands = [Path(f"/proc/{pid}/cmdline").read_bytes() for pid in _processes_with(marker)]
         assert any(b"runserver" in command for command in commands)
-        assert any(b"db_worker" in command for command in commands)
+        assert any(b"run_worker" in command for command in commands)
         assert serve.poll() is None
 
         serve.send_signal(signal.SIGINT)

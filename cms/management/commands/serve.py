@@ -7,7 +7,7 @@ from cms.processes import manage_py_command, run_together
 class Command(BaseCommand):
     help = _(
         "Serve the site and run the background task worker together; Ctrl-C stops both. "
-        "Used by make run; production runs gunicorn and db_worker as separate services."
+        "Used by make run; production runs gunicorn and run_worker as separate services."
     )
 
     def add_arguments(self, parser):
@@ -19,8 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args, addrport="127.0.0.1:8000", no_worker=False, **options):
         commands = [manage_py_command("runserver", addrport)]
         if not no_worker:
-            # The database backend's worker: search indexing of published pages, e-mails, impact reports, charts.
-            commands.append(manage_py_command("db_worker"))
+            # The configured backend's worker: search indexing of published pages, e-mails, impact reports, charts.
+            commands.append(manage_py_command("run_worker"))
             self.stdout.write(
                 _("Web server on http://%(addrport)s and task worker started; Ctrl-C stops both.")
                 % {"addrport": addrport}

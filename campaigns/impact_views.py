@@ -169,16 +169,21 @@ class ImpactReportView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateVie
         return redirect("campaign_impact", self.campaign.pk)
 
     def get_context_data(self, **kwargs):
-        from .impact.cache import cached_impact
-        from .impact.report import ImpactError
+        from .impact.cache import cached_impact, computation_state
 
         context = super().get_context_data(**kwargs)
-        try:
-            result, current = cached_impact(self.campaign)
-        except ImpactError as error:
+        result, current = cached_impact(self.campaign)
+        if result is None:
+            # No request computes a report: the worker does, and this page waits for it.
+            state = computation_state(self.campaign)
+            context.update(campaign=self.campaign, pending=True, state=state["state"], since=state["since"])
+            return context
+        if "unavailable" in result.payload:
             context.update(
                 campaign=self.campaign,
-                error=error.message,
+                result=result,
+                current=current,
+                error=result.payload["unavailable"]["message"],
                 pdf_url=reverse("campaign_impact_download", args=[self.campaign.pk, "pdf"]),
                 xlsx_url=reverse("campaign_impact_download", args=[self.campaign.pk, "xlsx"]),
                 **what_the_data_show(self.campaign),
@@ -267,21 +272,17 @@ class ImpactChartView(ImpactAccessMixin, View):
 class ImpactDownloadView(ImpactAccessMixin, View):
     def get(self, request, pk, kind):
         from .impact import render
-        from .impact.report import ImpactError, impact_report, unavailable_report
+        from .impact.cache import cached_impact
 
         campaign = self.get_campaign()
         if kind not in ("pdf", "xlsx"):
             raise Http404
-        result = ImpactResult.objects.filter(campaign=campaign).first()
-        if result is not None:
-            payload = result.payload
-        else:
-            # No stored report: either one can be computed now, or the campaign has no monthly statistics and the
-            # download says so with what was reported (a PDF and an XLSX always exist).
-            try:
-                payload = impact_report(campaign=campaign)
-            except ImpactError as error:
-                payload = unavailable_report(campaign, error)
+        result, _current = cached_impact(campaign)
+        if result is None:
+            # Not computed yet: the request does not compute it; the report page waits for the worker.
+            messages.warning(request, _("The report is being computed; the download is ready when the page shows it."))
+            return redirect("campaign_impact", campaign.pk)
+        payload = result.payload
         if kind == "pdf":
             content, content_type = render.render_pdf(payload), "application/pdf"
         elif kind == "xlsx":

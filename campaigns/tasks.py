@@ -22,7 +22,6 @@ def _refresh_if_stale(campaign, holder: str, fingerprint: str | None = None) -> 
     from cms.task_safety import locked
 
     from .impact.cache import data_fingerprint, impact_result_refresh, is_current
-    from .impact.report import ImpactError
     from .models import ImpactResult
 
     with locked(impact_key(campaign.pk), holder) as mine:
@@ -33,12 +32,8 @@ def _refresh_if_stale(campaign, holder: str, fingerprint: str | None = None) -> 
         stored = ImpactResult.objects.filter(campaign=campaign).first()
         if stored is not None and is_current(stored, fingerprint):
             return False
-        try:
-            impact_result_refresh(campaign=campaign, fingerprint=fingerprint)
-        except ImpactError:
-            # The data no longer allow a report (e.g. the statistics were removed): drop the outdated one.
-            ImpactResult.objects.filter(campaign=campaign).delete()
-            return False
+        # Data that no longer allow an effect (e.g. the statistics were removed) store what can still be said.
+        impact_result_refresh(campaign=campaign, fingerprint=fingerprint)
     return True
 
 

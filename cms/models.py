@@ -564,6 +564,7 @@ class TaskLock(models.Model):
 
     key = models.CharField(_("key"), max_length=200, unique=True)
     holder = models.CharField(_("holder"), max_length=100)
+    taken_at = models.DateTimeField(_("taken at"))
     expires_at = models.DateTimeField(_("expires at"), db_index=True)
 
     class Meta:

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from .models import TaskLock, WorkerHeartbeat
@@ -46,12 +46,20 @@ def acquire(key: str, holder: str, *, seconds: float = DEFAULT_LOCK_SECONDS, ree
     free = Q(expires_at__lte=now) | Q(holder=holder) if reentrant else Q(expires_at__lte=now)
     with transaction.atomic():
         # Expired (or already ours): take it over in one UPDATE (row-locked), so two takers cannot both win.
-        taken = TaskLock.objects.filter(key=key).filter(free).update(holder=holder, expires_at=expires)
+        taken = (
+            TaskLock.objects.filter(key=key)
+            .filter(free)
+            .update(
+                holder=holder,
+                expires_at=expires,
+                taken_at=Case(When(holder=holder, then=F("taken_at")), default=Value(now)),
+            )
+        )
         if taken:
             return True
         try:
             with transaction.atomic():
-                TaskLock.objects.create(key=key, holder=holder, expires_at=expires)
+                TaskLock.objects.create(key=key, holder=holder, taken_at=now, expires_at=expires)
         except IntegrityError:
             return False
     return True

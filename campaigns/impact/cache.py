@@ -77,11 +77,21 @@ def data_fingerprint(campaign: Campaign) -> str:
 
 
 def impact_result_refresh(*, campaign: Campaign, fingerprint: str | None = None) -> ImpactResult:
-    """Compute the campaign's report now and store it (reports are stored in Vietnamese)."""
+    """Compute the campaign's report now and store it (reports are stored in Vietnamese).
+
+    Runs in the task worker (campaigns.tasks), never in an admin request. A campaign whose data cannot give an
+    effect stores what can be said instead (``unavailable_report``, with an ``unavailable`` key): the page, the PDF
+    and the XLSX show it, and an import that brings its statistics makes it stale like any other report.
+    """
+    from .report import ImpactError, unavailable_report
+
     fingerprint = fingerprint or data_fingerprint(campaign)
     started = time.perf_counter()
     with override("vi"):
-        payload = impact_report(campaign=campaign)
+        try:
+            payload = impact_report(campaign=campaign)
+        except ImpactError as error:
+            payload = unavailable_report(campaign, error)
     duration = int((time.perf_counter() - started) * 1000)
     result, _created = ImpactResult.objects.update_or_create(
         campaign=campaign,
@@ -96,19 +106,31 @@ def impact_result_refresh(*, campaign: Campaign, fingerprint: str | None = None)
     return result
 
 
-def cached_impact(campaign: Campaign) -> tuple[ImpactResult, bool]:
-    """(the stored report, whether it is current). Queues a recomputation when the data changed."""
-    fingerprint = data_fingerprint(campaign)
-    result = ImpactResult.objects.filter(campaign=campaign).first()
-    if result is None:
-        return impact_result_refresh(campaign=campaign, fingerprint=fingerprint), True
-    if is_current(result, fingerprint):
-        return result, True
+def cached_impact(campaign: Campaign) -> tuple[ImpactResult | None, bool]:
+    """(the stored report or None, whether it is current). Queues a computation when there is none or the data
+    changed; the request never computes one itself."""
     from ..tasks import queue_refresh
 
+    fingerprint = data_fingerprint(campaign)
+    result = ImpactResult.objects.filter(campaign=campaign).first()
+    if result is not None and is_current(result, fingerprint):
+        return result, True
     queue_refresh(campaign.pk)
-    result.refresh_from_db()
-    return result, is_current(result, fingerprint)
+    # With a worker busy elsewhere the report is not there yet; the immediate backend (tests) has just computed it.
+    result = ImpactResult.objects.filter(campaign=campaign).first()
+    return result, result is not None and is_current(result, fingerprint)
+
+
+def computation_state(campaign: Campaign) -> dict:
+    """Where the campaign's computation stands, for the page that waits for it: queued, or running since when."""
+    from cms.models import TaskLock
+
+    from ..tasks import impact_key
+
+    running = TaskLock.objects.filter(key=impact_key(campaign.pk)).first()
+    if running is not None:
+        return {"state": "running", "since": running.taken_at}
+    return {"state": "queued", "since": None}
 
 
 def is_current(result: ImpactResult, fingerprint: str) -> bool:

@@ -618,6 +618,8 @@ def unavailable_report(campaign: Campaign, error: ImpactError) -> dict:
         "reported_figures": reported_figures(campaign),
         "method_version": METHOD_VERSION,
         "warnings": [{"code": error.code, "message": error.message}],
+        # Why no effect can be estimated: the stored report says so instead of being computed again and again.
+        "unavailable": {"code": error.code, "message": error.message},
     }
     from .narrative import narrative
 

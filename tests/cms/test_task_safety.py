@@ -68,7 +68,8 @@ def test_twenty_workers_asking_at_once_give_the_lock_to_one(file_database):
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_workers_taking_over_an_expired_lock_at_once_give_it_to_one(file_database):
-    TaskLock.objects.create(key="impact:8", holder="dead", expires_at=timezone.now() - datetime.timedelta(hours=1))
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    TaskLock.objects.create(key="impact:8", holder="dead", taken_at=an_hour_ago, expires_at=an_hour_ago)
     results, errors = at_once(20, lambda number: task_safety.acquire("impact:8", f"worker-{number}"))
     assert not errors
     assert sum(results.values()) == 1

@@ -86,3 +86,42 @@ def test_recompute_button_queues_one_run_even_when_pressed_twice(client, importe
             response = client.post(reverse("campaign_impact", args=[imported.pk]))
             assert response.status_code == 302
         assert DBTaskResult.objects.filter(task_path__endswith="refresh_impact").count() == 1
+
+
+def test_no_admin_request_computes_a_report_the_page_waits_for_the_worker(client, imported):
+    from django.urls import reverse
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    from campaigns.roles import Role
+    from tests.factories.users import UserFactory, unit
+
+    client.force_login(UserFactory(role=Role.LEADER, scopes=[unit("599", current=False)]))
+    url = reverse("campaign_impact", args=[imported.pk])
+    with override_settings(TASKS=DATABASE_TASKS):
+        waiting = client.get(url)
+        assert waiting.status_code == 200 and waiting.context["pending"]
+        body = waiting.content.decode()
+        assert "Báo cáo đang được tính." in body and 'http-equiv="refresh"' in body
+        assert "Đang chờ tiến trình xử lý nền." in body
+        assert not ImpactResult.objects.exists()
+        # Downloads do not compute it either: back to the page, with a message.
+        download = client.get(reverse("campaign_impact_download", args=[imported.pk, "pdf"]))
+        assert download.status_code == 302 and download.url == url
+        # Another look while it waits queues nothing more.
+        client.get(url)
+        assert DBTaskResult.objects.filter(task_path__endswith="refresh_impact").count() == 1
+        # The worker has taken it: the page says since when.
+        task_safety.acquire(impact_key(imported.pk), "task:worker")
+        running = client.get(url).content.decode()
+        assert "Bắt đầu tính lúc" in running
+        task_safety.release(impact_key(imported.pk))
+        Worker(
+            queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+            max_tasks=None, worker_id="test-worker", excluded_queue_names=[],
+        ).run()  # fmt: skip
+        assert DBTaskResult.objects.get(task_path__endswith="refresh_impact").status == "SUCCESSFUL"
+        ready = client.get(url)
+        assert not ready.context.get("pending") and ready.context["result"].payload["effect"]
+        assert 'http-equiv="refresh"' not in ready.content.decode()
+        assert client.get(reverse("campaign_impact_download", args=[imported.pk, "pdf"])).status_code == 200

@@ -141,14 +141,16 @@ def test_campaign_without_statistics_shows_a_message_not_an_error(client):
     response = client.get(reverse("campaign_impact", args=[campaign.pk]))
     assert response.status_code == 200
     assert "Chưa có số liệu thống kê hồ sơ cho phạm vi này." in response.content.decode()
-    assert not ImpactResult.objects.exists()
-    # Its PDF still exists: it says why no effect can be estimated (nothing is stored).
+    # What can be said is stored (computed once by the worker, made stale by an import of its statistics).
+    stored = ImpactResult.objects.get(campaign=campaign)
+    assert stored.payload["unavailable"]["code"] and stored.payload["effect"] is None
+    # Its PDF exists: it says why no effect can be estimated, from the stored report (not computed again).
     pdf = client.get(reverse("campaign_impact_download", args=[campaign.pk, "pdf"]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    assert not ImpactResult.objects.exists()
+    assert ImpactResult.objects.get(campaign=campaign).computed_at == stored.computed_at
 
 
-def test_stored_report_is_dropped_when_its_data_are_gone(client, imported):
+def test_stored_report_says_why_when_its_data_are_gone(client, imported):
     from campaigns.models import DossierStatistic
     from campaigns.tasks import refresh_impact
 
@@ -156,7 +158,10 @@ def test_stored_report_is_dropped_when_its_data_are_gone(client, imported):
     client.get(reverse("campaign_impact", args=[imported.pk]))
     DossierStatistic.objects.all().delete()
     refresh_impact.enqueue(imported.pk)
-    assert not ImpactResult.objects.exists()
+    stored = ImpactResult.objects.get(campaign=imported)
+    assert stored.payload["effect"] is None and stored.payload["unavailable"]["code"]
+    page = client.get(reverse("campaign_impact", args=[imported.pk]))
+    assert page.context["error"] == stored.payload["unavailable"]["message"]
 
 
 def test_cached_report_runs_a_fixed_number_of_queries(client, imported, django_assert_max_num_queries):
@@ -291,4 +296,4 @@ def test_a_campaign_without_monthly_statistics_still_has_its_pdf_and_xlsx(client
     assert "%%" not in cells
     reported = [row for sheet in workbook for row in sheet.iter_rows(values_only=True) if 0.13 in row and 0.5 in row]
     assert reported  # the target's reported 13 % next to its 50 %, as numbers
-    assert not ImpactResult.objects.filter(campaign=campaign).exists()
+    assert "unavailable" in ImpactResult.objects.get(campaign=campaign).payload

@@ -214,16 +214,8 @@ class ImpactReportView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateVie
             plan_url=reverse("campaign_rollout_plan", args=[self.campaign.pk])
             if permissions.user_can(self.request.user, permissions.CHANGE, self.campaign)
             else None,
-            unit_rows=[
-                {
-                    **row,
-                    "baseline": percent_vi(row["baseline_rate"]),
-                    "latest": percent_vi(row["latest_rate"]),
-                    "change": format_points(row["change_pp"]),
-                    "reached_label": month_vi(row["reached"]) if row["reached"] else "—",
-                }
-                for row in payload.get("units", [])
-            ],
+            units_page=self._units_page(payload.get("units", [])),
+            units_query=self.request.GET.get("q", "")[:100],
             channel_rows=[
                 {**row, "effect": format_points(row["effect_per_100"], 2), "ci": interval_points(row)}
                 for row in payload.get("channels", [])
@@ -244,6 +236,30 @@ class ImpactReportView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateVie
             xlsx_url=reverse("campaign_impact_download", args=[self.campaign.pk, "xlsx"]),
         )
         return context
+
+    UNITS_PER_PAGE = 50
+
+    def _units_page(self, units: list[dict]):
+        """One page of the unit table, searched by accent-folded name or code (a province has thousands)."""
+        from django.core.paginator import Paginator
+
+        from cms.text import fold
+
+        query = fold(self.request.GET.get("q", "")[:100]).strip()
+        if query:
+            units = [row for row in units if query in fold(row["name"]) or query in str(row["code"])]
+        page = Paginator(units, self.UNITS_PER_PAGE).get_page(self.request.GET.get("p"))
+        page.rows = [
+            {
+                **row,
+                "baseline": percent_vi(row["baseline_rate"]),
+                "latest": percent_vi(row["latest_rate"]),
+                "change": format_points(row["change_pp"]),
+                "reached_label": month_vi(row["reached"]) if row["reached"] else "—",
+            }
+            for row in page.object_list
+        ]
+        return page
 
 
 class ImpactChartView(ImpactAccessMixin, View):

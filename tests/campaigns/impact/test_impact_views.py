@@ -297,3 +297,33 @@ def test_a_campaign_without_monthly_statistics_still_has_its_pdf_and_xlsx(client
     reported = [row for sheet in workbook for row in sheet.iter_rows(values_only=True) if 0.13 in row and 0.5 in row]
     assert reported  # the target's reported 13 % next to its 50 %, as numbers
     assert "unavailable" in ImpactResult.objects.get(campaign=campaign).payload
+
+
+def test_unit_table_is_paginated_and_searchable(client, imported, monkeypatch):
+    from campaigns.impact_views import ImpactReportView
+
+    monkeypatch.setattr(ImpactReportView, "UNITS_PER_PAGE", 5)
+    _login(client, Role.LEADER, unit("599", current=False))
+    url = reverse("campaign_impact", args=[imported.pk])
+    first = client.get(url)
+    page = first.context["units_page"]
+    assert page.paginator.count == 13 and page.paginator.num_pages == 3 and len(page.rows) == 5
+    assert "trang 1 / 3" in first.content.decode()
+    last = client.get(url, {"p": "3"}).context["units_page"]
+    assert len(last.rows) == 3
+    # Out of range or malformed page numbers give a page, never an error.
+    assert client.get(url, {"p": "999"}).context["units_page"].number == 3
+    assert client.get(url, {"p": "abc"}).context["units_page"].number == 1
+    # By code, and by name without accents.
+    by_code = client.get(url, {"q": "23149"}).context["units_page"]
+    assert [row["code"] for row in by_code.rows] == ["23149"]
+    name = by_code.rows[0]["name"]
+    from cms.text import fold
+
+    by_name = client.get(url, {"q": fold(name).upper()}).context["units_page"]
+    assert "23149" in [row["code"] for row in by_name.rows]
+    # A hostile search is shown back escaped and finds nothing.
+    hostile = client.get(url, {"q": '<script>alert("x")</script>' + "a" * 500})
+    body = hostile.content.decode()
+    assert hostile.status_code == 200 and "<script>alert" not in body
+    assert "Không có đơn vị nào khớp với tìm kiếm này." in body

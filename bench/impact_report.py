@@ -3,7 +3,8 @@
 A temporary SQLite database (or the PostgreSQL database of ``--database-url``) is migrated and gets the units and
 the demo data; then, in this process with Django's test client, signed in as the demo administrator:
 
-  compute   the first view of the Tánh Linh 2022 report: panel, analysis and storage (once)
+  compute   the first view of the Tánh Linh 2022 report with the immediate task backend (the worker's work done in
+            the request, as in the tests): panel, analysis and storage (once)
   cached    the report page with its stored result (fingerprint of the data checked on every view)
   reference the Wagtail admin home page (/admin/) with its panels
 
@@ -89,7 +90,7 @@ def main() -> int:
     database = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
     print(f"\n{database}, {options.repeat} requests each, median (best)")
     print(f"{'page':<34}{'ms':>10}{'best':>10}")
-    print(f"{'report, first view (computes)':<34}{compute:>10.0f}{'':>10}")
+    print(f"{'report, computed (immediate backend)':<34}{compute:>10.0f}{'':>10}")
     print(f"{'report, cached':<34}{cached:>10.0f}{cached_best:>10.0f}   {len(queries)} SQL queries")
     print(f"{'reference: admin home':<34}{reference:>10.0f}{reference_best:>10.0f}")
     print(f"\nratio cached report / admin home: {cached / reference:.2f}")

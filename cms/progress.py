@@ -134,7 +134,7 @@ class CampaignProgress:
                     height=round(chart.bottom - y, 1),
                 )
             )
-        steps = 4
+        steps = 5  # the scale is a multiple of 10 %: whole per cents on every gridline
         gridlines = tuple(
             (y_of(scale_max * step / steps), percent_vi(scale_max * step / steps, 0)) for step in range(steps + 1)
         )

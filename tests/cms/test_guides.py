@@ -164,6 +164,9 @@ def test_feedback_report_for_page_editors_only(client, long_guide):
     assert "Đăng ký khai tử trực tuyến" in html and "Thiếu bước ký số." in html
     row = response.context["object_list"][0]
     assert (row.useful, row.not_useful, row.comments) == (1, 1, 1)
+    export = client.get(url, {"export": "csv"})
+    assert export.status_code == 200
+    assert "Đăng ký khai tử trực tuyến,1,1,1" in b"".join(export.streaming_content).decode("utf-8-sig")
     trainer = UserFactory(username="giangvien", role="trainer")
     client.force_login(trainer)
     assert client.get(url).status_code in (302, 403)

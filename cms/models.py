@@ -4,6 +4,7 @@ Every page's ``search_text`` is the accent-folded title and body (``cms.text.fol
 query the same way, so "dich vu cong" finds "Dịch vụ công" on SQLite and on PostgreSQL alike.
 """
 
+import contextlib
 import datetime
 import functools
 
@@ -447,11 +448,21 @@ class CampaignPage(SitePage):
 
         A campaign of a district abolished in 2025 still lists the classes its people can attend: those of the
         communes that took over its communes (wholly or in part), through the unit succession links."""
+        from django.core.cache import cache
+
         from campaigns.models import AdministrativeUnit
         from campaigns.succession import map_to_current_units
 
+        key = f"cms:campaign-class-units:{self.campaign.unit_id}:{timezone.localdate()}"
+        with contextlib.suppress(Exception):  # a broken cache only costs speed
+            found = cache.get(key)
+            if found is not None:
+                return found
         own = set(AdministrativeUnit.objects.descendants_of([self.campaign.unit_id]).values_list("pk", flat=True))
-        return own | set(map_to_current_units(dict.fromkeys(own, 1)).by_unit)
+        units = own | set(map_to_current_units(dict.fromkeys(own, 1)).by_unit)
+        with contextlib.suppress(Exception):
+            cache.set(key, units, 3600)  # units and their succession change with a reform, not within the hour
+        return units
 
     @cached_property
     def progress(self):

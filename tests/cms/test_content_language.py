@@ -123,6 +123,7 @@ def test_every_public_page_type_in_english_keeps_vietnamese_text_vietnamese(clie
         assert '<html lang="en">' in html, url
         assert mislabelled(html) == [], url
         if url.startswith("/tim-kiem/"):
+            assert "found are written in Vietnamese only" in html
             continue
         assert "This page is written in Vietnamese only" in html, url
 

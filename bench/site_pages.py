@@ -81,7 +81,9 @@ def prepare(workdir: Path, database_url: str | None, redis_url: str | None) -> d
         MEDIA_ROOT=str(workdir / "media"),
         PAGE_CACHE_DIR=str(workdir / "page-cache"),
         STATIC_ROOT=str(workdir / "static"),
-        WAGTAILADMIN_BASE_URL=f"http://{HOST}",
+        WAGTAILADMIN_BASE_URL="https://dichvucong.example.invalid",  # production wants the public https address
+        SMS_BACKEND="trainings.sms.DisabledSmsBackend",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",  # required by production; the bench sends none
         LOG_LEVEL="WARNING",
         PYTHONPATH=os.pathsep.join(filter(None, [str(workdir), str(ROOT), env.get("PYTHONPATH")])),
     )

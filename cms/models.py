@@ -4,6 +4,7 @@ Every page's ``search_text`` is the accent-folded title and body (``cms.text.fol
 query the same way, so "dich vu cong" finds "Dịch vụ công" on SQLite and on PostgreSQL alike.
 """
 
+import contextlib
 import datetime
 import functools
 
@@ -25,6 +26,7 @@ from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, Page, PageViewRestriction, Site
 from wagtail.search import index
 
+from .attachments import attachment_for
 from .blocks import BODY_FEATURES, GuideStreamBlock, NewsStreamBlock, sanitise_html, sanitise_value
 from .page_cache import memo, page_cache_seconds
 from .text import ascii_slug, fold, slug_formatters
@@ -159,12 +161,51 @@ class HomePage(IntroPage):
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
 
+    cache_seconds = 60  # upcoming classes open and close for registration, campaign figures change
+
+    HOME_CLASSES = 4
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = self.get_children().live().in_menu().specific()
         context["guides"] = GuidePage.objects.live().descendant_of(self).order_by("-first_published_at")[:4]
         context["news"] = NewsPage.objects.live().descendant_of(self).order_by("-date", "-pk")[:3]
+        context["sessions"] = self.open_classes()
+        context["campaign_pages"] = self.running_campaigns()
+        context["calendar"] = TrainingCalendarPage.objects.live().public().descendant_of(self).first()
         return context
+
+    def open_classes(self, now=None) -> list:
+        """Public classes still to come whose registration is open, the nearest first."""
+        from trainings.models import TrainingSession
+
+        now = now or timezone.now()
+        return list(
+            TrainingSession.objects.filter(is_public=True, starts_at__gte=now)
+            .filter(models.Q(registration_opens_at__isnull=True) | models.Q(registration_opens_at__lte=now))
+            .filter(
+                models.Q(registration_closes_at__gte=now)
+                | models.Q(registration_closes_at__isnull=True, starts_at__gte=now)
+            )
+            .select_related("unit")
+            .order_by("starts_at", "pk")[: self.HOME_CLASSES]
+        )
+
+    def running_campaigns(self) -> list:
+        """Published campaign pages of campaigns under way today, each with its current rate (``cms.progress``)."""
+        from campaigns.choices import CampaignStatus
+
+        today = timezone.localdate()
+        pages = (
+            CampaignPage.objects.live()
+            .public()
+            .descendant_of(self)
+            .filter(campaign__starts_on__lte=today, campaign__ends_on__gte=today)
+            .exclude(campaign__status__in=[CampaignStatus.CANCELLED, CampaignStatus.FINISHED])
+            .select_related("campaign__unit")
+            .order_by("campaign__ends_on", "pk")[:6]
+        )
+        return list(pages)
 
 
 # --- Guides ----------------------------------------------------------------------------------------------------
@@ -218,6 +259,7 @@ class GuidePage(SitePage):
     ]
     parent_page_types = ["cms.GuideIndexPage"]
     subpage_types = []
+    CONTENTS_MIN_SECTIONS = 3
 
     class Meta:
         verbose_name = _("guide")
@@ -228,14 +270,23 @@ class GuidePage(SitePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        numbered, number = [], 0
+        numbered, contents, number = [], [], 0
         for block in self.steps:
             if block.block_type == "step":
                 number += 1
-                numbered.append((block, number))
+                anchor = f"buoc-{number}"
+                contents.append((anchor, block.value["heading"], number))
+                numbered.append((block, number, anchor))
+            elif block.block_type == "faq":
+                anchor = f"hoi-dap-{len(contents) + 1}"
+                contents.append((anchor, block.value.get("heading") or "", None))
+                numbered.append((block, None, anchor))
             else:
-                numbered.append((block, None))
+                numbered.append((block, None, ""))
         context["numbered_steps"] = numbered
+        # GOV.UK's rule of thumb: a contents list once a guide has enough sections to scroll past.
+        context["contents"] = contents if len(contents) >= self.CONTENTS_MIN_SECTIONS else []
+        context["attachment"] = attachment_for(self.handbook)
         context["related"] = memo(request, ("related-guides", self.pk), functools.partial(self.related_links, request))
         return context
 
@@ -397,17 +448,27 @@ class CampaignPage(SitePage):
 
         A campaign of a district abolished in 2025 still lists the classes its people can attend: those of the
         communes that took over its communes (wholly or in part), through the unit succession links."""
+        from django.core.cache import cache
+
         from campaigns.models import AdministrativeUnit
         from campaigns.succession import map_to_current_units
 
+        key = f"cms:campaign-class-units:{self.campaign.unit_id}:{timezone.localdate()}"
+        with contextlib.suppress(Exception):  # a broken cache only costs speed
+            found = cache.get(key)
+            if found is not None:
+                return found
         own = set(AdministrativeUnit.objects.descendants_of([self.campaign.unit_id]).values_list("pk", flat=True))
-        return own | set(map_to_current_units(dict.fromkeys(own, 1)).by_unit)
+        units = own | set(map_to_current_units(dict.fromkeys(own, 1)).by_unit)
+        with contextlib.suppress(Exception):
+            cache.set(key, units, 3600)  # units and their succession change with a reform, not within the hour
+        return units
 
     @cached_property
     def progress(self):
-        from .views import campaign_progress
+        from .progress import cached_campaign_progress
 
-        return campaign_progress(self.campaign)
+        return cached_campaign_progress(self.campaign)
 
     def get_context(self, request, *args, **kwargs):
         from trainings.models import TrainingSession
@@ -428,13 +489,21 @@ class CampaignPage(SitePage):
         return context
 
     def impact_summary(self) -> dict | None:
-        """The stored impact report's plain-language summary (Vietnamese), when one has been computed."""
+        """The stored impact report in plain words, in the visitor's language (``public_sentences``: what was
+        observed and the headline effect, no confidence intervals), when one has been computed."""
+        from campaigns.impact.narrative import public_sentences
         from campaigns.models import ImpactResult
 
         result = ImpactResult.objects.filter(campaign_id=self.campaign_id).only("payload", "computed_at").first()
-        if result is None or not result.payload.get("effect") or not (result.payload.get("narrative") or {}).get("vi"):
-            return None  # no report, or one that could not estimate an effect: nothing worth a citizen's time
-        return {"text": result.payload["narrative"]["vi"], "computed_at": result.computed_at}
+        if result is None:
+            return None
+        try:
+            text = " ".join(public_sentences(result.payload))
+        except (AttributeError, KeyError, TypeError, ValueError):
+            return None  # a payload of an older shape: nothing rather than a broken page
+        if not text:
+            return None  # a report that could not estimate an effect: nothing worth a citizen's time
+        return {"text": text, "computed_at": result.computed_at}
 
 
 # --- Training calendar and documents -------------------------------------------------------------------------------
@@ -587,3 +656,25 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return self.worker_id
+
+
+class PageFeedback(models.Model):
+    """One answer to "Was this page useful?": yes or no and an optional short comment. Nothing about the person is
+    kept (no address, no account, no cookie); the sender's address is only used, hashed, to limit how often it may
+    answer (``cms.feedback``)."""
+
+    COMMENT_MAX_LENGTH = 500
+
+    page = models.ForeignKey(Page, verbose_name=_("page"), on_delete=models.CASCADE, related_name="feedback")
+    is_useful = models.BooleanField(_("useful"))
+    comment = models.TextField(_("comment"), blank=True, max_length=COMMENT_MAX_LENGTH)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("page feedback")
+        verbose_name_plural = _("page feedback")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["page", "created_at"], name="page_feedback_page_created")]
+
+    def __str__(self):
+        return f"{self.page_id}: {'+' if self.is_useful else '-'}"

@@ -9,7 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from . import routing, views
 from .admin_i18n import admin_javascript_catalog
-from .admin_reports import SiteHistoryView
+from .admin_reports import PageFeedbackReportView, SiteHistoryView
 from .api import api_router
 
 # A database outage outside a view (the session or the user loaded by a middleware) answers the 503 page.
@@ -23,6 +23,12 @@ urlpatterns = [
         SiteHistoryView.as_view(results_only=True),
         name="site_history_results",
     ),
+    path("admin/reports/page-feedback/", PageFeedbackReportView.as_view(), name="page_feedback_report"),
+    path(
+        "admin/reports/page-feedback/results/",
+        PageFeedbackReportView.as_view(results_only=True),
+        name="page_feedback_report_results",
+    ),
     # Same URL as Wagtail's JavaScript catalogue, matched first: adds the project's Vietnamese (cms/admin_i18n.py).
     path("admin/jsi18n/", admin_javascript_catalog),
     path("admin/", include(wagtailadmin_urls)),
@@ -34,7 +40,7 @@ urlpatterns = [
     path("", include("trainings.urls")),
     path("", include("outreach_media.urls")),
     path("tim-kiem/", views.search, name="search"),
-    path("chien-dich/<slug:slug>/bieu-do.png", views.campaign_chart, name="campaign_chart"),
+    path("phan-hoi/", views.page_feedback, name="page_feedback"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

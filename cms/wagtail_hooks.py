@@ -2,11 +2,14 @@
 history report only for those who may see it."""
 
 from django.apps import apps
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.pages.create import CreateView
 from wagtail.admin.viewsets.pages import PageViewSet
 
-from .admin_reports import may_see_site_history
+from .admin_reports import may_see_page_feedback, may_see_site_history
 from .models import SitePage
 
 
@@ -48,3 +51,13 @@ def register_page_viewsets():
 def hide_site_history(request, menu_items):
     if not may_see_site_history(request.user):
         menu_items[:] = [item for item in menu_items if item.name != "site-history"]
+
+
+class PageFeedbackMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_see_page_feedback(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_page_feedback_report():
+    return PageFeedbackMenuItem(_("Page feedback"), reverse("page_feedback_report"), icon_name="help", order=800)

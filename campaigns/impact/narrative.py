@@ -357,6 +357,15 @@ def sentences(payload: Mapping) -> list[str]:
     return result + _effect_sentences(payload, headline) + _channel_sentences(payload)
 
 
+def public_sentences(payload: Mapping) -> list[str]:
+    """What citizens read on a campaign page, in the active language: what was observed and the headline effect in
+    plain words; the per-channel figures with their confidence intervals stay in the report for staff."""
+    headline = payload.get("effect")
+    if effect_verdict(headline) == "none":
+        return []
+    return _observed_sentences(payload) + _effect_sentences(payload, headline)
+
+
 def narrative(payload: Mapping) -> dict[str, str]:
     """The summary in Vietnamese and in English: {"vi": "...", "en": "..."}."""
     texts = {}

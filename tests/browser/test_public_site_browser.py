@@ -103,7 +103,7 @@ def test_phone_search_guide_handbook_calendar_and_registration(live_server, publ
         check_page(page, "guide")
 
         # The downloadable handbook is a PDF.
-        handbook = page.locator("p.download a")
+        handbook = page.locator(".attachments a[download]")
         href = handbook.get_attribute("href")
         with page.expect_download() as download_info:
             handbook.click()

@@ -101,10 +101,48 @@ def test_empty_and_hostile_queries_are_harmless(client, content):
     assert context["count"] == 0
     for query in ['"', "hoa*", "NOT OR AND", "'); DROP TABLE x; --", "x" * 500, "(((", "a:b"]:
         _context, html = _search(client, query)
-        assert "<script" not in html
+        assert html.count("<script") == 1  # the site's own script file only
 
 
 def test_search_page_is_vietnamese_and_not_indexed(client, content):
     _context, html = _search(client, "hoa")
     assert 'lang="vi"' in html and 'name="robots" content="noindex"' in html
     assert html.count("<h1") == 1
+
+
+def test_type_filters_show_counts_and_narrow_the_results(client, content):
+    from tests.factories.trainings import TrainingSessionFactory
+
+    session = TrainingSessionFactory(title="Lớp nộp hồ sơ tại xã Hòa Thắng")
+    TrainingSessionFactory(title="Lớp riêng ở Hòa Thắng", is_public=False)
+    context, html = _search(client, "hoa")
+    assert context["classes"] == [session]
+    counts = {key: number for key, _label, number in context["filters"]}
+    assert counts == {"guides": 1, "news": 1, "classes": 1, "documents": 1}
+    assert "Hướng dẫn (1)" in html and "Lớp học (1)" in html and "Tất cả (4)" in html
+    response = client.get(reverse("search"), {"q": "hoa", "type": "classes"})
+    assert response.context["classes"] == [session]
+    assert response.context["guides"] == [] and response.context["documents"] == []
+    assert response.context["count"] == 1 and response.context["total"] == 4
+    assert '<span aria-current="page">Lớp học (1)</span>' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "hoa", "type": "<script>alert(1)</script>"},
+        {"q": "hoa", "type": "guides' OR 1=1 --"},
+        {"q": "\x00hoa\x00", "type": "news"},
+        {"q": "%00%27%22<svg onload=alert(1)>", "type": "documents"},
+        {"q": "hoa " * 300, "type": "guides"},
+        {"q": "∑∞ 😀 \u202ehoa", "type": ""},
+    ],
+)
+def test_hostile_query_strings_and_types_are_harmless(client, content, params):
+    response = client.get(reverse("search"), params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert" not in html and "<svg onload" not in html
+    assert response.context["kind"] in ("", "guides", "news", "classes", "documents")
+    if params["type"] not in ("guides", "news", "classes", "documents"):
+        assert response.context["kind"] == ""

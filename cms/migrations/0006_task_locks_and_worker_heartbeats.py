@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0004_login_throttle'),
+        ('cms', '0005_page_feedback'),
     ]
 
     operations = [

@@ -47,7 +47,7 @@ from campaigns.viewsets import DayColumn
 
 from .choices import ConsentPurpose, DataRequestKind
 from .forms import PersonCleaning
-from .identity import mask_phone, normalise_phone
+from .identity import format_phone, mask_phone, normalise_phone
 from .models import Attendee, DataRequest
 from .personal_data import (
     ANONYMISE_ACTION,
@@ -574,7 +574,8 @@ class PersonCorrectView(WagtailAdminTemplateMixin, TemplateView):
         ]
 
     def initial(self) -> dict:
-        return {name: getattr(self.attendee, name) or "" for name in CorrectionForm.base_fields}
+        initial = {name: getattr(self.attendee, name) or "" for name in CorrectionForm.base_fields}
+        return {**initial, "phone": format_phone(self.attendee.phone)}
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)

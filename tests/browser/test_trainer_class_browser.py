@@ -62,10 +62,12 @@ def test_check_in_offline_then_synchronise_without_double_check_in(live_server, 
 
     with chromium() as browser:
         context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
+        context.set_default_timeout(20_000)
         page = context.new_page()
         sign_in(page, url)
-        assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-        page.reload()  # now through the service worker, which keeps a copy
+        # The worker takes control of the open page once installed; reloaded through it, the page is kept.
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.reload()
         page.wait_for_function("navigator.serviceWorker.controller !== null")
         assert page.get_by_text("Lớp hướng dẫn VNeID thôn Bàu Chèo").is_visible()
         page.screenshot(path=str(SCREENSHOTS / "check-in-online-phone.png"), full_page=True)
@@ -141,6 +143,7 @@ def test_roster_import_then_certificate_then_verification_by_a_stranger(
 
     with chromium() as browser:
         context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
+        context.set_default_timeout(20_000)
         page = context.new_page()
         sign_in(page, import_url)
         page.set_input_files("input[name=file]", str(tmp_path / "danh-sach-lop.xlsx"))

@@ -54,6 +54,7 @@ def test_the_screen_shows_the_data_and_corrects_it_with_an_audit_entry(client, a
     page = client.get(url(data_request))
     assert page.status_code == 200
     assert 'value="Nguyen Thi Hoa"' in page.content.decode()
+    assert 'value="0912 345 678"' in page.content.decode()  # the phone as people write it
     response = client.post(url(data_request), form(person, full_name="Nguyễn Thị Hòa", phone="0987 654 321"))
     assert response.status_code == 302
     person.refresh_from_db()

@@ -45,20 +45,26 @@ from campaigns.permissions import is_unrestricted, log_denial
 from campaigns.roles import Role, role_group_name
 from campaigns.viewsets import DayColumn
 
-from .choices import DataRequestKind
-from .identity import mask_phone, normalise_phone
+from .choices import ConsentPurpose, DataRequestKind
+from .forms import PersonCleaning
+from .identity import format_phone, mask_phone, normalise_phone
 from .models import Attendee, DataRequest
 from .personal_data import (
     ANONYMISE_ACTION,
     CONTENT_TYPES,
+    CORRECT_ACTION,
     ERASE_ACTION,
     EXPORT_ACTION,
     FORMATS,
+    WITHDRAW_ACTION,
+    PersonalDataRefused,
     acknowledge_by,
     acknowledgement_overdue,
+    correct_person,
     erase_person,
     export_filename,
     export_person,
+    withdraw_consent,
 )
 
 # --- Audit log actions ------------------------------------------------------------------------
@@ -75,6 +81,25 @@ def register_personal_data_log_actions(actions):
             return _("Personal data exported (%(format)s)") % {"format": file_format}
 
     actions.register_action(ERASE_ACTION, gettext_lazy("Erase personal data"), gettext_lazy("Personal data erased"))
+
+    @actions.register_action(CORRECT_ACTION)
+    class CorrectFormatter(LogFormatter):
+        label = gettext_lazy("Correct personal data")
+
+        def format_message(self, log_entry):
+            labels = [
+                str(Attendee._meta.get_field(name).verbose_name) for name in (log_entry.data or {}).get("fields", [])
+            ]
+            return _("Personal data corrected: %(fields)s") % {"fields": ", ".join(labels) or "—"}
+
+    @actions.register_action(WITHDRAW_ACTION)
+    class WithdrawFormatter(LogFormatter):
+        label = gettext_lazy("Withdraw consent")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            purpose = dict(ConsentPurpose.choices).get(data.get("purpose"), data.get("purpose", "?"))
+            return _("Consent withdrawn: %(purpose)s") % {"purpose": purpose}
 
     @actions.register_action(ANONYMISE_ACTION)
     class AnonymiseFormatter(LogFormatter):
@@ -280,6 +305,10 @@ def _export_url(data_request, file_format):
     return reverse("trainings_person_export", args=[data_request.pk, file_format])
 
 
+def _correct_url(data_request):
+    return reverse("trainings_person_correct", args=[data_request.pk])
+
+
 def _erase_url(data_request):
     return reverse("trainings_person_erase", args=[data_request.pk])
 
@@ -292,6 +321,10 @@ def action_buttons(data_request) -> list[HeaderButton]:
         HeaderButton(_("Export (Excel)"), url=_export_url(data_request, "xlsx"), icon_name="download", priority=10),
         HeaderButton(_("Export (JSON)"), url=_export_url(data_request, "json"), icon_name="download", priority=20),
     ]
+    if not data_request.attendee.anonymised_at:
+        buttons.append(
+            HeaderButton(_("Correct data and consents"), url=_correct_url(data_request), icon_name="edit", priority=25)
+        )
     if data_request.kind == DataRequestKind.ERASURE and not data_request.attendee.anonymised_at:
         buttons.append(
             HeaderButton(_("Erase personal data"), url=_erase_url(data_request), icon_name="bin", priority=30)
@@ -499,9 +532,129 @@ class PersonEraseView(WagtailAdminTemplateMixin, TemplateView):
         return redirect(_edit_url(data_request))
 
 
+class CorrectionForm(PersonCleaning, forms.Form):
+    full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=10_000)
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=40)
+    email = forms.EmailField(label=gettext_lazy("E-mail"), required=False, max_length=254)
+    organisation = forms.CharField(label=gettext_lazy("Organisation"), max_length=200, required=False)
+    position = forms.CharField(label=gettext_lazy("Position"), max_length=200, required=False)
+    citizen_id = forms.CharField(label=gettext_lazy("Citizen ID"), max_length=40, required=False)
+
+
+class PersonCorrectView(WagtailAdminTemplateMixin, TemplateView):
+    """A correction request carried out: the person's data in a form, and their consents, withdrawable per purpose."""
+
+    header_icon = "edit"
+    template_name = "trainings/admin/person_correct.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.data_request = _request_or_404(kwargs["request_id"])
+        attendee = self.data_request.attendee
+        if attendee is None or attendee.anonymised_at:
+            messages.error(request, _("This request is not linked to a person whose data is kept."))
+            return redirect(_edit_url(self.data_request))
+        self.attendee = attendee
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Correct data and consents")
+
+    def get_page_subtitle(self):
+        return str(self.data_request)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": reverse(data_request_viewset.get_url_name("index")),
+                "label": capfirst(str(DataRequest._meta.verbose_name_plural)),
+            },
+            {"url": _edit_url(self.data_request), "label": str(self.data_request)},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def initial(self) -> dict:
+        initial = {name: getattr(self.attendee, name) or "" for name in CorrectionForm.base_fields}
+        return {**initial, "phone": format_phone(self.attendee.phone)}
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        consents = list(self.attendee.consents.order_by("purpose", "given_at", "pk"))
+        labels = dict(ConsentPurpose.choices)
+        by_purpose = []
+        for purpose, label in labels.items():
+            rows = [consent for consent in consents if consent.purpose == purpose]
+            by_purpose.append(
+                {
+                    "purpose": purpose,
+                    "label": label,
+                    "rows": rows,
+                    "active": any(consent.withdrawn_at is None for consent in rows),
+                }
+            )
+        context.update(
+            form=form or CorrectionForm(initial=self.initial()),
+            person=person_label(self.attendee),
+            consents=by_purpose,
+            back_url=_edit_url(self.data_request),
+        )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "withdraw":
+            purpose = request.POST.get("purpose", "")
+            if purpose not in ConsentPurpose.values:
+                raise Http404
+            count = withdraw_consent(self.attendee, purpose=purpose, user=request.user, data_request=self.data_request)
+            if count:
+                messages.success(
+                    request,
+                    _("Consent withdrawn on %(date)s: %(purpose)s.")
+                    % {
+                        "date": timezone.localtime().strftime("%d/%m/%Y %H:%M"),
+                        "purpose": ConsentPurpose(purpose).label,
+                    },
+                )
+            else:
+                messages.info(request, _("There was no consent in force for this purpose."))
+            return redirect(_correct_url(self.data_request))
+        form = CorrectionForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            changed = correct_person(
+                self.attendee, user=request.user, changes=form.cleaned_data, data_request=self.data_request
+            )
+        except PersonalDataRefused as exc:
+            form.add_error(exc.field, exc.message)
+            return self.render_to_response(self.get_context_data(form=form))
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.render_to_response(self.get_context_data(form=form))
+        if changed:
+            labels = [str(Attendee._meta.get_field(name).verbose_name) for name in changed]
+            messages.success(
+                request, _("Corrected: %(fields)s. The request is marked done.") % {"fields": ", ".join(labels)}
+            )
+        else:
+            messages.info(request, _("Nothing was changed."))
+        return redirect(_edit_url(self.data_request))
+
+
 @hooks.register("register_admin_urls")
 def register_personal_data_urls():
     return [
+        path(
+            "trainings/personal-data/<int:request_id>/correct/",
+            administrators_only(PersonCorrectView.as_view()),
+            name="trainings_person_correct",
+        ),
         path(
             "trainings/personal-data/<int:request_id>/export/<str:file_format>/",
             administrators_only(PersonExportView.as_view()),

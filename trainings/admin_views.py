@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
@@ -23,7 +23,7 @@ from wagtail.log_actions import log
 from campaigns import permissions
 from cms import retention
 
-from . import access, roster, selectors, services
+from . import access, roster, schedule, selectors, services
 from .choices import SEATED, ConsentPurpose, RegistrationSource, Status
 from .forms import PersonCleaning
 from .identity import mask_phone
@@ -95,12 +95,18 @@ class RosterView(SessionMixin, View):
             action = "certificate"
         if action == "attendance":
             present = {int(value) for value in request.POST.getlist("present") if _ID.fullmatch(value)}
-            attended, absent = services.record_attendance(self.session, present)
-            messages.success(
-                request,
-                _("Attendance saved: %(attended)s present, %(absent)s absent.")
-                % {"attended": attended, "absent": absent},
-            )
+            try:
+                attended, absent = services.record_attendance(self.session, present)
+            except services.CheckInRefused as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Attendance saved: %(attended)s present, %(absent)s absent.")
+                    % {"attended": attended, "absent": absent},
+                )
+                if not schedule.has_ended(self.session):
+                    messages.info(request, _("The class has not ended: nobody is marked absent yet."))
         elif action in ("check_in", "cancel", "certificate"):
             chosen = request.POST.get("certificate") or request.POST.get("registration") or ""
             if not _ID.fullmatch(chosen):
@@ -173,7 +179,20 @@ class AddAttendeeView(SessionMixin, View):
 
 
 class RosterUploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("CSV or XLSX file"))
+    file = forms.FileField(
+        label=gettext_lazy("XLSX or CSV file"),
+        help_text=gettext_lazy("At most 2 MB. Title rows above the header row are fine."),
+    )
+
+
+class RosterConfirmForm(forms.Form):
+    attest = forms.BooleanField(
+        label=gettext_lazy(
+            "I hold the consent forms signed on paper by the people marked in the consent column, and the people "
+            "in the file agreed to the use of their data for this class."
+        ),
+        required=False,
+    )
 
 
 class RosterImportView(SessionMixin, View):
@@ -191,6 +210,9 @@ class RosterImportView(SessionMixin, View):
         if not form.is_valid():
             return self.render(self.template, form=form)
         upload = form.cleaned_data["file"]
+        if upload.size > roster.MAX_BYTES:
+            form.add_error("file", _("The file is larger than 2 MB."))
+            return self.render(self.template, form=form)
         try:
             dataset = roster.read_dataset(upload.read(roster.MAX_BYTES + 1), upload.name)
         except ValidationError as exc:
@@ -202,16 +224,50 @@ class RosterImportView(SessionMixin, View):
         request.session[SESSION_IMPORT_KEY] = {
             "session": self.session.pk,
             "created": retention.stamp(),
+            "file_name": upload.name,
+            "header_row": check.header_row,
             "rows": [row.__dict__ for row in check.rows],
         }
-        return self.render(self.template, check=check, file_name=upload.name, confirm=True)
+        return self.preview(check, upload.name, RosterConfirmForm())
+
+    def preview(self, check, file_name, confirm_form):
+        return self.render(
+            self.template,
+            check=check,
+            file_name=file_name,
+            confirm=True,
+            confirm_form=confirm_form,
+            confirm_label=ngettext(
+                "Import %(count)s attendee into the class “%(title)s”",
+                "Import %(count)s attendees into the class “%(title)s”",
+                check.to_register,
+            )
+            % {"count": check.to_register, "title": self.session.title},
+        )
 
     def confirm(self, request):
-        pending = request.session.pop(SESSION_IMPORT_KEY, None)
+        pending = request.session.get(SESSION_IMPORT_KEY)
         if not pending or pending["session"] != self.session.pk or not retention.preview_is_fresh(pending):
+            request.session.pop(SESSION_IMPORT_KEY, None)
             messages.error(request, _("Nothing to import: upload the file again."))
             return redirect("trainings_roster_import", pk=self.session.pk)
-        counts = roster.import_roster(self.session, [roster.RosterRow(**row) for row in pending["rows"]])
+        rows = [roster.RosterRow(**row) for row in pending["rows"]]
+        confirm_form = RosterConfirmForm(request.POST)
+        confirm_form.is_valid()
+        attested = confirm_form.cleaned_data.get("attest")
+        try:
+            counts = roster.import_roster(self.session, rows, attested_by=request.user if attested else None)
+        except roster.RosterRefused as exc:
+            confirm_form.add_error("attest", exc.message)
+            check = roster.RosterCheck(rows=rows, header_row=pending.get("header_row", 1))
+            return self.preview(check, pending.get("file_name", ""), confirm_form)
+        request.session.pop(SESSION_IMPORT_KEY, None)
+        log(
+            instance=self.session,
+            action="trainings.import_roster",
+            user=request.user,
+            data={**counts, "certificate_consents_attested": sum(row.consent_certificate for row in rows)},
+        )
         messages.success(
             request,
             _(
@@ -220,6 +276,13 @@ class RosterImportView(SessionMixin, View):
             % counts,
         )
         return redirect("trainings_roster", pk=self.session.pk)
+
+
+class RosterTemplateView(SessionMixin, View):
+    def get(self, request, pk):
+        response = HttpResponse(roster.template_xlsx(self.session), content_type=roster.XLSX.CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="mau-danh-sach-lop-{self.session.pk}.xlsx"'
+        return response
 
 
 class RosterExportView(SessionMixin, View):
@@ -354,3 +417,37 @@ class PurgeSpamView(SessionMixin, View):
             % {"removed": removed, "promoted": len(promoted)},
         )
         return redirect("trainings_roster", pk=self.session.pk)
+
+
+class SessionFeedbackView(SessionMixin, View):
+    """Every answer of one class with its comment (from tickets and from the room's link); nobody is named."""
+
+    page_title = gettext_lazy("Feedback and comments")
+    header_icon = "comment"
+
+    def get(self, request, pk):
+        from .room_feedback import room_feedback_url
+
+        answers = list(selectors.feedback_comments(self.session))
+        return self.render(
+            "trainings/admin/session_feedback.html",
+            answers=answers,
+            summary=selectors.feedback_summary(TrainingSession.objects.filter(pk=self.session.pk)).get(
+                self.session.pk
+            ),
+            with_comment=sum(1 for answer in answers if answer.comment),
+            room_url=room_feedback_url(self.session),
+        )
+
+
+class RoomPosterView(SessionMixin, View):
+    """A page to print and put up in the room: the class, the QR code of its feedback link and the address."""
+
+    def get(self, request, pk):
+        from .room_feedback import room_feedback_url
+
+        return TemplateResponse(
+            request,
+            "trainings/admin/room_poster.html",
+            {"session": self.session, "room_url": room_feedback_url(self.session)},
+        )

@@ -1,8 +1,9 @@
 """Certificate PDF download and public verification.
 
 No login: the certificate's code (in the QR on the certificate, 144 random bits) is the key. The verification
-page confirms the number, issue date, class and, unless the holder's data has been erased, the holder's name.
-Pages are not indexed and not cached, so an erasure takes effect at once.
+page confirms the number, issue date, class and, unless the holder's data has been erased or their consent to the
+name on the certificate withdrawn, the holder's name. Pages are not indexed and not cached, so an erasure or a
+withdrawal takes effect at once.
 """
 
 import re
@@ -10,10 +11,11 @@ import re
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .choices import Status
+from .choices import ConsentPurpose, Status
 from .models import Certificate
 from .pdf import certificate_pdf, format_date, session_dates, unit_label
 
@@ -35,6 +37,11 @@ def _find(code: str) -> Certificate | None:
     )
 
 
+def _named(attendee) -> bool:
+    """The holder still agrees to their name on the certificate (a withdrawn consent hides it from now on)."""
+    return attendee.consents.filter(purpose=ConsentPurpose.CERTIFICATE, withdrawn_at__isnull=True).exists()
+
+
 def _not_found(request, *, erased: bool = False) -> HttpResponse:
     return render(request, NOT_FOUND_TEMPLATE, {"erased": erased}, status=404)
 
@@ -52,7 +59,7 @@ def certificate_verify(request, code: str):
         return _private(_not_found(request))
     registration = certificate.registration
     attendee, session = registration.attendee, registration.session
-    erased = attendee.anonymised_at is not None
+    erased = attendee.anonymised_at is not None or not _named(attendee)
     context = {
         "number": certificate.number,
         "issued": format_date(certificate.issued_at),
@@ -72,10 +79,11 @@ def certificate_download(request, code: str):
     certificate = _find(code)
     if certificate is None:
         return _private(_not_found(request))
-    if certificate.registration.attendee.anonymised_at is not None:
+    attendee = certificate.registration.attendee
+    if attendee.anonymised_at is not None or not _named(attendee):
         return _private(_not_found(request, erased=True))
     response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="giay-chung-nhan-{slugify(certificate.number)}.pdf"'
     return _private(response)
 
 

@@ -75,6 +75,15 @@ def _people(rng: random.Random, count: int, first_number: int, organisation: str
     return list(Attendee.objects.filter(phone__in=phones).order_by("phone"))
 
 
+DEMO_COMMENTS = (
+    "",
+    "Giảng viên hướng dẫn dễ hiểu, tôi đã tự nộp được hồ sơ trên điện thoại.",
+    "Mong có thêm buổi hướng dẫn thanh toán phí trực tuyến.",
+    "Phòng học hơi nóng, máy chiếu khó nhìn ở cuối phòng.",
+    "Cần hướng dẫn kỹ hơn phần đăng nhập VNeID mức 2.",
+)
+
+
 def _roster(session: TrainingSession, people: list[Attendee], attended: int, rng: random.Random) -> None:
     if session.registrations.exists():
         return
@@ -108,10 +117,12 @@ def _roster(session: TrainingSession, people: list[Attendee], attended: int, rng
     attended_rows = list(session.registrations.filter(status=Status.ATTENDED).order_by("seat"))
     Feedback.objects.bulk_create(
         Feedback(
+            session=session,
             registration=registration,
             rating=rng.choice([3, 4, 4, 5, 5]),
             pre_score=rng.randint(30, 60),
             post_score=rng.randint(65, 95),
+            comment=rng.choice(DEMO_COMMENTS),
         )
         for registration in attended_rows[::3]
     )

@@ -9,6 +9,8 @@ were missed (the constraint refuses a second holder of a seat).
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -47,7 +49,11 @@ class TrainingSession(models.Model):
     venue = models.CharField(_("venue"), max_length=255, blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
-    capacity = models.PositiveIntegerField(_("capacity"), help_text=_("Seats; further registrations wait."))
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        help_text=_("Seats; further registrations wait."),
+        validators=[MinValueValidator(1, message=_("A class has at least one seat."))],
+    )
     trainers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("trainers"), blank=True, related_name="training_sessions"
     )
@@ -66,6 +72,34 @@ class TrainingSession(models.Model):
         blank=True,
         help_text=_("For a class without a roster: the number of attendances reported (lượt người)."),
     )
+    issuing_body = models.CharField(
+        _("issuing body"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Printed top left on certificates, e.g. \"ỦY BAN NHÂN DÂN XÃ TÁNH LINH\". Empty: the unit's people's committee."
+        ),
+    )
+    certificate_place = models.CharField(
+        _("place of issue"),
+        max_length=100,
+        blank=True,
+        help_text=_('Before the date on certificates, e.g. "Tánh Linh". Empty: the unit\'s name.'),
+    )
+    certificate_symbol = models.CharField(
+        _("number symbol"),
+        max_length=20,
+        default="UBND",
+        blank=True,
+        help_text=_('After "GCN-" in certificate numbers (Số: 12/GCN-UBND). Empty: UBND.'),
+    )
+    signer_title = models.CharField(
+        _("signer's title"),
+        max_length=100,
+        blank=True,
+        help_text=_('e.g. "CHỦ TỊCH" or "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH".'),
+    )
+    signer_name = models.CharField(_("signer's name"), max_length=100, blank=True)
     public_token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
     import_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
@@ -90,11 +124,29 @@ class TrainingSession(models.Model):
                 name="training_session_registration_window",
                 violation_error_message=_("Registration must close after it opens."),
             ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1),
+                name="training_session_capacity_at_least_one",
+                violation_error_message=_("A class has at least one seat."),
+            ),
         ]
         indexes = [models.Index(fields=["unit", "starts_at"], name="training_session_unit_start")]
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        from .schedule import unit_in_force
+
+        if self.unit_id is None or self.starts_at is None:
+            return
+        days = {timezone.localtime(self.starts_at).date()}
+        if self.ends_at is not None:
+            days.add(timezone.localtime(self.ends_at).date())
+        for day in sorted(days):
+            if not unit_in_force(self.unit, day):
+                raise ValidationError({"unit": unit_not_in_force_message(self.unit, day)}, code="unit_not_in_force")
 
     def topic_labels(self) -> list[str]:
         labels = dict(Topic.choices)
@@ -111,6 +163,18 @@ class TrainingSession(models.Model):
         if not (user and user.is_authenticated):
             return False
         return self.created_by_id == user.pk or self.trainers.filter(pk=user.pk).exists()
+
+
+def unit_not_in_force_message(unit, day) -> str:
+    """Names the unit, its validity (last day inclusive) and the class's day."""
+    import datetime
+
+    since = unit.valid_from.strftime("%d/%m/%Y") if unit.valid_from else _("before the records begin")
+    until = (unit.valid_to - datetime.timedelta(days=1)).strftime("%d/%m/%Y") if unit.valid_to else _("today")
+    return _(
+        "%(unit)s (code %(code)s) exists from %(since)s to %(until)s, not on %(day)s: choose the unit in force "
+        "on the class's date."
+    ) % {"unit": unit.name, "code": unit.code, "since": since, "until": until, "day": day.strftime("%d/%m/%Y")}
 
 
 class Attendee(models.Model):
@@ -153,6 +217,16 @@ class Consent(models.Model):
     given_at = models.DateTimeField(_("given at"), default=timezone.now)
     source = models.CharField(_("source"), max_length=20, choices=RegistrationSource.choices)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    attested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("attested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text=_("The trainer who holds the person's signed paper consent form (imports and hand entry)."),
+    )
 
     class Meta:
         verbose_name = _("consent")
@@ -194,7 +268,12 @@ class Registration(models.Model):
 
 
 class Feedback(models.Model):
-    registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="feedback")
+    """A rating and comment: from a ticket's link (``registration`` set) or the class's room link (anonymous)."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="feedback")
+    registration = models.OneToOneField(
+        Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="feedback"
+    )
     rating = models.PositiveSmallIntegerField(_("rating"))
     pre_score = models.PositiveSmallIntegerField(_("quiz score before"), null=True, blank=True)
     post_score = models.PositiveSmallIntegerField(_("quiz score after"), null=True, blank=True)
@@ -215,6 +294,11 @@ class Feedback(models.Model):
 
     def __str__(self):
         return _("Feedback #%(number)s") % {"number": self.pk}
+
+    def save(self, *args, **kwargs):
+        if self.session_id is None and self.registration_id is not None:
+            self.session_id = self.registration.session_id  # a ticket's feedback belongs to the ticket's class
+        super().save(*args, **kwargs)
 
 
 class Certificate(models.Model):

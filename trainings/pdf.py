@@ -6,6 +6,7 @@ time. QR codes are drawn as vector paths from segno's module matrix, so they sta
 """
 
 import io
+import re
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
@@ -13,7 +14,7 @@ import matplotlib
 import segno
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
@@ -24,6 +25,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from cms.text import fold
 
 from .identity import mask_phone
 
@@ -400,9 +403,57 @@ def _fitting_style(style: ParagraphStyle, text: str, width: float, *, max_lines:
         size -= 1
 
 
-def certificate_pdf(certificate) -> bytes:
-    """A4 landscape certificate of attendance: name, class, date, unit, number, issue date, verification QR.
+def issuing_body_lines(session) -> tuple[str, str]:
+    """(the body above, in regular type; the issuing body, in bold) for the top left of a certificate.
 
+    By default the unit's people's committee (ỦY BAN NHÂN DÂN / XÃ TÁNH LINH); with an issuing body set on the
+    class, the unit's committee above it and the body below (ỦY BAN NHÂN DÂN XÃ TÁNH LINH / BAN CHỈ ĐẠO …).
+    """
+    committee = _("People's Committee").upper()
+    unit_name = session.unit.name.upper()
+    if session.issuing_body:
+        return f"{committee} {unit_name}", session.issuing_body.upper()
+    return committee, unit_name
+
+
+def place_of_issue(session) -> str:
+    """The place before the date: the class's setting, or the unit's name without its type (Xã Tánh Linh → Tánh Linh)."""
+    if session.certificate_place:
+        return session.certificate_place
+    name = session.unit.name
+    for prefix in UNIT_TYPE_PREFIXES:
+        if fold(name).startswith(prefix + " "):
+            return name[len(prefix) + 1 :].strip()
+    return name
+
+
+UNIT_TYPE_PREFIXES = ("thanh pho", "thi tran", "thi xa", "dac khu", "phuong", "huyen", "quan", "tinh", "xa")
+
+
+def place_and_date(session, day) -> str:
+    """As on administrative documents: "Tánh Linh, ngày 07 tháng 12 năm 2026" (day and month on two digits)."""
+    if hasattr(day, "hour"):
+        day = timezone.localtime(day)
+    return _("%(place)s, day %(day)s month %(month)s year %(year)s") % {
+        "place": place_of_issue(session),
+        "day": f"{day.day:02d}",
+        "month": f"{day.month:02d}",
+        "year": day.year,
+    }
+
+
+def certificate_pdf(certificate) -> bytes:
+    """The certificate in Vietnamese, whatever the reader's language (it is an administrative document)."""
+    with translation.override("vi"):
+        return _certificate_pdf(certificate)
+
+
+def _certificate_pdf(certificate) -> bytes:
+    """A4 landscape certificate laid out as an administrative document (Nghị định 30/2020/NĐ-CP).
+
+    Top left: the issuing body (with the unit) and the number (Số: 01/GCN-UBND); top right: Quốc hiệu and Tiêu
+    ngữ (underlined), then place and date; the body; bottom right: the signer's title, room for the signature
+    and the seal, the signer's name; bottom left: the verification QR (the site's configured address).
     Refuses (ValueError) a certificate whose holder's data has been erased: there is no name left to print.
     """
     registration = certificate.registration
@@ -410,14 +461,20 @@ def certificate_pdf(certificate) -> bytes:
     if attendee.anonymised_at:
         raise ValueError("the certificate holder's data has been erased")
     regular, bold = register_fonts()
-    styles = _styles()
     page_width, page_height = landscape(A4)
     centre = page_width / 2
     buffer = io.BytesIO()
-    heading = _("CERTIFICATE OF ATTENDANCE")
+    heading = _("CERTIFICATE")
+    upper_body, issuing_body = issuing_body_lines(session)
     canvas = Canvas(buffer, pagesize=(page_width, page_height), invariant=True, lang="vi")
-    canvas.setTitle(f"{heading} {certificate.number}")
-    canvas.setAuthor(unit_label(session.unit))
+    number_text = _("No.: %(number)s") % {"number": certificate.number}
+    canvas.setTitle(f"{heading} {number_text}")
+    issuer = f"{upper_body} {issuing_body}"
+    canvas.setAuthor(issuer)
+    canvas.setSubject(session.title)
+    canvas.setCreator(issuer)
+    canvas.setProducer(issuer)
+    canvas.setKeywords(_("certificate, training class"))
 
     # Frame: a strong outer line and a thin inner one.
     canvas.setStrokeColor(ACCENT)
@@ -426,31 +483,43 @@ def certificate_pdf(certificate) -> bytes:
     canvas.setLineWidth(0.7)
     canvas.rect(12 * mm, 12 * mm, page_width - 24 * mm, page_height - 24 * mm)
 
-    # Top left: the organising unit; top right: the national motto (as on official documents).
-    block = 118 * mm
-    left_centre, right_centre = 22 * mm + block / 2, page_width - 22 * mm - block / 2
-    top = page_height - 22 * mm
-    unit_style = ParagraphStyle("cert-unit", parent=styles["base"], fontSize=10, leading=13, alignment=TA_CENTER)
-    unit_bold = ParagraphStyle("cert-unit-bold", parent=unit_style, fontName=bold)
-    bottom_left = top
-    parent = getattr(session.unit, "parent", None)
-    if parent:
-        bottom_left = _centred_paragraph(canvas, _text(parent.name).upper(), unit_style, left_centre, top, block)
-    bottom_left = _centred_paragraph(
-        canvas, _text(session.unit.name).upper(), unit_bold, left_centre, bottom_left, block
+    # Header: issuing body (left) and Quốc hiệu, Tiêu ngữ (right), as in Nghị định 30/2020/NĐ-CP, Phụ lục I.
+    left_block, right_block = 100 * mm, 130 * mm
+    left_centre, right_centre = 20 * mm + left_block / 2, page_width - 18 * mm - right_block / 2
+    top = page_height - 20 * mm
+    header = ParagraphStyle(
+        "cert-header", fontName=regular, fontSize=12, leading=15, alignment=TA_CENTER, textColor=INK
     )
-    nation = _centred_paragraph(canvas, _text(_("SOCIALIST REPUBLIC OF VIETNAM")), unit_bold, right_centre, top, block)
-    motto_text = _("Independence – Freedom – Happiness")
-    motto_style = ParagraphStyle("cert-motto", parent=unit_bold, fontSize=10.5, leading=13.5)
-    motto_bottom = _centred_paragraph(canvas, _text(motto_text), motto_style, right_centre, nation, block)
-    motto_width = min(block, pdfmetrics.stringWidth(motto_text, bold, 10.5))
+    header_bold = ParagraphStyle("cert-header-bold", parent=header, fontName=bold)
+    motto_style = ParagraphStyle("cert-motto", parent=header_bold, fontSize=13, leading=16)
+    bottom_left = _centred_paragraph(canvas, _text(upper_body), header, left_centre, top, left_block)
+    bottom_left = _centred_paragraph(canvas, _text(issuing_body), header_bold, left_centre, bottom_left, left_block)
     canvas.setStrokeColor(INK)
     canvas.setLineWidth(0.6)
-    canvas.line(right_centre - motto_width / 2, motto_bottom + 1, right_centre + motto_width / 2, motto_bottom + 1)
-    short_rule = 30 * mm
-    canvas.line(left_centre - short_rule / 2, bottom_left - 2, left_centre + short_rule / 2, bottom_left - 2)
+    rule = 25 * mm
+    canvas.line(left_centre - rule / 2, bottom_left - 5, left_centre + rule / 2, bottom_left - 5)
+    number_bottom = _centred_paragraph(
+        canvas, _text(number_text), header, left_centre, bottom_left - 5 * mm, left_block
+    )
 
-    # Body: centred across the page and vertically between the heading blocks and the bottom line.
+    nation = _centred_paragraph(
+        canvas, _text(_("SOCIALIST REPUBLIC OF VIETNAM")), header_bold, right_centre, top, right_block
+    )
+    motto_text = _("Independence - Freedom - Happiness")
+    motto_bottom = _centred_paragraph(canvas, _text(motto_text), motto_style, right_centre, nation, right_block)
+    motto_width = min(right_block, pdfmetrics.stringWidth(motto_text, bold, 13))
+    canvas.line(right_centre - motto_width / 2, motto_bottom - 1, right_centre + motto_width / 2, motto_bottom - 1)
+    date_style = ParagraphStyle("cert-date", parent=header, fontName=regular, fontSize=12)
+    date_bottom = _centred_paragraph(
+        canvas,
+        f"<i>{_text(place_and_date(session, certificate.issued_at))}</i>",
+        date_style,
+        right_centre,
+        motto_bottom - 5 * mm,
+        right_block,
+    )
+
+    # Body: centred across the page, between the header and the signature block.
     body_width = page_width - 60 * mm
     lead_style = ParagraphStyle(
         "cert-lead", fontName=regular, fontSize=13, leading=17, alignment=TA_CENTER, textColor=INK
@@ -459,56 +528,52 @@ def certificate_pdf(certificate) -> bytes:
         "cert-title", fontName=bold, fontSize=26, leading=32, alignment=TA_CENTER, textColor=TITLE_RED
     )
     name_style = ParagraphStyle(
-        "cert-name", fontName=bold, fontSize=24, leading=30, alignment=TA_CENTER, textColor=ACCENT
+        "cert-name", fontName=bold, fontSize=22, leading=28, alignment=TA_CENTER, textColor=ACCENT
     )
     class_style = ParagraphStyle(
         "cert-class", fontName=bold, fontSize=15, leading=19, alignment=TA_CENTER, textColor=INK
     )
     held = _("held on %(date)s in %(unit)s") % {"date": session_dates(session), "unit": unit_label(session.unit)}
     body = [  # (text, style, space above)
-        (heading, _fitting_style(title_style, _text(heading), body_width, max_lines=1, minimum=16), 0),
-        (_("This is to certify that"), lead_style, 9 * mm),
+        (heading, title_style, 0),
+        (_("This is to certify that"), lead_style, 5 * mm),
         (
             attendee.full_name,
             _fitting_style(name_style, _text(attendee.full_name), body_width, max_lines=1, minimum=14),
-            3 * mm,
-        ),
-        (_("has attended the training class"), lead_style, 5 * mm),
-        (
-            session.title,
-            _fitting_style(class_style, _text(session.title), body_width, max_lines=3, minimum=11),
             2 * mm,
         ),
-        (held, lead_style, 3 * mm),
+        (_("has attended the training class"), lead_style, 3 * mm),
+        (
+            session.title,
+            _fitting_style(class_style, _text(session.title), body_width, max_lines=2, minimum=11),
+            2 * mm,
+        ),
+        (held, lead_style, 2 * mm),
     ]
     paragraphs = [(Paragraph(_text(text), style), space) for text, style, space in body]
-    total = sum(paragraph.wrap(body_width, page_height)[1] + space for paragraph, space in paragraphs)
-    region_top = min(motto_bottom, bottom_left) - 8 * mm
-    region_bottom = 20 * mm + CERTIFICATE_QR + 6 * mm
-    y = region_top - max(0, (region_top - region_bottom - total) / 2)
+    y = min(number_bottom, date_bottom) - 8 * mm
     for paragraph, space in paragraphs:
+        paragraph.wrap(body_width, page_height)
         y -= space + paragraph.height
         paragraph.drawOn(canvas, centre - body_width / 2, y)
 
-    # Bottom left: number and issue date; bottom right: verification QR with its address.
-    info_style = ParagraphStyle(
-        "cert-info", fontName=regular, fontSize=10, leading=14, alignment=TA_LEFT, textColor=INK
+    # Signature: title (bold, upper case), room for the signature and the seal, the name (bold).
+    sign_block = 100 * mm
+    sign_centre = page_width - 24 * mm - sign_block / 2
+    sign_top = y - 5 * mm
+    signer_title = (session.signer_title or _("Chairman")).upper()
+    title_lines = [line.strip() for line in re.split(r"\n| / ", signer_title) if line.strip()]
+    sign_bottom = _centred_paragraph(
+        canvas, "<br/>".join(_text(line) for line in title_lines), header_bold, sign_centre, sign_top, sign_block
     )
-    info = Paragraph(
-        "<br/>".join(
-            [
-                _text(_("Certificate number: %(number)s") % {"number": certificate.number}),
-                _text(_("Issued on: %(date)s") % {"date": format_date(certificate.issued_at)}),
-            ]
-        ),
-        info_style,
-    )
-    info.wrap(110 * mm, 100 * mm)
-    info.drawOn(canvas, 24 * mm, 22 * mm)
+    if session.signer_name:
+        _centred_paragraph(
+            canvas, _text(session.signer_name), header_bold, sign_centre, sign_bottom - 26 * mm, sign_block
+        )
 
+    # Bottom left: the verification QR with its address (the site's configured address, never the request's host).
     url = verification_url(certificate)
-    qr_x = page_width - 24 * mm - CERTIFICATE_QR
-    qr_y = 20 * mm
+    qr_x, qr_y = 22 * mm, 18 * mm
     draw_qr(canvas, segno.make(url, error="m", micro=False), qr_x, qr_y, CERTIFICATE_QR)
     canvas.linkURL(url, (qr_x, qr_y, qr_x + CERTIFICATE_QR, qr_y + CERTIFICATE_QR), relative=0)
     verify_style = ParagraphStyle(
@@ -520,14 +585,14 @@ def certificate_pdf(certificate) -> bytes:
         textColor=INK,
         splitLongWords=True,
     )
-    verify_width = 95 * mm
+    verify_width = 75 * mm
+    scan_hint = _("Scan the code or open this address to check that the certificate is genuine:")
     verify = Paragraph(
-        f"{_text(_('Scan the code or open this address to check that the certificate is genuine:'))}"
-        f'<br/><a href="{escape(url, {chr(34): "&quot;"})}" color="#0b4f94">{_text(url)}</a>',
+        f'{_text(scan_hint)}<br/><a href="{escape(url, {chr(34): "&quot;"})}" color="#0b4f94">{_text(url)}</a>',
         verify_style,
     )
     _w, verify_height = verify.wrap(verify_width, 100 * mm)
-    verify.drawOn(canvas, qr_x - 4 * mm - verify_width, qr_y + (CERTIFICATE_QR - verify_height) / 2)
+    verify.drawOn(canvas, qr_x + CERTIFICATE_QR + 3 * mm, qr_y + (CERTIFICATE_QR - verify_height) / 2)
 
     canvas.showPage()
     canvas.save()

@@ -38,6 +38,9 @@ from .models import Attendee, Certificate, Consent, DataRequest, Feedback, Regis
 EXPORT_ACTION = "trainings.export_personal_data"
 ERASE_ACTION = "trainings.erase_personal_data"
 ANONYMISE_ACTION = "trainings.anonymise_attendees"
+CORRECT_ACTION = "trainings.correct_personal_data"
+WITHDRAW_ACTION = "trainings.withdraw_consent"
+CORRECTABLE_FIELDS = ("full_name", "phone", "email", "organisation", "position", "citizen_id")
 
 FORMATS = ("json", "xlsx")
 CONTENT_TYPES = {
@@ -338,6 +341,81 @@ def _as_xlsx(data: dict) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- Correction and withdrawal of consent -----------------------------------------------------
+
+
+class PersonalDataRefused(Exception):
+    def __init__(self, message: str, code: str, field: str | None = None):
+        super().__init__(message)
+        self.message, self.code, self.field = message, code, field
+
+
+def correct_person(attendee: Attendee, *, user, changes: dict, data_request: DataRequest | None = None) -> list[str]:
+    """Apply a person's corrections (already cleaned values of ``CORRECTABLE_FIELDS``); returns the fields changed.
+
+    The audit entry names the fields changed, never their old or new values. A phone number already used by
+    someone else is refused (records are one per phone). The request, if given, is marked done.
+    """
+    with transaction.atomic():
+        attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
+        if attendee.anonymised_at:
+            raise PersonalDataRefused(_("This person's data has been erased: there is nothing to correct."), "erased")
+        changed = [name for name in CORRECTABLE_FIELDS if name in changes and changes[name] != getattr(attendee, name)]
+        if "phone" in changed and Attendee.objects.filter(phone=changes["phone"]).exclude(pk=attendee.pk).exists():
+            raise PersonalDataRefused(
+                _("Another person is recorded with this phone number."), "phone_taken", field="phone"
+            )
+        for name in changed:
+            setattr(attendee, name, changes[name])
+        if changed:
+            attendee.full_clean(exclude=["unit"])
+            attendee.save(update_fields=changed)
+        log(
+            instance=attendee,
+            action=CORRECT_ACTION,
+            user=user,
+            data={"fields": changed, "request": data_request.pk if data_request else None},
+        )
+        if data_request is not None:
+            _close(data_request, user)
+    return changed
+
+
+def withdraw_consent(
+    attendee: Attendee, *, purpose: str, user, now=None, data_request: DataRequest | None = None
+) -> int:
+    """Withdraw the person's consents for one purpose, dated ``now``; returns how many were still in force.
+
+    A certificate consent withdrawn means no new certificate; the training consent withdrawn leaves the past
+    attendance (a legal record of the class) but no new registration by the organisers. Audited with the date.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        active = Consent.objects.select_for_update().filter(
+            attendee=attendee, purpose=purpose, withdrawn_at__isnull=True
+        )
+        count = active.update(withdrawn_at=now)
+        log(
+            instance=attendee,
+            action=WITHDRAW_ACTION,
+            user=user,
+            data={
+                "purpose": purpose,
+                "withdrawn_at": now.isoformat(),
+                "count": count,
+                "request": data_request.pk if data_request else None,
+            },
+        )
+    return count
+
+
+def _close(data_request: DataRequest, user) -> None:
+    today = timezone.localdate()
+    data_request.done_on = data_request.done_on or max(today, data_request.received_on)
+    data_request.handled_by = user
+    data_request.save(update_fields=["done_on", "handled_by"])
 
 
 # --- Erasure ----------------------------------------------------------------------------------

@@ -22,9 +22,9 @@ from campaigns.imports.safe_xlsx import UnsafeArchive, check_xlsx_archive
 from cms.text import first_control_character, fold, normalize_text, strip_control_characters
 
 from .choices import ConsentPurpose, RegistrationSource
-from .identity import clean_name, format_phone, normalise_phone, validate_citizen_id
+from .identity import clean_name, format_phone, mask_phone, normalise_phone, validate_citizen_id
 from .models import Attendee, Registration, TrainingSession
-from .services import register
+from .services import record_consent, register
 
 MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024
@@ -35,7 +35,12 @@ COLUMNS = {
     "organisation": gettext_lazy("Organisation"),
     "position": gettext_lazy("Position"),
     "citizen_id": gettext_lazy("Citizen ID"),
+    "consent_certificate": gettext_lazy("Agrees to the name on a certificate"),
 }
+# How far down a spreadsheet the header row may sit (title lines, the issuing body, merged cells above it).
+HEADER_SEARCH_ROWS = 15
+YES = {"x", "co", "dong y", "yes", "y", "1", "true", "v", "✓", "✔"}
+NO = {"", "khong", "khong dong y", "no", "n", "0", "false", "-"}
 # Header spellings accepted besides the translated labels (folded: no accents, lower case).
 ALIASES = {
     "ho va ten": "full_name",
@@ -54,6 +59,11 @@ ALIASES = {
     "so cccd": "citizen_id",
     "can cuoc cong dan": "citizen_id",
     "so dinh danh ca nhan": "citizen_id",
+    "dong y cap giay chung nhan": "consent_certificate",
+    "dong y in ten tren giay chung nhan": "consent_certificate",
+    "dong y ghi ten tren giay chung nhan": "consent_certificate",
+    "dong y chung nhan": "consent_certificate",
+    "consent certificate": "consent_certificate",
 }
 
 
@@ -104,7 +114,16 @@ class RosterRow:
     organisation: str = ""
     position: str = ""
     citizen_id: str = ""
+    consent_certificate: bool = False
     status: str = "new"  # new person / known person / already registered
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def masked_citizen_id(self) -> str:
+        return f"{self.citizen_id[:3]} ••• {self.citizen_id[-3:]}" if self.citizen_id else ""
 
     def details(self) -> dict:
         return {
@@ -120,6 +139,7 @@ class RosterRow:
 class RosterCheck:
     rows: list[RosterRow] = field(default_factory=list)
     errors: list[tuple] = field(default_factory=list)  # (row, column label, value, message)
+    header_row: int = 1
 
     @property
     def counts(self) -> dict:
@@ -128,22 +148,70 @@ class RosterCheck:
             result[row.status] += 1
         return result
 
+    @property
+    def to_register(self) -> int:
+        """People the confirmation registers (those already registered stay as they are)."""
+        return sum(1 for row in self.rows if row.status != "registered")
+
+    @property
+    def certificate_consents(self) -> int:
+        return sum(1 for row in self.rows if row.consent_certificate)
+
 
 def read_dataset(content: bytes, name: str) -> tablib.Dataset:
-    """The file as a dataset (CSV in UTF-8 with or without BOM, or XLSX), or ValidationError."""
+    """Every row of the file, as written (no header yet: ``check_roster`` finds it below any title rows).
+
+    CSV in UTF-8 with or without BOM, or XLSX (the first sheet; merged cells read as empty but for their first
+    cell). Rows keep their numbers as the spreadsheet shows them, blank rows included. ValidationError otherwise.
+    """
     if len(content) > MAX_BYTES:
         raise ValidationError(_("The file is larger than 2 MB."))
     if name.lower().endswith(".xlsx") or content.startswith(b"PK\x03\x04"):
+        rows = _xlsx_rows(content)
+    elif name.lower().endswith((".xls", ".ods", ".pdf", ".doc", ".docx")) or content.startswith(
+        (b"\xd0\xcf\x11\xe0", b"%PDF")
+    ):
+        raise ValidationError(_("The file is neither a CSV nor an XLSX file."))
+    else:
+        rows = _csv_rows(content)
+    width = max((len(row) for row in rows), default=0)
+    dataset = tablib.Dataset()
+    for row in rows:
+        dataset.append([*row, *([None] * (width - len(row)))])
+    return _without_control_characters(dataset)
+
+
+def _xlsx_rows(content: bytes) -> list[list]:
+    import io
+
+    from openpyxl import load_workbook
+
+    try:
+        check_xlsx_archive(content)  # zip-bomb defence, before any XML is parsed
+    except UnsafeArchive as exc:
+        raise ValidationError(capfirst(exc.reason) + ".") from exc
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
-            check_xlsx_archive(content)  # zip-bomb defence, before any XML is parsed
-        except UnsafeArchive as exc:
-            raise ValidationError(capfirst(exc.reason) + ".") from exc
-        try:
-            return _without_control_characters(XLSX().create_dataset(content))
-        except ValidationError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
-            raise ValidationError(_("The XLSX file is damaged.")) from exc
+            sheet = workbook.worksheets[0]
+            rows = []
+            for values in sheet.iter_rows(min_row=1, values_only=True):
+                rows.append(list(values))
+                if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS + 1:
+                    break
+        finally:
+            workbook.close()
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
+        raise ValidationError(_("The XLSX file is damaged.")) from exc
+    while rows and all(value in (None, "") for value in rows[-1]):
+        rows.pop()
+    return rows
+
+
+def _csv_rows(content: bytes) -> list[list]:
+    import csv
+    import io
+
     if b"\x00" in content[:4096]:
         raise ValidationError(_("The file is neither a CSV nor an XLSX file."))
     try:
@@ -151,15 +219,19 @@ def read_dataset(content: bytes, name: str) -> tablib.Dataset:
     except UnicodeDecodeError as exc:
         raise ValidationError(_("The file is not encoded in UTF-8.")) from exc
     try:
-        dataset = CSV().create_dataset(text)
-    except Exception as exc:  # noqa: BLE001 - tablib's CSV reader errors
+        sample = text[:4096]
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:
         raise ValidationError(_("The CSV file is malformed.")) from exc
-    return _without_control_characters(dataset)
 
 
 def _without_control_characters(dataset: tablib.Dataset) -> tablib.Dataset:
     """Refuse a file with a NUL byte or another control character in any cell, naming the row."""
-    for number, row in enumerate([dataset.headers or [], *dataset], start=1):
+    for number, row in enumerate([*([dataset.headers] if dataset.headers else []), *dataset], start=1):
         for value in row:
             character = first_control_character(value) if isinstance(value, str) else None
             if character:
@@ -182,15 +254,50 @@ def _header_map(headers) -> dict[str, int]:
     return mapping
 
 
+def _find_header(rows: list[list]) -> tuple[int, dict[str, int]]:
+    """The first row (within ``HEADER_SEARCH_ROWS``) naming both required columns: (its index, column map)."""
+    best: tuple[int, dict[str, int]] = (0, {})
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        mapping = _header_map(row)
+        if "full_name" in mapping and "phone" in mapping:
+            return index, mapping
+        if len(mapping) > len(best[1]):
+            best = (index, mapping)
+    return best
+
+
+def _consent(value) -> bool | None:
+    folded = " ".join(fold(str(value if value is not None else "")).split())
+    if folded in YES:
+        return True
+    if folded in NO:
+        return False
+    return None
+
+
 def check_roster(session: TrainingSession, dataset: tablib.Dataset) -> RosterCheck:
-    """Validate every row; nothing is written."""
+    """Validate every row; nothing is written. Rows are numbered as the spreadsheet shows them."""
     result = RosterCheck()
-    mapping = _header_map(dataset.headers)
+    rows = [*([dataset.headers] if dataset.headers else []), *dataset]
+    header_index, mapping = _find_header(rows)
     missing = [str(COLUMNS[name]) for name in ("full_name", "phone") if name not in mapping]
     if missing:
-        result.errors.append((1, None, "", _("Missing columns: %(columns)s") % {"columns": ", ".join(missing)}))
+        result.errors.append(
+            (
+                None,
+                None,
+                "",
+                _(
+                    "No header row with the columns %(columns)s in the first %(limit)s rows: "
+                    "use the template or name the columns as in it."
+                )
+                % {"columns": ", ".join(missing), "limit": HEADER_SEARCH_ROWS},
+            )
+        )
         return result
-    if dataset.height > MAX_ROWS:
+    result.header_row = header_index + 1
+    body = rows[header_index + 1 :]
+    if len(body) > MAX_ROWS:
         result.errors.append((None, None, "", _("At most %(limit)s rows per file.") % {"limit": MAX_ROWS}))
         return result
     seen: dict[str, int] = {}
@@ -200,7 +307,7 @@ def check_roster(session: TrainingSession, dataset: tablib.Dataset) -> RosterChe
         .exclude(status="cancelled")
         .values_list("attendee__phone", flat=True)
     )
-    for index, values in enumerate(dataset, start=2):
+    for index, values in enumerate(body, start=header_index + 2):
         cells = {name: values[position] if position < len(values) else None for name, position in mapping.items()}
         if all(value in (None, "") for value in cells.values()):
             continue
@@ -211,6 +318,8 @@ def check_roster(session: TrainingSession, dataset: tablib.Dataset) -> RosterChe
                 clean[name] = validator(cells.get(name))
             except ValidationError as exc:
                 problems.append((name, cells.get(name), exc.messages[0]))
+        if "<" in clean.get("full_name", "") or ">" in clean.get("full_name", ""):
+            problems.append(("full_name", cells.get("full_name"), _("A name cannot contain < or >.")))
         try:
             clean["citizen_id"] = validate_citizen_id(cells.get("citizen_id") or "")
         except ValidationError as exc:
@@ -231,6 +340,16 @@ def check_roster(session: TrainingSession, dataset: tablib.Dataset) -> RosterChe
             if len(value) > 200:
                 problems.append((name, value[:40] + "…", _("At most 200 characters.")))
             clean[name] = value
+        consent = _consent(cells.get("consent_certificate"))
+        if consent is None:
+            problems.append(
+                (
+                    "consent_certificate",
+                    cells.get("consent_certificate"),
+                    _("Write x (or Có) when the person agreed, leave empty (or Không) otherwise."),
+                )
+            )
+        clean["consent_certificate"] = bool(consent)
         phone = clean.get("phone")
         if phone and phone in seen:
             problems.append(
@@ -250,23 +369,83 @@ def check_roster(session: TrainingSession, dataset: tablib.Dataset) -> RosterChe
     return result
 
 
-def import_roster(session: TrainingSession, rows: list[RosterRow]) -> dict:
-    """Register every row (all or nothing); people already registered stay as they are."""
+def template_xlsx(session: TrainingSession) -> bytes:
+    """An empty roster as offices make them: title lines (merged), the header row, room for people."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Roster")[:31]
+    headers = [str(label) for label in COLUMNS.values()]
+    last = chr(ord("A") + len(headers) - 1)
+    title = _("LIST OF ATTENDEES")
+    sheet.append([title])
+    sheet.append([escape_formula(strip_control_characters(session.title))])
+    sheet.append([])
+    sheet.append(headers)
+    for row in (1, 2):
+        sheet.merge_cells(f"A{row}:{last}{row}")
+        sheet[f"A{row}"].alignment = Alignment(horizontal="center")
+        sheet[f"A{row}"].font = Font(bold=True, size=13 if row == 1 else 11)
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+    for column, width in zip("ABCDEFG", (28, 16, 26, 28, 18, 16, 22), strict=False):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def import_roster(session: TrainingSession, rows: list[RosterRow], *, attested_by=None) -> dict:
+    """Register every row (all or nothing); people already registered stay as they are.
+
+    ``attested_by``: the trainer who attests holding the signed paper consent forms; rows marked in the consent
+    column then also get the certificate consent, recorded as given on paper and attested by that trainer.
+    Without an attestation, a file marking consents is refused (nothing written).
+    """
+    if attested_by is None and any(row.consent_certificate for row in rows):
+        raise RosterRefused(
+            _(
+                "Tick the attestation that you hold the signed consent forms, or remove the marks in the consent column."
+            ),
+            code="attestation_missing",
+        )
     counts = {"registered": 0, "waitlisted": 0, "unchanged": 0}
     with transaction.atomic():
         for row in rows:
+            consents = [ConsentPurpose.TRAINING] + ([ConsentPurpose.CERTIFICATE] if row.consent_certificate else [])
             result = register(
                 session,
                 phone=row.phone,
                 details=row.details(),
-                consents=[ConsentPurpose.TRAINING],
+                consents=consents,
                 source=RegistrationSource.IMPORT,
                 check_window=False,
+                attested_by=attested_by,
             )
             if not result.created:
+                attendee = result.registration.attendee
+                agreed = attendee.consents.filter(purpose=ConsentPurpose.CERTIFICATE, withdrawn_at__isnull=True)
+                if row.consent_certificate and not agreed.exists():
+                    record_consent(
+                        attendee,
+                        ConsentPurpose.CERTIFICATE,
+                        source=RegistrationSource.IMPORT,
+                        attested_by=attested_by,
+                    )
                 counts["unchanged"] += 1
             elif result.waitlisted:
                 counts["waitlisted"] += 1
             else:
                 counts["registered"] += 1
     return counts
+
+
+class RosterRefused(Exception):
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code

@@ -80,11 +80,16 @@ def training_counts(
 def feedback_summary(sessions) -> dict[int, dict]:
     """{session id: {count, rating, pre, post}} averaged over the feedback received."""
     rows = (
-        Feedback.objects.filter(registration__session__in=sessions)
-        .values("registration__session_id")
+        Feedback.objects.filter(session__in=sessions)
+        .values("session_id")
         .annotate(count=Count("pk"), rating=Avg("rating"), pre=Avg("pre_score"), post=Avg("post_score"))
     )
-    return {row.pop("registration__session_id"): row for row in rows}
+    return {row.pop("session_id"): row for row in rows}
+
+
+def feedback_comments(session: TrainingSession):
+    """Every answer of a class with its comment (ticket or room link), newest first; nobody is named."""
+    return Feedback.objects.filter(session=session).order_by("-submitted_at", "-pk")
 
 
 def feedback_rows(sessions) -> list[dict]:
@@ -98,20 +103,20 @@ def feedback_rows(sessions) -> list[dict]:
 def feedback_by_trainer(sessions) -> list[dict]:
     """Averages per trainer over the classes they taught (a class with two trainers counts for both)."""
     rows = (
-        Feedback.objects.filter(registration__session__in=sessions, registration__session__trainers__isnull=False)
-        .values("registration__session__trainers")
+        Feedback.objects.filter(session__in=sessions, session__trainers__isnull=False)
+        .values("session__trainers")
         .annotate(
             count=Count("pk"),
-            classes=Count("registration__session", distinct=True),
+            classes=Count("session", distinct=True),
             rating=Avg("rating"),
             pre=Avg("pre_score"),
             post=Avg("post_score"),
         )
     )
-    users = get_user_model().objects.in_bulk([row["registration__session__trainers"] for row in rows])
+    users = get_user_model().objects.in_bulk([row["session__trainers"] for row in rows])
     result = []
     for row in rows:
-        user = users.get(row.pop("registration__session__trainers"))
+        user = users.get(row.pop("session__trainers"))
         if user is not None:
             result.append({"trainer": user.get_full_name() or user.get_username(), **row})
     return sorted(result, key=lambda item: item["trainer"])

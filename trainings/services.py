@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import schedule
 from .choices import SEATED, ConsentPurpose, RegistrationSource, Status
 from .models import Attendee, Certificate, Consent, PendingRegistration, Registration, TrainingSession
 
@@ -95,6 +96,7 @@ def register(
     source: str = RegistrationSource.PUBLIC,
     now=None,
     check_window: bool = True,
+    attested_by=None,
 ) -> RegistrationResult:
     """Register one person (already validated ``phone`` and ``details``) for ``session``.
 
@@ -121,15 +123,24 @@ def register(
         registration.cancelled_at = None
         registration.save()
         for purpose in consents:
-            Consent.objects.create(
-                attendee=attendee,
-                purpose=purpose,
-                text_version=CONSENT_TEXT_VERSION,
-                text=consent_text(purpose),
-                given_at=now,
-                source=source,
-            )
+            record_consent(attendee, purpose, source=source, now=now, attested_by=attested_by)
     return RegistrationResult(registration, created=True)
+
+
+def record_consent(attendee: Attendee, purpose: str, *, source: str, now=None, attested_by=None) -> Consent:
+    """A consent for one purpose with the text shown; ``attested_by``: the trainer holding the paper form."""
+    consent = Consent(
+        attendee=attendee,
+        purpose=purpose,
+        text_version=CONSENT_TEXT_VERSION,
+        text=consent_text(purpose),
+        given_at=now or timezone.now(),
+        source=source,
+        attested_by=attested_by,
+    )
+    consent.full_clean()
+    consent.save()
+    return consent
 
 
 def cancel(registration: Registration, *, now=None) -> Registration | None:
@@ -170,13 +181,29 @@ def notify_seat_freed(registration: Registration) -> None:
 
 
 class CheckInRefused(Exception):
-    def __init__(self, message: str):
+    """A refused check-in, attendance record or certificate; ``code`` is stable, ``message`` is for people."""
+
+    def __init__(self, message: str, code: str = "refused"):
         super().__init__(message)
         self.message = message
+        self.code = code
+
+
+def _window_refusal(session: TrainingSession) -> CheckInRefused:
+    window = schedule.check_in_window(session)
+    return CheckInRefused(
+        _("Check-in for this class is open from %(opens)s to %(closes)s.")
+        % {"opens": schedule.format_moment(window.opens), "closes": schedule.format_moment(window.closes)},
+        code="outside_check_in_window",
+    )
 
 
 def check_in(registration: Registration, *, now=None) -> tuple[Registration, bool]:
-    """Mark the person present. Returns (registration, True) the first time, (registration, False) after."""
+    """Mark the person present. Returns (registration, True) the first time, (registration, False) after.
+
+    Only within the class's check-in window (``schedule.check_in_window``). Idempotent by ticket: a second scan,
+    or a queued scan sent again by the offline page, changes nothing.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         registration = Registration.objects.select_for_update().select_related("session").get(pk=registration.pk)
@@ -184,8 +211,12 @@ def check_in(registration: Registration, *, now=None) -> tuple[Registration, boo
             return registration, False
         if registration.status not in SEATED:
             raise CheckInRefused(
-                _("This person has no seat in the class (%(status)s).") % {"status": registration.get_status_display()}
+                _("This person has no seat in the class (%(status)s).")
+                % {"status": registration.get_status_display()},
+                code="no_seat",
             )
+        if not schedule.check_in_open(registration.session, now):
+            raise _window_refusal(registration.session)
         registration.status, registration.checked_in_at = Status.ATTENDED, now
         registration.save(update_fields=["status", "checked_in_at"])
         invite_feedback([registration])
@@ -202,12 +233,19 @@ def invite_feedback(registrations) -> None:
 
 
 def record_attendance(session: TrainingSession, present_ids: set[int], *, now=None) -> tuple[int, int]:
-    """From a ticked sign-in sheet: ticked seat holders attended, the others did not. Returns (attended, no-shows)."""
+    """From a ticked sign-in sheet: ticked seat holders attended, the others did not. Returns (attended, no-shows).
+
+    Not before the check-in window opens. Before the class has ended, unticked people are left as they are
+    (they may still come): nobody is marked absent until the class is over.
+    """
     now = now or timezone.now()
     attended = absent = 0
     newly_attended = []
     with transaction.atomic():
         session = _locked(session.pk)
+        if now < schedule.check_in_window(session).opens:
+            raise _window_refusal(session)
+        ended = schedule.has_ended(session, now)
         registrations = session.registrations.select_for_update().select_related("attendee").filter(status__in=SEATED)
         for registration in registrations:
             if registration.pk in present_ids:
@@ -216,7 +254,7 @@ def record_attendance(session: TrainingSession, present_ids: set[int], *, now=No
                     registration.save(update_fields=["status", "checked_in_at"])
                     newly_attended.append(registration)
                 attended += 1
-            else:
+            elif ended:
                 if registration.status != Status.NO_SHOW:
                     registration.status, registration.checked_in_at = Status.NO_SHOW, None
                     registration.save(update_fields=["status", "checked_in_at"])
@@ -225,25 +263,53 @@ def record_attendance(session: TrainingSession, present_ids: set[int], *, now=No
     return attended, absent
 
 
-def issue_certificate(registration: Registration) -> Certificate:
-    """The certificate of an attendee who attended and agreed to it (the same one on every call)."""
+def issue_certificate(registration: Registration, *, now=None) -> Certificate:
+    """The certificate of an attendee who attended and agreed to it (the same one on every call).
+
+    Only once the class has been held (its end has passed). Numbered as on administrative documents
+    (Nghị định 30/2020/NĐ-CP): ``Số: 12/GCN-UBND``, counted per issuing body's symbol and year.
+    """
+    now = now or timezone.now()
     with transaction.atomic():
         registration = Registration.objects.select_for_update().select_related("session").get(pk=registration.pk)
         if registration.status != Status.ATTENDED:
-            raise CheckInRefused(_("Certificates are only for people who attended."))
+            raise CheckInRefused(_("Certificates are only for people who attended."), code="not_attended")
         certificate = Certificate.objects.filter(registration=registration).first()
         if certificate:
             return certificate
+        session = registration.session
+        if not schedule.has_ended(session, now):
+            raise CheckInRefused(
+                _("Certificates are issued once the class has been held (after %(end)s).")
+                % {"end": schedule.format_moment(session.ends_at)},
+                code="class_not_held",
+            )
         agreed = Consent.objects.filter(
             attendee_id=registration.attendee_id, purpose=ConsentPurpose.CERTIFICATE, withdrawn_at__isnull=True
         ).exists()
         if not agreed:
-            raise CheckInRefused(_("This person has not agreed to have their name on a certificate."))
-        year = timezone.localtime(registration.session.starts_at).year
-        certificate = Certificate.objects.create(registration=registration, number=f"tmp-{registration.pk}")
-        certificate.number = f"GCN-{year}-{certificate.pk:06d}"
+            raise CheckInRefused(
+                _("This person has not agreed to have their name on a certificate."), code="no_certificate_consent"
+            )
+        certificate = Certificate.objects.create(
+            registration=registration, number=f"tmp-{registration.pk}", issued_at=now
+        )
+        certificate.number = certificate_number(session, certificate)
         certificate.save(update_fields=["number"])
     return certificate
+
+
+def certificate_number(session: TrainingSession, certificate: Certificate) -> str:
+    """``<n>/GCN-<symbol>``: n counts the certificates of classes with this symbol (the unique number refuses a
+    clash), e.g. ``12/GCN-UBND``; give each issuing body its own symbol (``UBND-TL``) for its own sequence."""
+    symbol = session.certificate_symbol or "UBND"
+    count = Certificate.objects.filter(
+        registration__session__certificate_symbol=session.certificate_symbol, pk__lte=certificate.pk
+    ).count()
+    taken = set(Certificate.objects.filter(number__endswith=f"/GCN-{symbol}").values_list("number", flat=True))
+    while f"{count:02d}/GCN-{symbol}" in taken:  # a deleted certificate left a gap lower down
+        count += 1
+    return f"{count:02d}/GCN-{symbol}"
 
 
 # -- public registration: a confirmation code before a seat is held ------------------------------------------------
@@ -368,3 +434,49 @@ def purge_registrations(
     for item in promoted:
         notify_seat_freed(item)
     return removed, promoted
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    token: str
+    status: str  # checked_in / already / refused / unknown
+    message: str = ""
+    checked_in_at: datetime.datetime | None = None
+
+
+def check_in_scans(*, user, scans: list[dict], now=None) -> list[ScanResult]:
+    """Check in a queue of scans sent by the offline check-in page: ``[{"token": …, "at": ISO time}, …]``.
+
+    Idempotent by ticket (a queue sent twice checks in once). The scan's own time is kept when it is
+    plausible (not in the future, within the class's check-in window); otherwise it is refused like a scan
+    made then. Tickets of classes the user may not check in are answered as unknown, like missing ones.
+    """
+    from . import access
+
+    now = now or timezone.now()
+    results = []
+    for scan in scans:
+        token = str(scan.get("token") or "")[:64]
+        registration = Registration.objects.select_related("session").filter(token=token).first() if token else None
+        if registration is None or not access.can_see_roster(user, registration.session):
+            results.append(ScanResult(token, "unknown", _("This code is not on the roster of your classes.")))
+            continue
+        at = _scan_time(scan.get("at"), now)
+        try:
+            registration, first = check_in(registration, now=at)
+        except CheckInRefused as exc:
+            results.append(ScanResult(token, "refused", exc.message))
+            continue
+        results.append(ScanResult(token, "checked_in" if first else "already", "", registration.checked_in_at))
+    return results
+
+
+def _scan_time(value, now):
+    """The time a queued scan was made, from its ISO text; never later than ``now`` (a wrong phone clock)."""
+    try:
+        moment = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return now
+    if timezone.is_naive(moment):
+        return now
+    return min(moment, now)

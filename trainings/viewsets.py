@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -221,6 +221,14 @@ class TrainingSessionViewSet(ModelViewSet):
             FieldPanel("materials", widget=forms.CheckboxSelectMultiple),
             FieldPanel("description"),
             FieldPanel("reported_attendees"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("issuing_body"),
+                    FieldRowPanel([FieldPanel("certificate_place"), FieldPanel("certificate_symbol")]),
+                    FieldRowPanel([FieldPanel("signer_title"), FieldPanel("signer_name")]),
+                ],
+                heading=_("Certificates"),
+            ),
         ],
         base_form_class=TrainingSessionForm,
     )

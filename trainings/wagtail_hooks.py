@@ -9,12 +9,16 @@ from .admin_views import (
     CheckInView,
     FeedbackReportView,
     PurgeSpamView,
+    RoomPosterView,
     RosterExportView,
     RosterImportView,
+    RosterTemplateView,
     RosterView,
+    SessionFeedbackView,
     SignInSheetView,
 )
 from .models import TrainingSession
+from .offline import OfflineCheckInView, SyncView, service_worker
 from .viewsets import TrainingsGroup, training_session_viewset
 
 register_permission_policy(TrainingSession, training_session_viewset.permission_policy)
@@ -32,6 +36,11 @@ def register_trainer_urls():
         path("trainings/sessions/<int:pk>/roster/add/", AddAttendeeView.as_view(), name="trainings_add_attendee"),
         path("trainings/sessions/<int:pk>/roster/import/", RosterImportView.as_view(), name="trainings_roster_import"),
         path(
+            "trainings/sessions/<int:pk>/roster/template.xlsx",
+            RosterTemplateView.as_view(),
+            name="trainings_roster_template",
+        ),
+        path(
             "trainings/sessions/<int:pk>/roster.<str:file_format>",
             RosterExportView.as_view(),
             name="trainings_roster_export",
@@ -39,7 +48,14 @@ def register_trainer_urls():
         path(
             "trainings/sessions/<int:pk>/sign-in-sheet.pdf", SignInSheetView.as_view(), name="trainings_sign_in_sheet"
         ),
+        path(
+            "trainings/sessions/<int:pk>/feedback/", SessionFeedbackView.as_view(), name="trainings_session_feedback"
+        ),
+        path("trainings/sessions/<int:pk>/feedback/poster/", RoomPosterView.as_view(), name="trainings_room_poster"),
         path("trainings/sessions/<int:pk>/roster/purge/", PurgeSpamView.as_view(), name="trainings_purge_spam"),
+        path("trainings/check-in/offline/", OfflineCheckInView.as_view(), name="trainings_offline_check_in"),
+        path("trainings/check-in/offline/sw.js", service_worker, name="trainings_check_in_worker"),
+        path("trainings/check-in/sync/", SyncView.as_view(), name="trainings_check_in_sync"),
         path("trainings/check-in/<str:token>/", CheckInView.as_view(), name="trainings_check_in"),
         path("trainings/feedback/", FeedbackReportView.as_view(), name="trainings_feedback"),
     ]
@@ -48,6 +64,7 @@ def register_trainer_urls():
 @hooks.register("register_log_actions")
 def register_roster_log_actions(actions):
     actions.register_action("trainings.export_roster", _("Export roster"), _("Roster exported"))
+    actions.register_action("trainings.import_roster", _("Import roster"), _("Roster imported"))
     actions.register_action(
         "trainings.purge_registrations", _("Remove spam registrations"), _("Spam registrations removed")
     )

@@ -320,5 +320,13 @@ REGISTRATION_REQUESTS_PER_PHONE_ALL = env_int("REGISTRATION_REQUESTS_PER_PHONE_A
 REGISTRATION_PENDING_PER_CLASS = env_int("REGISTRATION_PENDING_PER_CLASS", 200)
 REGISTRATION_CODE_MAX_AGE_SECONDS = env_int("REGISTRATION_CODE_MAX_AGE_SECONDS", 30 * 60)
 REGISTRATION_CODE_MAX_ATTEMPTS = env_int("REGISTRATION_CODE_MAX_ATTEMPTS", 5)
+# Check-in (trainings/schedule.py): from this many minutes before a class starts to this many after it ends,
+# never outside the class's own days (local time).
+TRAINING_CHECK_IN_OPENS_BEFORE_MINUTES = env_int("TRAINING_CHECK_IN_OPENS_BEFORE_MINUTES", 120)
+TRAINING_CHECK_IN_CLOSES_AFTER_MINUTES = env_int("TRAINING_CHECK_IN_CLOSES_AFTER_MINUTES", 360)
+# The class's room feedback link (QR on the wall): open from check-in until this many days after the class, at
+# most this many answers per client address and class in an hour (a hall shares one address).
+TRAINING_ROOM_FEEDBACK_DAYS = env_int("TRAINING_ROOM_FEEDBACK_DAYS", 7)
+TRAINING_ROOM_FEEDBACK_PER_ADDRESS = env_int("TRAINING_ROOM_FEEDBACK_PER_ADDRESS", 150)
 # Text messages (trainings/sms.py): a provider's backend class; without one, codes go by e-mail only.
 SMS_BACKEND = env_str("SMS_BACKEND", "trainings.sms.DisabledSmsBackend")

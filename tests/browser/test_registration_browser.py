@@ -1,8 +1,10 @@
 """A citizen registers on a phone, gets a ticket with a QR code; the trainer scans it and checks them in."""
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from campaigns.roles import Role
@@ -25,7 +27,17 @@ def trainer(units):
 
 @pytest.fixture
 def session(trainer):
-    return TrainingSessionFactory(title="Lớp hướng dẫn dùng VNeID", trainers=[trainer], capacity=30)
+    # Under way (check-in is only open around the class), registration still open until it ends.
+    starts = timezone.now() - datetime.timedelta(minutes=5)
+    ends = starts + datetime.timedelta(hours=3)
+    return TrainingSessionFactory(
+        title="Lớp hướng dẫn dùng VNeID",
+        trainers=[trainer],
+        capacity=30,
+        starts_at=starts,
+        ends_at=ends,
+        registration_closes_at=ends,
+    )
 
 
 def test_register_on_a_phone_then_the_trainer_checks_in_by_the_qr_code(live_server, settings, session):

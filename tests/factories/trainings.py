@@ -70,3 +70,20 @@ def agreed(registration):
         },
     )
     return registration
+
+
+def frozen_now(moment):
+    """Patch ``timezone.now`` (services, views, schedule) to a fixed aware datetime, for rules that depend on it."""
+    from unittest import mock
+
+    return mock.patch("django.utils.timezone.now", return_value=moment)
+
+
+def during(session, minutes: int = 30):
+    """A moment within the class, ``minutes`` after it starts."""
+    return session.starts_at + datetime.timedelta(minutes=minutes)
+
+
+def after(session, minutes: int = 30):
+    """A moment after the class has ended (check-in still open with the default window)."""
+    return session.ends_at + datetime.timedelta(minutes=minutes)

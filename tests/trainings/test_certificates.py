@@ -62,12 +62,14 @@ def test_only_people_who_attended_get_a_certificate(session, status, seat):
     assert not Certificate.objects.exists()
 
 
-def test_a_certificate_is_issued_once_with_a_yearly_number(session):
+def test_a_certificate_is_issued_once_with_an_administrative_number(session):
     registration = RegistrationFactory(session=session, seat=1, status=Status.ATTENDED)
     first = issue_certificate(agreed(registration))
     again = issue_certificate(agreed(registration))
     assert first.pk == again.pk
-    assert first.number == f"GCN-2026-{first.pk:06d}"
+    assert first.number == "01/GCN-UBND"
+    second = issue_certificate(agreed(RegistrationFactory(session=session, seat=2, status=Status.ATTENDED)))
+    assert second.number == "02/GCN-UBND"
     assert len(first.code) >= 24
 
 
@@ -139,7 +141,7 @@ def test_anyone_with_the_code_downloads_the_pdf(client, certificate):
     response = client.get(pdf_url(certificate.code))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == f'attachment; filename="{certificate.number}.pdf"'
+    assert response["Content-Disposition"] == 'attachment; filename="giay-chung-nhan-01gcn-ubnd.pdf"'
     assert response.content.startswith(b"%PDF-")
     reader = PdfReader(io.BytesIO(response.content))
     assert len(reader.pages) == 1

@@ -30,23 +30,19 @@ def test_posting_to_the_copy_url_never_overwrites_the_original(client):
 
 def test_a_certificate_needs_the_persons_consent():
     registration = RegistrationFactory(status=Status.ATTENDED, seat=1)
-    with pytest.raises(CheckInRefused):
-        issue_certificate(registration)
-    assert issue_certificate(agreed(registration)).number.startswith("GCN-")
-
-
-def test_the_certificate_year_is_the_local_year():
-    starts = datetime.datetime(2026, 1, 1, 6, 0, tzinfo=HCM)  # still 31/12/2025 in UTC
-    session = TrainingSessionFactory(starts_at=starts, ends_at=starts + datetime.timedelta(hours=2))
-    registration = RegistrationFactory(session=session, status=Status.ATTENDED, seat=1)
-    assert issue_certificate(agreed(registration)).number.startswith("GCN-2026-")
+    held = registration.session.ends_at
+    with pytest.raises(CheckInRefused) as refused:
+        issue_certificate(registration, now=held)
+    assert refused.value.code == "no_certificate_consent"
+    assert issue_certificate(agreed(registration), now=held).number.endswith("/GCN-UBND")
 
 
 def test_a_certificate_stops_verifying_when_attendance_is_corrected(client):
     registration = RegistrationFactory(status=Status.ATTENDED, seat=1)
-    certificate = issue_certificate(agreed(registration))
+    held = registration.session.ends_at
+    certificate = issue_certificate(agreed(registration), now=held)
     assert client.get(reverse("trainings:certificate_verify", args=[certificate.code])).status_code == 200
-    record_attendance(registration.session, set())  # the sheet says: not there
+    record_attendance(registration.session, set(), now=held)  # the sheet says: not there
     assert client.get(reverse("trainings:certificate_verify", args=[certificate.code])).status_code == 404
     assert client.get(reverse("trainings:certificate_pdf", args=[certificate.code])).status_code == 404
     assert Certificate.objects.count() == 1

@@ -147,12 +147,12 @@ def test_the_certificate_is_one_landscape_page_with_name_number_and_verification
     assert float(box.width) > float(box.height)  # landscape
     text = flat(pages_of(data)[0])
     for expected in (
-        gettext("CERTIFICATE OF ATTENDANCE"),
+        "GIẤY CHỨNG NHẬN",
         "Phạm Thị Hương Giang",
         session.title,
         certificate.number,
         "14/03/2026",
-        "16/03/2026",  # issued 23:30 UTC = the next morning in Việt Nam
+        "ngày 16 tháng 03 năm 2026",  # issued 23:30 UTC = the next morning in Việt Nam
         session.unit.name,
     ):
         assert expected in text, expected

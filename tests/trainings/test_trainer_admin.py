@@ -13,7 +13,14 @@ from campaigns.roles import Role
 from trainings.choices import Status
 from trainings.models import Attendee, Registration, TrainingSession
 
-from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory
+from ..factories.trainings import (
+    AttendeeFactory,
+    RegistrationFactory,
+    TrainingSessionFactory,
+    after,
+    during,
+    frozen_now,
+)
 from ..factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
@@ -84,16 +91,18 @@ def test_a_leader_sees_counts_but_not_names(client, session):
 # -- check-in ---------------------------------------------------------------------------------------
 def test_scanning_a_ticket_twice_checks_in_once(client, trainer, session):
     registration = RegistrationFactory(session=session, seat=1)
-    client.force_login(trainer)
     url = reverse("trainings_check_in", args=[registration.token])
-    page = client.get(url).content.decode()
-    assert "Xác nhận có mặt" in page
-    first = client.post(url)
+    with frozen_now(during(session)):  # logged in at that time too: the admin session lasts 30 minutes
+        client.force_login(trainer)
+        page = client.get(url).content.decode()
+        assert "Xác nhận có mặt" in page
+        first = client.post(url)
     registration.refresh_from_db()
     checked = registration.checked_in_at
     assert registration.status == Status.ATTENDED and checked is not None
     assert "Đã điểm danh" in first.content.decode()
-    second = client.post(url)
+    with frozen_now(during(session, 40)):
+        second = client.post(url)
     registration.refresh_from_db()
     assert registration.checked_in_at == checked
     assert "đã điểm danh trước đó" in second.content.decode().lower() or "trước đó" in second.content.decode()
@@ -116,10 +125,11 @@ def test_an_unknown_ticket_gives_404(client, trainer):
 def test_the_ticked_sheet_records_attendance_and_no_shows(client, trainer, session):
     present = RegistrationFactory(session=session, seat=1)
     absent = RegistrationFactory(session=session, seat=2)
-    client.force_login(trainer)
-    response = client.post(
-        reverse("trainings_roster", args=[session.pk]), {"action": "attendance", "present": [str(present.pk)]}
-    )
+    with frozen_now(after(session)):
+        client.force_login(trainer)
+        response = client.post(
+            reverse("trainings_roster", args=[session.pk]), {"action": "attendance", "present": [str(present.pk)]}
+        )
     assert response.status_code == 302
     present.refresh_from_db()
     absent.refresh_from_db()
@@ -327,8 +337,8 @@ def test_feedback_is_asked_only_of_people_who_attended_and_gave_an_address(
     with_mail = RegistrationFactory(session=session, attendee=AttendeeFactory(email="lan@example.invalid"), seat=1)
     without_mail = RegistrationFactory(session=session, seat=2)
     absent = RegistrationFactory(session=session, attendee=AttendeeFactory(email="binh@example.invalid"), seat=3)
-    client.force_login(trainer)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), frozen_now(after(session)):
+        client.force_login(trainer)
         client.post(reverse("trainings_check_in", args=[with_mail.token]))
         client.post(
             reverse("trainings_roster", args=[session.pk]),

@@ -122,3 +122,18 @@ def counts_by_status(session: TrainingSession) -> dict[str, int]:
     for status, number in session.registrations.values_list("status").annotate(number=Count("pk")):
         totals[status] = number
     return dict(totals)
+
+
+def undelivered_messages(session):
+    """Messages to this class's people that could not be sent (after every retry) or are waiting to be tried again,
+    for the trainer's roster (phone and e-mail masked there)."""
+    from .choices import NotificationStatus
+    from .models import Notification
+
+    return (
+        Notification.objects.filter(
+            registration__session=session, status__in=[NotificationStatus.FAILED, NotificationStatus.RETRYING]
+        )
+        .select_related("registration__attendee")
+        .order_by("-created_at", "-pk")
+    )

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .choices import SEATED, ConsentPurpose, RegistrationSource, Status
+from .choices import SEATED, ConsentPurpose, NotificationKind, RegistrationSource, Status
 from .models import Attendee, Certificate, Consent, PendingRegistration, Registration, TrainingSession
 
 CONSENT_TEXT_VERSION = "2026-01"
@@ -163,10 +163,10 @@ def fill_free_seats(session: TrainingSession) -> list[Registration]:
 
 
 def notify_seat_freed(registration: Registration) -> None:
-    if registration.attendee.email:
-        from .tasks import send_seat_freed
+    """Tell the person by e-mail and text message that the seat is theirs (after the commit)."""
+    from .notifications import notify
 
-        transaction.on_commit(lambda: send_seat_freed.enqueue(registration.pk))
+    notify(registration, NotificationKind.SEAT_FREED)
 
 
 class CheckInRefused(Exception):
@@ -336,6 +336,12 @@ def confirm_registration(pending: PendingRegistration, *, code: str, now=None) -
         now=now,
     )
     PendingRegistration.objects.filter(pk=pending.pk).delete()
+    if result.created:
+        # The ticket (or the place on the waiting list) by e-mail and text message: the link is not only in the
+        # browser's address bar.
+        from .notifications import notify
+
+        notify(result.registration, NotificationKind.TICKET)
     return result
 
 

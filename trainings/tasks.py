@@ -9,29 +9,11 @@ from django_tasks import task
 
 
 @task()
-def send_seat_freed(registration_id: int) -> bool:
-    """Tell a person from the waiting list that a seat is now theirs (only when they gave an e-mail)."""
-    from .models import Registration
+def deliver_notification(notification_id: int) -> str:
+    """Send one recorded message to a registered person (see ``trainings.notifications``)."""
+    from .notifications import deliver
 
-    registration = Registration.objects.select_related("session", "attendee").filter(pk=registration_id).first()
-    if registration is None or not registration.attendee.email:
-        return False
-    with translation.override(settings.LANGUAGE_CODE):
-        session = registration.session
-        ticket = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("trainings:ticket", args=[registration.token])
-        starts = formats.date_format(timezone.localtime(session.starts_at), "DATETIME_FORMAT")
-        send_mail(
-            _("A seat is free for you: %(title)s") % {"title": session.title},
-            _(
-                "A seat has become free in the class “%(title)s” (%(starts)s, %(venue)s) and it is now yours.\n\n"
-                "Your ticket: %(ticket)s\nIf you cannot come, please cancel from the ticket page so that "
-                "someone else can take the seat."
-            )
-            % {"title": session.title, "starts": starts, "venue": session.venue, "ticket": ticket},
-            None,
-            [registration.attendee.email],
-        )
-    return True
+    return deliver(notification_id)
 
 
 @task()

@@ -277,6 +277,14 @@ WAGTAIL_PASSWORD_RESET_ENABLED = env_bool("WAGTAIL_PASSWORD_RESET_ENABLED", True
 # --- E-mail ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+# SMTP (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend): the province's mail relay.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 
 # --- Logging: no personal data in logs ----------------------------------------------------------------
 LOGGING = {
@@ -305,3 +313,12 @@ REGISTRATION_CODE_MAX_AGE_SECONDS = env_int("REGISTRATION_CODE_MAX_AGE_SECONDS",
 REGISTRATION_CODE_MAX_ATTEMPTS = env_int("REGISTRATION_CODE_MAX_ATTEMPTS", 5)
 # Text messages (trainings/sms.py): a provider's backend class; without one, codes go by e-mail only.
 SMS_BACKEND = env_str("SMS_BACKEND", "trainings.sms.DisabledSmsBackend")
+# trainings.sms.FileSmsBackend (development) appends the messages to this file.
+SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(BASE_DIR / "var" / "sms.log"))
+# Messages to registered people (trainings/notifications.py): tries in all, and the first wait between tries
+# (seconds; then ×5 each time) when the task backend can defer.
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 4)
+NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 60)
+# "Tìm vé của tôi": requests per client address per hour, and sends per phone or e-mail per hour.
+FIND_TICKET_RATE_LIMIT = env_int("FIND_TICKET_RATE_LIMIT", 30)
+FIND_TICKET_SENDS_PER_CONTACT = env_int("FIND_TICKET_SENDS_PER_CONTACT", 3)

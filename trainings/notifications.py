@@ -1,0 +1,272 @@
+"""Messages to the people registered for a class: what they say, and sending them once, with retries.
+
+Every message about a registration (the ticket, a freed seat, a moved or cancelled class, the reminder the day
+before) is a ``Notification`` row per channel, created with the change and sent after the commit by the task
+``deliver_notification``. E-mail goes through Django's e-mail framework (``EMAIL_BACKEND``: SMTP in production),
+text messages through ``trainings.sms`` (``SMS_BACKEND``). A failed send is retried ``NOTIFICATION_MAX_ATTEMPTS``
+times in all, waiting ``NOTIFICATION_RETRY_SECONDS`` × 5^(attempt − 1) between tries when the task backend can defer
+(the database and RQ backends); the row keeps the attempts and the last error, and the trainer sees failures on the
+roster. The unique (registration, kind, channel, key) row means a message is never sent twice.
+
+Texts are in the site's language (Vietnamese), plain, with dates as dd/mm/yyyy and the class's address.
+"""
+
+import datetime
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .choices import NotificationChannel, NotificationKind, NotificationStatus, Status
+from .models import Notification, Registration, TrainingSession
+from .sms import send_sms, sms_available
+
+logger = logging.getLogger(__name__)
+
+
+# -- what the messages say ----------------------------------------------------------------------------------------
+def site_url(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def ticket_url(registration: Registration) -> str:
+    return site_url(reverse("trainings:ticket", args=[registration.token]))
+
+
+def class_address(session: TrainingSession) -> str:
+    """The venue and the unit, as one line (the place a villager is told to go)."""
+    parts = [session.venue.strip(), session.unit.name if session.unit_id else ""]
+    return ", ".join(part for part in parts if part)
+
+
+def class_when(session: TrainingSession) -> str:
+    """ "08:00–11:00 ngày 15/03/2026" (a class over several days: both dates)."""
+    starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+    if starts.date() == ends.date():
+        return _("%(start)s–%(end)s on %(date)s") % {
+            "start": starts.strftime("%H:%M"),
+            "end": ends.strftime("%H:%M"),
+            "date": starts.strftime("%d/%m/%Y"),
+        }
+    return _("from %(start)s to %(end)s") % {
+        "start": starts.strftime("%H:%M %d/%m/%Y"),
+        "end": ends.strftime("%H:%M %d/%m/%Y"),
+    }
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """The place on the waiting list (1 = next to get a seat), None when not waiting."""
+    if registration.status != Status.WAITLISTED:
+        return None
+    ahead = Registration.objects.filter(session_id=registration.session_id, status=Status.WAITLISTED).filter(
+        Q(registered_at__lt=registration.registered_at)
+        | Q(registered_at=registration.registered_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str  # the e-mail
+    sms: str  # the text message: short, the link last
+
+
+def message(registration: Registration, kind: str) -> Message:
+    """The message of ``kind`` for ``registration``, in the site's language."""
+    session = registration.session
+    with translation.override(settings.LANGUAGE_CODE):
+        facts = {
+            "title": session.title,
+            "when": class_when(session),
+            "address": class_address(session),
+            "ticket": ticket_url(registration),
+            "position": waiting_position(registration) or "",
+        }
+        if kind == NotificationKind.TICKET and registration.status == Status.WAITLISTED:
+            subject = _("You are on the waiting list: %(title)s") % facts
+            lead = (
+                _(
+                    "The class “%(title)s” is full. You are number %(position)s on the waiting list; "
+                    "we write to you as soon as a seat is yours."
+                )
+                % facts
+            )
+            short = _("Waiting list no. %(position)s for “%(title)s”, %(when)s. Ticket: %(ticket)s") % facts
+        elif kind == NotificationKind.TICKET:
+            subject = _("Your ticket: %(title)s") % facts
+            lead = _("You are registered for the class “%(title)s”. Show the ticket's QR code at the door.") % facts
+            short = _("Registered for “%(title)s”, %(when)s, %(address)s. Ticket: %(ticket)s") % facts
+        elif kind == NotificationKind.SEAT_FREED:
+            subject = _("A seat is free for you: %(title)s") % facts
+            lead = _("A seat has become free in the class “%(title)s” and it is now yours.") % facts
+            short = _("A seat is yours in “%(title)s”, %(when)s, %(address)s. Ticket: %(ticket)s") % facts
+        elif kind == NotificationKind.MOVED:
+            subject = _("The class has been moved: %(title)s") % facts
+            lead = _("The class “%(title)s” has a new time or place. Please note the details below.") % facts
+            short = _("Class moved: “%(title)s” is now %(when)s, %(address)s. Ticket: %(ticket)s") % facts
+        elif kind == NotificationKind.CANCELLED:
+            subject = _("The class has been cancelled: %(title)s") % facts
+            lead = _("The class “%(title)s” has been cancelled. We are sorry for the inconvenience.") % facts
+            short = _("The class “%(title)s” (%(when)s) has been cancelled.") % facts
+        elif kind == NotificationKind.REMINDER:
+            subject = _("Reminder: %(title)s tomorrow") % facts
+            lead = _("A reminder: the class “%(title)s” is tomorrow.") % facts
+            short = _("Reminder: “%(title)s” tomorrow, %(when)s, %(address)s. Ticket: %(ticket)s") % facts
+        else:
+            raise ValueError(kind)
+        details = _("Class: %(title)s\nTime: %(when)s\nPlace: %(address)s\nYour ticket: %(ticket)s") % facts
+        footer = _("If you cannot come, please cancel from the ticket page so that someone else can take the seat.")
+        if kind == NotificationKind.CANCELLED:
+            footer = _("Nothing more is needed from you.")
+        body = f"{lead}\n\n{details}\n\n{footer}\n"
+    return Message(subject=subject, body=body, sms=short)
+
+
+# -- recording and sending ----------------------------------------------------------------------------------------
+def _channels(registration: Registration) -> list[str]:
+    attendee = registration.attendee
+    channels = []
+    if attendee.email:
+        channels.append(NotificationChannel.EMAIL)
+    if attendee.phone and sms_available():
+        channels.append(NotificationChannel.SMS)
+    return channels
+
+
+def moved_key(session: TrainingSession) -> str:
+    """Tells apart the versions of a moved class: each new time or place is told once."""
+    text = f"{session.starts_at.isoformat()}|{session.ends_at.isoformat()}|{session.venue}|{session.unit_id}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def notify(registration: Registration, kind: str, *, key: str = "") -> list[Notification]:
+    """Record the message of ``kind`` on every channel the person can be reached by, and send it after the commit.
+
+    A message already recorded for the same (kind, key) is not recorded or sent again. Returns the new rows."""
+    created = []
+    for channel in _channels(registration):
+        try:
+            with transaction.atomic():
+                item, new = Notification.objects.get_or_create(
+                    registration=registration, kind=kind, channel=channel, key=key
+                )
+        except IntegrityError:  # the same message recorded at the same moment elsewhere
+            continue
+        if new:
+            created.append(item)
+    if created:
+        from .tasks import deliver_notification
+
+        ids = [item.pk for item in created]
+        transaction.on_commit(lambda: [deliver_notification.enqueue(pk) for pk in ids])
+    return created
+
+
+def notify_session(session: TrainingSession, kind: str, *, key: str = "") -> int:
+    """Tell everyone holding a seat or waiting in ``session``; returns the number of messages recorded."""
+    registrations = session.registrations.select_related("attendee", "session", "session__unit").filter(
+        status__in=[Status.REGISTERED, Status.WAITLISTED]
+    )
+    return sum(len(notify(registration, kind, key=key)) for registration in registrations)
+
+
+SCHEDULE_FIELDS = frozenset({"starts_at", "ends_at", "venue", "unit"})
+
+
+def notify_session_change(session: TrainingSession, *, changed: set[str]) -> int:
+    """After a trainer saved ``session`` with the fields ``changed``: tell everyone registered that the class was
+    cancelled, or that it moved (a new time or place; each version once)."""
+    if "is_cancelled" in changed and session.is_cancelled:
+        return notify_session(session, NotificationKind.CANCELLED)
+    if not session.is_cancelled and changed & SCHEDULE_FIELDS:
+        return notify_session(session, NotificationKind.MOVED, key=moved_key(session))
+    return 0
+
+
+def retry_delay(attempt: int) -> datetime.timedelta:
+    """The wait after the ``attempt``-th failed try: base, 5×base, 25×base…"""
+    return datetime.timedelta(seconds=settings.NOTIFICATION_RETRY_SECONDS * 5 ** max(attempt - 1, 0))
+
+
+def _error_text(exc: Exception) -> str:
+    # The class and the SMTP code only: a server's message can quote the address.
+    code = getattr(exc, "smtp_code", None)
+    return f"{type(exc).__name__}{f' {code}' if code else ''}"[:200]
+
+
+def deliver(notification_id: int) -> str:
+    """Send one recorded message; returns its status. On failure the row records it and, below the limit of
+    attempts, the task is queued again after the back-off."""
+    with transaction.atomic():
+        item = (
+            Notification.objects.select_for_update()
+            .select_related("registration__attendee", "registration__session__unit")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if item is None or item.status in (NotificationStatus.SENT, NotificationStatus.FAILED):
+            return item.status if item else ""
+        registration, attendee = item.registration, item.registration.attendee
+        text = message(registration, item.kind)
+        item.attempts += 1
+        try:
+            if item.channel == NotificationChannel.EMAIL:
+                if not attendee.email:
+                    raise ValueError("no e-mail address")
+                send_mail(text.subject, text.body, None, [attendee.email])
+            else:
+                if not attendee.phone or not send_sms(attendee.phone, text.sms):
+                    raise ValueError("no text message provider or phone")
+        except Exception as exc:  # noqa: BLE001 - any failure of a provider is recorded and retried
+            item.last_error = _error_text(exc)
+            final = item.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
+            item.status = NotificationStatus.FAILED if final else NotificationStatus.RETRYING
+            item.save(update_fields=["attempts", "last_error", "status"])
+            logger.warning("message %s (%s, %s) failed, attempt %s", item.pk, item.kind, item.channel, item.attempts)
+            if not final:
+                delay = retry_delay(item.attempts)
+                transaction.on_commit(lambda: _requeue(item.pk, delay))
+            return item.status
+        item.status, item.sent_at = NotificationStatus.SENT, timezone.now()
+        item.save(update_fields=["attempts", "status", "sent_at"])
+    return NotificationStatus.SENT
+
+
+def _requeue(notification_id: int, delay: datetime.timedelta) -> None:
+    from django_tasks import default_task_backend
+
+    from .tasks import deliver_notification
+
+    task = deliver_notification
+    if default_task_backend.supports_defer:
+        task = task.using(run_after=timezone.now() + delay)
+    task.enqueue(notification_id)
+
+
+def reminders_due(*, now=None) -> int:
+    """Record (and send) the reminder for every seat holder of the classes that start tomorrow (local date).
+
+    Idempotent: the reminder's key is the class's date, so running it again (hourly by cron, after a crash) sends
+    nothing twice; a class moved to another day gets its reminder for the new day."""
+    now = timezone.localtime(now or timezone.now())
+    tomorrow = now.date() + datetime.timedelta(days=1)
+    start = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
+    end = start + datetime.timedelta(days=1)
+    sessions = TrainingSession.objects.filter(starts_at__gte=start, starts_at__lt=end, is_cancelled=False)
+    count = 0
+    for session in sessions:
+        registrations = session.registrations.select_related("attendee", "session", "session__unit").filter(
+            status=Status.REGISTERED
+        )
+        with transaction.atomic():
+            for registration in registrations:
+                count += len(notify(registration, NotificationKind.REMINDER, key=tomorrow.isoformat()))
+    return count

@@ -2,10 +2,10 @@ import io
 import sqlite3
 
 import pytest
-
-from .smtp_server import smtp_server  # noqa: F401 - a fixture for every test module
 from django.core.management import call_command
 from django.db import connection, connections
+
+from .smtp_server import smtp_server  # noqa: F401 - a fixture for every test module
 
 
 @pytest.fixture(scope="session")

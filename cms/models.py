@@ -411,10 +411,11 @@ class CampaignPage(SitePage):
 
     def get_context(self, request, *args, **kwargs):
         from trainings.models import TrainingSession
+        from trainings.selectors import with_availability
 
         context = super().get_context(request, *args, **kwargs)
         context["progress"] = self.progress
-        context["sessions"] = (
+        context["sessions"] = with_availability(
             TrainingSession.objects.filter(
                 models.Q(campaign_id=self.campaign_id) | models.Q(unit_id__in=self.class_unit_ids()),
                 is_public=True,
@@ -451,17 +452,16 @@ class TrainingCalendarPage(IntroPage):
     def get_context(self, request, *args, **kwargs):
         from campaigns.models import AdministrativeUnit
         from trainings.models import TrainingSession
+        from trainings.selectors import public_calendar
 
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
-        upcoming = TrainingSession.objects.filter(is_public=True, ends_at__gte=now).select_related("unit")
+        upcoming = TrainingSession.objects.filter(is_public=True, ends_at__gte=now)
         units = AdministrativeUnit.objects.filter(pk__in=upcoming.values("unit_id")).order_by("name")
         unit_id = request.GET.get("unit", "")
         selected = next((unit for unit in units if str(unit.pk) == unit_id), None)
-        if selected is not None:
-            upcoming = upcoming.filter(unit=selected)
         context.update(
-            sessions=list(upcoming.order_by("starts_at", "unit__name")[:100]),
+            sessions=public_calendar(unit=selected, now=now),
             units=units,
             selected_unit=selected,
             now=now,

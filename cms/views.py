@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -128,6 +129,40 @@ def _documents(query: str) -> list:
     return found[:50]
 
 
+def _classes(query: str) -> tuple[list, list]:
+    """The training calendar page and the upcoming public classes whose words (with "lớp tập huấn", what every
+    class is) contain every word of the query, accents ignored: "tap huan" finds them all."""
+    from trainings.models import TrainingSession
+    from trainings.selectors import with_availability
+
+    from .models import TrainingCalendarPage
+
+    words = query.split()
+    calendars = [
+        page
+        for page in TrainingCalendarPage.objects.live().public()
+        if all(word in fold(f"{page.title} {page.search_description} lịch lớp tập huấn") for word in words)
+    ]
+    now = timezone.now()
+    upcoming = (
+        TrainingSession.objects.filter(is_public=True, ends_at__gte=now)
+        .select_related("unit")
+        .order_by("starts_at")[:500]
+    )
+    found = [
+        session
+        for session in upcoming
+        if all(
+            word in fold(f"lớp tập huấn {session.title} {session.venue} {session.unit.name} {session.description}")
+            for word in words
+        )
+    ][:30]
+    return calendars, with_availability(
+        TrainingSession.objects.filter(pk__in=[s.pk for s in found]).select_related("unit").order_by("starts_at"),
+        now=now,
+    )
+
+
 @require_GET
 def search(request):
     """Guides, news and documents matching every word of the query, ignoring accents and case."""
@@ -136,8 +171,9 @@ def search(request):
     raw = request.GET.get("q", "")[:MAX_QUERY_LENGTH].strip()
     # Words only: punctuation means nothing here and is syntax to the full-text engines (FTS5, tsquery).
     query = " ".join(NON_WORD.sub(" ", fold(raw)).split()[:MAX_WORDS])
-    guides = news = documents = []
+    guides = news = documents = calendars = classes = []
     if query:
+        calendars, classes = _classes(query)
         guides = list(GuidePage.objects.live().public().search(query, operator="and")[:30])
         news = list(NewsPage.objects.live().public().search(query, operator="and")[:30])
         documents = _documents(query)
@@ -149,7 +185,9 @@ def search(request):
             "guides": guides,
             "news": news,
             "documents": documents,
-            "count": len(guides) + len(news) + len(documents),
+            "calendars": calendars,
+            "sessions": classes,
+            "count": len(guides) + len(news) + len(documents) + len(calendars) + len(classes),
         },
     )
 

@@ -173,6 +173,31 @@ class RegistrationForm(PersonCleaning, forms.Form):
         }
 
 
+class FindTicketForm(forms.Form):
+    """A phone number or an e-mail address: only its form is checked here, never whether it is on record."""
+
+    contact = forms.CharField(
+        label=gettext_lazy("Phone number or e-mail"),
+        help_text=gettext_lazy("The one you gave when registering. The links are sent there, not shown here."),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "tel email", "maxlength": 254}),
+    )
+
+    def clean_contact(self):
+        from django.core.validators import validate_email
+
+        value = self.cleaned_data["contact"].strip()
+        if "@" in value:
+            try:
+                validate_email(value)
+            except forms.ValidationError:
+                raise forms.ValidationError(_("This is not an e-mail address."), code="invalid") from None
+            self.cleaned_data["email"], self.cleaned_data["phone"] = value, ""
+        else:
+            self.cleaned_data["phone"], self.cleaned_data["email"] = normalise_phone(value), ""
+        return value
+
+
 class ConfirmationForm(forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Confirmation code"),

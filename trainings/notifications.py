@@ -41,8 +41,10 @@ def ticket_url(registration: Registration) -> str:
 
 
 def class_address(session: TrainingSession) -> str:
-    """The venue and the unit, as one line (the place a villager is told to go)."""
-    parts = [session.venue.strip(), session.unit.name if session.unit_id else ""]
+    """The venue, the unit and the province, as one line (the place a villager is told to go)."""
+    unit = session.unit if session.unit_id else None
+    parent = unit.parent if unit is not None and unit.parent_id else None
+    parts = [session.venue.strip(), unit.name if unit else "", parent.name if parent else ""]
     return ", ".join(part for part in parts if part)
 
 
@@ -270,3 +272,66 @@ def reminders_due(*, now=None) -> int:
             for registration in registrations:
                 count += len(notify(registration, NotificationKind.REMINDER, key=tomorrow.isoformat()))
     return count
+
+
+# -- "Tìm vé của tôi": the links to one's tickets, sent to the phone or e-mail on record ------------------------------
+def _contact_key(contact: str) -> str:
+    import hmac
+
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"find-ticket:{contact}".encode(), hashlib.sha256)
+    return f"find-ticket:contact:{digest.hexdigest()[:32]}"
+
+
+def _contact_allowed(contact: str) -> bool:
+    """At most FIND_TICKET_SENDS_PER_CONTACT sends an hour to one phone or address (nobody floods a person)."""
+    from django.core.cache import cache
+
+    key = _contact_key(contact)
+    try:
+        count = 1 if cache.add(key, 1, 60 * 60) else cache.incr(key)
+    except Exception:  # noqa: BLE001 - without a cache the per-address limit of the page still holds
+        return True
+    return count <= settings.FIND_TICKET_SENDS_PER_CONTACT
+
+
+def send_ticket_links(*, phone: str = "", email: str = "", now=None) -> int:
+    """Send the links to the current tickets of the people with this phone (by text message, and by e-mail to the
+    addresses on record for it) or with this e-mail address (by e-mail). Nothing is sent when there is none, and the
+    caller never learns which: returns the number of messages sent, for tests and logs only."""
+    from .models import Attendee
+
+    now = now or timezone.now()
+    contact = phone or email.lower()
+    if not contact or not _contact_allowed(contact):
+        return 0
+    people = Attendee.objects.filter(phone=phone) if phone else Attendee.objects.filter(email__iexact=email)
+    registrations = list(
+        Registration.objects.filter(attendee__in=people, session__ends_at__gte=now)
+        .exclude(status=Status.CANCELLED)
+        .select_related("session", "attendee")
+        .order_by("session__starts_at", "pk")
+    )
+    if not registrations:
+        return 0
+
+    def line(item: Registration) -> str:
+        day = timezone.localtime(item.session.starts_at).strftime("%d/%m/%Y")
+        return f"- {item.session.title} ({day}): {ticket_url(item)}"
+
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        # The phone gets every ticket held with it (a family sharing it registered with it); an e-mail address only
+        # the tickets of the person whose address it is.
+        if phone and send_sms(phone, _("Your tickets: %(lines)s") % {"lines": " ; ".join(map(line, registrations))}):
+            sent += 1
+        by_address: dict[str, list[Registration]] = {}
+        for item in registrations:
+            if item.attendee.email and (not email or item.attendee.email.lower() == email.lower()):
+                by_address.setdefault(item.attendee.email, []).append(item)
+        for address, items in sorted(by_address.items()):
+            body = _(
+                "You asked for the links to your tickets:\n\n%(lines)s\n\nIf you did not ask, ignore this message."
+            ) % {"lines": "\n".join(map(line, items))}
+            send_mail(_("Your tickets for the training classes"), body, None, [address])
+            sent += 1
+    return sent

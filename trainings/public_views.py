@@ -16,6 +16,7 @@ import hashlib
 import io
 import logging
 import re
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -29,9 +30,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from . import ics, notifications, selectors, services
 from .choices import Status
-from .forms import ConfirmationForm, FeedbackForm, RegistrationForm, new_challenge
+from .forms import ConfirmationForm, FeedbackForm, FindTicketForm, RegistrationForm, new_challenge
 from .identity import mask_name, mask_phone
 from .models import Feedback, PendingRegistration, Registration, TrainingSession
 from .sms import sms_available
@@ -109,16 +110,16 @@ def _seats_taken(session: TrainingSession) -> int:
 
 
 def _registration_page(request, session, form, *, refusal: str = "", status: int = 200):
-    now = timezone.now()
-    taken = _seats_taken(session)
+    seats = selectors.availability(session, seated=_seats_taken(session))
     context = {
         "session": session,
         "form": form,
         "refusal": refusal,
-        "is_open": session.registration_open(now),
-        "not_yet_open": bool(session.registration_opens_at and now < session.registration_opens_at),
-        "is_full": taken >= session.capacity,
-        "seats_left": max(session.capacity - taken, 0),
+        "seats": seats,
+        "is_open": seats.can_register,
+        "not_yet_open": seats.state == "not_yet_open",
+        "is_full": seats.state == "full",
+        "seats_left": seats.seats_left,
     }
     return TemplateResponse(request, "trainings/public/register.html", context, status=status)
 
@@ -215,8 +216,71 @@ def ticket(request, token: str):
         "can_cancel": registration.status in (Status.REGISTERED, Status.WAITLISTED),
         "check_in_url": check_in_url(registration),
         "Status": Status,
+        "position": notifications.waiting_position(registration),
+        "address": notifications.class_address(registration.session),
+        "map_url": map_url(registration.session),
     }
     return _private(TemplateResponse(request, "trainings/public/ticket.html", context))
+
+
+def map_url(session: TrainingSession) -> str:
+    """A map search for the class's address (OpenStreetMap: no account, no tracking script on our page)."""
+    address = notifications.class_address(session)
+    return "https://www.openstreetmap.org/search?" + urlencode({"query": address}) if address else ""
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def ticket_ics(request, token: str):
+    """The class as an iCalendar event ("Thêm vào lịch"), times in UTC, text escaped (RFC 5545)."""
+    registration = _registration(token)
+    body = ics.event(
+        uid=f"{hashlib.sha256(registration.token.encode()).hexdigest()[:24]}@{request.get_host()}",
+        session=registration.session,
+        location=notifications.class_address(registration.session),
+        url=notifications.ticket_url(registration),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="lop-tap-huan.ics"'
+    return _private(response)
+
+
+# -- "Tìm vé của tôi" ----------------------------------------------------------------------------------------
+def _find_rate_key(request) -> str:
+    address = request.META.get("REMOTE_ADDR") or "unknown"
+    return f"find-ticket:ip:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
+
+
+def _find_throttled(request) -> bool:
+    key = _find_rate_key(request)
+    try:
+        count = 1 if cache.add(key, 1, RATE_LIMIT_WINDOW_SECONDS) else cache.incr(key)
+    except Exception:  # noqa: BLE001 - a missing cache must not block the page (the per-contact limit still holds)
+        return False
+    return count > settings.FIND_TICKET_RATE_LIMIT
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def find_ticket(request):
+    """Someone types a phone or an e-mail address; the links go to that phone or address, if it is on record.
+    The page answers the same in every case (it never tells whether a phone is registered)."""
+    from .tasks import find_tickets
+
+    template = "trainings/public/find_ticket.html"
+    if request.method != "POST":
+        sent = "da-gui" in request.GET
+        return _private(TemplateResponse(request, template, {"form": FindTicketForm(), "sent": sent}))
+    if _find_throttled(request):
+        logger.warning("find-my-ticket refused: too many requests from one address")
+        response = TemplateResponse(request, template, {"form": FindTicketForm(), "throttled": True}, status=429)
+        response["Retry-After"] = str(RATE_LIMIT_WINDOW_SECONDS)
+        return _private(response)
+    form = FindTicketForm(request.POST)
+    if not form.is_valid():
+        return _private(TemplateResponse(request, template, {"form": form}))
+    find_tickets.enqueue(phone=form.cleaned_data["phone"], email=form.cleaned_data["email"])
+    return redirect(reverse("trainings:find_ticket") + "?da-gui=1")
 
 
 @never_cache
@@ -285,6 +349,8 @@ urlpatterns = [
     path("lop-tap-huan/xac-nhan/<str:token>/", confirm, name="confirm"),
     path("lop-tap-huan/ve/<str:token>/", ticket, name="ticket"),
     path("lop-tap-huan/ve/<str:token>/qr.svg", ticket_qr, name="ticket_qr"),
+    path("lop-tap-huan/ve/<str:token>/lop-tap-huan.ics", ticket_ics, name="ticket_ics"),
+    path("lop-tap-huan/tim-ve/", find_ticket, name="find_ticket"),
     path("lop-tap-huan/ve/<str:token>/huy/", cancel, name="cancel"),
     path("lop-tap-huan/ve/<str:token>/dong-y/", consent_record, name="consent_record"),
     path("lop-tap-huan/phan-hoi/<str:token>/", feedback, name="feedback"),

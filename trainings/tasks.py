@@ -82,3 +82,11 @@ def send_registration_code(pending_id: int) -> bool:
             )
             sent = True
     return sent
+
+
+@task()
+def find_tickets(phone: str = "", email: str = "") -> int:
+    """The "find my ticket" page's request: the links go to the phone or e-mail on record, never to the page."""
+    from .notifications import send_ticket_links
+
+    return send_ticket_links(phone=phone, email=email)

@@ -73,7 +73,7 @@ def test_the_ticket_reaches_a_real_smtp_server_and_the_phone(session, smtp_serve
     assert subject(message) == gettext("Your ticket: %(title)s") % {"title": "Lớp dùng VNeID"}
     assert ticket in body
     assert "08:00–11:00" in body and "05/03/2030" in body  # dates dd/mm/yyyy
-    assert "Hội trường thôn 3, Xã Tánh Linh" in body  # the class's address
+    assert "Hội trường thôn 3, Xã Tánh Linh, Tỉnh Lâm Đồng" in body  # the class's address
     phone, text = LocmemSmsBackend.outbox[-1]
     assert phone == "+84912345678" and ticket in text and "05/03/2030" in text
     sent = Notification.objects.filter(registration=registration, kind=NotificationKind.TICKET)

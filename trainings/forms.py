@@ -78,7 +78,9 @@ class RegistrationForm(PersonCleaning, forms.Form):
     )
     phone = forms.CharField(
         label=gettext_lazy("Phone number"),
-        help_text=gettext_lazy("For example 0912 345 678. One registration per phone number."),
+        help_text=gettext_lazy(
+            "For example 0912 345 678. Members of a family may register with the same number, each with their name."
+        ),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel", "maxlength": 20}),
     )
     email = forms.EmailField(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model_string
 
 from campaigns.models import AdministrativeUnit
+from cms.text import fold
 
 from .choices import (
     Audience,
@@ -132,10 +133,13 @@ class TrainingSession(models.Model):
 
 
 class Attendee(models.Model):
-    """A person who registers for classes; one record per phone number."""
+    """A person who registers for classes: one record per phone number and name (accents and case folded), so the
+    members of a family sharing one phone are different people, each with their own tickets."""
 
     full_name = models.CharField(_("full name"), max_length=200)
-    phone = models.CharField(_("phone"), max_length=20, unique=True, null=True, blank=True)
+    # fold(full_name): "Nguyễn Thị Lan" and "nguyen thi lan" with the same phone are the same person.
+    name_key = models.CharField(max_length=200, blank=True, editable=False)
+    phone = models.CharField(_("phone"), max_length=20, null=True, blank=True, db_index=True)
     email = models.EmailField(_("e-mail"), blank=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     position = models.CharField(_("position"), max_length=200, blank=True)
@@ -155,10 +159,23 @@ class Attendee(models.Model):
         verbose_name = _("attendee")
         verbose_name_plural = _("attendees")
         ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone", "name_key"],
+                condition=Q(phone__isnull=False),
+                name="attendee_one_per_phone_and_name",
+            ),
+        ]
 
     def __str__(self):
         # Shown in the admin and in audit entries: never the name or phone.
         return _("Attendee #%(number)s") % {"number": self.pk}
+
+    def save(self, *args, **kwargs):
+        self.name_key = fold(self.full_name or "")
+        if kwargs.get("update_fields") is not None and "full_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
 
 
 class Consent(models.Model):

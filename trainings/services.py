@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.text import fold
+
 from .choices import SEATED, ConsentPurpose, NotificationKind, RegistrationSource, Status
 from .models import Attendee, Certificate, Consent, PendingRegistration, Registration, TrainingSession
 
@@ -65,16 +67,18 @@ def _locked(session_id: int) -> TrainingSession:
 
 
 def _attendee_for(phone: str, details: dict, *, public: bool) -> Attendee:
-    """The attendee with this phone. A trainer's or an import's details fill only empty fields.
+    """The attendee with this phone and this name (accents and case folded: members of a family sharing a phone
+    are different people). A trainer's or an import's details fill only empty fields.
 
     On the public form an existing person's record is never changed (the record is theirs; the
     confirmation code went to the contacts on record), and nothing tells whether the phone was known.
     """
+    key = fold(details.get("full_name") or "")
     try:
         with transaction.atomic():
-            attendee, created = Attendee.objects.get_or_create(phone=phone, defaults=details)
-    except IntegrityError:  # the same phone registering for another class at the same moment
-        attendee, created = Attendee.objects.get(phone=phone), False
+            attendee, created = Attendee.objects.get_or_create(phone=phone, name_key=key, defaults=details)
+    except IntegrityError:  # the same person registering for another class at the same moment
+        attendee, created = Attendee.objects.get(phone=phone, name_key=key), False
     if not created and public:
         return attendee
     if not created:

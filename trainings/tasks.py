@@ -7,6 +7,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from cms.text import fold
+
 
 @task()
 def deliver_notification(notification_id: int) -> str:
@@ -45,7 +47,7 @@ def send_feedback_invitation(registration_id: int) -> bool:
 @task()
 def send_registration_code(pending_id: int) -> bool:
     """Send a pending registration's code: by SMS to the phone, and by e-mail to the address on record for that
-    phone (for a phone number never seen, the address typed in the form). Never to an address typed for a known
+    phone and name (for a person never seen, the address typed in the form). Never to an address typed for a known
     phone: whoever types someone else's number learns nothing and gets nothing."""
     from .models import Attendee, PendingRegistration
     from .services import confirmation_code
@@ -54,7 +56,7 @@ def send_registration_code(pending_id: int) -> bool:
     pending = PendingRegistration.objects.select_related("session").filter(pk=pending_id).first()
     if pending is None:
         return False
-    known = Attendee.objects.filter(phone=pending.phone).first()
+    known = Attendee.objects.filter(phone=pending.phone, name_key=fold(pending.details.get("full_name") or "")).first()
     email = known.email if known else pending.details.get("email", "")
     with translation.override(settings.LANGUAGE_CODE):
         code = confirmation_code(pending)

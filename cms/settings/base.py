@@ -301,13 +301,16 @@ WAGTAILADMIN_USER_LOGIN_FORM = "cms.forms.LoginForm"
 # (manage.py anonymise_attendees); public registration allows this many submissions per address per hour.
 ATTENDEE_RETENTION_DAYS = env_int("ATTENDEE_RETENTION_DAYS", 730)
 # Public registration (docs/security.md): a seat is held only once the code sent to the phone (SMS) or e-mail is
-# confirmed. Per address and hour: a light question after REGISTRATION_CHALLENGE_AFTER posts, refusal after
-# REGISTRATION_RATE_LIMIT (a commune hall of 100 people behind one address still registers). Per phone number:
-# REGISTRATION_REQUESTS_PER_PHONE requests an hour from one address, REGISTRATION_REQUESTS_PER_PHONE_ALL from all; per class: REGISTRATION_PENDING_PER_CLASS waiting for a code.
+# confirmed. Per address and hour, successful and failed posts apart: refusal after REGISTRATION_RATE_LIMIT codes
+# asked (a commune hall of 100 people behind one address still registers); a light question after
+# REGISTRATION_CHALLENGE_AFTER failed posts, refusal after REGISTRATION_FAILURE_LIMIT. Per phone number (a family
+# shares one): REGISTRATION_REQUESTS_PER_PHONE requests an hour from one address, REGISTRATION_REQUESTS_PER_PHONE_ALL
+# from all; per class: REGISTRATION_PENDING_PER_CLASS waiting for a code.
 REGISTRATION_RATE_LIMIT = env_int("REGISTRATION_RATE_LIMIT", 400)
 REGISTRATION_CHALLENGE_AFTER = env_int("REGISTRATION_CHALLENGE_AFTER", 10)
-REGISTRATION_REQUESTS_PER_PHONE = env_int("REGISTRATION_REQUESTS_PER_PHONE", 3)
-REGISTRATION_REQUESTS_PER_PHONE_ALL = env_int("REGISTRATION_REQUESTS_PER_PHONE_ALL", 10)
+REGISTRATION_FAILURE_LIMIT = env_int("REGISTRATION_FAILURE_LIMIT", 60)
+REGISTRATION_REQUESTS_PER_PHONE = env_int("REGISTRATION_REQUESTS_PER_PHONE", 6)
+REGISTRATION_REQUESTS_PER_PHONE_ALL = env_int("REGISTRATION_REQUESTS_PER_PHONE_ALL", 12)
 REGISTRATION_PENDING_PER_CLASS = env_int("REGISTRATION_PENDING_PER_CLASS", 200)
 REGISTRATION_CODE_MAX_AGE_SECONDS = env_int("REGISTRATION_CODE_MAX_AGE_SECONDS", 30 * 60)
 REGISTRATION_CODE_MAX_ATTEMPTS = env_int("REGISTRATION_CODE_MAX_ATTEMPTS", 5)

@@ -85,7 +85,9 @@ class RegistrationForm(PersonCleaning, forms.Form):
     )
     email = forms.EmailField(
         label=gettext_lazy("E-mail (optional)"),
-        help_text=gettext_lazy("If you give one, we write to you when a seat on the waiting list becomes yours."),
+        help_text=gettext_lazy(
+            "If you give one, we send your ticket there and tell you of any change (a seat freed, the class moved)."
+        ),
         required=False,
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),

@@ -71,5 +71,6 @@ class NotificationChannel(models.TextChoices):
 class NotificationStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting to be sent")
     RETRYING = "retrying", _("Will try again")
+    SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Could not be sent")

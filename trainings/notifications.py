@@ -205,40 +205,40 @@ def _error_text(exc: Exception) -> str:
 
 
 def deliver(notification_id: int) -> str:
-    """Send one recorded message; returns its status. On failure the row records it and, below the limit of
-    attempts, the task is queued again after the back-off."""
+    """Send one recorded message; returns its status. The row is claimed in a short transaction and the message
+    sent outside it (an SMTP server taking its time holds no lock). On failure the row records it and, below the
+    limit of attempts, the task is queued again after the back-off."""
     with transaction.atomic():
-        item = (
-            Notification.objects.select_for_update()
-            .select_related("registration__attendee", "registration__session__unit")
-            .filter(pk=notification_id)
-            .first()
-        )
-        if item is None or item.status in (NotificationStatus.SENT, NotificationStatus.FAILED):
-            return item.status if item else ""
-        registration, attendee = item.registration, item.registration.attendee
+        item = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if item is None or item.status not in (NotificationStatus.QUEUED, NotificationStatus.RETRYING):
+            return item.status if item else ""  # sent, failed for good, or being sent by another worker
+        item.status, item.attempts = NotificationStatus.SENDING, item.attempts + 1
+        item.save(update_fields=["status", "attempts"])
+    registration = Registration.objects.select_related("attendee", "session__unit__parent").get(
+        pk=item.registration_id
+    )
+    attendee = registration.attendee
+    try:
         text = message(registration, item.kind)
-        item.attempts += 1
-        try:
-            if item.channel == NotificationChannel.EMAIL:
-                if not attendee.email:
-                    raise ValueError("no e-mail address")
-                send_mail(text.subject, text.body, None, [attendee.email])
-            else:
-                if not attendee.phone or not send_sms(attendee.phone, text.sms):
-                    raise ValueError("no text message provider or phone")
-        except Exception as exc:  # noqa: BLE001 - any failure of a provider is recorded and retried
-            item.last_error = _error_text(exc)
-            final = item.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
-            item.status = NotificationStatus.FAILED if final else NotificationStatus.RETRYING
-            item.save(update_fields=["attempts", "last_error", "status"])
-            logger.warning("message %s (%s, %s) failed, attempt %s", item.pk, item.kind, item.channel, item.attempts)
+        if item.channel == NotificationChannel.EMAIL:
+            if not attendee.email:
+                raise ValueError("no e-mail address")
+            send_mail(text.subject, text.body, None, [attendee.email])
+        elif not attendee.phone or not send_sms(attendee.phone, text.sms):
+            raise ValueError("no text message provider or phone")
+    except Exception as exc:  # noqa: BLE001 - any failure of a provider is recorded and retried
+        final = item.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
+        item.status = NotificationStatus.FAILED if final else NotificationStatus.RETRYING
+        item.last_error = _error_text(exc)
+        with transaction.atomic():
+            item.save(update_fields=["status", "last_error"])
             if not final:
                 delay = retry_delay(item.attempts)
                 transaction.on_commit(lambda: _requeue(item.pk, delay))
-            return item.status
-        item.status, item.sent_at = NotificationStatus.SENT, timezone.now()
-        item.save(update_fields=["attempts", "status", "sent_at"])
+        logger.warning("message %s (%s, %s) failed, attempt %s", item.pk, item.kind, item.channel, item.attempts)
+        return item.status
+    item.status, item.sent_at = NotificationStatus.SENT, timezone.now()
+    item.save(update_fields=["status", "sent_at"])
     return NotificationStatus.SENT
 
 

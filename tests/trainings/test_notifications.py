@@ -283,3 +283,18 @@ def test_a_person_without_e_mail_and_without_sms_gets_no_row(settings):
     assert notifications.notify(registration, NotificationKind.TICKET) == []
     assert not Registration.objects.filter(notifications__isnull=False).exists()
     assert not PendingRegistration.objects.exists()
+
+
+def test_a_message_being_sent_by_another_worker_is_not_sent_again(settings):
+    registration = RegistrationFactory(seat=1, attendee=AttendeeFactory(email="an@example.vn"))
+    item = Notification.objects.create(
+        registration=registration,
+        kind=NotificationKind.TICKET,
+        channel=NotificationChannel.SMS,
+        status=NotificationStatus.SENDING,
+        attempts=1,
+    )
+    assert notifications.deliver(item.pk) == NotificationStatus.SENDING
+    assert notifications.deliver(999_999_999) == ""
+    item.refresh_from_db()
+    assert item.attempts == 1 and LocmemSmsBackend.outbox == []

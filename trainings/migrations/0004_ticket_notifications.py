@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('ticket', 'Ticket'), ('seat_freed', 'A seat became free'), ('moved', 'Class moved'), ('cancelled', 'Class cancelled'), ('reminder', 'Reminder the day before')], max_length=20, verbose_name='message')),
                 ('channel', models.CharField(choices=[('email', 'E-mail'), ('sms', 'Text message')], max_length=10, verbose_name='channel')),
                 ('key', models.CharField(blank=True, editable=False, max_length=64)),
-                ('status', models.CharField(choices=[('queued', 'Waiting to be sent'), ('retrying', 'Will try again'), ('sent', 'Sent'), ('failed', 'Could not be sent')], default='queued', max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('queued', 'Waiting to be sent'), ('retrying', 'Will try again'), ('sending', 'Being sent'), ('sent', 'Sent'), ('failed', 'Could not be sent')], default='queued', max_length=10, verbose_name='status')),
                 ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
                 ('last_error', models.CharField(blank=True, max_length=200, verbose_name='last error')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),

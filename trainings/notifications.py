@@ -294,20 +294,31 @@ def _contact_allowed(contact: str) -> bool:
     return count <= settings.FIND_TICKET_SENDS_PER_CONTACT
 
 
-def send_ticket_links(*, phone: str = "", email: str = "", now=None) -> int:
-    """Send the links to the current tickets of the people with this phone (by text message, and by e-mail to the
-    addresses on record for it) or with this e-mail address (by e-mail). Nothing is sent when there is none, and the
-    caller never learns which: returns the number of messages sent, for tests and logs only."""
+def tickets_for_contact(*, phone: str = "", email: str = "", now=None) -> list[int]:
+    """The current tickets held with this phone (every person sharing it) or this e-mail address: their ids, so the
+    task that sends them carries no phone number or address in the task queue's table. Empty past the hourly
+    limit of sends to one contact (FIND_TICKET_SENDS_PER_CONTACT)."""
     from .models import Attendee
 
-    now = now or timezone.now()
     contact = phone or email.lower()
     if not contact or not _contact_allowed(contact):
-        return 0
+        return []
     people = Attendee.objects.filter(phone=phone) if phone else Attendee.objects.filter(email__iexact=email)
-    registrations = list(
-        Registration.objects.filter(attendee__in=people, session__ends_at__gte=now)
+    return list(
+        Registration.objects.filter(attendee__in=people, session__ends_at__gte=now or timezone.now())
         .exclude(status=Status.CANCELLED)
+        .order_by("session__starts_at", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def send_ticket_links(registration_ids: list[int], *, by_phone: bool) -> int:
+    """Send the links to these tickets (from ``tickets_for_contact``): ``by_phone``, all of them by text message to
+    the phone they share and each person's by e-mail to their address on record; otherwise by e-mail to the address
+    they share. An e-mail address only ever receives the tickets of the person whose address it is. Returns the
+    number of messages sent (tests and logs only: the page never tells)."""
+    registrations = list(
+        Registration.objects.filter(pk__in=registration_ids)
         .select_related("session", "attendee")
         .order_by("session__starts_at", "pk")
     )
@@ -320,18 +331,19 @@ def send_ticket_links(*, phone: str = "", email: str = "", now=None) -> int:
 
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):
-        # The phone gets every ticket held with it (a family sharing it registered with it); an e-mail address only
-        # the tickets of the person whose address it is.
-        if phone and send_sms(phone, _("Your tickets: %(lines)s") % {"lines": " ; ".join(map(line, registrations))}):
-            sent += 1
+        phone = registrations[0].attendee.phone
+        if by_phone and phone:
+            lines = " ; ".join(line(item) for item in registrations if item.attendee.phone == phone)
+            if send_sms(phone, _("Your tickets: %(lines)s") % {"lines": lines}):
+                sent += 1
         by_address: dict[str, list[Registration]] = {}
         for item in registrations:
-            if item.attendee.email and (not email or item.attendee.email.lower() == email.lower()):
-                by_address.setdefault(item.attendee.email, []).append(item)
-        for address, items in sorted(by_address.items()):
+            if item.attendee.email:
+                by_address.setdefault(item.attendee.email.lower(), []).append(item)
+        for _address, items in sorted(by_address.items()):
             body = _(
                 "You asked for the links to your tickets:\n\n%(lines)s\n\nIf you did not ask, ignore this message."
             ) % {"lines": "\n".join(map(line, items))}
-            send_mail(_("Your tickets for the training classes"), body, None, [address])
+            send_mail(_("Your tickets for the training classes"), body, None, [items[0].attendee.email])
             sent += 1
     return sent

@@ -294,7 +294,9 @@ def find_ticket(request):
     form = FindTicketForm(request.POST)
     if not form.is_valid():
         return _private(TemplateResponse(request, template, {"form": form}))
-    find_tickets.enqueue(phone=form.cleaned_data["phone"], email=form.cleaned_data["email"])
+    phone, email = form.cleaned_data["phone"], form.cleaned_data["email"]
+    # Queued whether or not anything was found: the page and its timing tell nothing.
+    find_tickets.enqueue(notifications.tickets_for_contact(phone=phone, email=email), bool(phone))
     return redirect(reverse("trainings:find_ticket") + "?da-gui=1")
 
 

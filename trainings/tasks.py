@@ -87,8 +87,8 @@ def send_registration_code(pending_id: int) -> bool:
 
 
 @task()
-def find_tickets(phone: str = "", email: str = "") -> int:
+def find_tickets(registration_ids: list[int], by_phone: bool) -> int:
     """The "find my ticket" page's request: the links go to the phone or e-mail on record, never to the page."""
     from .notifications import send_ticket_links
 
-    return send_ticket_links(phone=phone, email=email)
+    return send_ticket_links(registration_ids, by_phone=by_phone)

@@ -184,7 +184,7 @@ class FindTicketForm(forms.Form):
         label=gettext_lazy("Phone number or e-mail"),
         help_text=gettext_lazy("The one you gave when registering. The links are sent there, not shown here."),
         max_length=254,
-        widget=forms.TextInput(attrs={"autocomplete": "tel email", "maxlength": 254}),
+        widget=forms.TextInput(attrs={"autocomplete": "on", "maxlength": 254}),
     )
 
     def clean_contact(self):

@@ -11,6 +11,7 @@ from trainings.sms import LocmemSmsBackend
 
 from ..factories.trainings import TrainingSessionFactory
 from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium
+from .test_public_site_browser import AXE_JS, AXE_RUN
 
 PHONE_VIEWPORT = {"width": 390, "height": 844}
 pytestmark = BROWSER_MARKS
@@ -33,7 +34,10 @@ def calendar_url(units):
 
 
 def phone_page(browser):
-    context = browser.new_context(viewport=PHONE_VIEWPORT, locale="vi-VN", is_mobile=True, has_touch=True)
+    # bypass_csp: axe-core is injected as an inline script, which the site's CSP rightly refuses.
+    context = browser.new_context(
+        viewport=PHONE_VIEWPORT, locale="vi-VN", is_mobile=True, has_touch=True, bypass_csp=AXE_JS.is_file()
+    )
     return context.new_page()
 
 
@@ -41,6 +45,11 @@ def shot(page, name):
     page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_VIEWPORT["width"], name
     page.screenshot(path=str(SCREENSHOTS / f"ticket-{name}-390.png"), full_page=True)
+    if AXE_JS.is_file():  # axe-core, when installed (make install): no serious or critical violation
+        page.add_script_tag(path=str(AXE_JS))
+        results = page.evaluate(AXE_RUN)
+        serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+        assert results["passes"] > 0 and serious == [], f"{name}: {serious}"
 
 
 def register(page, *, name, phone, email):

@@ -121,8 +121,14 @@ def test_ticket_by_e_mail_waiting_list_position_and_the_freed_seat_message(
         assert binh.get_by_text("Đã đăng ký – chỗ số 1").is_visible()
         assert binh.locator("img[data-check-in-url]").is_visible()
 
-        # Lost the link: "Tìm vé của tôi" sends it to the phone on record; the page shows no ticket.
+        # Search without accents finds the calendar and the classes.
         finder = phone_page(browser)
+        finder.goto(live_server.url + "/tim-kiem/?q=tap+huan")
+        assert finder.get_by_role("link", name="Lịch tập huấn").is_visible()
+        assert finder.get_by_role("heading", name="Hướng dẫn dùng VNeID cho người dân").is_visible()
+        shot(finder, "search")
+
+        # Lost the link: "Tìm vé của tôi" sends it to the phone on record; the page shows no ticket.
         finder.goto(live_server.url + "/lop-tap-huan/tim-ve/")
         shot(finder, "find-my-ticket")
         sent_before = len(LocmemSmsBackend.outbox)

@@ -176,19 +176,21 @@ class HomePage(IntroPage):
         return context
 
     def open_classes(self, now=None) -> list:
-        """Public classes still to come whose registration is open, the nearest first."""
+        """Public classes still to come whose registration is open, the nearest first, with their seats."""
         from trainings.models import TrainingSession
+        from trainings.selectors import with_availability
 
         now = now or timezone.now()
-        return list(
-            TrainingSession.objects.filter(is_public=True, starts_at__gte=now)
+        return with_availability(
+            TrainingSession.objects.filter(is_public=True, is_cancelled=False, starts_at__gte=now)
             .filter(models.Q(registration_opens_at__isnull=True) | models.Q(registration_opens_at__lte=now))
             .filter(
                 models.Q(registration_closes_at__gte=now)
                 | models.Q(registration_closes_at__isnull=True, starts_at__gte=now)
             )
             .select_related("unit")
-            .order_by("starts_at", "pk")[: self.HOME_CLASSES]
+            .order_by("starts_at", "pk")[: self.HOME_CLASSES],
+            now=now,
         )
 
     def running_campaigns(self) -> list:
@@ -472,10 +474,11 @@ class CampaignPage(SitePage):
 
     def get_context(self, request, *args, **kwargs):
         from trainings.models import TrainingSession
+        from trainings.selectors import with_availability
 
         context = super().get_context(request, *args, **kwargs)
         context["progress"] = self.progress
-        context["sessions"] = (
+        context["sessions"] = with_availability(
             TrainingSession.objects.filter(
                 models.Q(campaign_id=self.campaign_id) | models.Q(unit_id__in=self.class_unit_ids()),
                 is_public=True,
@@ -520,17 +523,16 @@ class TrainingCalendarPage(IntroPage):
     def get_context(self, request, *args, **kwargs):
         from campaigns.models import AdministrativeUnit
         from trainings.models import TrainingSession
+        from trainings.selectors import public_calendar
 
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
-        upcoming = TrainingSession.objects.filter(is_public=True, ends_at__gte=now).select_related("unit")
+        upcoming = TrainingSession.objects.filter(is_public=True, ends_at__gte=now)
         units = AdministrativeUnit.objects.filter(pk__in=upcoming.values("unit_id")).order_by("name")
         unit_id = request.GET.get("unit", "")
         selected = next((unit for unit in units if str(unit.pk) == unit_id), None)
-        if selected is not None:
-            upcoming = upcoming.filter(unit=selected)
         context.update(
-            sessions=list(upcoming.order_by("starts_at", "unit__name")[:100]),
+            sessions=public_calendar(unit=selected, now=now),
             units=units,
             selected_unit=selected,
             now=now,

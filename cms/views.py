@@ -5,6 +5,7 @@ import re
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -33,24 +34,38 @@ def _documents(query: str) -> list:
     return found[:MAX_RESULTS]
 
 
-def _classes(query: str) -> list:
-    """Public classes still to come whose title, description, place or unit holds every word."""
-    from django.utils import timezone
-
+def _classes(query: str) -> tuple[list, list]:
+    """The training calendar page and the upcoming public classes whose words (with "lớp tập huấn", what every
+    class is) contain every word of the query, accents ignored: "tap huan" finds them all."""
     from trainings.models import TrainingSession
+    from trainings.selectors import with_availability
+
+    from .models import TrainingCalendarPage
 
     words = query.split()
-    sessions = (
-        TrainingSession.objects.filter(is_public=True, ends_at__gte=timezone.now())
+    calendars = [
+        page
+        for page in TrainingCalendarPage.objects.live().public()
+        if all(word in fold(f"{page.title} {page.search_description} lịch lớp tập huấn") for word in words)
+    ]
+    now = timezone.now()
+    upcoming = (
+        TrainingSession.objects.filter(is_public=True, ends_at__gte=now)
         .select_related("unit")
-        .order_by("starts_at", "pk")
+        .order_by("starts_at")[:500]
     )
-    found = []
-    for session in sessions[:1000]:
-        haystack = fold(f"{session.title} {session.description} {session.venue} {session.unit.name}")
-        if all(word in haystack for word in words):
-            found.append(session)
-    return found[:MAX_RESULTS]
+    found = [
+        session
+        for session in upcoming
+        if all(
+            word in fold(f"lớp tập huấn {session.title} {session.venue} {session.unit.name} {session.description}")
+            for word in words
+        )
+    ][:30]
+    return calendars, with_availability(
+        TrainingSession.objects.filter(pk__in=[s.pk for s in found]).select_related("unit").order_by("starts_at"),
+        now=now,
+    )
 
 
 @require_GET
@@ -67,11 +82,14 @@ def search(request):
     kind = request.GET.get("type", "")
     kind = kind if kind in SEARCH_TYPES else ""
     results = dict.fromkeys(SEARCH_TYPES, [])
+    calendars, sessions = [], []
     if query:
+        calendars, sessions = _classes(query)
         results = {
             "guides": list(GuidePage.objects.live().public().search(query, operator="and")[:MAX_RESULTS]),
             "news": list(NewsPage.objects.live().public().search(query, operator="and")[:MAX_RESULTS]),
-            "classes": _classes(query),
+            # The training calendar itself and the classes with their seats: "tap huan" finds them all.
+            "classes": [*calendars, *sessions],
             "documents": _documents(query),
         }
     labels = {
@@ -82,6 +100,7 @@ def search(request):
     }
     filters = [(key, labels[key], len(results[key])) for key in SEARCH_TYPES]
     shown = {key: (value if not kind or key == kind else []) for key, value in results.items()}
+    show_classes = not kind or kind == "classes"
     return render(
         request,
         "cms/search.html",
@@ -91,7 +110,11 @@ def search(request):
             "filters": filters,
             "total": sum(len(value) for value in results.values()),
             "count": sum(len(value) for value in shown.values()),
-            **shown,
+            "guides": shown["guides"],
+            "news": shown["news"],
+            "documents": shown["documents"],
+            "calendars": calendars if show_classes else [],
+            "sessions": sessions if show_classes else [],
         },
     )
 

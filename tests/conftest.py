@@ -5,6 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 
+from .smtp_server import smtp_server  # noqa: F401 - a fixture for every test module
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

@@ -44,6 +44,7 @@ from wagtail.permissions import register_permission_policy
 from campaigns.permissions import is_unrestricted, log_denial
 from campaigns.roles import Role, role_group_name
 from campaigns.viewsets import DayColumn
+from cms.text import fold
 
 from .choices import ConsentPurpose, DataRequestKind
 from .forms import PersonCleaning
@@ -231,6 +232,13 @@ class DataRequestForm(WagtailAdminModelForm):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
     )
+    full_name = forms.CharField(
+        label=gettext_lazy("Full name of the person"),
+        help_text=gettext_lazy("Only needed when several people of a family registered with the same phone."),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -250,8 +258,7 @@ class DataRequestForm(WagtailAdminModelForm):
         if not raw:
             return ""
         phone = normalise_phone(raw)
-        attendee = Attendee.objects.filter(phone=phone).first()
-        if attendee is None:
+        if not Attendee.objects.filter(phone=phone).exists():
             raise ValidationError(
                 _(
                     "No attendee has registered with this phone number. Check the number with the person; "
@@ -259,11 +266,35 @@ class DataRequestForm(WagtailAdminModelForm):
                 ),
                 code="unknown_phone",
             )
-        self._attendee = attendee
         return phone
 
     def clean(self):
         cleaned = super().clean()
+        phone = cleaned.get("phone")
+        if phone:
+            # A family may share one phone: then the name (accents and case ignored) tells which person it is.
+            people = Attendee.objects.filter(phone=phone).order_by("pk")
+            name = (cleaned.get("full_name") or "").strip()
+            if name:
+                people = people.filter(name_key=fold(name))
+            found = list(people[:2])
+            if len(found) == 1:
+                self._attendee = found[0]
+            elif not found:
+                self.add_error(
+                    "full_name",
+                    ValidationError(
+                        _("Nobody with this name registered with this phone number."), code="unknown_name"
+                    ),
+                )
+            else:
+                self.add_error(
+                    "full_name",
+                    ValidationError(
+                        _("Several people registered with this phone number (a family sharing it): type the name."),
+                        code="ambiguous_phone",
+                    ),
+                )
         if self._attendee is not None:
             self.instance.attendee = self._attendee
         return cleaned
@@ -378,6 +409,7 @@ class DataRequestViewSet(ModelViewSet):
     edit_handler = ObjectList(
         [
             FieldPanel("phone"),
+            FieldPanel("full_name"),
             FieldPanel("kind"),
             FieldRowPanel([FieldPanel("received_on"), FieldPanel("acknowledged_on"), FieldPanel("done_on")]),
             FieldPanel("note"),

@@ -87,6 +87,7 @@ class RosterView(SessionMixin, View):
             feedback=selectors.feedback_summary(TrainingSession.objects.filter(pk=self.session.pk)).get(
                 self.session.pk
             ),
+            undelivered=selectors.undelivered_messages(self.session),
         )
 
     def post(self, request, pk):

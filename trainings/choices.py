@@ -53,3 +53,24 @@ class DataRequestKind(models.TextChoices):
     ACCESS = "access", _("See or export my data")
     CORRECTION = "correction", _("Correct my data")
     ERASURE = "erasure", _("Erase my data")
+
+
+class NotificationKind(models.TextChoices):
+    TICKET = "ticket", _("Ticket")
+    SEAT_FREED = "seat_freed", _("A seat became free")
+    MOVED = "moved", _("Class moved")
+    CANCELLED = "cancelled", _("Class cancelled")
+    REMINDER = "reminder", _("Reminder the day before")
+
+
+class NotificationChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("Text message")
+
+
+class NotificationStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be sent")
+    RETRYING = "retrying", _("Will try again")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Could not be sent")

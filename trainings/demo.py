@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from campaigns.demo import REFORM, SEED_CAMPAIGNS
 from campaigns.models import AdministrativeUnit, Campaign
+from cms.text import fold
 
 from .choices import Audience, ConsentPurpose, Format, RegistrationSource, Status, Topic
 from .models import Attendee, Consent, Feedback, Registration, TrainingSession
@@ -70,7 +71,9 @@ def _people(rng: random.Random, count: int, first_number: int, organisation: str
     for phone in phones:
         if phone not in existing:
             name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-            new.append(Attendee(full_name=name, phone=phone, organisation=organisation, unit=unit))
+            new.append(
+                Attendee(full_name=name, name_key=fold(name), phone=phone, organisation=organisation, unit=unit)
+            )
     Attendee.objects.bulk_create(new)
     return list(Attendee.objects.filter(phone__in=phones).order_by("phone"))
 

@@ -78,12 +78,16 @@ class RegistrationForm(PersonCleaning, forms.Form):
     )
     phone = forms.CharField(
         label=gettext_lazy("Phone number"),
-        help_text=gettext_lazy("For example 0912 345 678. One registration per phone number."),
+        help_text=gettext_lazy(
+            "For example 0912 345 678. Members of a family may register with the same number, each with their name."
+        ),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel", "maxlength": 20}),
     )
     email = forms.EmailField(
         label=gettext_lazy("E-mail (optional)"),
-        help_text=gettext_lazy("If you give one, we write to you when a seat on the waiting list becomes yours."),
+        help_text=gettext_lazy(
+            "If you give one, we send your ticket there and tell you of any change (a seat freed, the class moved)."
+        ),
         required=False,
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -171,6 +175,31 @@ class RegistrationForm(PersonCleaning, forms.Form):
             "citizen_id": data["citizen_id"],
             "unit": session.unit,
         }
+
+
+class FindTicketForm(forms.Form):
+    """A phone number or an e-mail address: only its form is checked here, never whether it is on record."""
+
+    contact = forms.CharField(
+        label=gettext_lazy("Phone number or e-mail"),
+        help_text=gettext_lazy("The one you gave when registering. The links are sent there, not shown here."),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "on", "maxlength": 254}),
+    )
+
+    def clean_contact(self):
+        from django.core.validators import validate_email
+
+        value = self.cleaned_data["contact"].strip()
+        if "@" in value:
+            try:
+                validate_email(value)
+            except forms.ValidationError:
+                raise forms.ValidationError(_("This is not an e-mail address."), code="invalid") from None
+            self.cleaned_data["email"], self.cleaned_data["phone"] = value, ""
+        else:
+            self.cleaned_data["phone"], self.cleaned_data["email"] = normalise_phone(value), ""
+        return value
 
 
 class ConfirmationForm(forms.Form):

@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from cms.text import first_control_character, normalize_text
 
 MAX_NAME = 200
+# Characters of markup and templates that no person's name holds (a name is letters, spaces, - . ' and digits
+# at most): refused, never stripped, so what is stored is what the person typed.
+MARKUP_CHARACTERS = frozenset("<>{}[]`\\|^=$")
 
 # The first three digits of a 12-digit citizen ID: the province where the birth was registered
 # (Thông tư 59/2021/TT-BCA, the 63 provinces before 07/2025).
@@ -149,6 +152,13 @@ def clean_name(text: str, *, field_label=None) -> str:
     value = normalize_text(str(text or ""))
     if not value:
         raise ValidationError(_("Enter the full name."), code="required")
+    markup = next((ch for ch in value if ch in MARKUP_CHARACTERS), None)
+    if markup:
+        raise ValidationError(
+            _("A name cannot contain the character “%(character)s” (no markup or code). Type the name only."),
+            code="markup",
+            params={"character": markup},
+        )
     if len(value) > MAX_NAME:
         raise ValidationError(
             _("At most %(limit)s characters (this one has %(length)s)."),

@@ -18,8 +18,20 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model_string
 
 from campaigns.models import AdministrativeUnit
+from cms.text import fold
 
-from .choices import Audience, ConsentPurpose, DataRequestKind, Format, RegistrationSource, Status, Topic
+from .choices import (
+    Audience,
+    ConsentPurpose,
+    DataRequestKind,
+    Format,
+    NotificationChannel,
+    NotificationKind,
+    NotificationStatus,
+    RegistrationSource,
+    Status,
+    Topic,
+)
 
 
 def new_token() -> str:
@@ -61,6 +73,11 @@ class TrainingSession(models.Model):
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
     is_public = models.BooleanField(
         _("public"), default=False, help_text=_("Shown on the public calendar; anyone may register.")
+    )
+    is_cancelled = models.BooleanField(
+        _("class cancelled"),
+        default=False,
+        help_text=_("Everyone registered is told by e-mail and text message; registration closes."),
     )
     materials = models.ManyToManyField(
         get_document_model_string(), verbose_name=_("materials"), blank=True, related_name="+"
@@ -154,6 +171,8 @@ class TrainingSession(models.Model):
 
     def registration_open(self, now=None) -> bool:
         now = now or timezone.now()
+        if self.is_cancelled:
+            return False
         if self.registration_opens_at and now < self.registration_opens_at:
             return False
         closes = self.registration_closes_at or self.starts_at
@@ -178,10 +197,13 @@ def unit_not_in_force_message(unit, day) -> str:
 
 
 class Attendee(models.Model):
-    """A person who registers for classes; one record per phone number."""
+    """A person who registers for classes: one record per phone number and name (accents and case folded), so the
+    members of a family sharing one phone are different people, each with their own tickets."""
 
     full_name = models.CharField(_("full name"), max_length=200)
-    phone = models.CharField(_("phone"), max_length=20, unique=True, null=True, blank=True)
+    # fold(full_name): "Nguyễn Thị Lan" and "nguyen thi lan" with the same phone are the same person.
+    name_key = models.CharField(max_length=200, blank=True, editable=False)
+    phone = models.CharField(_("phone"), max_length=20, null=True, blank=True, db_index=True)
     email = models.EmailField(_("e-mail"), blank=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     position = models.CharField(_("position"), max_length=200, blank=True)
@@ -201,10 +223,23 @@ class Attendee(models.Model):
         verbose_name = _("attendee")
         verbose_name_plural = _("attendees")
         ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone", "name_key"],
+                condition=Q(phone__isnull=False),
+                name="attendee_one_per_phone_and_name",
+            ),
+        ]
 
     def __str__(self):
         # Shown in the admin and in audit entries: never the name or phone.
         return _("Attendee #%(number)s") % {"number": self.pk}
+
+    def save(self, *args, **kwargs):
+        self.name_key = fold(self.full_name or "")
+        if kwargs.get("update_fields") is not None and "full_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
 
 
 class Consent(models.Model):
@@ -378,3 +413,35 @@ class PendingRegistration(models.Model):
 
     def __str__(self):
         return _("Pending registration #%(number)s") % {"number": self.pk}
+
+
+class Notification(models.Model):
+    """One message about a registration on one channel: the ticket, a freed seat, a moved or cancelled class, the
+    reminder the day before. Unique per (registration, kind, channel, key), so a message is never sent twice: the
+    key tells apart the versions that deserve a new message (the date of a reminder, the new time of a moved class).
+    Holds no address and no text: both are read from the attendee and the class when the message is sent."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("message"), max_length=20, choices=NotificationKind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel.choices)
+    key = models.CharField(max_length=64, blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message sent")
+        verbose_name_plural = _("messages sent")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "kind", "channel", "key"], name="notification_once_per_registration"
+            ),
+        ]
+
+    def __str__(self):
+        return _("Message #%(number)s") % {"number": self.pk}

@@ -51,6 +51,7 @@ CONTENT_TYPES = {
 # What erasure writes over the attendee's personal fields.
 ERASED_VALUES = {
     "full_name": "",
+    "name_key": "",
     "phone": None,
     "email": "",
     "organisation": "",

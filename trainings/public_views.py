@@ -7,15 +7,17 @@ which only they receive. Those pages are never cached and never indexed.
 Sending the form holds no seat: it keeps a pending registration and sends a code to the phone or
 to the e-mail on record (``services.registration_request``); the answer is the same whether the
 phone is known or not, and only the code leads to a ticket (``confirm``). Registration posts are
-counted per client address in the cache: past ``REGISTRATION_CHALLENGE_AFTER`` the form asks a
-small sum, past ``REGISTRATION_RATE_LIMIT`` it answers 429; a missing cache only weakens these
-(the per-phone and per-class limits are in the database). Nothing personal is logged.
+counted per client address in the cache, successful and failed posts apart: past
+``REGISTRATION_CHALLENGE_AFTER`` failures the form asks a small sum, past ``REGISTRATION_FAILURE_LIMIT`` failures or
+``REGISTRATION_RATE_LIMIT`` codes asked it answers 429; a missing cache only weakens these (the per-phone and per-class
+limits are in the database). Nothing personal is logged.
 """
 
 import hashlib
 import io
 import logging
 import re
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -29,9 +31,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from . import ics, notifications, selectors, services
 from .choices import Status
-from .forms import ConfirmationForm, FeedbackForm, RegistrationForm, new_challenge
+from .forms import ConfirmationForm, FeedbackForm, FindTicketForm, RegistrationForm, new_challenge
 from .identity import mask_name, mask_phone
 from .models import Feedback, PendingRegistration, Registration, TrainingSession
 from .sms import sms_available
@@ -67,39 +69,46 @@ def check_in_url(registration: Registration) -> str:
 
 
 # -- rate limiting ------------------------------------------------------------------------------
-def _rate_key(request) -> str:
+# Two counters per client address and hour. Requests that passed the form (a code was asked for) are limited by
+# REGISTRATION_RATE_LIMIT, high enough for a commune hall behind one address; the phone and class limits in
+# services.registration_request stop the abuse of those. Failed posts (invalid form, wrong sum, refusal) are counted
+# apart: past REGISTRATION_CHALLENGE_AFTER the form asks a small sum, past REGISTRATION_FAILURE_LIMIT it answers 429.
+# So a hall of villagers who type well is never slowed down, and a script that posts garbage is.
+def _rate_key(request, kind: str) -> str:
     address = request.META.get("REMOTE_ADDR") or "unknown"
-    return f"registration-post:ip:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
+    return f"registration-post:{kind}:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
 
 
-def count_post(request) -> int:
-    """Count this post from the client's address; the number of posts within the hour (0 without a cache)."""
-    key = _rate_key(request)
+def _count(request, kind: str) -> int:
+    """Count one more post of ``kind`` from the client's address within the hour (0 without a cache)."""
+    key = _rate_key(request, kind)
     try:
         return 1 if cache.add(key, 1, RATE_LIMIT_WINDOW_SECONDS) else cache.incr(key)
     except Exception:  # noqa: BLE001 - a missing cache must not block registration
         return 0
 
 
-def posts_so_far(request) -> int:
+def _so_far(request, kind: str) -> int:
     try:
-        return cache.get(_rate_key(request)) or 0
+        return cache.get(_rate_key(request, kind)) or 0
     except Exception:  # noqa: BLE001
         return 0
 
 
 def registration_is_throttled(request) -> bool:
-    """Count this post; True once the address has posted more than the limit within the hour."""
-    return count_post(request) > settings.REGISTRATION_RATE_LIMIT
+    """True once the address has asked for more codes, or failed more often, than the hour allows."""
+    return (
+        _so_far(request, "ok") >= settings.REGISTRATION_RATE_LIMIT
+        or _so_far(request, "failed") >= settings.REGISTRATION_FAILURE_LIMIT
+    )
 
 
-def _form(request, data=None, *, posts: int) -> RegistrationForm:
-    """The form; once one address has posted more than REGISTRATION_CHALLENGE_AFTER times within the hour it asks
-    a small sum too. ``posts`` counts the posts made, including the one being answered."""
+def _form(request, data=None) -> RegistrationForm:
+    """The form; once one address has failed REGISTRATION_CHALLENGE_AFTER times within the hour it asks a sum too."""
     return RegistrationForm(
         data,
         email_required=not sms_available(),
-        challenge=posts > settings.REGISTRATION_CHALLENGE_AFTER,
+        challenge=_so_far(request, "failed") >= settings.REGISTRATION_CHALLENGE_AFTER,
     )
 
 
@@ -109,16 +118,16 @@ def _seats_taken(session: TrainingSession) -> int:
 
 
 def _registration_page(request, session, form, *, refusal: str = "", status: int = 200):
-    now = timezone.now()
-    taken = _seats_taken(session)
+    seats = selectors.availability(session, seated=_seats_taken(session))
     context = {
         "session": session,
         "form": form,
         "refusal": refusal,
-        "is_open": session.registration_open(now),
-        "not_yet_open": bool(session.registration_opens_at and now < session.registration_opens_at),
-        "is_full": taken >= session.capacity,
-        "seats_left": max(session.capacity - taken, 0),
+        "seats": seats,
+        "is_open": seats.can_register,
+        "not_yet_open": seats.state == "not_yet_open",
+        "is_full": seats.state == "full",
+        "seats_left": seats.seats_left,
     }
     return TemplateResponse(request, "trainings/public/register.html", context, status=status)
 
@@ -129,18 +138,19 @@ def register(request, public_token: str):
         TrainingSession.objects.select_related("unit"), public_token=_check_token(public_token), is_public=True
     )
     if request.method != "POST":
-        # The next post would be one more.
-        return _registration_page(request, session, _form(request, posts=posts_so_far(request) + 1))
-    posts = count_post(request)
-    if posts > settings.REGISTRATION_RATE_LIMIT:
+        return _registration_page(request, session, _form(request))
+    if registration_is_throttled(request):
         logger.warning("public registration refused: too many posts from one address")
         response = TemplateResponse(request, "trainings/public/rate_limited.html", {"session": session}, status=429)
         response["Retry-After"] = str(RATE_LIMIT_WINDOW_SECONDS)
         return response
-    form = _form(request, request.POST, posts=posts)
+    form = _form(request, request.POST)
     if not form.is_valid():
+        failures = _count(request, "failed")
         if form.has_challenge() and "challenge_answer" in form.errors:
             form = _rebind_with_new_challenge(request, form)
+        elif not form.has_challenge() and failures >= settings.REGISTRATION_CHALLENGE_AFTER:
+            form = _rebind_with_new_challenge(request, form, first=True)
         return _registration_page(request, session, form)
     try:
         pending = services.registration_request(
@@ -151,23 +161,29 @@ def register(request, public_token: str):
             address=request.META.get("REMOTE_ADDR") or "",
         )
     except services.RegistrationRefused as refused:
+        _count(request, "failed")
         # Outside the window the page itself says when registration opens or that it has closed.
         refusal = refused.message if session.registration_open() else ""
         return _registration_page(request, session, form, refusal=refusal)
+    _count(request, "ok")
     # The same answer whether the phone number is known or not: the code went to the phone or e-mail on record.
     logger.info("public registration request %s for session %s", pending.pk, session.pk)
     return redirect("trainings:confirm", token=pending.token)
 
 
-def _rebind_with_new_challenge(request, form: RegistrationForm) -> RegistrationForm:
-    """Keep what the person typed, with a new question (the old answer was wrong)."""
+def _rebind_with_new_challenge(request, form: RegistrationForm, *, first: bool = False) -> RegistrationForm:
+    """Keep what the person typed and the errors found, with a new question (the old answer was wrong, or this
+    failure was the one after which the form asks)."""
     question, token = new_challenge()
     data = request.POST.copy()
     data["challenge_token"] = token
     data["challenge_answer"] = ""
     rebound = RegistrationForm(data, email_required=not sms_available(), challenge=True)
     rebound.is_valid()
-    rebound.errors["challenge_answer"] = form.errors["challenge_answer"]
+    if first:
+        rebound.errors.pop("challenge_answer", None)
+    else:
+        rebound.errors["challenge_answer"] = form.errors["challenge_answer"]
     return rebound
 
 
@@ -215,8 +231,73 @@ def ticket(request, token: str):
         "can_cancel": registration.status in (Status.REGISTERED, Status.WAITLISTED),
         "check_in_url": check_in_url(registration),
         "Status": Status,
+        "position": notifications.waiting_position(registration),
+        "address": notifications.class_address(registration.session),
+        "map_url": map_url(registration.session),
     }
     return _private(TemplateResponse(request, "trainings/public/ticket.html", context))
+
+
+def map_url(session: TrainingSession) -> str:
+    """A map search for the class's address (OpenStreetMap: no account, no tracking script on our page)."""
+    address = notifications.class_address(session)
+    return "https://www.openstreetmap.org/search?" + urlencode({"query": address}) if address else ""
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def ticket_ics(request, token: str):
+    """The class as an iCalendar event ("Thêm vào lịch"), times in UTC, text escaped (RFC 5545)."""
+    registration = _registration(token)
+    body = ics.event(
+        uid=f"{hashlib.sha256(registration.token.encode()).hexdigest()[:24]}@{request.get_host()}",
+        session=registration.session,
+        location=notifications.class_address(registration.session),
+        url=notifications.ticket_url(registration),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="lop-tap-huan.ics"'
+    return _private(response)
+
+
+# -- "Tìm vé của tôi" ----------------------------------------------------------------------------------------
+def _find_rate_key(request) -> str:
+    address = request.META.get("REMOTE_ADDR") or "unknown"
+    return f"find-ticket:ip:{hashlib.sha256(address.encode()).hexdigest()[:32]}"
+
+
+def _find_throttled(request) -> bool:
+    key = _find_rate_key(request)
+    try:
+        count = 1 if cache.add(key, 1, RATE_LIMIT_WINDOW_SECONDS) else cache.incr(key)
+    except Exception:  # noqa: BLE001 - a missing cache must not block the page (the per-contact limit still holds)
+        return False
+    return count > settings.FIND_TICKET_RATE_LIMIT
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def find_ticket(request):
+    """Someone types a phone or an e-mail address; the links go to that phone or address, if it is on record.
+    The page answers the same in every case (it never tells whether a phone is registered)."""
+    from .tasks import find_tickets
+
+    template = "trainings/public/find_ticket.html"
+    if request.method != "POST":
+        sent = "da-gui" in request.GET
+        return _private(TemplateResponse(request, template, {"form": FindTicketForm(), "sent": sent}))
+    if _find_throttled(request):
+        logger.warning("find-my-ticket refused: too many requests from one address")
+        response = TemplateResponse(request, template, {"form": FindTicketForm(), "throttled": True}, status=429)
+        response["Retry-After"] = str(RATE_LIMIT_WINDOW_SECONDS)
+        return _private(response)
+    form = FindTicketForm(request.POST)
+    if not form.is_valid():
+        return _private(TemplateResponse(request, template, {"form": form}))
+    phone, email = form.cleaned_data["phone"], form.cleaned_data["email"]
+    # Queued whether or not anything was found: the page and its timing tell nothing.
+    find_tickets.enqueue(notifications.tickets_for_contact(phone=phone, email=email), bool(phone))
+    return redirect(reverse("trainings:find_ticket") + "?da-gui=1")
 
 
 @never_cache
@@ -285,6 +366,8 @@ urlpatterns = [
     path("lop-tap-huan/xac-nhan/<str:token>/", confirm, name="confirm"),
     path("lop-tap-huan/ve/<str:token>/", ticket, name="ticket"),
     path("lop-tap-huan/ve/<str:token>/qr.svg", ticket_qr, name="ticket_qr"),
+    path("lop-tap-huan/ve/<str:token>/lop-tap-huan.ics", ticket_ics, name="ticket_ics"),
+    path("lop-tap-huan/tim-ve/", find_ticket, name="find_ticket"),
     path("lop-tap-huan/ve/<str:token>/huy/", cancel, name="cancel"),
     path("lop-tap-huan/ve/<str:token>/dong-y/", consent_record, name="consent_record"),
     path("lop-tap-huan/phan-hoi/<str:token>/", feedback, name="feedback"),

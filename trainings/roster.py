@@ -300,12 +300,13 @@ def check_roster(session: TrainingSession, dataset: tablib.Dataset) -> RosterChe
     if len(body) > MAX_ROWS:
         result.errors.append((None, None, "", _("At most %(limit)s rows per file.") % {"limit": MAX_ROWS}))
         return result
-    seen: dict[str, int] = {}
-    known = set(Attendee.objects.exclude(phone=None).values_list("phone", flat=True))
+    # One person is a phone and a name (accents folded): a family sharing a phone is several people.
+    seen: dict[tuple[str, str], int] = {}
+    known = set(Attendee.objects.exclude(phone=None).values_list("phone", "name_key"))
     registered = set(
         Registration.objects.filter(session=session)
         .exclude(status="cancelled")
-        .values_list("attendee__phone", flat=True)
+        .values_list("attendee__phone", "attendee__name_key")
     )
     for index, values in enumerate(body, start=header_index + 2):
         cells = {name: values[position] if position < len(values) else None for name, position in mapping.items()}
@@ -351,18 +352,23 @@ def check_roster(session: TrainingSession, dataset: tablib.Dataset) -> RosterChe
             )
         clean["consent_certificate"] = bool(consent)
         phone = clean.get("phone")
-        if phone and phone in seen:
+        person = (phone, fold(clean.get("full_name") or ""))
+        if phone and person in seen:
             problems.append(
-                ("phone", cells.get("phone"), _("The same phone number is on row %(row)s.") % {"row": seen[phone]})
+                (
+                    "phone",
+                    cells.get("phone"),
+                    _("The same person (phone number and name) is on row %(row)s.") % {"row": seen[person]},
+                )
             )
         elif phone:
-            seen[phone] = index
+            seen[person] = index
         for name, value, message in problems:
             shown = "" if value is None else str(value)
             result.errors.append((index, str(COLUMNS[name]), shown[:80], message))
         if problems:
             continue
-        status = "registered" if phone in registered else "known" if phone in known else "new"
+        status = "registered" if person in registered else "known" if person in known else "new"
         result.rows.append(RosterRow(index, email=email, status=status, **clean))
     if not result.rows and not result.errors:
         result.errors.append((None, None, "", _("The file has no rows of people.")))

@@ -127,3 +127,66 @@ def counts_by_status(session: TrainingSession) -> dict[str, int]:
     for status, number in session.registrations.values_list("status").annotate(number=Count("pk")):
         totals[status] = number
     return dict(totals)
+
+
+def undelivered_messages(session):
+    """Messages to this class's people that could not be sent (after every retry) or are waiting to be tried again,
+    for the trainer's roster (phone and e-mail masked there)."""
+    from .choices import NotificationStatus
+    from .models import Notification
+
+    return (
+        Notification.objects.filter(
+            registration__session=session, status__in=[NotificationStatus.FAILED, NotificationStatus.RETRYING]
+        )
+        .select_related("registration__attendee")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# -- what the public calendar and the registration page say about seats and the registration window ---------------
+@dataclass(frozen=True)
+class Availability:
+    """``state`` is one of: cancelled, not_yet_open, closed, full (the waiting list is open), open."""
+
+    state: str
+    seats_left: int
+    opens_at: datetime.datetime | None = None
+
+    @property
+    def can_register(self) -> bool:
+        return self.state in ("open", "full")
+
+
+def availability(session, *, seated: int, now=None) -> Availability:
+    """Compared as aware datetimes (a window opening at 08:00 today is "not yet open" at 07:59 and open at 08:00,
+    whatever the server's time zone)."""
+    now = now or timezone.now()
+    left = max(session.capacity - seated, 0)
+    if session.is_cancelled:
+        return Availability("cancelled", left)
+    if session.registration_opens_at and now < session.registration_opens_at:
+        return Availability("not_yet_open", left, opens_at=session.registration_opens_at)
+    if not session.registration_open(now):
+        return Availability("closed", left)
+    return Availability("full" if left == 0 else "open", left)
+
+
+def with_availability(sessions, *, now=None) -> list[tuple]:
+    """[(session, Availability)] for a queryset of classes, seats counted in the same query."""
+    now = now or timezone.now()
+    sessions = sessions.annotate(seated=Count("registrations", filter=Q(registrations__status__in=SEATED)))
+    return [(session, availability(session, seated=session.seated, now=now)) for session in sessions]
+
+
+def public_calendar(*, unit=None, now=None, limit: int = 100) -> list[tuple]:
+    """Upcoming public classes with their availability: [(session, Availability)], one query."""
+    now = now or timezone.now()
+    sessions = (
+        TrainingSession.objects.filter(is_public=True, ends_at__gte=now)
+        .select_related("unit")
+        .order_by("starts_at", "unit__name")
+    )
+    if unit is not None:
+        sessions = sessions.filter(unit=unit)
+    return with_availability(sessions[:limit], now=now)

@@ -16,8 +16,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.text import fold
+
 from . import schedule
-from .choices import SEATED, ConsentPurpose, RegistrationSource, Status
+from .choices import SEATED, ConsentPurpose, NotificationKind, RegistrationSource, Status
 from .models import Attendee, Certificate, Consent, PendingRegistration, Registration, TrainingSession
 
 CONSENT_TEXT_VERSION = "2026-01"
@@ -66,16 +68,18 @@ def _locked(session_id: int) -> TrainingSession:
 
 
 def _attendee_for(phone: str, details: dict, *, public: bool) -> Attendee:
-    """The attendee with this phone. A trainer's or an import's details fill only empty fields.
+    """The attendee with this phone and this name (accents and case folded: members of a family sharing a phone
+    are different people). A trainer's or an import's details fill only empty fields.
 
     On the public form an existing person's record is never changed (the record is theirs; the
     confirmation code went to the contacts on record), and nothing tells whether the phone was known.
     """
+    key = fold(details.get("full_name") or "")
     try:
         with transaction.atomic():
-            attendee, created = Attendee.objects.get_or_create(phone=phone, defaults=details)
-    except IntegrityError:  # the same phone registering for another class at the same moment
-        attendee, created = Attendee.objects.get(phone=phone), False
+            attendee, created = Attendee.objects.get_or_create(phone=phone, name_key=key, defaults=details)
+    except IntegrityError:  # the same person registering for another class at the same moment
+        attendee, created = Attendee.objects.get(phone=phone, name_key=key), False
     if not created and public:
         return attendee
     if not created:
@@ -174,10 +178,10 @@ def fill_free_seats(session: TrainingSession) -> list[Registration]:
 
 
 def notify_seat_freed(registration: Registration) -> None:
-    if registration.attendee.email:
-        from .tasks import send_seat_freed
+    """Tell the person by e-mail and text message that the seat is theirs (after the commit)."""
+    from .notifications import notify
 
-        transaction.on_commit(lambda: send_seat_freed.enqueue(registration.pk))
+    notify(registration, NotificationKind.SEAT_FREED)
 
 
 class CheckInRefused(Exception):
@@ -402,6 +406,12 @@ def confirm_registration(pending: PendingRegistration, *, code: str, now=None) -
         now=now,
     )
     PendingRegistration.objects.filter(pk=pending.pk).delete()
+    if result.created:
+        # The ticket (or the place on the waiting list) by e-mail and text message: the link is not only in the
+        # browser's address bar.
+        from .notifications import notify
+
+        notify(result.registration, NotificationKind.TICKET)
     return result
 
 

@@ -1,6 +1,8 @@
 """Text messages behind one small interface, chosen by the setting ``SMS_BACKEND`` (a dotted class path).
 
-Providers plug in by subclassing ``SmsBackend``. Without one (``DisabledSmsBackend``, the default) no text
+Providers plug in by subclassing ``SmsBackend`` and implementing ``send(phone, text)``: ``phone`` is in E.164 form
+(``+84912345678``), ``text`` plain Vietnamese; raise an exception when the provider refuses or cannot be reached (the
+caller records the failure and tries again later). See docs/trainings.md for a gateway example. Without one (``DisabledSmsBackend``, the default) no text
 message is sent and public registration confirms by e-mail only. ``ConsoleSmsBackend`` prints messages
 for local development; production refuses it (cms.settings.production).
 """
@@ -28,6 +30,18 @@ class DisabledSmsBackend(SmsBackend):
 class ConsoleSmsBackend(SmsBackend):
     def send(self, phone: str, text: str) -> None:
         sys.stdout.write(f"SMS to {phone}:\n{text}\n")
+
+
+class FileSmsBackend(SmsBackend):
+    """Appends every message to the file ``SMS_FILE_PATH`` (development: read the messages a person would get)."""
+
+    def send(self, phone: str, text: str) -> None:
+        from pathlib import Path
+
+        path = Path(settings.SMS_FILE_PATH)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as file:
+            file.write(f"SMS to {phone}:\n{text}\n\n")
 
 
 class LocmemSmsBackend(SmsBackend):

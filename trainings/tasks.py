@@ -3,35 +3,19 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from cms.text import fold
+
 
 @task()
-def send_seat_freed(registration_id: int) -> bool:
-    """Tell a person from the waiting list that a seat is now theirs (only when they gave an e-mail)."""
-    from .models import Registration
+def deliver_notification(notification_id: int) -> str:
+    """Send one recorded message to a registered person (see ``trainings.notifications``)."""
+    from .notifications import deliver
 
-    registration = Registration.objects.select_related("session", "attendee").filter(pk=registration_id).first()
-    if registration is None or not registration.attendee.email:
-        return False
-    with translation.override(settings.LANGUAGE_CODE):
-        session = registration.session
-        ticket = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("trainings:ticket", args=[registration.token])
-        starts = formats.date_format(timezone.localtime(session.starts_at), "DATETIME_FORMAT")
-        send_mail(
-            _("A seat is free for you: %(title)s") % {"title": session.title},
-            _(
-                "A seat has become free in the class “%(title)s” (%(starts)s, %(venue)s) and it is now yours.\n\n"
-                "Your ticket: %(ticket)s\nIf you cannot come, please cancel from the ticket page so that "
-                "someone else can take the seat."
-            )
-            % {"title": session.title, "starts": starts, "venue": session.venue, "ticket": ticket},
-            None,
-            [registration.attendee.email],
-        )
-    return True
+    return deliver(notification_id)
 
 
 @task()
@@ -63,7 +47,7 @@ def send_feedback_invitation(registration_id: int) -> bool:
 @task()
 def send_registration_code(pending_id: int) -> bool:
     """Send a pending registration's code: by SMS to the phone, and by e-mail to the address on record for that
-    phone (for a phone number never seen, the address typed in the form). Never to an address typed for a known
+    phone and name (for a person never seen, the address typed in the form). Never to an address typed for a known
     phone: whoever types someone else's number learns nothing and gets nothing."""
     from .models import Attendee, PendingRegistration
     from .services import confirmation_code
@@ -72,7 +56,7 @@ def send_registration_code(pending_id: int) -> bool:
     pending = PendingRegistration.objects.select_related("session").filter(pk=pending_id).first()
     if pending is None:
         return False
-    known = Attendee.objects.filter(phone=pending.phone).first()
+    known = Attendee.objects.filter(phone=pending.phone, name_key=fold(pending.details.get("full_name") or "")).first()
     email = known.email if known else pending.details.get("email", "")
     with translation.override(settings.LANGUAGE_CODE):
         code = confirmation_code(pending)
@@ -100,3 +84,11 @@ def send_registration_code(pending_id: int) -> bool:
             )
             sent = True
     return sent
+
+
+@task()
+def find_tickets(registration_ids: list[int], by_phone: bool) -> int:
+    """The "find my ticket" page's request: the links go to the phone or e-mail on record, never to the page."""
+    from .notifications import send_ticket_links
+
+    return send_ticket_links(registration_ids, by_phone=by_phone)

@@ -26,6 +26,7 @@ from campaigns.viewsets import unit_chooser_viewset
 from . import access, services
 from .choices import SEATED, Topic
 from .models import TrainingSession
+from .notifications import notify_session_change
 
 
 class TrainingSessionPermissionPolicy(ModelPermissionPolicy):
@@ -106,6 +107,7 @@ class TrainingSessionEditView(ScopedObject, generic.EditView):
             promoted = services.fill_free_seats(locked)
         for registration in promoted:
             services.notify_seat_freed(registration)
+        notify_session_change(instance, changed=set(self.form.changed_data))
         return instance
 
 
@@ -218,6 +220,7 @@ class TrainingSessionViewSet(ModelViewSet):
             FieldPanel("trainers", widget=forms.CheckboxSelectMultiple),
             FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]),
             FieldPanel("is_public"),
+            FieldPanel("is_cancelled"),
             FieldPanel("materials", widget=forms.CheckboxSelectMultiple),
             FieldPanel("description"),
             FieldPanel("reported_attendees"),

@@ -294,6 +294,14 @@ WAGTAIL_PASSWORD_RESET_ENABLED = env_bool("WAGTAIL_PASSWORD_RESET_ENABLED", True
 # --- E-mail ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
+# SMTP (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend): the province's mail relay.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 
 # --- Logging: no personal data in logs ----------------------------------------------------------------
 LOGGING = {
@@ -310,13 +318,16 @@ WAGTAILADMIN_USER_LOGIN_FORM = "cms.forms.LoginForm"
 # (manage.py anonymise_attendees); public registration allows this many submissions per address per hour.
 ATTENDEE_RETENTION_DAYS = env_int("ATTENDEE_RETENTION_DAYS", 730)
 # Public registration (docs/security.md): a seat is held only once the code sent to the phone (SMS) or e-mail is
-# confirmed. Per address and hour: a light question after REGISTRATION_CHALLENGE_AFTER posts, refusal after
-# REGISTRATION_RATE_LIMIT (a commune hall of 100 people behind one address still registers). Per phone number:
-# REGISTRATION_REQUESTS_PER_PHONE requests an hour from one address, REGISTRATION_REQUESTS_PER_PHONE_ALL from all; per class: REGISTRATION_PENDING_PER_CLASS waiting for a code.
+# confirmed. Per address and hour, successful and failed posts apart: refusal after REGISTRATION_RATE_LIMIT codes
+# asked (a commune hall of 100 people behind one address still registers); a light question after
+# REGISTRATION_CHALLENGE_AFTER failed posts, refusal after REGISTRATION_FAILURE_LIMIT. Per phone number (a family
+# shares one): REGISTRATION_REQUESTS_PER_PHONE requests an hour from one address, REGISTRATION_REQUESTS_PER_PHONE_ALL
+# from all; per class: REGISTRATION_PENDING_PER_CLASS waiting for a code.
 REGISTRATION_RATE_LIMIT = env_int("REGISTRATION_RATE_LIMIT", 400)
 REGISTRATION_CHALLENGE_AFTER = env_int("REGISTRATION_CHALLENGE_AFTER", 10)
-REGISTRATION_REQUESTS_PER_PHONE = env_int("REGISTRATION_REQUESTS_PER_PHONE", 3)
-REGISTRATION_REQUESTS_PER_PHONE_ALL = env_int("REGISTRATION_REQUESTS_PER_PHONE_ALL", 10)
+REGISTRATION_FAILURE_LIMIT = env_int("REGISTRATION_FAILURE_LIMIT", 60)
+REGISTRATION_REQUESTS_PER_PHONE = env_int("REGISTRATION_REQUESTS_PER_PHONE", 6)
+REGISTRATION_REQUESTS_PER_PHONE_ALL = env_int("REGISTRATION_REQUESTS_PER_PHONE_ALL", 12)
 REGISTRATION_PENDING_PER_CLASS = env_int("REGISTRATION_PENDING_PER_CLASS", 200)
 REGISTRATION_CODE_MAX_AGE_SECONDS = env_int("REGISTRATION_CODE_MAX_AGE_SECONDS", 30 * 60)
 REGISTRATION_CODE_MAX_ATTEMPTS = env_int("REGISTRATION_CODE_MAX_ATTEMPTS", 5)
@@ -330,3 +341,12 @@ TRAINING_ROOM_FEEDBACK_DAYS = env_int("TRAINING_ROOM_FEEDBACK_DAYS", 7)
 TRAINING_ROOM_FEEDBACK_PER_ADDRESS = env_int("TRAINING_ROOM_FEEDBACK_PER_ADDRESS", 150)
 # Text messages (trainings/sms.py): a provider's backend class; without one, codes go by e-mail only.
 SMS_BACKEND = env_str("SMS_BACKEND", "trainings.sms.DisabledSmsBackend")
+# trainings.sms.FileSmsBackend (development) appends the messages to this file.
+SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(BASE_DIR / "var" / "sms.log"))
+# Messages to registered people (trainings/notifications.py): tries in all, and the first wait between tries
+# (seconds; then ×5 each time) when the task backend can defer.
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 4)
+NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 60)
+# "Tìm vé của tôi": requests per client address per hour, and sends per phone or e-mail per hour.
+FIND_TICKET_RATE_LIMIT = env_int("FIND_TICKET_RATE_LIMIT", 30)
+FIND_TICKET_SENDS_PER_CONTACT = env_int("FIND_TICKET_SENDS_PER_CONTACT", 3)

@@ -33,7 +33,11 @@ if EMAIL_BACKEND.rsplit(".", 1)[0] in {
     "django.core.mail.backends.filebased",
 }:
     raise ImproperlyConfigured("EMAIL_BACKEND must deliver e-mail (for example django.core.mail.backends.smtp).")
-if SMS_BACKEND in {"trainings.sms.ConsoleSmsBackend", "trainings.sms.LocmemSmsBackend"}:  # noqa: F405
+if SMS_BACKEND in {
+    "trainings.sms.ConsoleSmsBackend",
+    "trainings.sms.FileSmsBackend",
+    "trainings.sms.LocmemSmsBackend",
+}:  # noqa: F405
     raise ImproperlyConfigured("SMS_BACKEND must be a provider's backend or trainings.sms.DisabledSmsBackend.")
 # Printed QR codes and e-mailed links point here: it must be the site's public HTTPS address.
 WAGTAILADMIN_BASE_URL = env_required("WAGTAILADMIN_BASE_URL").rstrip("/")

@@ -91,16 +91,10 @@ class ImpactIndexView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateView
 
 def what_the_data_show(campaign) -> dict:
     """When no effect can be estimated: the reports of longer periods, the reported figures and the
-    targets with their reported values, as they are."""
-    import datetime
+    targets with their reported values, as they are. The periodic reports are the table of the PDF and XLSX."""
+    from .impact.render import periodic_table
+    from .impact.report import periodic_reports_of
 
-    from .dashboard import periodic_reports
-    from .indicators import area_for
-    from .report_months import add_months
-
-    start = add_months(campaign.starts_on.replace(day=1), -12)
-    end = add_months(campaign.ends_on.replace(day=1), 13) - datetime.timedelta(days=1)
-    periodic = periodic_reports(area_for(campaign.unit), start, end)
     targets = [
         {
             "target": target,
@@ -112,8 +106,10 @@ def what_the_data_show(campaign) -> dict:
         }
         for target in campaign.targets.all()
     ]
+    periodic = periodic_table({"periodic_reports": periodic_reports_of(campaign)})
     return {
-        "periodic": [{"report": report, "rate": percent_vi(report.rate.value)} for report in periodic],
+        "periodic_headers": periodic[0] if periodic else [],
+        "periodic": periodic[1] if periodic else [],
         "figures": list(campaign.reported_figures.select_related("unit")),
         "plan_targets": targets,
     }

@@ -345,6 +345,43 @@ def reported_table(payload: Mapping) -> tuple[list[str], list[list[str]]] | None
     return headers, rows
 
 
+def periodic_period(report: Mapping) -> str:
+    """ "Quý 2/2023 (01/04/2023–30/06/2023)", or the dates alone for an irregular period."""
+    dates = f"{_day(report.get('start'))}–{_day(report.get('end'))}"
+    label = str(report.get("label") or "")
+    return dates if label in ("", dates) else f"{label} ({dates})"
+
+
+PERIODIC_HEADERS = (
+    gettext_lazy("Unit"),
+    gettext_lazy("Period"),
+    gettext_lazy("Dossiers received"),
+    gettext_lazy("Received online"),
+    gettext_lazy("Online rate"),
+    gettext_lazy("Source"),
+)
+
+
+def periodic_table(payload: Mapping) -> tuple[list[str], list[list[str]]] | None:
+    """Quarterly, 6-month, annual and irregular reports as stored, never split into months (the admin report
+    page shows the same table)."""
+    reports = payload.get("periodic_reports") or []
+    if not reports:
+        return None
+    rows = [
+        [
+            str(report.get("unit") or ""),
+            periodic_period(report),
+            format_number(report.get("received")),
+            format_number(report.get("online")),
+            format_percent(report.get("rate")),
+            str(report.get("source") or "—"),
+        ]
+        for report in reports
+    ]
+    return [str(header) for header in PERIODIC_HEADERS], rows
+
+
 def plan_table(payload: Mapping) -> tuple[list[str], list[list[str]]] | None:
     """The measurement plan saved before launch against what happened, one row per unit."""
     plan = payload.get("plan")
@@ -553,6 +590,10 @@ def render_text(payload: Mapping) -> str:
         lines += _text_table(*target_table(payload), right=(1, 3))
     else:
         lines.append(_("No data."))
+
+    if periodic_table(payload):
+        lines += _heading(_("Quarterly, 6-month, annual and other reports"))
+        lines += _text_table(*periodic_table(payload), right=(2, 3, 4))
 
     if reported_table(payload):
         lines += _heading(_("Figures reported"))
@@ -870,6 +911,24 @@ def render_xlsx(payload: Mapping) -> bytes:
             [None, number_format, None, number_format, number_format, number_format],
         )
 
+    # Reports of longer or irregular periods, as stored.
+    if periodic_table(payload):
+        sheet = _Sheet(
+            workbook, _("Periodic reports"), [str(header) for header in PERIODIC_HEADERS], [28, 36, 16, 16, 14, 30]
+        )
+        for report in payload.get("periodic_reports") or []:
+            sheet.row(
+                [
+                    str(report.get("unit") or ""),
+                    periodic_period(report),
+                    report.get("received"),
+                    report.get("online"),
+                    report.get("rate"),
+                    str(report.get("source") or "—"),
+                ],
+                [None, None, COUNT_FORMAT, COUNT_FORMAT, RATE_FORMAT],
+            )
+
     # Figures reported elsewhere, as reported.
     if reported_table(payload):
         headers, rows = reported_table(payload)
@@ -1134,6 +1193,10 @@ def render_pdf(payload: Mapping, *, chart_dpi: int = 200) -> bytes:
     if targets:
         story.append(Paragraph(_p(_("Targets")), styles["h2"]))
         story.append(_pdf_table(styles, *target_table(payload), (46, 20, 24, 20, 32, 38), numeric=(1, 3)))
+
+    if periodic_table(payload):
+        story.append(Paragraph(_p(_("Quarterly, 6-month, annual and other reports")), styles["h2"]))
+        story.append(_pdf_table(styles, *periodic_table(payload), (34, 50, 24, 24, 20, 28), numeric=(2, 3, 4)))
 
     if reported_table(payload):
         story.append(Paragraph(_p(_("Figures reported")), styles["h2"]))

@@ -424,6 +424,33 @@ def reported_figures(campaign) -> list[dict]:
     ]
 
 
+def periodic_reports_of(campaign) -> list[dict]:
+    """The campaign area's quarterly, 6-month, annual and irregular reports from a year before the campaign to a
+    year after it, as stored (never split into months): the admin report page, its PDF and its XLSX show these."""
+    from ..dashboard import periodic_reports
+    from ..indicators import area_for
+    from ..report_months import add_months
+
+    if campaign is None:
+        return []
+    start = add_months(campaign.starts_on.replace(day=1), -12)
+    end = add_months(campaign.ends_on.replace(day=1), 13) - datetime.timedelta(days=1)
+    return [
+        {
+            "unit_code": report.unit.code,
+            "unit": report.unit.name,
+            "label": report.label,
+            "start": report.start.isoformat(),
+            "end": report.end.isoformat(),
+            "received": report.denominator,
+            "online": report.online,
+            "rate": report.rate.value,
+            "source": report.source,
+        }
+        for report in periodic_reports(area_for(campaign.unit), start, end)
+    ]
+
+
 def _units(panel: Panel, campaign_start: int) -> list[dict]:
     baseline_cols = _columns(panel, campaign_start - BASELINE_MONTHS, campaign_start - 1) or [0]
     latest_cols = _columns(panel, panel.months[-1] - LATEST_MONTHS + 1, panel.months[-1])
@@ -616,6 +643,7 @@ def unavailable_report(campaign: Campaign, error: ImpactError) -> dict:
         "recommendations": {"next_units": [], "projections": []},
         "plan": None,
         "reported_figures": reported_figures(campaign),
+        "periodic_reports": periodic_reports_of(campaign),
         "method_version": METHOD_VERSION,
         "warnings": [{"code": error.code, "message": error.message}],
     }

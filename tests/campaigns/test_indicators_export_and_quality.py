@@ -179,3 +179,51 @@ def test_report_without_monthly_statistics_shows_what_the_data_can(client):
     text = client.get(reverse("campaign_impact", args=[campaign.pk])).content.decode()
     assert "Quý 2/2023 (01/04/2023–30/06/2023)" in text and "69,0 %" in text
     assert "80.852" in text and "15/11/2023" in text
+
+
+def test_pdf_and_xlsx_without_monthly_statistics_show_the_periodic_reports_of_the_page(client):
+    from pypdf import PdfReader
+
+    from campaigns.models import Campaign
+
+    add("11", (datetime.date(2023, 4, 1), datetime.date(2023, 6, 30)), 33892, 15227, current=False, source="Sở")
+    # An irregular period of a district below it, and a quarter a year before the window: not shown.
+    add("095", (datetime.date(2023, 7, 25), datetime.date(2023, 8, 25)), 120, 80, 5, current=False)
+    add("11", (datetime.date(2021, 4, 1), datetime.date(2021, 6, 30)), 1, 1, current=False)
+    campaign = Campaign.objects.create(
+        name="Điện Biên 2023 (kiểm thử)",
+        slug="db-test",
+        unit=unit("11", current=False),
+        starts_on=datetime.date(2023, 1, 1),
+        ends_on=datetime.date(2023, 12, 31),
+    )
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    page = client.get(reverse("campaign_impact", args=[campaign.pk]))
+    district = unit("095", current=False).name
+    expected = [
+        ["Tỉnh Điện Biên", "Quý 2/2023 (01/04/2023–30/06/2023)", "49.119", "33.892", "69,0 %", "Sở"],
+        [district, "25/07/2023–25/08/2023", "205", "120", "58,5 %", "—"],
+    ]
+    assert page.context["periodic"] == expected
+    assert page.context["periodic_headers"][2:5] == [
+        "Tổng hồ sơ tiếp nhận",
+        "Tiếp nhận trực tuyến",
+        "Tỷ lệ trực tuyến",
+    ]
+
+    xlsx = client.get(reverse("campaign_impact_download", args=[campaign.pk, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(xlsx.content))["Báo cáo theo kỳ"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == page.context["periodic_headers"]
+    assert [list(row) for row in rows[1:]] == [
+        ["Tỉnh Điện Biên", "Quý 2/2023 (01/04/2023–30/06/2023)", 49119, 33892, pytest.approx(33892 / 49119), "Sở"],
+        [district, "25/07/2023–25/08/2023", 205, 120, pytest.approx(120 / 205), "—"],
+    ]
+    assert sheet["E2"].number_format.endswith("%") and sheet["C2"].number_format == "#,##0"
+
+    pdf = client.get(reverse("campaign_impact_download", args=[campaign.pk, "pdf"]))
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Báo cáo quý, 6 tháng, năm và kỳ khác" in text
+    for row in expected:
+        assert " ".join(row) in text, row
+    assert "01/04/2021" not in text

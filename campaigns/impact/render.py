@@ -85,15 +85,27 @@ def _ci(item: Mapping | None) -> tuple[float | None, float | None]:
 def key_figures(payload: Mapping) -> list[KeyFigure]:
     """The summary table: observed rates, the effect, additional dossiers, the pre-trend check."""
     observed = payload.get("observed") or {}
+
+    def with_period(label_with_period: str, label: str, period) -> str:
+        # Without monthly statistics there is no period to name: no empty "()".
+        months = format_months(period)
+        return label_with_period % {"period": months} if months else label
+
     figures = [
         KeyFigure(
-            _("Online rate at the start (%(period)s)") % {"period": format_months(observed.get("baseline_period"))},
+            with_period(
+                _("Online rate at the start (%(period)s)"),
+                _("Online rate at the start"),
+                observed.get("baseline_period"),
+            ),
             "rate",
             observed.get("baseline_rate"),
             *_ci({"ci95": observed.get("baseline_ci95")}),
         ),
         KeyFigure(
-            _("Online rate at the end (%(period)s)") % {"period": format_months(observed.get("latest_period"))},
+            with_period(
+                _("Online rate at the end (%(period)s)"), _("Online rate at the end"), observed.get("latest_period")
+            ),
             "rate",
             observed.get("latest_rate"),
             *_ci({"ci95": observed.get("latest_ci95")}),

@@ -98,7 +98,7 @@ def _columns(panel: Panel, first: int, last: int) -> list[int]:
 def _window(campaign, start, end, scope_ids) -> tuple[datetime.date, datetime.date]:
     first_data, last_data = statistics_months(scope_ids)
     if first_data is None:
-        raise ImpactError("no_statistics", gettext("There are no dossier statistics for this scope yet."))
+        raise ImpactError("no_statistics", gettext("There are no monthly dossier statistics for this scope yet."))
     if campaign is not None:
         start = start or ordinal_month(month_ordinal(campaign.starts_on) - BASELINE_MONTHS)
         end = end or ordinal_month(month_ordinal(campaign.ends_on) + 12)

@@ -227,3 +227,5 @@ def test_pdf_and_xlsx_without_monthly_statistics_show_the_periodic_reports_of_th
     for row in expected:
         assert " ".join(row) in text, row
     assert "01/04/2021" not in text
+    # No month to name without monthly statistics: no empty "()" after a label.
+    assert "Tỷ lệ trực tuyến đầu kỳ —" in text and "()" not in text

@@ -419,14 +419,34 @@ def plan_note(payload: Mapping) -> str:
     ) % {"mde": format_points(plan.get("mde80"))}
 
 
+def _target_label(target: Mapping) -> str:
+    """The indicator, and the units a target is set for when it is not the whole campaign's."""
+    label = str(target.get("label") or target.get("indicator") or "")
+    names = target.get("unit_names") or []
+    if not names:
+        return label
+    if len(names) <= 3:
+        return f"{label} ({', '.join(names)})"
+    return _("%(indicator)s (%(count)s units)") % {"indicator": label, "count": len(names)}
+
+
+def _reported_target_value(target: Mapping) -> str:
+    """A value as reported for a target, with who reported it and when."""
+    text = _target_value(target, target.get("value"))
+    if target.get("value") is None or not (target.get("reported_source") or target.get("reported_on")):
+        return text
+    said = ", ".join(part for part in (target.get("reported_source"), _day(target.get("reported_on"))) if part)
+    return f"{text} ({said})" if said else text
+
+
 def target_table(payload: Mapping) -> tuple[list[str], list[list[str]]]:
     headers = [_("Indicator"), _("Target"), _("Deadline"), _("Value"), _("95 %% interval") % {}, _("Verdict")]
     rows = [
         [
-            str(target.get("label") or target.get("indicator") or ""),
+            _target_label(target),
             _target_value(target, target.get("target")),
             _day(target.get("deadline")),
-            _target_value(target, target.get("value")),
+            _reported_target_value(target),
             format_range(*interval(target), formatter=lambda v, t=target: _target_value(t, v))
             if interval(target)
             else "",
@@ -912,7 +932,7 @@ def render_xlsx(payload: Mapping) -> bytes:
         number_format = RATE_FORMAT if _is_rate(target) else "#,##0.0"
         sheet.row(
             [
-                str(target.get("label") or target.get("indicator") or ""),
+                _target_label(target),
                 target.get("target"),
                 _day(target.get("deadline")),
                 target.get("value"),
@@ -1204,7 +1224,7 @@ def render_pdf(payload: Mapping, *, chart_dpi: int = 200) -> bytes:
     targets = payload.get("targets") or []
     if targets:
         story.append(Paragraph(_p(_("Targets")), styles["h2"]))
-        story.append(_pdf_table(styles, *target_table(payload), (46, 20, 24, 20, 32, 38), numeric=(1, 3)))
+        story.append(_pdf_table(styles, *target_table(payload), (44, 18, 22, 40, 24, 32), numeric=(1, 3)))
 
     if periodic_table(payload):
         story.append(Paragraph(_p(_("Quarterly, 6-month, annual and other reports")), styles["h2"]))

@@ -581,14 +581,14 @@ def _plan(campaign, panel: Panel) -> dict | None:
     return {"mde80": plan.mde80, "waves": plan.waves, "units": rows}
 
 
-def unavailable_report(campaign: Campaign, error: ImpactError) -> dict:
-    """What can be said of a campaign whose communes have no monthly statistics: why no effect can be estimated,
-    its targets with the values reported for them, its reported figures. The PDF and XLSX are made from it, so
-    they always exist; every figure in it is as reported, none is estimated."""
+def reported_targets(campaign: Campaign) -> list[dict]:
+    """The campaign's targets judged on the values reported for them (no statistics behind them): reached when the
+    reported value meets the target, not reached when it does not and the deadline has passed. The report without
+    monthly statistics, its PDF and XLSX and the admin page show these."""
     today = month_ordinal(timezone.localdate())
     labels = dict(Indicator.choices)
     targets = []
-    for target in campaign.targets.all():
+    for target in campaign.targets.prefetch_related("units"):
         goal = target.resolved_value(IndicatorTargets.load())
         if goal is None:
             continue
@@ -608,11 +608,22 @@ def unavailable_report(campaign: Campaign, error: ImpactError) -> dict:
                 "target": goal,
                 "deadline": target.deadline.isoformat(),
                 "units": [],
+                "unit_names": sorted(unit.name for unit in target.units.all()),
                 "value": float(value) if value is not None else None,
                 "ci95": None,
                 "verdict": verdict,
+                "reported_on": target.reported_on.isoformat() if target.reported_on else None,
+                "reported_source": target.reported_source,
             }
         )
+    return targets
+
+
+def unavailable_report(campaign: Campaign, error: ImpactError) -> dict:
+    """What can be said of a campaign whose communes have no monthly statistics: why no effect can be estimated,
+    its targets with the values reported for them, its reported figures. The PDF and XLSX are made from it, so
+    they always exist; every figure in it is as reported, none is estimated."""
+    targets = reported_targets(campaign)
     rules = [
         {"channel": rule.channel, "minimum": float(rule.minimum), "per_thousand_dossiers": rule.per_thousand_dossiers}
         for rule in campaign.reach_rules.all()

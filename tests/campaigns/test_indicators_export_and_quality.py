@@ -229,3 +229,45 @@ def test_pdf_and_xlsx_without_monthly_statistics_show_the_periodic_reports_of_th
     assert "01/04/2021" not in text
     # No month to name without monthly statistics: no empty "()" after a label.
     assert "Tỷ lệ trực tuyến đầu kỳ —" in text and "()" not in text
+
+
+def test_targets_without_monthly_statistics_read_the_same_on_the_page_pdf_and_xlsx(client):
+    from pypdf import PdfReader
+
+    from campaigns.models import Campaign, Target
+
+    campaign = Campaign.objects.create(
+        name="Hà Nội 2022 (kiểm thử)",
+        slug="hn-test",
+        unit=unit("01", current=False),
+        starts_on=datetime.date(2022, 8, 25),
+        ends_on=datetime.date(2022, 12, 31),
+    )
+    Target.objects.create(
+        campaign=campaign,
+        indicator="online_rate",
+        value=50,
+        deadline=datetime.date(2022, 12, 31),
+        reported_value=13,
+        reported_on=datetime.date(2022, 8, 25),
+        reported_source="Hội nghị",
+    )
+    communes = Target.objects.create(
+        campaign=campaign, indicator="procedures_online", value=25, deadline=datetime.date(2022, 12, 15)
+    )
+    communes.units.set([unit("00004", current=False), unit("00001", current=False)])
+    communes.save()  # a parental many-to-many is written on save
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    page = client.get(reverse("campaign_impact", args=[campaign.pk])).context
+    names = sorted([unit("00004", current=False).name, unit("00001", current=False).name])
+    assert page["targets"] == [
+        ["tỷ lệ hồ sơ trực tuyến", "50,0 %", "31/12/2022", "13,0 % (Hội nghị, 25/08/2022)", "Chưa đạt"],
+        [f"số thủ tục cung cấp trực tuyến mức độ 4 ({', '.join(names)})", "25", "15/12/2022", "—", "Chưa có số liệu"],
+    ]
+    pdf = client.get(reverse("campaign_impact_download", args=[campaign.pk, "pdf"]))
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "50,0 % 31/12/2022 13,0 % (Hội nghị, 25/08/2022)" in text and "Chưa đạt" in text
+    xlsx = client.get(reverse("campaign_impact_download", args=[campaign.pk, "xlsx"]))
+    rows = [row for sheet in load_workbook(io.BytesIO(xlsx.content)) for row in sheet.iter_rows(values_only=True)]
+    assert next(r for r in rows if 0.13 in r)[:4] == ("tỷ lệ hồ sơ trực tuyến", 0.5, "31/12/2022", 0.13)
+    assert any(row[0] == page["targets"][1][0] for row in rows)

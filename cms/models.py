@@ -409,11 +409,24 @@ class CampaignPage(SitePage):
 
         return campaign_progress(self.campaign)
 
+    def reported_targets(self) -> list[list[str]]:
+        """The campaign's targets that have a reported value, judged as the campaign report judges them
+        (indicator, target, deadline, value with who reported it, verdict)."""
+        from campaigns.impact.render import target_table
+        from campaigns.impact.report import reported_targets
+
+        targets = [target for target in reported_targets(self.campaign) if target["value"] is not None]
+        if not targets:
+            return []
+        _headers, rows = target_table({"targets": targets})
+        return [[cell for index, cell in enumerate(row) if index != 4] for row in rows]
+
     def get_context(self, request, *args, **kwargs):
         from trainings.models import TrainingSession
 
         context = super().get_context(request, *args, **kwargs)
         context["progress"] = self.progress
+        context["reported_targets"] = self.reported_targets()
         context["sessions"] = (
             TrainingSession.objects.filter(
                 models.Q(campaign_id=self.campaign_id) | models.Q(unit_id__in=self.class_unit_ids()),

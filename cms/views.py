@@ -56,14 +56,14 @@ class CampaignProgress:
 def campaign_progress(campaign) -> CampaignProgress:
     """The campaign area's latest online rate against the target, and the last twelve months (a few queries)."""
     from campaigns.analysis.rates import target_status
-    from campaigns.dashboard import add_months, latest_month, periodic_reports
+    from campaigns.dashboard import add_months, campaign_periodic_reports, latest_month
     from campaigns.imports.statistics import month_bounds
     from campaigns.indicators import area_for, monthly_online_rates
     from campaigns.models import IndicatorTargets
 
     area = area_for(campaign.unit)
     target = IndicatorTargets.load().online_target_fraction
-    periodic = periodic_reports(area, campaign.starts_on.replace(day=1), datetime.date.today())
+    periodic = campaign_periodic_reports(campaign)
     last = latest_month(area)
     if last is None:
         return CampaignProgress(None, None, target, None, None, [], periodic=periodic)

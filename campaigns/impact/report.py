@@ -427,14 +427,10 @@ def reported_figures(campaign) -> list[dict]:
 def periodic_reports_of(campaign) -> list[dict]:
     """The campaign area's quarterly, 6-month, annual and irregular reports from a year before the campaign to a
     year after it, as stored (never split into months): the admin report page, its PDF and its XLSX show these."""
-    from ..dashboard import periodic_reports
-    from ..indicators import area_for
-    from ..report_months import add_months
+    from ..dashboard import campaign_periodic_reports
 
     if campaign is None:
         return []
-    start = add_months(campaign.starts_on.replace(day=1), -12)
-    end = add_months(campaign.ends_on.replace(day=1), 13) - datetime.timedelta(days=1)
     return [
         {
             "unit_code": report.unit.code,
@@ -447,7 +443,7 @@ def periodic_reports_of(campaign) -> list[dict]:
             "rate": report.rate.value,
             "source": report.source,
         }
-        for report in periodic_reports(area_for(campaign.unit), start, end)
+        for report in campaign_periodic_reports(campaign)
     ]
 
 

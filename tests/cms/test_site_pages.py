@@ -387,3 +387,54 @@ def test_campaign_page_of_an_abolished_district_lists_classes_of_its_successor_c
     html = client.get(page.url).content.decode()
     assert "Lớp ở xã kế thừa" in html
     assert "Lớp ở tỉnh khác" not in html
+
+
+def test_campaign_page_without_monthly_statistics_agrees_with_the_campaign_report(client, home):
+    """Hà Nội 2022: a quarterly report and 13 % reported against a target of 50 %; the public page, the admin page
+    and the PDF show the same periodic report and the same verdict."""
+    from pypdf import PdfReader
+
+    from campaigns.models import Target
+    from tests.factories.users import UserFactory
+
+    campaign = Campaign.objects.create(
+        name="Hà Nội 2022 (kiểm thử)",
+        slug="hn-test",
+        unit=unit("01", current=False),
+        starts_on=datetime.date(2022, 8, 25),
+        ends_on=datetime.date(2022, 12, 31),
+    )
+    Target.objects.create(
+        campaign=campaign,
+        indicator="online_rate",
+        value=50,
+        deadline=datetime.date(2022, 12, 31),
+        reported_value=13,
+        reported_on=datetime.date(2022, 8, 25),
+        reported_source="Hội nghị",
+    )
+    Target.objects.create(campaign=campaign, indicator="bcci_rate", value=25, deadline=datetime.date(2022, 12, 31))
+    DossierStatistic.objects.create(
+        unit=unit("01", current=False),
+        period_start=datetime.date(2022, 7, 1),
+        period_end=datetime.date(2022, 9, 30),
+        received_online=1300,
+        received_direct=8700,
+    )
+    page = CampaignPage(title="Chiến dịch Hà Nội", slug="ha-noi", campaign=campaign)
+    home.add_child(instance=page)
+    public = " ".join(client.get(page.url).content.decode().split())
+    assert "Quý 3/2022 (01/07/2022–30/09/2022)" in public and "13,0 %" in public
+    assert (
+        "mục tiêu 50,0 % đến 31/12/2022, được báo cáo 13,0 % (Hội nghị, 25/08/2022) — <strong>Chưa đạt</strong>"
+        in public
+    )
+    assert "25,0 %" not in public  # no value reported for the BCCI target: not on the public page
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    admin = client.get(reverse("campaign_impact", args=[campaign.pk])).context
+    assert admin["periodic"][0][1:5] == ["Quý 3/2022 (01/07/2022–30/09/2022)", "10.000", "1.300", "13,0 %"]
+    assert admin["targets"][0][3:] == ["13,0 % (Hội nghị, 25/08/2022)", "Chưa đạt"]
+    pdf = client.get(reverse("campaign_impact_download", args=[campaign.pk, "pdf"]))
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Quý 3/2022 (01/07/2022–30/09/2022) 10.000 1.300 13,0 %" in text
+    assert "13,0 % (Hội nghị, 25/08/2022) Chưa đạt" in text

@@ -409,13 +409,18 @@ class CampaignPage(SitePage):
 
         return campaign_progress(self.campaign)
 
-    def reported_targets(self) -> list[list[str]]:
-        """The campaign's targets that have a reported value, judged as the campaign report judges them
-        (indicator, target, deadline, value with who reported it, verdict)."""
+    def campaign_targets(self) -> list[list[str]]:
+        """The campaign's targets as its report judges them (indicator, target, deadline, value, verdict): from the
+        stored report when there is one, else the targets that have a reported value."""
         from campaigns.impact.render import target_table
         from campaigns.impact.report import reported_targets
+        from campaigns.models import ImpactResult
 
-        targets = [target for target in reported_targets(self.campaign) if target["value"] is not None]
+        result = ImpactResult.objects.filter(campaign_id=self.campaign_id).only("payload").first()
+        if result is not None:
+            targets = result.payload.get("targets") or []
+        else:
+            targets = [target for target in reported_targets(self.campaign) if target["value"] is not None]
         if not targets:
             return []
         _headers, rows = target_table({"targets": targets})
@@ -426,7 +431,7 @@ class CampaignPage(SitePage):
 
         context = super().get_context(request, *args, **kwargs)
         context["progress"] = self.progress
-        context["reported_targets"] = self.reported_targets()
+        context["campaign_targets"] = self.campaign_targets()
         context["sessions"] = (
             TrainingSession.objects.filter(
                 models.Q(campaign_id=self.campaign_id) | models.Q(unit_id__in=self.class_unit_ids()),

@@ -435,7 +435,8 @@ def _reported_target_value(target: Mapping) -> str:
     text = _target_value(target, target.get("value"))
     if target.get("value") is None or not (target.get("reported_source") or target.get("reported_on")):
         return text
-    said = ", ".join(part for part in (target.get("reported_source"), _day(target.get("reported_on"))) if part)
+    source, day = str(target.get("reported_source") or ""), _day(target.get("reported_on"))
+    said = ", ".join(part for part in (source, "" if day in source else day) if part)  # no date twice
     return f"{text} ({said})" if said else text
 
 

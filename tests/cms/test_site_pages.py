@@ -270,11 +270,24 @@ def test_campaign_page_shows_the_stored_impact_summary(client, home):
         payload={
             "effect": {"att": 0.04, "ci95": [0.015, 0.066]},
             "narrative": {"vi": "Các xã đã triển khai tăng thêm 4,0 điểm % <b>", "en": "…"},
+            "targets": [
+                {
+                    "indicator": "online_rate",
+                    "label": "tỷ lệ hồ sơ trực tuyến",
+                    "target": 0.3,
+                    "deadline": "2022-12-31",
+                    "value": 0.258,
+                    "ci95": [0.231, 0.285],
+                    "verdict": "not_reached",
+                }
+            ],
         },
     )
     html = client.get(page.url + "?v=2").content.decode()
     assert "Chiến dịch đã thay đổi điều gì" in html
     assert "tăng thêm 4,0 điểm % &lt;b&gt;" in html
+    # The campaign's targets as the report judges them, next to the latest month's progress.
+    assert "tỷ lệ hồ sơ trực tuyến: mục tiêu 30,0 % đến 31/12/2022: 25,8 % — <strong>Chưa đạt</strong>" in html
 
 
 def test_calendar_lists_public_upcoming_classes_with_registration_links(client, home):
@@ -425,10 +438,7 @@ def test_campaign_page_without_monthly_statistics_agrees_with_the_campaign_repor
     home.add_child(instance=page)
     public = " ".join(client.get(page.url).content.decode().split())
     assert "Quý 3/2022 (01/07/2022–30/09/2022)" in public and "13,0 %" in public
-    assert (
-        "mục tiêu 50,0 % đến 31/12/2022, được báo cáo 13,0 % (Hội nghị, 25/08/2022) — <strong>Chưa đạt</strong>"
-        in public
-    )
+    assert "mục tiêu 50,0 % đến 31/12/2022: 13,0 % (Hội nghị, 25/08/2022) — <strong>Chưa đạt</strong>" in public
     assert "25,0 %" not in public  # no value reported for the BCCI target: not on the public page
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     admin = client.get(reverse("campaign_impact", args=[campaign.pk])).context

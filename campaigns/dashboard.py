@@ -111,6 +111,14 @@ def periodic_reports(area: Area, start: datetime.date, end: datetime.date) -> li
     ]
 
 
+def campaign_periodic_reports(campaign) -> list[PeriodicReport]:
+    """The campaign area's reports of longer or irregular periods ending from a year before the campaign to a year
+    after it: the one window of the public campaign page, the admin report page and its PDF and XLSX."""
+    start = add_months(campaign.starts_on.replace(day=1), -12)
+    end = add_months(campaign.ends_on.replace(day=1), 13) - datetime.timedelta(days=1)
+    return periodic_reports(area_for(campaign.unit), start, end)
+
+
 def counting_sources(area: Area, start: datetime.date, end: datetime.date) -> list[tuple[str, int]]:
     rows = (
         DossierStatistic.objects.filter(

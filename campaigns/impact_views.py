@@ -12,7 +12,6 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import permissions
-from .choices import RATE_INDICATORS
 from .exports import escape_formula
 from .formatting import percent_vi
 from .impact.narrative import effect_verdict, format_month, format_points, format_range, interval
@@ -90,32 +89,21 @@ class ImpactIndexView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateView
 
 
 def what_the_data_show(campaign) -> dict:
-    """When no effect can be estimated: the reports of longer periods, the reported figures and the
-    targets with their reported values, as they are."""
-    import datetime
+    """When no effect can be estimated: the reports of longer periods, the reported figures and the targets judged
+    on their reported values, as they are: the same tables as the PDF and XLSX (campaigns.impact.render)."""
+    from .impact.render import periodic_table, target_table
+    from .impact.report import periodic_reports_of, reported_targets
 
-    from .dashboard import periodic_reports
-    from .indicators import area_for
-    from .report_months import add_months
-
-    start = add_months(campaign.starts_on.replace(day=1), -12)
-    end = add_months(campaign.ends_on.replace(day=1), 13) - datetime.timedelta(days=1)
-    periodic = periodic_reports(area_for(campaign.unit), start, end)
-    targets = [
-        {
-            "target": target,
-            "reported": (
-                percent_vi(target.reported_fraction) if target.indicator in RATE_INDICATORS else target.reported_value
-            )
-            if target.reported_value is not None
-            else "—",
-        }
-        for target in campaign.targets.all()
-    ]
+    periodic = periodic_table({"periodic_reports": periodic_reports_of(campaign)})
+    targets = reported_targets(campaign)
+    target_headers, target_rows = target_table({"targets": targets})
     return {
-        "periodic": [{"report": report, "rate": percent_vi(report.rate.value)} for report in periodic],
+        "periodic_headers": periodic[0] if periodic else [],
+        "periodic": periodic[1] if periodic else [],
         "figures": list(campaign.reported_figures.select_related("unit")),
-        "plan_targets": targets,
+        # Judged on reported values only: no interval column.
+        "target_headers": [header for index, header in enumerate(target_headers) if index != 4],
+        "targets": [[cell for index, cell in enumerate(row) if index != 4] for row in target_rows],
     }
 
 

@@ -114,8 +114,11 @@ class DashboardView(DashboardMixin, WagtailAdminTemplateMixin, TemplateView):
 
 def _row_context(row) -> dict:
     interval = row.rate.interval
+    reported = bool(row.months_reported)  # a unit that reported no month has no count: "—", not 0
     return {
         "row": row,
+        "online": row.online if reported else None,
+        "denominator": row.denominator if reported else None,
         "rate": percent_vi(row.rate.value),
         "interval": (f"{percent_vi(interval.low)} – {percent_vi(interval.high)}" if interval.low is not None else "—"),
         "previous": percent_vi(row.previous_rate.value),
@@ -184,8 +187,9 @@ class DashboardExportView(DashboardMixin, View):
                 [
                     row.unit.code,
                     escape_formula(row.unit.name),
-                    row.online,
-                    row.denominator,
+                    # A unit that reported no month has no count: missing, not zero.
+                    row.online if row.months_reported else None,
+                    row.denominator if row.months_reported else None,
                     row.rate.value,
                     interval.low,
                     interval.high,

@@ -472,12 +472,30 @@ class CampaignPage(SitePage):
 
         return cached_campaign_progress(self.campaign)
 
+    def campaign_targets(self) -> list[list[str]]:
+        """The campaign's targets as its report judges them (indicator, target, deadline, value, verdict): from the
+        stored report when there is one, else the targets that have a reported value."""
+        from campaigns.impact.render import target_table
+        from campaigns.impact.report import reported_targets
+        from campaigns.models import ImpactResult
+
+        result = ImpactResult.objects.filter(campaign_id=self.campaign_id).only("payload").first()
+        if result is not None:
+            targets = result.payload.get("targets") or []
+        else:
+            targets = [target for target in reported_targets(self.campaign) if target["value"] is not None]
+        if not targets:
+            return []
+        _headers, rows = target_table({"targets": targets})
+        return [[cell for index, cell in enumerate(row) if index != 4] for row in rows]
+
     def get_context(self, request, *args, **kwargs):
         from trainings.models import TrainingSession
         from trainings.selectors import with_availability
 
         context = super().get_context(request, *args, **kwargs)
         context["progress"] = self.progress
+        context["campaign_targets"] = self.campaign_targets()
         context["sessions"] = with_availability(
             TrainingSession.objects.filter(
                 models.Q(campaign_id=self.campaign_id) | models.Q(unit_id__in=self.class_unit_ids()),

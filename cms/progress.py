@@ -168,14 +168,14 @@ def _online_target(campaign, thresholds, last_month: datetime.date | None):
 def campaign_progress(campaign) -> CampaignProgress:
     """The campaign area's latest online rate against its target, and the last twelve months (a few queries)."""
     from campaigns.analysis.rates import NO_DATA, NO_INTERVAL, target_status
-    from campaigns.dashboard import add_months, latest_month, periodic_reports
+    from campaigns.dashboard import add_months, campaign_periodic_reports, latest_month
     from campaigns.imports.statistics import month_bounds
     from campaigns.indicators import MonthPoint, Rate, area_for, monthly_online_rates
     from campaigns.models import IndicatorTargets
 
     area = area_for(campaign.unit)
     thresholds = IndicatorTargets.load()
-    periodic = periodic_reports(area, campaign.starts_on.replace(day=1), datetime.date.today())
+    periodic = campaign_periodic_reports(campaign)
     last = latest_month(area)
     target, deadline = _online_target(campaign, thresholds, last)
     if last is None:

@@ -85,15 +85,27 @@ def _ci(item: Mapping | None) -> tuple[float | None, float | None]:
 def key_figures(payload: Mapping) -> list[KeyFigure]:
     """The summary table: observed rates, the effect, additional dossiers, the pre-trend check."""
     observed = payload.get("observed") or {}
+
+    def with_period(label_with_period: str, label: str, period) -> str:
+        # Without monthly statistics there is no period to name: no empty "()".
+        months = format_months(period)
+        return label_with_period % {"period": months} if months else label
+
     figures = [
         KeyFigure(
-            _("Online rate at the start (%(period)s)") % {"period": format_months(observed.get("baseline_period"))},
+            with_period(
+                _("Online rate at the start (%(period)s)"),
+                _("Online rate at the start"),
+                observed.get("baseline_period"),
+            ),
             "rate",
             observed.get("baseline_rate"),
             *_ci({"ci95": observed.get("baseline_ci95")}),
         ),
         KeyFigure(
-            _("Online rate at the end (%(period)s)") % {"period": format_months(observed.get("latest_period"))},
+            with_period(
+                _("Online rate at the end (%(period)s)"), _("Online rate at the end"), observed.get("latest_period")
+            ),
             "rate",
             observed.get("latest_rate"),
             *_ci({"ci95": observed.get("latest_ci95")}),
@@ -345,6 +357,43 @@ def reported_table(payload: Mapping) -> tuple[list[str], list[list[str]]] | None
     return headers, rows
 
 
+def periodic_period(report: Mapping) -> str:
+    """ "Quý 2/2023 (01/04/2023–30/06/2023)", or the dates alone for an irregular period."""
+    dates = f"{_day(report.get('start'))}–{_day(report.get('end'))}"
+    label = str(report.get("label") or "")
+    return dates if label in ("", dates) else f"{label} ({dates})"
+
+
+PERIODIC_HEADERS = (
+    gettext_lazy("Unit"),
+    gettext_lazy("Period"),
+    gettext_lazy("Dossiers received"),
+    gettext_lazy("Received online"),
+    gettext_lazy("Online rate"),
+    gettext_lazy("Source"),
+)
+
+
+def periodic_table(payload: Mapping) -> tuple[list[str], list[list[str]]] | None:
+    """Quarterly, 6-month, annual and irregular reports as stored, never split into months (the admin report
+    page shows the same table)."""
+    reports = payload.get("periodic_reports") or []
+    if not reports:
+        return None
+    rows = [
+        [
+            str(report.get("unit") or ""),
+            periodic_period(report),
+            format_number(report.get("received")),
+            format_number(report.get("online")),
+            format_percent(report.get("rate")),
+            str(report.get("source") or "—"),
+        ]
+        for report in reports
+    ]
+    return [str(header) for header in PERIODIC_HEADERS], rows
+
+
 def plan_table(payload: Mapping) -> tuple[list[str], list[list[str]]] | None:
     """The measurement plan saved before launch against what happened, one row per unit."""
     plan = payload.get("plan")
@@ -370,14 +419,35 @@ def plan_note(payload: Mapping) -> str:
     ) % {"mde": format_points(plan.get("mde80"))}
 
 
+def _target_label(target: Mapping) -> str:
+    """The indicator, and the units a target is set for when it is not the whole campaign's."""
+    label = str(target.get("label") or target.get("indicator") or "")
+    names = target.get("unit_names") or []
+    if not names:
+        return label
+    if len(names) <= 3:
+        return f"{label} ({', '.join(names)})"
+    return _("%(indicator)s (%(count)s units)") % {"indicator": label, "count": len(names)}
+
+
+def _reported_target_value(target: Mapping) -> str:
+    """A value as reported for a target, with who reported it and when."""
+    text = _target_value(target, target.get("value"))
+    if target.get("value") is None or not (target.get("reported_source") or target.get("reported_on")):
+        return text
+    source, day = str(target.get("reported_source") or ""), _day(target.get("reported_on"))
+    said = ", ".join(part for part in (source, "" if day in source else day) if part)  # no date twice
+    return f"{text} ({said})" if said else text
+
+
 def target_table(payload: Mapping) -> tuple[list[str], list[list[str]]]:
     headers = [_("Indicator"), _("Target"), _("Deadline"), _("Value"), _("95 %% interval") % {}, _("Verdict")]
     rows = [
         [
-            str(target.get("label") or target.get("indicator") or ""),
+            _target_label(target),
             _target_value(target, target.get("target")),
             _day(target.get("deadline")),
-            _target_value(target, target.get("value")),
+            _reported_target_value(target),
             format_range(*interval(target), formatter=lambda v, t=target: _target_value(t, v))
             if interval(target)
             else "",
@@ -553,6 +623,10 @@ def render_text(payload: Mapping) -> str:
         lines += _text_table(*target_table(payload), right=(1, 3))
     else:
         lines.append(_("No data."))
+
+    if periodic_table(payload):
+        lines += _heading(_("Quarterly, 6-month, annual and other reports"))
+        lines += _text_table(*periodic_table(payload), right=(2, 3, 4))
 
     if reported_table(payload):
         lines += _heading(_("Figures reported"))
@@ -859,7 +933,7 @@ def render_xlsx(payload: Mapping) -> bytes:
         number_format = RATE_FORMAT if _is_rate(target) else "#,##0.0"
         sheet.row(
             [
-                str(target.get("label") or target.get("indicator") or ""),
+                _target_label(target),
                 target.get("target"),
                 _day(target.get("deadline")),
                 target.get("value"),
@@ -869,6 +943,24 @@ def render_xlsx(payload: Mapping) -> bytes:
             ],
             [None, number_format, None, number_format, number_format, number_format],
         )
+
+    # Reports of longer or irregular periods, as stored.
+    if periodic_table(payload):
+        sheet = _Sheet(
+            workbook, _("Periodic reports"), [str(header) for header in PERIODIC_HEADERS], [28, 36, 16, 16, 14, 30]
+        )
+        for report in payload.get("periodic_reports") or []:
+            sheet.row(
+                [
+                    str(report.get("unit") or ""),
+                    periodic_period(report),
+                    report.get("received"),
+                    report.get("online"),
+                    report.get("rate"),
+                    str(report.get("source") or "—"),
+                ],
+                [None, None, COUNT_FORMAT, COUNT_FORMAT, RATE_FORMAT],
+            )
 
     # Figures reported elsewhere, as reported.
     if reported_table(payload):
@@ -1133,7 +1225,11 @@ def render_pdf(payload: Mapping, *, chart_dpi: int = 200) -> bytes:
     targets = payload.get("targets") or []
     if targets:
         story.append(Paragraph(_p(_("Targets")), styles["h2"]))
-        story.append(_pdf_table(styles, *target_table(payload), (46, 20, 24, 20, 32, 38), numeric=(1, 3)))
+        story.append(_pdf_table(styles, *target_table(payload), (44, 18, 22, 40, 24, 32), numeric=(1, 3)))
+
+    if periodic_table(payload):
+        story.append(Paragraph(_p(_("Quarterly, 6-month, annual and other reports")), styles["h2"]))
+        story.append(_pdf_table(styles, *periodic_table(payload), (34, 50, 24, 24, 20, 28), numeric=(2, 3, 4)))
 
     if reported_table(payload):
         story.append(Paragraph(_p(_("Figures reported")), styles["h2"]))

@@ -98,7 +98,7 @@ def _columns(panel: Panel, first: int, last: int) -> list[int]:
 def _window(campaign, start, end, scope_ids) -> tuple[datetime.date, datetime.date]:
     first_data, last_data = statistics_months(scope_ids)
     if first_data is None:
-        raise ImpactError("no_statistics", gettext("There are no dossier statistics for this scope yet."))
+        raise ImpactError("no_statistics", gettext("There are no monthly dossier statistics for this scope yet."))
     if campaign is not None:
         start = start or ordinal_month(month_ordinal(campaign.starts_on) - BASELINE_MONTHS)
         end = end or ordinal_month(month_ordinal(campaign.ends_on) + 12)
@@ -424,6 +424,29 @@ def reported_figures(campaign) -> list[dict]:
     ]
 
 
+def periodic_reports_of(campaign) -> list[dict]:
+    """The campaign area's quarterly, 6-month, annual and irregular reports from a year before the campaign to a
+    year after it, as stored (never split into months): the admin report page, its PDF and its XLSX show these."""
+    from ..dashboard import campaign_periodic_reports
+
+    if campaign is None:
+        return []
+    return [
+        {
+            "unit_code": report.unit.code,
+            "unit": report.unit.name,
+            "label": report.label,
+            "start": report.start.isoformat(),
+            "end": report.end.isoformat(),
+            "received": report.denominator,
+            "online": report.online,
+            "rate": report.rate.value,
+            "source": report.source,
+        }
+        for report in campaign_periodic_reports(campaign)
+    ]
+
+
 def _units(panel: Panel, campaign_start: int) -> list[dict]:
     baseline_cols = _columns(panel, campaign_start - BASELINE_MONTHS, campaign_start - 1) or [0]
     latest_cols = _columns(panel, panel.months[-1] - LATEST_MONTHS + 1, panel.months[-1])
@@ -554,14 +577,14 @@ def _plan(campaign, panel: Panel) -> dict | None:
     return {"mde80": plan.mde80, "waves": plan.waves, "units": rows}
 
 
-def unavailable_report(campaign: Campaign, error: ImpactError) -> dict:
-    """What can be said of a campaign whose communes have no monthly statistics: why no effect can be estimated,
-    its targets with the values reported for them, its reported figures. The PDF and XLSX are made from it, so
-    they always exist; every figure in it is as reported, none is estimated."""
+def reported_targets(campaign: Campaign) -> list[dict]:
+    """The campaign's targets judged on the values reported for them (no statistics behind them): reached when the
+    reported value meets the target, not reached when it does not and the deadline has passed. The report without
+    monthly statistics, its PDF and XLSX and the admin page show these."""
     today = month_ordinal(timezone.localdate())
     labels = dict(Indicator.choices)
     targets = []
-    for target in campaign.targets.all():
+    for target in campaign.targets.prefetch_related("units"):
         goal = target.resolved_value(IndicatorTargets.load())
         if goal is None:
             continue
@@ -581,11 +604,22 @@ def unavailable_report(campaign: Campaign, error: ImpactError) -> dict:
                 "target": goal,
                 "deadline": target.deadline.isoformat(),
                 "units": [],
+                "unit_names": sorted(unit.name for unit in target.units.all()),
                 "value": float(value) if value is not None else None,
                 "ci95": None,
                 "verdict": verdict,
+                "reported_on": target.reported_on.isoformat() if target.reported_on else None,
+                "reported_source": target.reported_source,
             }
         )
+    return targets
+
+
+def unavailable_report(campaign: Campaign, error: ImpactError) -> dict:
+    """What can be said of a campaign whose communes have no monthly statistics: why no effect can be estimated,
+    its targets with the values reported for them, its reported figures. The PDF and XLSX are made from it, so
+    they always exist; every figure in it is as reported, none is estimated."""
+    targets = reported_targets(campaign)
     rules = [
         {"channel": rule.channel, "minimum": float(rule.minimum), "per_thousand_dossiers": rule.per_thousand_dossiers}
         for rule in campaign.reach_rules.all()
@@ -616,6 +650,7 @@ def unavailable_report(campaign: Campaign, error: ImpactError) -> dict:
         "recommendations": {"next_units": [], "projections": []},
         "plan": None,
         "reported_figures": reported_figures(campaign),
+        "periodic_reports": periodic_reports_of(campaign),
         "method_version": METHOD_VERSION,
         "warnings": [{"code": error.code, "message": error.message}],
         # Why no effect can be estimated: the stored report says so instead of being computed again and again.

@@ -143,3 +143,22 @@ def test_reach_rule_needs_a_positive_minimum():
     assert "minimum" in error.value.message_dict
     with pytest.raises(ValidationError):
         ReachRule(campaign=campaign, channel="pigeon", minimum=Decimal("1")).full_clean()
+
+
+@pytest.mark.django_db
+def test_a_targets_units_are_stored_when_the_target_is_saved():
+    # TP Bến Tre's "25 procedures for communes": the communes must survive a reload.
+    campaign = Campaign.objects.create(
+        name="Bến Tre (kiểm thử)",
+        slug="bt-units",
+        unit=unit("829", current=False),
+        starts_on=datetime.date(2020, 9, 16),
+        ends_on=datetime.date(2020, 12, 31),
+    )
+    target = Target.objects.create(
+        campaign=campaign, indicator="procedures_online", value=25, deadline=datetime.date(2020, 12, 15)
+    )
+    communes = [unit("28756", current=False), unit("28759", current=False)]
+    target.units.set(communes)
+    target.save()
+    assert set(Target.objects.get(pk=target.pk).units.all()) == set(communes)

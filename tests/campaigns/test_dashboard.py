@@ -42,6 +42,27 @@ def test_leader_sees_ranked_units_with_verdicts(client, leader, figures):
     assert "đã đạt" in text and "chưa đạt" in text
 
 
+def test_a_unit_that_reported_no_month_shows_no_count_not_zero(client, leader, figures):
+    params = {"start": "2025-07", "end": "2025-07"}
+    rows = {
+        item["row"].unit.code: item for item in client.get(reverse("statistics_dashboard"), params).context["rows"]
+    }
+    silent = next(item for code, item in rows.items() if code not in ("23149", "24820", "25036"))
+    assert (silent["online"], silent["denominator"], silent["rate"], silent["completeness"]) == (
+        None,
+        None,
+        "—",
+        "0/1",
+    )
+    assert (rows["25036"]["online"], rows["25036"]["denominator"]) == (1, 100)
+    text = client.get(reverse("statistics_dashboard"), params).content.decode()
+    assert f"{silent['row'].unit.name}</a></td>\n                <td>—</td>\n                <td>—</td>" in text
+    sheet = load_workbook(io.BytesIO(client.get(reverse("statistics_dashboard_export"), params).content)).active
+    exported = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert exported[silent["row"].unit.code][2:4] == (None, None)
+    assert exported["25036"][2:4] == (1, 100)
+
+
 def test_chart_is_a_png(client, leader, figures):
     response = client.get(reverse("statistics_dashboard_chart"), {"start": "2025-01", "end": "2025-07"})
     assert response.status_code == 200

@@ -12,102 +12,15 @@ from campaigns.models import DossierStatistic, StatisticSource
 from campaigns.report_months import PeriodKind, classify_period
 from campaigns.services.statistics import StatisticsImportError, statistics_import
 
+from ..factories.office_sheets import FIELDS, form06_workbook, names_report_workbook, total_of
 from ..factories.users import unit
 
 pytestmark = pytest.mark.django_db
 
-TITLE_PERIOD = "(Từ ngày 15/10/2025 đến ngày 14/11/2025)"
-NUMBERS = [f"({number})" for number in range(1, 14)]
-# Received: total, online, in person or by post, carried over; resolved: total, early, on time, late;
-# pending: total, in time, overdue.
-FIELDS = [
-    ("1", "Hộ tịch", [130, 80, 40, 10, 120, 60, 55, 5, 10, 9, 1]),
-    ("2", "Chứng thực", [210, 150, 50, 10, 200, 120, 78, 2, 10, 10, 0]),
-    ("3", "Đất đai", [65, 20, 35, 10, 50, 20, 25, 5, 15, 12, 3]),
-]
 
-
-def total_of(fields):
-    return [sum(values[index] for _number, _name, values in fields) for index in range(11)]
-
-
-def form06(
-    tmp_path,
-    *,
-    period_text=TITLE_PERIOD,
-    fields=FIELDS,
-    total="sum",
-    extra_total=None,
-    name="bieu-06.xlsx",
-    header_row_e="Trực tiếp, dịch vụ bưu chính",
-) -> tuple:
-    """A single unit's Biểu 06 as a one-stop office exports it: title lines, three merged header rows,
-    a numbering row, a group row, one row per field of procedures, "Tổng cộng" and signature lines."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Biểu 06"
-    rows = [
-        ["UBND XÃ TÁNH LINH", None, None, None, None, None, None, None, None, "Biểu số 06/VPCP/KSTT"],
-        ["BỘ PHẬN MỘT CỬA"],
-        ["TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"],
-        [period_text],
-        [None, None, None, None, None, None, None, None, None, None, "Đơn vị tính: Số hồ sơ TTHC"],
-        [],
-        [
-            "STT",
-            "Lĩnh vực giải quyết",
-            "Số hồ sơ nhận giải quyết",
-            None,
-            None,
-            None,
-            "Số hồ sơ đã giải quyết",
-            None,
-            None,
-            None,
-            "Số hồ sơ đang giải quyết",
-        ],
-        [
-            None,
-            None,
-            "Tổng số",
-            "Trong đó",
-            None,
-            None,
-            "Tổng số",
-            "Trước hạn",
-            "Đúng hạn",
-            "Quá hạn",
-            "Tổng số",
-            "Trong hạn",
-            "Quá hạn",
-        ],
-        [None, None, None, "Trực tuyến", header_row_e, "Từ kỳ trước"],
-        NUMBERS,
-        ["III", "Xã, phường, đặc khu"],
-    ]
-    for number, label, values in fields:
-        rows.append([number, label, *values])
-    total_row = None
-    if total is not None:
-        values = total_of(fields) if total == "sum" else total
-        rows.append(["Tổng cộng", None, *values])
-        total_row = len(rows)
-    if extra_total is not None:
-        rows.append(["Tổng cộng", None, *extra_total])
-    rows += [
-        [],
-        ["Người lập biểu", None, None, None, None, None, None, None, "Tánh Linh, ngày 15 tháng 11 năm 2025"],
-        [None, None, None, None, None, None, None, None, "THỦ TRƯỞNG ĐƠN VỊ"],
-        ["(Ký, ghi rõ họ tên)", None, None, None, None, None, None, None, "(Ký tên, đóng dấu)"],
-    ]
-    for row in rows:
-        sheet.append(row)
-    for cells in ("A7:A9", "B7:B9", "C7:F7", "G7:J7", "K7:M7", "C8:C9", "D8:F8", "G8:G9", "H8:H9", "I8:I9"):
-        sheet.merge_cells(cells)
-    for cells in ("J8:J9", "K8:K9", "L8:L9", "M8:M9", "A1:E1", "A3:M3", "A4:M4"):
-        sheet.merge_cells(cells)
-    if total_row:
-        sheet.merge_cells(f"A{total_row}:B{total_row}")
+def form06(tmp_path, *, name="bieu-06.xlsx", **options) -> tuple:
+    """A single unit's Biểu 06 as a one-stop office exports it (tests/factories/office_sheets.py)."""
+    workbook, total_row = form06_workbook(**options)
     path = tmp_path / name
     workbook.save(path)
     return path, total_row
@@ -257,21 +170,8 @@ def test_combined_column_with_the_postal_part_gives_in_person_exactly(tmp_path):
 
 # -- per-unit reports by name -----------------------------------------------------------------------
 def names_report(tmp_path, rows, *, bcci=True, total=True):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["UBND HUYỆN TÁNH LINH"])
-    sheet.append(["BÁO CÁO SỐ LIỆU TIẾP NHẬN HỒ SƠ THEO ĐƠN VỊ"])
-    sheet.append(["(Từ ngày 15/12/2023 đến ngày 14/01/2024)"])
-    header = ["STT", "Tên đơn vị", "Số mới tiếp nhận trực tuyến", "Trực tiếp, dịch vụ bưu chính"]
-    if bcci:
-        header.append("Số mới tiếp nhận qua BCCI")
-    sheet.append(header)
-    for number, (name, *values) in enumerate(rows, start=1):
-        sheet.append([number, name, *values])
-    if total:
-        sheet.append([None, "Tổng cộng", *[sum(row[index] for row in rows) for index in range(1, len(rows[0]))]])
     path = tmp_path / "theo-don-vi.xlsx"
-    workbook.save(path)
+    names_report_workbook(rows, bcci=bcci, total=total).save(path)
     return path
 
 

@@ -179,3 +179,95 @@ def test_report_without_monthly_statistics_shows_what_the_data_can(client):
     text = client.get(reverse("campaign_impact", args=[campaign.pk])).content.decode()
     assert "Quý 2/2023 (01/04/2023–30/06/2023)" in text and "69,0 %" in text
     assert "80.852" in text and "15/11/2023" in text
+
+
+def test_pdf_and_xlsx_without_monthly_statistics_show_the_periodic_reports_of_the_page(client):
+    from pypdf import PdfReader
+
+    from campaigns.models import Campaign
+
+    add("11", (datetime.date(2023, 4, 1), datetime.date(2023, 6, 30)), 33892, 15227, current=False, source="Sở")
+    # An irregular period of a district below it, and a quarter a year before the window: not shown.
+    add("095", (datetime.date(2023, 7, 25), datetime.date(2023, 8, 25)), 120, 80, 5, current=False)
+    add("11", (datetime.date(2021, 4, 1), datetime.date(2021, 6, 30)), 1, 1, current=False)
+    campaign = Campaign.objects.create(
+        name="Điện Biên 2023 (kiểm thử)",
+        slug="db-test",
+        unit=unit("11", current=False),
+        starts_on=datetime.date(2023, 1, 1),
+        ends_on=datetime.date(2023, 12, 31),
+    )
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    page = client.get(reverse("campaign_impact", args=[campaign.pk]))
+    district = unit("095", current=False).name
+    expected = [
+        ["Tỉnh Điện Biên", "Quý 2/2023 (01/04/2023–30/06/2023)", "49.119", "33.892", "69,0 %", "Sở"],
+        [district, "25/07/2023–25/08/2023", "205", "120", "58,5 %", "—"],
+    ]
+    assert page.context["periodic"] == expected
+    assert page.context["periodic_headers"][2:5] == [
+        "Tổng hồ sơ tiếp nhận",
+        "Tiếp nhận trực tuyến",
+        "Tỷ lệ trực tuyến",
+    ]
+
+    xlsx = client.get(reverse("campaign_impact_download", args=[campaign.pk, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(xlsx.content))["Báo cáo theo kỳ"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == page.context["periodic_headers"]
+    assert [list(row) for row in rows[1:]] == [
+        ["Tỉnh Điện Biên", "Quý 2/2023 (01/04/2023–30/06/2023)", 49119, 33892, pytest.approx(33892 / 49119), "Sở"],
+        [district, "25/07/2023–25/08/2023", 205, 120, pytest.approx(120 / 205), "—"],
+    ]
+    assert sheet["E2"].number_format.endswith("%") and sheet["C2"].number_format == "#,##0"
+
+    pdf = client.get(reverse("campaign_impact_download", args=[campaign.pk, "pdf"]))
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Báo cáo quý, 6 tháng, năm và kỳ khác" in text
+    for row in expected:
+        assert " ".join(row) in text, row
+    assert "01/04/2021" not in text
+    # No month to name without monthly statistics: no empty "()" after a label.
+    assert "Tỷ lệ trực tuyến đầu kỳ —" in text and "()" not in text
+
+
+def test_targets_without_monthly_statistics_read_the_same_on_the_page_pdf_and_xlsx(client):
+    from pypdf import PdfReader
+
+    from campaigns.models import Campaign, Target
+
+    campaign = Campaign.objects.create(
+        name="Hà Nội 2022 (kiểm thử)",
+        slug="hn-test",
+        unit=unit("01", current=False),
+        starts_on=datetime.date(2022, 8, 25),
+        ends_on=datetime.date(2022, 12, 31),
+    )
+    Target.objects.create(
+        campaign=campaign,
+        indicator="online_rate",
+        value=50,
+        deadline=datetime.date(2022, 12, 31),
+        reported_value=13,
+        reported_on=datetime.date(2022, 8, 25),
+        reported_source="Hội nghị",
+    )
+    communes = Target.objects.create(
+        campaign=campaign, indicator="procedures_online", value=25, deadline=datetime.date(2022, 12, 15)
+    )
+    communes.units.set([unit("00004", current=False), unit("00001", current=False)])
+    communes.save()  # a parental many-to-many is written on save
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    page = client.get(reverse("campaign_impact", args=[campaign.pk])).context
+    names = sorted([unit("00004", current=False).name, unit("00001", current=False).name])
+    assert page["targets"] == [
+        ["tỷ lệ hồ sơ trực tuyến", "50,0 %", "31/12/2022", "13,0 % (Hội nghị, 25/08/2022)", "Chưa đạt"],
+        [f"số thủ tục cung cấp trực tuyến mức độ 4 ({', '.join(names)})", "25", "15/12/2022", "—", "Chưa có số liệu"],
+    ]
+    pdf = client.get(reverse("campaign_impact_download", args=[campaign.pk, "pdf"]))
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "50,0 % 31/12/2022 13,0 % (Hội nghị, 25/08/2022)" in text and "Chưa đạt" in text
+    xlsx = client.get(reverse("campaign_impact_download", args=[campaign.pk, "xlsx"]))
+    rows = [row for sheet in load_workbook(io.BytesIO(xlsx.content)) for row in sheet.iter_rows(values_only=True)]
+    assert next(r for r in rows if 0.13 in r)[:4] == ("tỷ lệ hồ sơ trực tuyến", 0.5, "31/12/2022", 0.13)
+    assert any(row[0] == page["targets"][1][0] for row in rows)

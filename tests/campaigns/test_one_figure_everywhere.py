@@ -160,6 +160,18 @@ def test_one_dataset_shows_the_same_figure_on_every_screen(dataset):
     progress = campaign_progress(dataset)
     assert (progress.month, progress.rate) == (DECEMBER, pytest.approx(expected))
 
+    # The admin home panel of a leader of today's province, which old Tánh Linh went wholly into (the dataset has
+    # figures for Tánh Linh's communes only).
+    from campaigns.panels import ScopeRatesPanel
+    from campaigns.roles import Role
+
+    from ..factories.users import UserFactory
+
+    leader = UserFactory(role=Role.LEADER, scopes=[unit("68")])
+    [item] = ScopeRatesPanel(leader).get_context_data()["items"]
+    assert item["point"].month == DECEMBER
+    assert item["rate"] == percent_vi(expected)
+
     # Three latest months: dashboard totals = the target's value = the report's and recommendations' rates.
     october = datetime.date(2023, 10, 1)
     three = build_dashboard(unit=area_unit, first_month=october, last_month=DECEMBER)

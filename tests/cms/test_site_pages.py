@@ -275,6 +275,17 @@ def test_campaign_page_shows_the_stored_impact_summary_in_plain_words(client, ho
             "effect": {"att": 0.04, "ci95": [0.015, 0.066], "pretrend": {"p_value": 0.4}},
             "channels": [{"channel": "training", "label": "Lớp", "effect": 0.01, "ci95": [0.001, 0.02], "p": 0.03}],
             "narrative": {"vi": "khoảng tin cậy 95 %, p = 0,03", "en": "…"},
+            "targets": [
+                {
+                    "indicator": "online_rate",
+                    "label": "tỷ lệ hồ sơ trực tuyến",
+                    "target": 0.3,
+                    "deadline": "2022-12-31",
+                    "value": 0.258,
+                    "ci95": [0.231, 0.285],
+                    "verdict": "not_reached",
+                }
+            ],
         },
     )
     html = client.get(page.url + "?v=2").content.decode()
@@ -282,6 +293,8 @@ def test_campaign_page_shows_the_stored_impact_summary_in_plain_words(client, ho
     assert "Huyện &lt;b&gt;Tánh Linh" in html and "tăng rõ" in html
     for jargon in ("p =", "khoảng tin cậy", "ý nghĩa thống kê", "CI", "95 %"):
         assert jargon not in html
+    # The campaign's targets as the report judges them, next to the latest month's progress.
+    assert "tỷ lệ hồ sơ trực tuyến: mục tiêu 30,0 % đến 31/12/2022: 25,8 % — <strong>Chưa đạt</strong>" in html
 
 
 def test_calendar_lists_public_upcoming_classes_with_registration_links(client, home):
@@ -394,3 +407,51 @@ def test_campaign_page_of_an_abolished_district_lists_classes_of_its_successor_c
     html = client.get(page.url).content.decode()
     assert "Lớp ở xã kế thừa" in html
     assert "Lớp ở tỉnh khác" not in html
+
+
+def test_campaign_page_without_monthly_statistics_agrees_with_the_campaign_report(client, home):
+    """Hà Nội 2022: a quarterly report and 13 % reported against a target of 50 %; the public page, the admin page
+    and the PDF show the same periodic report and the same verdict."""
+    from pypdf import PdfReader
+
+    from campaigns.models import Target
+    from tests.factories.users import UserFactory
+
+    campaign = Campaign.objects.create(
+        name="Hà Nội 2022 (kiểm thử)",
+        slug="hn-test",
+        unit=unit("01", current=False),
+        starts_on=datetime.date(2022, 8, 25),
+        ends_on=datetime.date(2022, 12, 31),
+    )
+    Target.objects.create(
+        campaign=campaign,
+        indicator="online_rate",
+        value=50,
+        deadline=datetime.date(2022, 12, 31),
+        reported_value=13,
+        reported_on=datetime.date(2022, 8, 25),
+        reported_source="Hội nghị",
+    )
+    Target.objects.create(campaign=campaign, indicator="bcci_rate", value=25, deadline=datetime.date(2022, 12, 31))
+    DossierStatistic.objects.create(
+        unit=unit("01", current=False),
+        period_start=datetime.date(2022, 7, 1),
+        period_end=datetime.date(2022, 9, 30),
+        received_online=1300,
+        received_direct=8700,
+    )
+    page = CampaignPage(title="Chiến dịch Hà Nội", slug="ha-noi", campaign=campaign)
+    home.add_child(instance=page)
+    public = " ".join(client.get(page.url).content.decode().split())
+    assert "Quý 3/2022 (01/07/2022–30/09/2022)" in public and "13,0 %" in public
+    assert "mục tiêu 50,0 % đến 31/12/2022: 13,0 % (Hội nghị, 25/08/2022) — <strong>Chưa đạt</strong>" in public
+    assert "25,0 %" not in public  # no value reported for the BCCI target: not on the public page
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    admin = client.get(reverse("campaign_impact", args=[campaign.pk])).context
+    assert admin["periodic"][0][1:5] == ["Quý 3/2022 (01/07/2022–30/09/2022)", "10.000", "1.300", "13,0 %"]
+    assert admin["targets"][0][3:] == ["13,0 % (Hội nghị, 25/08/2022)", "Chưa đạt"]
+    pdf = client.get(reverse("campaign_impact_download", args=[campaign.pk, "pdf"]))
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Quý 3/2022 (01/07/2022–30/09/2022) 10.000 1.300 13,0 %" in text
+    assert "13,0 % (Hội nghị, 25/08/2022) Chưa đạt" in text

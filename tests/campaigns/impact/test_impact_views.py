@@ -140,7 +140,7 @@ def test_campaign_without_statistics_shows_a_message_not_an_error(client):
     _login(client, Role.LEADER, unit("829", current=False))
     response = client.get(reverse("campaign_impact", args=[campaign.pk]))
     assert response.status_code == 200
-    assert "Chưa có số liệu thống kê hồ sơ cho phạm vi này." in response.content.decode()
+    assert "Chưa có số liệu thống kê hồ sơ hằng tháng cho phạm vi này." in response.content.decode()
     # What can be said is stored (computed once by the worker, made stale by an import of its statistics).
     stored = ImpactResult.objects.get(campaign=campaign)
     assert stored.payload["unavailable"]["code"] and stored.payload["effect"] is None

@@ -9,7 +9,7 @@ import datetime
 
 from django import forms
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import permissions
@@ -28,8 +28,8 @@ def unit_validity_text(unit: AdministrativeUnit) -> str:
         return ""
     last_day = _day(unit.valid_to - datetime.timedelta(days=1))
     if unit.valid_from is None:
-        return _gettext("in force until %(end)s") % {"end": last_day}
-    return _gettext("in force %(start)s–%(end)s") % {"start": _day(unit.valid_from), "end": last_day}
+        return gettext("in force until %(end)s") % {"end": last_day}
+    return gettext("in force %(start)s–%(end)s") % {"start": _day(unit.valid_from), "end": last_day}
 
 
 def unit_choice_label(unit: AdministrativeUnit) -> str:

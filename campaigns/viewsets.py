@@ -54,7 +54,10 @@ def search_units(queryset, query: str):
         return queryset
     if query.isdigit():
         return queryset.filter(code__startswith=query)
-    return queryset.filter(name_folded__contains=fold(query))
+    folded = fold(query).strip()
+    if not folded:  # only marks or symbols that folding removes: nothing to look for
+        return queryset.none()
+    return queryset.filter(name_folded__contains=folded)
 
 
 class UnitEraFilter(django_filters.ChoiceFilter):
@@ -237,7 +240,7 @@ class UnitSuccessionIndexView(IndexView):
             return queryset
         if query.isdigit():
             return queryset.filter(Q(old_unit__code__startswith=query) | Q(new_unit__code__startswith=query))
-        folded = fold(query)
+        folded = fold(query).strip()
         return queryset.filter(Q(old_unit__name_folded__contains=folded) | Q(new_unit__name_folded__contains=folded))
 
 

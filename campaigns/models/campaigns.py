@@ -133,7 +133,7 @@ class ReachRule(Orderable):
         return f"{self.get_channel_display()} ≥ {self.minimum}"
 
 
-class Target(Orderable):
+class Target(ClusterableModel, Orderable):
     """A campaign target: an indicator, a value, a deadline, for the whole campaign or some of its units."""
 
     campaign = ParentalKey(Campaign, on_delete=models.CASCADE, related_name="targets")

@@ -12,8 +12,10 @@ class CampaignsConfig(AppConfig):
 
         from . import signals
         from .roles import sync_role_groups_after_migrate
+        from .sources import translate_default_descriptions
 
         post_migrate.connect(sync_role_groups_after_migrate, sender=self)
+        post_migrate.connect(translate_default_descriptions, sender=self)
         statistic = self.get_model("DossierStatistic")
         source = self.get_model("StatisticSource")
         post_save.connect(signals.statistic_saved_or_deleted, sender=statistic)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import CreateView, IndexView
 from wagtail.admin.views.generic.chooser import (
     ChooseResultsView,
@@ -413,7 +413,7 @@ class DossierStatisticViewSet(ScopedModelViewSet):
         "received_online",
         "received_direct",
         "received_postal",
-        Column("is_counted", label=_("Counts")),
+        BooleanColumn("is_counted", label=_("Counts")),
     ]
     search_fields = ["unit__name", "unit__code"]
     filterset_class = DossierStatisticFilterSet

@@ -8,11 +8,32 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import auth  # noqa: F401 - connects the login-throttling signal receivers
         from .page_cache import connect_signals
+        from .permission_names import translate_permission_names
 
         connect_signals()  # publications purge the page cache
         _refuse_control_characters_in_forms()
+        # Every app's post_migrate creates its permissions: the names are translated after each of them.
+        post_migrate.connect(translate_permission_names)
+        _translate_wagtail_field_labels()
+
+
+def _translate_wagtail_field_labels() -> None:
+    """Some of Wagtail's labels come from field names ("Page", "Site name", "Root page", "Port"), which no
+    catalogue can translate: they get translated labels here."""
+    from wagtail.admin.forms.workflows import WorkflowPageForm
+    from wagtail.sites.views import IndexView as SiteIndexView
+    from wagtail.users.forms import PagePermissionsForm
+
+    WorkflowPageForm.base_fields["page"].label = _("Page")
+    PagePermissionsForm.base_fields["page"].label = _("Page")
+    labels = {"port": _("Port"), "site_name": _("Site name"), "root_page": _("Root page")}
+    for column in SiteIndexView.columns:
+        if column.name in labels:
+            column.label = labels[column.name]
 
 
 def _refuse_control_characters_in_forms() -> None:

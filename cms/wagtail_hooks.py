@@ -48,3 +48,13 @@ def register_page_viewsets():
 def hide_site_history(request, menu_items):
     if not may_see_site_history(request.user):
         menu_items[:] = [item for item in menu_items if item.name != "site-history"]
+
+
+# Wagtail's help menu links to its English guide and release notes on guide.wagtail.org: both are left out (the
+# project's Vietnamese guides for each role are in its docs); the keyboard shortcuts dialog stays.
+ENGLISH_HELP_ITEMS = ("editor-guide", "whats-new-in-wagtail-")
+
+
+@hooks.register("construct_help_menu")
+def drop_english_help(request, menu_items):
+    menu_items[:] = [item for item in menu_items if not item.name.startswith(ENGLISH_HELP_ITEMS)]

@@ -32,6 +32,7 @@ from .choices import UnitLevel
 from .exports import EXPORT_FIELDS
 from .models import AdministrativeUnit, DossierStatistic, StatisticSource, UnitSuccession, UserScope
 from .models.statistics import COUNT_FIELD_NAMES
+from .numbers import count_column
 from .resources import FORMATS, export_file
 from .unit_choosers import unit_choice_label
 
@@ -410,9 +411,9 @@ class DossierStatisticViewSet(ScopedModelViewSet):
         DayColumn("period_start", label=_("Period start")),
         DayColumn("period_end", label=_("Period end")),
         "source",
-        "received_online",
-        "received_direct",
-        "received_postal",
+        count_column(DossierStatistic, "received_online"),
+        count_column(DossierStatistic, "received_direct"),
+        count_column(DossierStatistic, "received_postal"),
         BooleanColumn("is_counted", label=_("Counts")),
     ]
     search_fields = ["unit__name", "unit__code"]

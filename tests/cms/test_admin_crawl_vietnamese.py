@@ -98,3 +98,17 @@ def test_wagtail_starter_workflow_and_source_descriptions_are_vietnamese():
     assert not Workflow.objects.filter(name="Moderators approval").exists()
     assert not Task.objects.filter(name="Moderators approval").exists()
     assert StatisticSource.objects.get(rank=3).description == "số liệu nhập tay trong trang quản trị"
+
+
+def test_spreadsheet_sheets_are_named_in_vietnamese():
+    from openpyxl import load_workbook
+
+    from campaigns.models import DossierStatistic
+    from campaigns.resources import export_file
+    from tests.factories.trainings import TrainingSessionFactory
+    from trainings.roster import export_roster
+
+    statistics = load_workbook(io.BytesIO(export_file(DossierStatistic.objects.all(), "xlsx")))
+    roster = load_workbook(io.BytesIO(export_roster(TrainingSessionFactory(), "xlsx")))
+    assert statistics.sheetnames == ["Số liệu hồ sơ"]
+    assert roster.sheetnames == ["Danh sách học viên"]

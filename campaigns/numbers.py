@@ -3,7 +3,7 @@
 A count field shows ``1.215`` and accepts what people type: ``1215``, ``1.215``, ``1 215``; ``1,5`` or ``1.5`` is
 refused with a Vietnamese message (a count has no fraction, and a lone separator is ambiguous), never rounded.
 Listings show counts grouped by dots (``1.500.000``). Every positive integer field of an admin model form gets the
-count field (``register_count_fields``, called by the app when it is ready).
+count field, and every decimal field a decimal comma (``register_count_fields``, called by the app when ready).
 """
 
 from django import forms
@@ -70,6 +70,8 @@ def register_count_fields() -> None:
 
     for model_field in COUNT_MODEL_FIELDS:
         register_form_field_override(model_field, override={"form_class": CountField})
+    # Decimals (targets, reach rules, reported figures) shown and typed with a decimal comma: "750,00", "33,12".
+    register_form_field_override(models.DecimalField, override={"localize": True})
 
 
 class CountColumn(Column):

@@ -64,3 +64,18 @@ def test_officer_typing_a_fraction_gets_a_vietnamese_error_and_nothing_is_saved(
     assert response.status_code == 200
     assert "1,5" in response.content.decode() and "số nguyên" in response.content.decode()
     assert not DossierStatistic.objects.exists()
+
+
+def test_decimals_in_admin_forms_use_the_decimal_comma():
+    from decimal import Decimal
+
+    from wagtail.admin.panels import get_form_for_model
+
+    from campaigns.models import Target
+
+    TargetForm = get_form_for_model(Target, fields=["value"])  # as the admin builds its forms
+
+    assert TargetForm(data={"value": "33,5"}).fields["value"].clean("33,5") == Decimal("33.5")
+    assert "750,00" in str(TargetForm(instance=Target(value=Decimal("750.00")))["value"])
+    form = TargetForm(data={"value": "ba mươi"})
+    assert not form.is_valid() and "value" in form.errors

@@ -79,3 +79,10 @@ def test_decimals_in_admin_forms_use_the_decimal_comma():
     assert "750,00" in str(TargetForm(instance=Target(value=Decimal("750.00")))["value"])
     form = TargetForm(data={"value": "ba mươi"})
     assert not form.is_valid() and "value" in form.errors
+
+
+def test_listing_footers_group_the_row_count():
+    from wagtail.admin.paginator import WagtailPaginator
+
+    assert WagtailPaginator(range(19_753), 50).items_count_label.startswith("19.753 ")
+    assert WagtailPaginator(DossierStatistic.objects.none(), 50).items_count_label == "0 số liệu hồ sơ"

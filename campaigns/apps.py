@@ -11,9 +11,13 @@ class CampaignsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_migrate, post_save
 
         from . import signals
+        from .numbers import register_count_fields
         from .roles import sync_role_groups_after_migrate
+        from .sources import translate_default_descriptions
 
         post_migrate.connect(sync_role_groups_after_migrate, sender=self)
+        post_migrate.connect(translate_default_descriptions, sender=self)
+        register_count_fields()
         statistic = self.get_model("DossierStatistic")
         source = self.get_model("StatisticSource")
         post_save.connect(signals.statistic_saved_or_deleted, sender=statistic)

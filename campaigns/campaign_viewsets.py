@@ -1,15 +1,13 @@
 """Campaigns and their targets in the Wagtail admin (leaders edit, others view in scope)."""
 
-from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, Panel
 
-from . import permissions
 from .admin_scoping import ScopedModelViewSet
 from .models import Campaign
-from .viewsets import unit_chooser_viewset
+from .unit_choosers import UnitMultipleChooser, UnitScopeFormMixin
 
 
 class RolloutPlanPanel(Panel):
@@ -24,25 +22,9 @@ class RolloutPlanPanel(Panel):
             return context
 
 
-class CampaignForm(WagtailAdminModelForm):
-    """Every unit the campaign analyses must lie inside the editor's scope: its report lists them all."""
-
-    def clean_unit(self):
-        unit = self.cleaned_data.get("unit")
-        if unit is not None and not permissions.user_can_use_unit(self.for_user, unit):
-            raise forms.ValidationError(_("This unit is outside your scope."), code="out_of_scope")
-        return unit
-
-    def clean_scope_units(self):
-        units = self.cleaned_data.get("scope_units")
-        outside = [unit for unit in units or [] if not permissions.user_can_use_unit(self.for_user, unit)]
-        if outside:
-            raise forms.ValidationError(
-                _("These units are outside your scope: %(units)s."),
-                params={"units": ", ".join(f"{unit.name} ({unit.code})" for unit in outside)},
-                code="out_of_scope",
-            )
-        return units
+class CampaignForm(UnitScopeFormMixin, WagtailAdminModelForm):
+    """Every unit the campaign analyses (its unit, further scope units, the units of its targets and reported
+    figures) must lie inside the editor's scope: its report lists them all."""
 
 
 class CampaignViewSet(ScopedModelViewSet):
@@ -58,8 +40,8 @@ class CampaignViewSet(ScopedModelViewSet):
     edit_handler_panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
-        FieldPanel("unit", widget=unit_chooser_viewset.widget_class),
-        FieldPanel("scope_units"),
+        FieldPanel("unit"),
+        FieldPanel("scope_units", widget=UnitMultipleChooser),
         FieldPanel("parent"),
         MultiFieldPanel(
             [FieldPanel("plan_number"), FieldPanel("plan_date"), FieldPanel("issuing_body")],
@@ -79,7 +61,16 @@ class CampaignViewSet(ScopedModelViewSet):
                 "comparison group of the impact analysis."
             ),
         ),
-        InlinePanel("targets", heading=_("Targets"), label=_("Target")),
+        InlinePanel(
+            "targets",
+            heading=_("Targets"),
+            label=_("Target"),
+            panels=[
+                FieldPanel(name)
+                for name in ("indicator", "preset", "value", "deadline", "reported_value", "reported_on")
+            ]
+            + [FieldPanel("reported_source"), FieldPanel("units", widget=UnitMultipleChooser)],
+        ),
         InlinePanel("reported_figures", heading=_("Figures reported elsewhere"), label=_("Reported figure")),
         RolloutPlanPanel(heading=_("Measurement plan")),
     ]

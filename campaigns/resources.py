@@ -5,6 +5,7 @@ an export from the admin imports back without a change. Imports do not go throug
 statistics service validates and upserts a whole file set-wise (docs/data/statistics-import.md).
 """
 
+from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -39,5 +40,6 @@ class DossierStatisticResource(resources.ModelResource):
 def export_file(queryset, file_format: str) -> bytes:
     """The statistics of ``queryset`` as a CSV (UTF-8 with BOM, for Excel) or XLSX file."""
     dataset = DossierStatisticResource().export(queryset=queryset)
+    dataset.title = str(_("Dossier statistics"))[:31]  # the sheet's name (tablib's default is "Tablib Dataset")
     data = FORMATS[file_format]().export_data(dataset)
     return data.encode("utf-8-sig") if isinstance(data, str) else data

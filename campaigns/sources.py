@@ -12,3 +12,19 @@ DEFAULT_PRECEDENCE = (
     (FORM_06, 2, _("periodic report form 06/VPCP/KSTT")),
     (HAND_ENTRY, 3, _("figures typed in the back office")),
 )
+
+
+def translate_default_descriptions(sender=None, using="default", **kwargs):
+    """After ``migrate``: the default sources' descriptions in Vietnamese. Migrations run without a language, so the
+    sources they create get the English text; a description an administrator has changed is left alone."""
+    from django.utils import translation
+
+    from .models import StatisticSource
+
+    with translation.override("vi"):
+        for name, _rank, description in DEFAULT_PRECEDENCE:
+            with translation.override(None):
+                english = str(description)
+            StatisticSource.objects.using(using).filter(name=name, description=english).update(
+                description=str(description)
+            )

@@ -10,13 +10,19 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import CreateView, IndexView
-from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
+from wagtail.admin.views.generic.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    ChosenMultipleView,
+    ChosenView,
+)
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.admin.widgets.chooser import BaseChooser
 
 from cms.text import fold
 
@@ -26,7 +32,9 @@ from .choices import UnitLevel
 from .exports import EXPORT_FIELDS
 from .models import AdministrativeUnit, DossierStatistic, StatisticSource, UnitSuccession, UserScope
 from .models.statistics import COUNT_FIELD_NAMES
+from .numbers import count_column
 from .resources import FORMATS, export_file
+from .unit_choosers import unit_choice_label
 
 
 class DayColumn(Column):
@@ -47,7 +55,10 @@ def search_units(queryset, query: str):
         return queryset
     if query.isdigit():
         return queryset.filter(code__startswith=query)
-    return queryset.filter(name_folded__contains=fold(query))
+    folded = fold(query).strip()
+    if not folded:  # only marks or symbols that folding removes: nothing to look for
+        return queryset.none()
+    return queryset.filter(name_folded__contains=folded)
 
 
 class UnitEraFilter(django_filters.ChoiceFilter):
@@ -99,18 +110,35 @@ class AdministrativeUnitViewSet(ScopedModelViewSet):
     filterset_class = AdministrativeUnitFilterSet
     list_per_page = 50
     ordering = ["code", "valid_from"]
-    form_fields = ["code", "level", "unit_type", "name", "parent", "valid_from", "valid_to"]
     inspect_view_fields = ["code", "level", "unit_type", "name", "parent", "valid_from", "valid_to"]
     list_export = ["code", "level", "unit_type", "name", "parent", "valid_from", "valid_to"]
     export_filename = "don-vi-hanh-chinh"
 
+    @property
+    def panels(self):
+        return [
+            *(FieldPanel(name) for name in ("code", "level", "unit_type", "name")),
+            FieldPanel("parent", widget=unit_chooser_viewset.widget_class),
+            FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_to")]),
+        ]
+
 
 class UnitChooserFilterForm(BaseFilterForm):
     q = forms.CharField(
-        label=_("Search term"), required=False, widget=forms.TextInput(attrs={"placeholder": _("Name or code")})
+        label=_("Search term"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("Name or code")}),
     )
     level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("All levels")), *UnitLevel.choices])
-    current_only = forms.BooleanField(label=_("Only units in force today"), required=False, initial=True)
+    # Unticked by default (a filter form is always bound, so an "only current" box could not start ticked).
+    include_former = forms.BooleanField(label=_("Also units no longer in force (before 01/07/2025)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_valid() and self.cleaned_data.get("q"):
+            self.is_searching = True
+            self.search_query = self.cleaned_data["q"]
 
     def filter(self, objects):
         objects = super().filter(objects)
@@ -118,7 +146,7 @@ class UnitChooserFilterForm(BaseFilterForm):
         objects = search_units(objects, data.get("q"))
         if data.get("level"):
             objects = objects.filter(level=data["level"])
-        if data.get("current_only"):
+        if not data.get("include_former"):
             objects = objects.current()
         return objects
 
@@ -130,6 +158,26 @@ class UnitChooseMixin:
         queryset = AdministrativeUnit.objects.select_related("parent")
         return permissions.filter_for_user(self.request.user, queryset, permissions.VIEW)
 
+    def filter_object_list(self, objects):
+        if not self.filter_form.is_valid():
+            return objects.none()  # a malformed search finds nothing rather than everything
+        return super().filter_object_list(objects)
+
+    @property
+    def title_column(self):
+        column = super().title_column
+        column.accessor = unit_choice_label
+        column.label = _("Unit")
+        return column
+
+    @property
+    def columns(self):
+        return [
+            self.title_column,
+            Column("level", label=_("Level"), accessor="get_level_display"),
+            Column("parent", label=_("Parent unit"), accessor=lambda unit: unit.parent.name if unit.parent else "—"),
+        ]
+
 
 class UnitChooseView(UnitChooseMixin, ChooseView):
     pass
@@ -137,6 +185,27 @@ class UnitChooseView(UnitChooseMixin, ChooseView):
 
 class UnitChooseResultsView(UnitChooseMixin, ChooseResultsView):
     pass
+
+
+class UnitChosenLabelMixin:
+    def get_display_title(self, instance):
+        return unit_choice_label(instance)
+
+
+class UnitChosenView(UnitChosenLabelMixin, ChosenView):
+    pass
+
+
+class UnitChosenMultipleView(UnitChosenLabelMixin, ChosenMultipleView):
+    def get_objects(self, pks):
+        """Only units in the user's scope: ids outside it are left out (the form refuses them too)."""
+        queryset = permissions.filter_for_user(self.request.user, AdministrativeUnit.objects.all(), permissions.VIEW)
+        return queryset.filter(pk__in=[pk for pk in pks if str(pk).isdigit()])
+
+
+class UnitChooserWidget(BaseChooser):
+    def get_display_title(self, instance):
+        return unit_choice_label(instance)
 
 
 class AdministrativeUnitChooserViewSet(ScopeGuardMixin, ChooserViewSet):
@@ -147,7 +216,10 @@ class AdministrativeUnitChooserViewSet(ScopeGuardMixin, ChooserViewSet):
     edit_item_text = _("Edit unit")
     choose_view_class = UnitChooseView
     choose_results_view_class = UnitChooseResultsView
+    chosen_view_class = UnitChosenView
+    chosen_multiple_view_class = UnitChosenMultipleView
     per_page = 20
+    base_widget_class = UnitChooserWidget
 
 
 unit_chooser_viewset = AdministrativeUnitChooserViewSet("unit_chooser")
@@ -169,7 +241,7 @@ class UnitSuccessionIndexView(IndexView):
             return queryset
         if query.isdigit():
             return queryset.filter(Q(old_unit__code__startswith=query) | Q(new_unit__code__startswith=query))
-        folded = fold(query)
+        folded = fold(query).strip()
         return queryset.filter(Q(old_unit__name_folded__contains=folded) | Q(new_unit__name_folded__contains=folded))
 
 
@@ -189,7 +261,16 @@ class UnitSuccessionViewSet(ModelViewSet):
     search_fields = ["old_unit__name", "new_unit__name", "old_unit__code", "new_unit__code"]
     search_backend_name = None
     list_per_page = 50
-    form_fields = ["old_unit", "new_unit", "kind", "effective_date"]
+
+    @property
+    def panels(self):
+        return [
+            FieldPanel("old_unit", widget=unit_chooser_viewset.widget_class),
+            FieldPanel("new_unit", widget=unit_chooser_viewset.widget_class),
+            FieldPanel("kind"),
+            FieldPanel("effective_date"),
+        ]
+
     copy_view_enabled = False
 
 
@@ -330,10 +411,10 @@ class DossierStatisticViewSet(ScopedModelViewSet):
         DayColumn("period_start", label=_("Period start")),
         DayColumn("period_end", label=_("Period end")),
         "source",
-        "received_online",
-        "received_direct",
-        "received_postal",
-        Column("is_counted", label=_("Counts")),
+        count_column(DossierStatistic, "received_online"),
+        count_column(DossierStatistic, "received_direct"),
+        count_column(DossierStatistic, "received_postal"),
+        BooleanColumn("is_counted", label=_("Counts")),
     ]
     search_fields = ["unit__name", "unit__code"]
     filterset_class = DossierStatisticFilterSet

@@ -61,3 +61,13 @@ class PageFeedbackMenuItem(MenuItem):
 @hooks.register("register_reports_menu_item")
 def register_page_feedback_report():
     return PageFeedbackMenuItem(_("Page feedback"), reverse("page_feedback_report"), icon_name="help", order=800)
+
+
+# Wagtail's help menu links to its English guide and release notes on guide.wagtail.org: both are left out (the
+# project's Vietnamese guides for each role are in its docs); the keyboard shortcuts dialog stays.
+ENGLISH_HELP_ITEMS = ("editor-guide", "whats-new-in-wagtail-")
+
+
+@hooks.register("construct_help_menu")
+def drop_english_help(request, menu_items):
+    menu_items[:] = [item for item in menu_items if not item.name.startswith(ENGLISH_HELP_ITEMS)]

@@ -12,6 +12,17 @@ from campaigns.roles import Role, role_group_name
 WORKFLOW_NAME = "Kiểm duyệt trước khi đăng"
 TASK_NAME = "Duyệt nội dung"
 APPROVER_ROLES = (Role.ADMINISTRATOR, Role.LEADER)
+# Wagtail's starter workflow and task, made by its own migrations with an English name. The project does not use
+# them; they are kept (a page's workflow history may name them) but renamed and switched off.
+WAGTAIL_STARTER_NAME = "Moderators approval"
+RETIRED_STARTER_NAME = "Phê duyệt mẫu của Wagtail (không dùng)"
+
+
+def retire_wagtail_starter_workflow():
+    from wagtail.models import Task, Workflow
+
+    for model in (Workflow, Task):
+        model.objects.filter(name=WAGTAIL_STARTER_NAME).update(name=RETIRED_STARTER_NAME, active=False)
 
 
 @transaction.atomic
@@ -22,6 +33,7 @@ def ensure_moderation_workflow():
 
     from .models import HomePage
 
+    retire_wagtail_starter_workflow()
     workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
     if not workflow.active:
         workflow.active = True

@@ -28,6 +28,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from campaigns import permissions
 from campaigns.admin_scoping import ScopedIndexView, ScopedModelViewSet, ScopedObjectMixin, ScopeGuardMixin
 from campaigns.exports import escape_formula
+from campaigns.numbers import count_column
 from campaigns.viewsets import DayColumn, unit_chooser_viewset
 
 from .choices import MediaKind
@@ -143,7 +144,14 @@ class MediaItemViewSet(ScopeGuardMixin, SnippetViewSet):
     edit_template_name = "outreach_media/media_item_edit.html"
     index_view_class = MediaItemIndexView
     edit_view_class = MediaItemEditView
-    list_display = ["title", "kind", Column("unit", label=_("Unit")), "campaign", "print_run", "cost"]
+    list_display = [
+        "title",
+        "kind",
+        Column("unit", label=_("Unit")),
+        "campaign",
+        count_column(MediaItem, "print_run"),
+        count_column(MediaItem, "cost"),
+    ]
     list_export = ["title", "kind", "unit__code", "unit__name", "produced_on", "print_run", "duration_minutes", "cost"]
     filterset_class = MediaItemFilterSet
     search_fields = ["title"]
@@ -212,7 +220,7 @@ class DistributionViewSet(ScopedModelViewSet):
         "media_item",
         Column("unit", label=_("Unit")),
         DayColumn("date", label=_("Date")),
-        "copies",
+        count_column(Distribution, "copies"),
         "place",
     ]
     list_export = [
@@ -252,7 +260,7 @@ class AiringViewSet(ScopedModelViewSet):
         Column("unit", label=_("Unit")),
         "station",
         DayColumn("date", label=_("Date")),
-        "count",
+        count_column(Airing, "count"),
     ]
     list_export = ["media_item__title", "unit__code", "unit__name", "station", "date", "count", "duration_minutes"]
     export_filename = "phat-song"
@@ -282,7 +290,7 @@ class PostViewSet(ScopedModelViewSet):
         "platform",
         Column("unit", label=_("Unit")),
         DayColumn("date", label=_("Date")),
-        "reach",
+        count_column(Post, "reach"),
     ]
     list_export = [
         "title",
@@ -325,7 +333,7 @@ class OutreachEventViewSet(ScopedModelViewSet):
         "channel",
         Column("unit", label=_("Unit")),
         DayColumn("date", label=_("Date")),
-        "quantity",
+        count_column(OutreachEvent, "quantity"),
     ]
     list_export = ["title", "channel", "unit__code", "unit__name", "date", "quantity", "people", "cost"]
     export_filename = "su-kien"

@@ -101,6 +101,7 @@ class RosterResource(resources.Resource):
 def export_roster(session: TrainingSession, file_format: str) -> bytes:
     registrations = session.registrations.select_related("attendee").order_by("status", "seat", "registered_at")
     dataset = RosterResource().export(queryset=registrations)
+    dataset.title = str(_("Roster"))[:31]  # the sheet's name (tablib's default is "Tablib Dataset")
     data = {"csv": CSV, "xlsx": XLSX}[file_format]().export_data(dataset)
     return data.encode("utf-8-sig") if isinstance(data, str) else data
 

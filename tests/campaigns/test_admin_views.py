@@ -51,10 +51,10 @@ def test_user_without_admin_access_is_refused(client):
 
 
 def test_unit_chooser_is_scoped_and_accent_insensitive(client, officer):
-    response = client.get(reverse("unit_chooser:choose_results"), {"q": "duc thuan", "current_only": ""})
+    response = client.get(reverse("unit_chooser:choose_results"), {"q": "duc thuan", "include_former": "on"})
     assert response.status_code == 200
     assert "Xã Đức Thuận" in response.text
-    response = client.get(reverse("unit_chooser:choose_results"), {"q": "ba dinh", "current_only": ""})
+    response = client.get(reverse("unit_chooser:choose_results"), {"q": "ba dinh", "include_former": "on"})
     assert "Phường Ba Đình" not in response.text
 
 

@@ -20,7 +20,7 @@ from campaigns.impact.panel import build_panel
 from campaigns.impact.report import impact_report
 from campaigns.indicator_export import indicator_rows
 from campaigns.models import Campaign, DossierStatistic, ReachRule, Target
-from cms.views import campaign_progress
+from cms.progress import campaign_progress
 
 from ..factories.users import unit
 

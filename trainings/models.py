@@ -141,8 +141,10 @@ class TrainingSession(models.Model):
                 name="training_session_registration_window",
                 violation_error_message=_("Registration must close after it opens."),
             ),
+            # A class people register for has a seat; a training logged from the activity journal
+            # (``import_key``, outreach_media) records what happened and may have none.
             models.CheckConstraint(
-                condition=Q(capacity__gte=1),
+                condition=Q(capacity__gte=1) | Q(import_key__isnull=False),
                 name="training_session_capacity_at_least_one",
                 violation_error_message=_("A class has at least one seat."),
             ),

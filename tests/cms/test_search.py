@@ -116,12 +116,12 @@ def test_type_filters_show_counts_and_narrow_the_results(client, content):
     session = TrainingSessionFactory(title="Lớp nộp hồ sơ tại xã Hòa Thắng")
     TrainingSessionFactory(title="Lớp riêng ở Hòa Thắng", is_public=False)
     context, html = _search(client, "hoa")
-    assert context["classes"] == [session]
+    assert [found for found, _seats in context["sessions"]] == [session]  # each class with its seats left
     counts = {key: number for key, _label, number in context["filters"]}
     assert counts == {"guides": 1, "news": 1, "classes": 1, "documents": 1}
     assert "Hướng dẫn (1)" in html and "Lớp học (1)" in html and "Tất cả (4)" in html
     response = client.get(reverse("search"), {"q": "hoa", "type": "classes"})
-    assert response.context["classes"] == [session]
+    assert [found for found, _seats in response.context["sessions"]] == [session]
     assert response.context["guides"] == [] and response.context["documents"] == []
     assert response.context["count"] == 1 and response.context["total"] == 4
     assert '<span aria-current="page">Lớp học (1)</span>' in response.content.decode()

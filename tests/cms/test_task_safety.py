@@ -58,7 +58,7 @@ def test_locked_context_releases_only_its_own_lock():
     assert not TaskLock.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_workers_asking_at_once_give_the_lock_to_one(file_database):
     results, errors = at_once(20, lambda number: task_safety.acquire("impact:7", f"worker-{number}"))
     assert not errors
@@ -66,7 +66,7 @@ def test_twenty_workers_asking_at_once_give_the_lock_to_one(file_database):
     assert TaskLock.objects.filter(key="impact:7").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_workers_taking_over_an_expired_lock_at_once_give_it_to_one(file_database):
     an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
     TaskLock.objects.create(key="impact:8", holder="dead", taken_at=an_hour_ago, expires_at=an_hour_ago)
@@ -215,7 +215,7 @@ def _wait_for(path: Path, process: subprocess.Popen, log: Path, seconds: float =
         time.sleep(0.2)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_killed_mid_task_leaves_the_task_to_another_which_runs_it_once(file_database, tmp_path):
     from django_tasks_db.models import DBTaskResult
 

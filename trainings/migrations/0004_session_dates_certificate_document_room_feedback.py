@@ -14,7 +14,8 @@ def feedback_sessions(apps, schema_editor):
 
 
 def no_capacity_below_one(apps, schema_editor):
-    apps.get_model("trainings", "TrainingSession").objects.filter(capacity__lt=1).update(capacity=1)
+    sessions = apps.get_model("trainings", "TrainingSession").objects
+    sessions.filter(capacity__lt=1, import_key__isnull=True).update(capacity=1)
 
 
 class Migration(migrations.Migration):
@@ -75,7 +76,7 @@ class Migration(migrations.Migration):
         migrations.RunPython(no_capacity_below_one, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='trainingsession',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity__gte', 1)), name='training_session_capacity_at_least_one', violation_error_message='A class has at least one seat.'),
+            constraint=models.CheckConstraint(condition=models.Q(('capacity__gte', 1), ('import_key__isnull', False), _connector='OR'), name='training_session_capacity_at_least_one', violation_error_message='A class has at least one seat.'),
         ),
             migrations.RunPython(feedback_sessions, migrations.RunPython.noop),
         migrations.AlterField(

@@ -34,10 +34,3 @@ class DossierStatisticResource(resources.ModelResource):
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("unit").order_by("period_start", "unit__code", "source")
-
-
-def export_file(queryset, file_format: str) -> bytes:
-    """The statistics of ``queryset`` as a CSV (UTF-8 with BOM, for Excel) or XLSX file."""
-    dataset = DossierStatisticResource().export(queryset=queryset)
-    data = FORMATS[file_format]().export_data(dataset)
-    return data.encode("utf-8-sig") if isinstance(data, str) else data

@@ -1,11 +1,11 @@
 """Wagtail admin import of statistics: upload, preview (nothing written), confirm.
 
-The uploaded file is kept under the media storage until the user confirms or cancels; the token
-that names it lives in the user's session, so nobody else can confirm it. Both steps run the same
+The uploaded file is kept in the default storage until the user confirms or cancels (cms/pending_uploads.py:
+shared by every server, so the confirmation may reach another server than the preview); the token that names it
+lives in the user's session and the name carries the user's id, so nobody else can confirm it. Both steps run the same
 service as ``manage.py import_statistics``; rows for units outside the user's scope are errors.
 """
 
-import uuid
 from pathlib import Path
 
 from django import forms
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from cms import retention
+from cms import pending_uploads, retention
 
 from . import permissions
 from .models import DossierStatistic
@@ -134,11 +134,7 @@ class StatisticsImportView(WagtailAdminTemplateMixin, View):
         if not form.is_valid():
             return self.render(form=form)
         upload = form.cleaned_data["file"]
-        token = uuid.uuid4().hex
-        path = retention.pending_dir() / f"{token}{Path(upload.name).suffix.lower()}"
-        with path.open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
+        token, stored = pending_uploads.keep(upload, user=request.user)
         data = form.cleaned_data
         options = {
             "source": data["source"],
@@ -149,16 +145,17 @@ class StatisticsImportView(WagtailAdminTemplateMixin, View):
             "end": data["end"].isoformat() if data["end"] else "",
         }
         try:
-            report = self.run(path, upload.name, dry_run=True, **options)
+            with pending_uploads.open_pending(stored, user=request.user) as path:
+                report = self.run(path, upload.name, dry_run=True, **options)
         except BaseException:
-            path.unlink(missing_ok=True)  # a refused file never stays behind
+            pending_uploads.discard(stored)  # a refused file never stays behind
             raise
         if report is None or (report.error_count and not options["skip_invalid"]) or not report.rows_read:
-            path.unlink(missing_ok=True)
+            pending_uploads.discard(stored)
             return self.render(form=UploadForm(user=request.user), report=self.last_report, file_name=upload.name)
         request.session[SESSION_KEY] = {
             "token": token,
-            "path": str(path),
+            "stored": stored,
             "name": upload.name,
             "created": retention.stamp(),
             **options,
@@ -169,20 +166,20 @@ class StatisticsImportView(WagtailAdminTemplateMixin, View):
         pending = request.session.pop(SESSION_KEY, None)
         if not pending or pending.get("token") != request.POST.get("token") or not retention.preview_is_fresh(pending):
             if pending:
-                Path(pending["path"]).unlink(missing_ok=True)
+                pending_uploads.discard(pending.get("stored"))
             messages.error(request, _("This import has expired. Please upload the file again."))
             return redirect("statistics_import")
-        path = Path(pending["path"])
         try:
             if "cancel" in request.POST:
                 messages.info(request, _("The import was cancelled: nothing was written."))
                 return redirect("statistics_import")
-            report = self.run(
-                path,
-                pending["name"],
-                **{key: pending.get(key, "") for key in ("source", "unit", "scope", "start", "end")},
-                skip_invalid=pending["skip_invalid"],
-            )
+            with pending_uploads.open_pending(pending["stored"], user=request.user, token=pending["token"]) as path:
+                report = self.run(
+                    path,
+                    pending["name"],
+                    **{key: pending.get(key, "") for key in ("source", "unit", "scope", "start", "end")},
+                    skip_invalid=pending["skip_invalid"],
+                )
             if report is None:
                 return self.render(form=UploadForm(), report=self.last_report, file_name=pending["name"])
             messages.success(
@@ -199,8 +196,11 @@ class StatisticsImportView(WagtailAdminTemplateMixin, View):
                 },
             )
             return redirect("statistics:index")
+        except pending_uploads.PendingUploadError:
+            messages.error(request, _("This import has expired. Please upload the file again."))
+            return redirect("statistics_import")
         finally:
-            path.unlink(missing_ok=True)
+            pending_uploads.discard(pending["stored"])
 
     def run(
         self,

@@ -2,12 +2,17 @@
 
 Text cells that a spreadsheet would run as a formula (starting with = + - @, tab or carriage
 return) get a leading apostrophe; the import removes it again.
+
+Exports stream at constant memory whatever their size: rows are read with ``.iterator(chunk_size=…)``, CSV goes
+out in chunks (``csv_chunks``, a streamed response) and XLSX is written by openpyxl's write-only workbook into a
+temporary file that the response then streams.
 """
 
 import csv
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .imports.statistics import VIETNAMESE_HEADERS, month_bounds
 from .models.statistics import COUNT_FIELD_NAMES
@@ -51,7 +56,28 @@ def write_csv(statistics: Iterable, path: Path) -> int:
     return count
 
 
-def write_xlsx(statistics: Iterable, path: Path) -> int:
+class _Line:
+    """A file-like object that hands back what ``csv.writer`` writes (one line at a time)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_chunks(statistics: Iterable, *, rows_per_chunk: int = 500) -> Iterator[bytes]:
+    """The CSV export (UTF-8 with BOM, for Excel) as byte chunks, for a streamed response: constant memory."""
+    writer = csv.writer(_Line())
+    yield ("\ufeff" + writer.writerow(header())).encode()
+    lines: list[str] = []
+    for statistic in statistics:
+        lines.append(writer.writerow(["" if value is None else value for value in export_row(statistic)]))
+        if len(lines) >= rows_per_chunk:
+            yield "".join(lines).encode()
+            lines.clear()
+    if lines:
+        yield "".join(lines).encode()
+
+
+def write_xlsx(statistics: Iterable, path: Path | BinaryIO) -> int:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -63,3 +89,38 @@ def write_xlsx(statistics: Iterable, path: Path) -> int:
         count += 1
     workbook.save(path)
     return count
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_CHUNK_ROWS = 2000
+
+
+def export_queryset(queryset):
+    """The rows of an export in the file's order, read from the database in chunks (never all at once)."""
+    return (
+        queryset.select_related("unit")
+        .order_by("period_start", "unit__code", "source")
+        .iterator(chunk_size=EXPORT_CHUNK_ROWS)
+    )
+
+
+def spreadsheet_response(queryset, file_format: str, filename: str):
+    """A download of ``queryset`` as CSV (streamed as it is read) or XLSX (a temporary file, then streamed)."""
+    import tempfile
+
+    from django.http import FileResponse, StreamingHttpResponse
+
+    rows = export_queryset(queryset)
+    if file_format == "csv":
+        response = StreamingHttpResponse(csv_chunks(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    # Not a context manager: the response streams the file, then closes it (and the system removes it).
+    handle = tempfile.TemporaryFile(prefix="dvc-export-")  # noqa: SIM115
+    try:
+        write_xlsx(rows, handle)
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

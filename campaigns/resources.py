@@ -5,7 +5,6 @@ an export from the admin imports back without a change. Imports do not go throug
 statistics service validates and upserts a whole file set-wise (docs/data/statistics-import.md).
 """
 
-from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -35,11 +34,3 @@ class DossierStatisticResource(resources.ModelResource):
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("unit").order_by("period_start", "unit__code", "source")
-
-
-def export_file(queryset, file_format: str) -> bytes:
-    """The statistics of ``queryset`` as a CSV (UTF-8 with BOM, for Excel) or XLSX file."""
-    dataset = DossierStatisticResource().export(queryset=queryset)
-    dataset.title = str(_("Dossier statistics"))[:31]  # the sheet's name (tablib's default is "Tablib Dataset")
-    data = FORMATS[file_format]().export_data(dataset)
-    return data.encode("utf-8-sig") if isinstance(data, str) else data

@@ -2,13 +2,13 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpResponse
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import CreateView, IndexView
@@ -29,11 +29,10 @@ from cms.text import fold
 from . import permissions
 from .admin_scoping import ScopedEditView, ScopedIndexView, ScopedModelViewSet, ScopeGuardMixin
 from .choices import UnitLevel
-from .exports import EXPORT_FIELDS
+from .exports import EXPORT_FIELDS, spreadsheet_response
 from .models import AdministrativeUnit, DossierStatistic, StatisticSource, UnitSuccession, UserScope
 from .models.statistics import COUNT_FIELD_NAMES
 from .numbers import count_column
-from .resources import FORMATS, export_file
 from .unit_choosers import unit_choice_label
 
 
@@ -328,7 +327,41 @@ class DossierStatisticFilterSet(WagtailFilterSet):
         fields = ["source"]
 
 
+UNIT_CODE_LENGTH = 5
+MAX_LISTING_PAGES = 100
+
+
+class CappedPaginator(WagtailPaginator):
+    """Pages past ``MAX_LISTING_PAGES`` are not offered: a deep OFFSET over hundreds of thousands of joined rows
+    took seconds. Filters and the search narrow the list instead (the listing says so)."""
+
+    @cached_property
+    def num_pages(self):
+        return min(super().num_pages, MAX_LISTING_PAGES)
+
+
 class DossierStatisticIndexView(ScopedIndexView):
+    paginator_class = CappedPaginator
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        paginator = context.get("paginator")
+        page = context.get("page_obj")
+        if (
+            page is not None
+            and page.number == MAX_LISTING_PAGES
+            and paginator.count > page.number * paginator.per_page
+        ):
+            messages.info(
+                self.request,
+                _(
+                    "Only the first %(pages)s pages of %(count)s rows can be browsed: filter by source or period, "
+                    "or search by unit code or name, to see the others (or download them all with the export)."
+                )
+                % {"pages": MAX_LISTING_PAGES, "count": number_format(paginator.count, force_grouping=True)},
+            )
+        return context
+
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
@@ -343,18 +376,21 @@ class DossierStatisticIndexView(ScopedIndexView):
         return super().get_base_queryset().select_related("unit")
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
-        """The listing as it is filtered, in the import file's format (django-import-export resource)."""
-        data = export_file(queryset, spreadsheet_format)
-        response = HttpResponse(data, content_type=FORMATS[spreadsheet_format].CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{self.get_filename()}.{spreadsheet_format}"'
-        return response
+        """The listing as it is filtered, in the import file's format, streamed at constant memory (exports.py)."""
+        return spreadsheet_response(queryset, spreadsheet_format, f"{self.get_filename()}.{spreadsheet_format}")
 
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset
         query = self.search_query.strip()
         if query.isdigit():
-            return queryset.filter(unit__code__startswith=query)
+            # Codes are zero-padded digits of at most five: a prefix is a range of the unit code's index (a LIKE
+            # 'x%' would not use it under a PostgreSQL database collation other than C).
+            if len(query) > UNIT_CODE_LENGTH:
+                return queryset.none()
+            return queryset.filter(
+                unit__code__gte=query, unit__code__lte=query + "9" * (UNIT_CODE_LENGTH - len(query))
+            )
         return queryset.filter(unit__name_folded__contains=fold(query))
 
 

@@ -28,7 +28,7 @@ from wagtail.search import index
 
 from .attachments import attachment_for
 from .blocks import BODY_FEATURES, GuideStreamBlock, NewsStreamBlock, sanitise_html, sanitise_value
-from .page_cache import memo, page_cache_seconds
+from .page_cache import memo, page_cache_seconds, tag_versions
 from .text import ascii_slug, fold, slug_formatters
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
@@ -58,15 +58,24 @@ class SitePage(Page):
     class Meta:
         abstract = True
 
+    def cache_tags(self) -> list[str]:
+        """What this page shows, as the page cache's tags (``cms.page_cache``): a change to any purges it."""
+        return ["site", f"page:{self.pk}"]
+
     def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
         user = getattr(request, "user", None)
-        if (
+        cacheable = (
             request.method == "GET"
             and not getattr(request, "is_preview", False)
             and user is not None
             and not user.is_authenticated
-        ):
+            and page_cache_seconds() > 0
+        )
+        if cacheable:
+            # Read before rendering: a change made while this page renders leaves the stored copy out of date.
+            request._cms_tag_versions = tag_versions(self.cache_tags())
+        response = super().serve(request, *args, **kwargs)
+        if cacheable:
             default = page_cache_seconds()
             response.cms_page_cache_seconds = (
                 default if self.cache_seconds is None else min(self.cache_seconds, default)
@@ -165,6 +174,19 @@ class HomePage(IntroPage):
 
     HOME_CLASSES = 4
 
+    def cache_tags(self) -> list[str]:
+        # Its sections (children in the menu), the latest guides and news anywhere below it, the classes open for
+        # registration and the running campaigns with their figures.
+        return [
+            *super().cache_tags(),
+            f"children:{self.path}",
+            "list:cms.guidepage",
+            "list:cms.newspage",
+            "list:cms.campaignpage",
+            "campaigns",
+            "trainings",
+        ]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = self.get_children().live().in_menu().specific()
@@ -218,6 +240,9 @@ class GuideIndexPage(IntroPage):
     class Meta:
         verbose_name = _("guide index")
         verbose_name_plural = _("guide indexes")
+
+    def cache_tags(self) -> list[str]:
+        return [*super().cache_tags(), f"children:{self.path}"]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -325,6 +350,9 @@ class NewsIndexPage(IntroPage):
         verbose_name = _("news index")
         verbose_name_plural = _("news indexes")
 
+    def cache_tags(self) -> list[str]:
+        return [*super().cache_tags(), f"children:{self.path}"]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         news = NewsPage.objects.live().child_of(self).select_related("image").order_by("-date", "-pk")
@@ -413,6 +441,10 @@ class NewsPage(SitePage):
     def og_image(self):
         return self.image
 
+    def cache_tags(self) -> list[str]:
+        tags = super().cache_tags()
+        return [*tags, f"campaign:{self.campaign_id}"] if self.campaign_id else tags
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["tag_list"] = list(self.tags.all())
@@ -489,6 +521,10 @@ class CampaignPage(SitePage):
         _headers, rows = target_table({"targets": targets})
         return [[cell for index, cell in enumerate(row) if index != 4] for row in rows]
 
+    def cache_tags(self) -> list[str]:
+        # The campaign's record and stored impact report, the targets, the classes it lists.
+        return [*super().cache_tags(), f"campaign:{self.campaign_id}", "campaigns", "trainings"]
+
     def get_context(self, request, *args, **kwargs):
         from trainings.models import TrainingSession
         from trainings.selectors import with_availability
@@ -538,6 +574,9 @@ class TrainingCalendarPage(IntroPage):
         verbose_name = _("training calendar")
         verbose_name_plural = _("training calendars")
 
+    def cache_tags(self) -> list[str]:
+        return [*super().cache_tags(), "trainings"]
+
     def get_context(self, request, *args, **kwargs):
         from campaigns.models import AdministrativeUnit
         from trainings.models import TrainingSession
@@ -566,6 +605,9 @@ class DocumentLibraryPage(IntroPage):
     class Meta:
         verbose_name = _("document library")
         verbose_name_plural = _("document libraries")
+
+    def cache_tags(self) -> list[str]:
+        return [*super().cache_tags(), "media", "campaigns"]
 
     def get_context(self, request, *args, **kwargs):
         from campaigns.models import Campaign

@@ -1,15 +1,27 @@
 """Wagtail's page cache: whole responses of public pages for anonymous visitors, and a site-wide content version.
 
-The content version
-    One value in the page cache (``cms:content-version``), replaced by a new one whenever published content changes:
-    a page saved, published, unpublished, moved or deleted, a site, the contact settings, a view restriction, an image or a
-    document saved or deleted, a class or a published media item changed. Cached pages carry the version they were
-    rendered under and are ignored once it has changed, so one write purges the whole page cache at once, on every
-    worker and server that shares the cache (Redis, or the file cache of one machine).
+What a cached page depends on: tags and their versions
+    Every cached response records the tags it depends on and their versions when it was rendered; it is served only
+    while every one is unchanged. A page's tags (``SitePage.cache_tags``): ``site`` (the site-wide version, below),
+    ``page:<id>`` (itself), ``children:<path>`` (an index listing its children), ``list:<model>`` (a page listing pages
+    of a type anywhere, e.g. the home page's latest guides and news), ``campaign:<id>`` (a campaign's record, its
+    stored impact report), ``trainings``, ``media``, ``campaigns``. A write moves only the versions of the tags it
+    touches: publishing guide A refreshes A, the guide index listing it and the home page (``list:cms.guidepage``),
+    and leaves guide B's cached response in place; a draft saved changes nothing public and purges nothing.
+
+The site-wide version
+    One value (``cms:content-version``, the ``site`` tag) for what every page shows or what routes a request: a site,
+    the contact settings, a view restriction, an image or a document saved or deleted, a page unpublished, moved or
+    deleted, or published with a new title, address or menu entry (menus, breadcrumbs and related links show them).
+    Set again when the transaction commits, so a request rendered in between (from the data before the commit) is
+    not kept.
 
     The same version keys small per-process memos (``memo``): the site of a host name, the route of a URL path, the
     contact settings, the pages under a view restriction. A worker reads the version once per request and drops its
-    memos when it has changed, so it never serves site data older than the last publication.
+    memos when it has changed, so it never serves site data older than the last structural change.
+
+    The versions live in the ``pages`` cache: Redis, or without it the database cache, shared by every process and
+    every server (settings: Cache).
 
 Whole-response cache (``PageCacheMiddleware``)
     Only GET requests without a session cookie (so never a logged-in editor, never a preview, never a visitor who
@@ -84,12 +96,58 @@ def _new_version() -> None:
 
 
 def bump_version(**_kwargs) -> None:
-    """Content changed: every cached page and every worker's memos are out of date from now on.
+    """Site-wide content changed: every cached page and every worker's memos are out of date from now on.
 
     Once now and once more when the transaction commits: a request rendered between the two (from the data
     before the commit, under the first new version) is not kept."""
     _new_version()
     transaction.on_commit(_new_version)
+
+
+# --- Tags: what a page depends on ---------------------------------------------------------------------------------
+SITE_TAG = "site"
+
+
+def _tag_key(tag: str) -> str:
+    return VERSION_KEY if tag == SITE_TAG else "cms:tag:" + tag
+
+
+def tag_versions(tags) -> dict | None:
+    """The current version of each tag (a new one for a tag never seen), or None without a working cache."""
+    cache = page_cache()
+    keys = {_tag_key(tag): tag for tag in tags}
+    try:
+        found = cache.get_many(list(keys))
+        missing = [key for key in keys if key not in found]
+        for key in missing:
+            cache.add(key, f"{time.time_ns():x}", None)
+        if missing:
+            found.update(cache.get_many(missing))
+    except Exception as error:  # noqa: BLE001
+        logger.warning("page cache unavailable: %s", type(error).__name__)
+        return None
+    if len(found) != len(keys):
+        return None  # no working cache (dummy)
+    return {keys[key]: value for key, value in found.items()}
+
+
+def _new_tag_versions(tags) -> None:
+    version = f"{time.time_ns():x}"
+    try:
+        page_cache().set_many({_tag_key(tag): version for tag in tags}, None)
+    except Exception as error:  # noqa: BLE001
+        logger.warning("page cache unavailable, could not purge it: %s", type(error).__name__)
+    if SITE_TAG in tags:
+        _memos.clear()
+
+
+def purge_tags(*tags: str) -> None:
+    """Pages depending on any of ``tags`` are out of date: now and again when the transaction commits."""
+    tags = tuple(dict.fromkeys(tags))
+    if not tags:
+        return
+    _new_tag_versions(tags)
+    transaction.on_commit(lambda: _new_tag_versions(tags))
 
 
 # --- Per-process memos keyed by the content version ------------------------------------------------------------
@@ -179,19 +237,30 @@ class PageCacheMiddleware:
             version = found.get(VERSION_KEY)
             request._cms_content_version = version if version is not None else current_version()
             entry = found.get(key)
-            if entry is not None and version is not None and entry[0] == version:
+            if entry is not None and version is not None and self._current(entry[0], version):
                 return self._rebuild(entry)
         response = self.get_response(request)
-        version = getattr(request, "_cms_content_version", None)  # as read *before* rendering
-        if version is not None and _storable(response):
+        versions = getattr(request, "_cms_tag_versions", None)  # as read *before* rendering (SitePage.serve)
+        if versions and _storable(response):
             headers = [(name, value) for name, value in response.items() if name.lower() != "set-cookie"]
-            entry = (version, response.status_code, headers, response.content)
+            entry = (versions, response.status_code, headers, response.content)
             try:
                 cache.set(key, entry, response.cms_page_cache_seconds)
             except Exception as error:  # noqa: BLE001
                 logger.warning("page cache unavailable: %s", type(error).__name__)
             response["X-Page-Cache"] = "miss"
         return response
+
+    @staticmethod
+    def _current(versions, site_version) -> bool:
+        """Whether every tag the entry depends on still has the version it was rendered under."""
+        if not isinstance(versions, dict) or versions.get(SITE_TAG) != site_version:
+            return False
+        others = [tag for tag in versions if tag != SITE_TAG]
+        if not others:
+            return True
+        current = tag_versions(others)
+        return current is not None and all(current[tag] == versions[tag] for tag in others)
 
     @staticmethod
     def _rebuild(entry) -> HttpResponse:
@@ -204,42 +273,115 @@ class PageCacheMiddleware:
 
 
 # --- What purges it ---------------------------------------------------------------------------------------------
-CONTENT_MODELS = (
+SITE_MODELS = (
     "wagtailcore.Site",
     "wagtailcore.PageViewRestriction",
     "cms.SiteSettings",
-    "cms.GuideRelatedLink",
     "wagtailimages.Image",
     "wagtaildocs.Document",
-    "trainings.TrainingSession",
-    "outreach_media.MediaItem",
-    "campaigns.Campaign",
-    "campaigns.IndicatorTargets",
 )
+# A model whose rows pages show, and the tags of the pages showing a row (from the row).
+TAGGED_MODELS = {
+    "cms.GuideRelatedLink": lambda link: [f"page:{link.page_id}"],
+    "trainings.TrainingSession": lambda session: ["trainings"],
+    "outreach_media.MediaItem": lambda item: ["media"],
+    "campaigns.Campaign": lambda campaign: [f"campaign:{campaign.pk}", "campaigns"],
+    "campaigns.IndicatorTargets": lambda targets: ["campaigns"],
+    "campaigns.ImpactResult": lambda result: [f"campaign:{result.campaign_id}"],
+}
+# Page fields that other pages show (menus, breadcrumbs, related links, routes): a change purges the whole site.
+SITE_WIDE_PAGE_FIELDS = ("title", "slug", "url_path", "live", "show_in_menus", "path")
 
 
-def _page_changed(sender, instance, **kwargs):
-    """Any page saved (created under a parent, a draft, a move) or deleted: cheap, and nothing is missed."""
+def page_tags(page) -> list[str]:
+    """The tags a change of ``page`` purges: itself, the index listing it, the pages listing its type."""
+    tags = [f"page:{page.pk}", f"list:{page._meta.label_lower}"]
+    steplen = getattr(page, "steplen", 4)
+    if page.path and len(page.path) > steplen:
+        tags.append(f"children:{page.path[:-steplen]}")
+    return tags
+
+
+def _page_before_save(sender, instance, **kwargs):
+    from wagtail.models import Page
+
+    if isinstance(instance, Page) and instance.pk:
+        instance._cms_before = Page.objects.filter(pk=instance.pk).values(*SITE_WIDE_PAGE_FIELDS).first()
+
+
+def _page_changed(sender, instance, update_fields=None, **kwargs):
+    """A page saved: a draft (only revision fields written) purges nothing; a new page, or a change of what other
+    pages show of it, the whole site; otherwise the page and the listings that show it."""
+    from wagtail.models import Page
+
+    if not isinstance(instance, Page):
+        return
+    if update_fields is not None and set(update_fields) <= DRAFT_PAGE_FIELDS:
+        return
+    before = getattr(instance, "_cms_before", None)
+    if before is None or any(before[name] != getattr(instance, name) for name in SITE_WIDE_PAGE_FIELDS):
+        bump_version()
+    purge_tags(*page_tags(instance))
+
+
+def _page_deleted(sender, instance, **kwargs):
     from wagtail.models import Page
 
     if isinstance(instance, Page):
         bump_version()
 
 
+# Written by a draft, a lock or a workflow step: none of it is public.
+DRAFT_PAGE_FIELDS = {
+    "has_unpublished_changes",
+    "latest_revision_created_at",
+    "latest_revision",
+    "draft_title",
+    "locked",
+    "locked_at",
+    "locked_by",
+    "live_revision",
+}
+
+
+def _page_published(sender, instance, **kwargs):
+    purge_tags(*page_tags(instance))
+
+
+def _structure_changed(**kwargs):
+    bump_version()
+
+
+def _tagged_row_changed(tags_of):
+    def handler(sender, instance, **kwargs):
+        purge_tags(*tags_of(instance))
+
+    return handler
+
+
 def connect_signals() -> None:
     from django.apps import apps
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete, post_save, pre_save
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    page_published.connect(bump_version, dispatch_uid="cms-page-cache-published")
-    page_unpublished.connect(bump_version, dispatch_uid="cms-page-cache-unpublished")
-    post_page_move.connect(bump_version, dispatch_uid="cms-page-cache-moved")
+    page_published.connect(_page_published, dispatch_uid="cms-page-cache-published")
+    page_unpublished.connect(_structure_changed, dispatch_uid="cms-page-cache-unpublished")
+    post_page_move.connect(_structure_changed, dispatch_uid="cms-page-cache-moved")
+    pre_save.connect(_page_before_save, dispatch_uid="cms-page-cache-page-before-save")
     post_save.connect(_page_changed, dispatch_uid="cms-page-cache-page-saved")
-    post_delete.connect(_page_changed, dispatch_uid="cms-page-cache-page-deleted")
-    for label in CONTENT_MODELS:
+    post_delete.connect(_page_deleted, dispatch_uid="cms-page-cache-page-deleted")
+    for label in SITE_MODELS:
         try:
             model = apps.get_model(label)
         except LookupError:
             continue
         post_save.connect(bump_version, sender=model, dispatch_uid=f"cms-page-cache-save-{label}")
         post_delete.connect(bump_version, sender=model, dispatch_uid=f"cms-page-cache-delete-{label}")
+    for label, tags_of in TAGGED_MODELS.items():
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        handler = _tagged_row_changed(tags_of)
+        post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"cms-page-cache-save-{label}")
+        post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"cms-page-cache-delete-{label}")

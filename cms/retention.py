@@ -6,17 +6,9 @@ timer, docs/operations.md) erases what is older than ``IMPORT_PREVIEW_MAX_AGE_SE
 import time
 from collections.abc import Callable
 from importlib import import_module
-from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
-
-
-def pending_dir() -> Path:
-    """Where uploaded import files wait between the preview and the confirmation."""
-    path = Path(settings.MEDIA_ROOT) / "imports" / "pending"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def stamp() -> float:
@@ -33,16 +25,9 @@ def preview_is_fresh(pending: dict | None, *, now: float | None = None) -> bool:
 
 def purge_pending_files(*, now: float | None = None) -> int:
     """Delete uploaded import files older than the maximum age (abandoned previews, refused files)."""
-    limit = (now or time.time()) - settings.IMPORT_PREVIEW_MAX_AGE_SECONDS
-    deleted = 0
-    for path in pending_dir().iterdir():
-        try:
-            if path.is_file() and path.stat().st_mtime < limit:
-                path.unlink()
-                deleted += 1
-        except FileNotFoundError:
-            continue
-    return deleted
+    from .pending_uploads import purge
+
+    return purge(now=now)
 
 
 def scrub_sessions(clean: Callable[[dict], bool]) -> int:

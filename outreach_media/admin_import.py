@@ -5,7 +5,6 @@ that names it lives in the user's session, so nobody else can confirm it. Both s
 service as ``manage.py import_activities``; rows of units outside the user's scope are errors.
 """
 
-import uuid
 from pathlib import Path
 
 from django import forms
@@ -20,7 +19,7 @@ from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from campaigns import permissions
-from cms import retention
+from cms import pending_uploads, retention
 
 from .models import Distribution
 from .services import ActivityImportError, activity_import
@@ -112,24 +111,21 @@ class ActivityImportView(WagtailAdminTemplateMixin, View):
             return self.render(form=form)
         upload = form.cleaned_data["file"]
         skip_invalid = form.cleaned_data["skip_invalid"]
-        token = uuid.uuid4().hex
-        path = retention.pending_dir() / f"{token}{Path(upload.name).suffix.lower()}"
-        with path.open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
+        token, stored = pending_uploads.keep(upload, user=request.user)
         try:
-            report = self.run(path, upload.name, skip_invalid=skip_invalid, dry_run=True)
+            with pending_uploads.open_pending(stored, user=request.user) as path:
+                report = self.run(path, upload.name, skip_invalid=skip_invalid, dry_run=True)
         except BaseException:
-            path.unlink(missing_ok=True)  # a refused file never stays behind
+            pending_uploads.discard(stored)  # a refused file never stays behind
             raise
         if report is None or not (report.created or report.updated):
-            path.unlink(missing_ok=True)
+            pending_uploads.discard(stored)
             return self.render(
                 form=UploadForm(), report=self.last_report, file_name=upload.name, failed=report is None
             )
         request.session[SESSION_KEY] = {
             "token": token,
-            "path": str(path),
+            "stored": stored,
             "name": upload.name,
             "created": retention.stamp(),
             "skip": skip_invalid,
@@ -140,15 +136,15 @@ class ActivityImportView(WagtailAdminTemplateMixin, View):
         pending = request.session.pop(SESSION_KEY, None)
         if not pending or pending.get("token") != request.POST.get("token") or not retention.preview_is_fresh(pending):
             if pending:
-                Path(pending["path"]).unlink(missing_ok=True)
+                pending_uploads.discard(pending.get("stored"))
             messages.error(request, _("This import has expired. Please upload the file again."))
             return redirect(URL_NAME)
-        path = Path(pending["path"])
         try:
             if "cancel" in request.POST:
                 messages.info(request, _("The import was cancelled: nothing was written."))
                 return redirect(URL_NAME)
-            report = self.run(path, pending["name"], skip_invalid=pending["skip"])
+            with pending_uploads.open_pending(pending["stored"], user=request.user, token=pending["token"]) as path:
+                report = self.run(path, pending["name"], skip_invalid=pending["skip"])
             if report is None:
                 return self.render(form=UploadForm(), report=self.last_report, file_name=pending["name"], failed=True)
             messages.success(
@@ -165,8 +161,11 @@ class ActivityImportView(WagtailAdminTemplateMixin, View):
                 },
             )
             return redirect(URL_NAME)
+        except pending_uploads.PendingUploadError:
+            messages.error(request, _("This import has expired. Please upload the file again."))
+            return redirect(URL_NAME)
         finally:
-            path.unlink(missing_ok=True)
+            pending_uploads.discard(pending["stored"])
 
     def run(self, path: Path, name: str, *, skip_invalid: bool, dry_run: bool = False):
         try:

@@ -1,8 +1,6 @@
 """Settings shared by every environment. Secure by default: no DEBUG, no secret."""
 
-import hashlib
 import importlib.util
-import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -123,29 +121,37 @@ DATABASES = {"default": database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
-# "default": Wagtail's and the site's small caches (site roots, renditions, login throttling, charts).
-# "pages": the page cache (whole public pages for anonymous visitors) and the content version that purges it on
-# every publication (cms/page_cache.py). It must be shared by all workers, or a worker would go on serving a page
-# another worker has just republished: Redis when REDIS_URL is set, otherwise a file cache on this machine
-# (PAGE_CACHE_DIR). A Redis that goes away only slows pages down (cms.cache.TolerantRedisCache).
-# PAGE_CACHE_SECONDS=0 turns the page cache off.
+# "default": Wagtail's and the site's small caches (site roots, renditions, the registration and feedback throttles,
+# charts). "pages": the page cache (whole public pages for anonymous visitors) and the versions that purge it
+# (cms/page_cache.py). Both must be shared by every worker process and every server, or a server would go on serving
+# a page another has just republished, and a throttle would count per process: Redis when REDIS_URL is set,
+# otherwise tables of the database (Django's DatabaseCache; `manage.py migrate` creates them, cms migration 0006).
+# Never a per-process memory cache or a per-machine file cache. A Redis that goes away only slows pages down
+# (cms.cache.TolerantRedisCache). PAGE_CACHE_SECONDS=0 turns the page cache off.
 REDIS_URL = env_str("REDIS_URL")
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_ALIAS = "pages"
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "dvc")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "cms.cache.TolerantRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "dvc"},
-        "pages": {"BACKEND": "cms.cache.TolerantRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "dvc-pages"},
+        "default": {"BACKEND": "cms.cache.TolerantRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": CACHE_KEY_PREFIX},
+        "pages": {
+            "BACKEND": "cms.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{CACHE_KEY_PREFIX}-pages",
+        },
     }
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cms_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        },
         "pages": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": env_str("PAGE_CACHE_DIR", str(Path(tempfile.gettempdir()) / "dvc-page-cache")),
-            # One database, one set of pages: two sites on this machine never read each other's.
-            "KEY_PREFIX": "dvc-pages-" + hashlib.sha256(repr(DATABASES["default"]["NAME"]).encode()).hexdigest()[:12],
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cms_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         },
     }
 

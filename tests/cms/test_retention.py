@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from campaigns.models import DossierStatistic
 from campaigns.roles import Role
-from cms import retention
+from cms import pending_uploads, retention
 from trainings.admin_views import SESSION_IMPORT_KEY
 from trainings.cleanup import purge_stale_roster_previews
 from trainings.models import Registration
@@ -29,6 +29,7 @@ HEADER = "Mã ĐVHC,Kỳ,Tiếp nhận trực tuyến,Tiếp nhận trực tiế
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
     return tmp_path
 
 
@@ -46,7 +47,8 @@ def test_an_abandoned_import_preview_expires_and_its_file_is_erased(client, medi
     client.force_login(UserFactory(role=Role.UNIT_OFFICER, scopes=[unit("68")]))
     response = _statistics_upload(client, HEADER + "23149,07/2025,40,60\n")
     token = response.context["token"]
-    [path] = list(retention.pending_dir().iterdir())
+    [name] = pending_uploads.pending_names()
+    path = media / name
     # Older than the limit: the confirmation is refused and nothing is written…
     session = client.session
     session["statistics_import"]["created"] -= settings.IMPORT_PREVIEW_MAX_AGE_SECONDS + 1
@@ -56,7 +58,7 @@ def test_an_abandoned_import_preview_expires_and_its_file_is_erased(client, medi
     assert not path.exists()
     # …and a file left behind by an abandoned preview is erased by the scheduled clean-up.
     _statistics_upload(client, HEADER + "23149,07/2025,40,60\n")
-    [left] = list(retention.pending_dir().iterdir())
+    [left] = [media / name for name in pending_uploads.pending_names()]
     assert retention.purge_pending_files() == 0
     _age(left, settings.IMPORT_PREVIEW_MAX_AGE_SECONDS + 5)
     assert retention.purge_pending_files() == 1
@@ -66,7 +68,7 @@ def test_an_abandoned_import_preview_expires_and_its_file_is_erased(client, medi
 def test_a_refused_file_does_not_stay_behind(client, media):
     client.force_login(UserFactory(role=Role.UNIT_OFFICER, scopes=[unit("68")]))
     _statistics_upload(client, HEADER + "99999,07/2025,40,60\n")
-    assert list(retention.pending_dir().iterdir()) == []
+    assert pending_uploads.pending_names() == []
 
 
 @pytest.fixture

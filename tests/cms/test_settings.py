@@ -150,3 +150,38 @@ def test_production_language_cookie_is_secure_and_same_site():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "Lax", "True"]
+
+
+@pytest.mark.parametrize(
+    ("redis", "backends"),
+    [
+        ("", ["django.core.cache.backends.db.DatabaseCache"] * 2),
+        ("redis://127.0.0.1:6379/13", ["cms.cache.TolerantRedisCache"] * 2),
+    ],
+)
+def test_the_caches_are_shared_by_every_process_with_or_without_redis(redis, backends):
+    """Throttles and the page cache never live in one process's memory or one machine's files."""
+    result = _run(
+        [
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.CACHES['default']['BACKEND'], s.CACHES['pages']['BACKEND'])",
+        ],
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        REDIS_URL=redis,
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == backends
+
+
+def test_migrate_creates_the_database_cache_tables(tmp_path):
+    database = tmp_path / "cache.sqlite3"
+    environment = {"DJANGO_SETTINGS_MODULE": "cms.settings.dev", "DATABASE_URL": f"sqlite:///{database}"}
+    result = _run(["manage.py", "migrate", "-v0"], REDIS_URL="", **environment)
+    assert result.returncode == 0, result.stderr
+    import sqlite3
+
+    with sqlite3.connect(database) as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"cms_cache", "cms_page_cache"} <= tables

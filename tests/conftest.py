@@ -13,6 +13,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test runs on top of the real administrative units, loaded once per session."""
     with django_db_blocker.unblock():
         call_command("load_units", verbosity=0, stdout=io.StringIO())
+    yield
+    # Worker, gunicorn and RQ processes started by tests connect to the test database; one that has not yet gone
+    # (killed on purpose, or still exiting) must not stop PostgreSQL from dropping it.
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture(autouse=True)

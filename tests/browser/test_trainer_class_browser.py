@@ -25,6 +25,17 @@ PHONE = {"width": 390, "height": 844}
 pytestmark = BROWSER_MARKS
 
 
+def _wait_for_service_worker(page, seconds: float = 20):
+    """The page's service worker controls it. (Not ``wait_for_function``: Playwright evaluates its string with
+    eval, which the page's Content-Security-Policy refuses, as it should.)"""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not page.evaluate("() => navigator.serviceWorker.controller !== null"):
+        assert time.monotonic() < deadline, "the service worker never took control of the page"
+        page.wait_for_timeout(200)
+
+
 @pytest.fixture
 def trainer(units):
     return UserFactory(username="giang.vien", role=Role.TRAINER, scopes=[unit("23149")])
@@ -66,9 +77,9 @@ def test_check_in_offline_then_synchronise_without_double_check_in(live_server, 
         page = context.new_page()
         sign_in(page, url)
         # The worker takes control of the open page once installed; reloaded through it, the page is kept.
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        _wait_for_service_worker(page)
         page.reload()
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        _wait_for_service_worker(page)
         assert page.get_by_text("Lớp hướng dẫn VNeID thôn Bàu Chèo").is_visible()
         page.screenshot(path=str(SCREENSHOTS / "check-in-online-phone.png"), full_page=True)
 

@@ -240,8 +240,9 @@ def admin_download(client, user, tmp_path: Path, file_format: str, **filters) ->
     # Streamed, never built in memory: CSV chunk by chunk, XLSX from a temporary file.
     assert response.streaming
     path = tmp_path / f"admin.{file_format}"
+    # Reading the streamed content to its end closes the response (the test client's wrapper); closing it again
+    # would send request_finished outside the client, which closes the test's database connection.
     path.write_bytes(b"".join(response.streaming_content))
-    response.close()
     return path
 
 

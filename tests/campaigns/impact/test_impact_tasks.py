@@ -116,10 +116,13 @@ def test_no_admin_request_computes_a_report_the_page_waits_for_the_worker(client
         running = client.get(url).content.decode()
         assert "Bắt đầu tính lúc" in running
         task_safety.release(impact_key(imported.pk))
+        # What the worker does with the queued task (not its loop, which closes the test's connection).
+        queued = DBTaskResult.objects.get(task_path__endswith="refresh_impact")
+        queued.claim("test-worker")
         Worker(
             queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
             max_tasks=None, worker_id="test-worker", excluded_queue_names=[],
-        ).run()  # fmt: skip
+        ).run_task(queued)  # fmt: skip
         assert DBTaskResult.objects.get(task_path__endswith="refresh_impact").status == "SUCCESSFUL"
         ready = client.get(url)
         assert not ready.context.get("pending") and ready.context["result"].payload["effect"]

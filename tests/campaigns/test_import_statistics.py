@@ -853,7 +853,7 @@ CONCURRENT_UNITS = [("23149", "Xã Tánh Linh"), ("23152", "Xã Bắc Ruộng"),
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_imports_of_the_same_month_at_once_never_mix(tmp_path, units):
+def test_two_imports_of_the_same_month_at_once_never_mix(tmp_path, shared_database):
     from django.utils import translation
 
     def figures(base: int) -> dict:

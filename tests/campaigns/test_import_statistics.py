@@ -20,6 +20,7 @@ from campaigns.models import DossierStatistic, DossierStatisticRevision
 from campaigns.models.statistics import COUNT_FIELD_NAMES
 from campaigns.services.statistics import StatisticsImportError, statistics_import
 
+from ..factories.office_sheets import coded_report_workbook
 from ..factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
@@ -331,46 +332,11 @@ def test_impossible_dates_are_rejected(tmp_path, values, column):
 
 # -- XLSX layout ---------------------------------------------------------------------------------------
 def test_xlsx_with_title_rows_merged_header_and_unit_rows(tmp_path):
-    rows = [
-        ["ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"],
-        ["TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH THÁNG 7/2025"],
-        [],
-        [
-            "Mã ĐVHC",
-            "Tên đơn vị",
-            "Kỳ",
-            "Số hồ sơ nhận giải quyết",
-            None,
-            None,
-            None,
-            "Đã giải quyết",
-            None,
-            None,
-            "Đang giải quyết",
-            None,
-        ],
-        [
-            None,
-            None,
-            None,
-            "Từ kỳ trước",
-            "Trực tuyến",
-            "Trong đó: trực tuyến toàn trình",
-            "Trực tiếp, dịch vụ bưu chính",
-            "Trước hạn",
-            "Đúng hạn",
-            "Trễ hạn",
-            "Trong hạn",
-            "Quá hạn",
-        ],
-        ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)", "(9)", "(10)", "(11)", "(12)"],
-        [None, "Khu vực Tánh Linh", None, 17, 241, 80, 601, 400, 300, 10, 120, 6],
-        ["23149", "Xã Tánh Linh", "07/2025", 7, 120, 40, 300, 200, 150, 5, 60, 3],
-        [23152, "Xã Bắc Ruộng", "07/2025", 10, 121, 40, 301, 200, 150, 5, 60, 3],
-        [None, "Cộng", None, 17, 241, 80, 601, 400, 300, 10, 120, 6],
-    ]
-    merges = ["A4:A5", "B4:B5", "C4:C5", "D4:G4", "H4:J4", "K4:L4", "A1:L1", "A2:L2"]
-    report = statistics_import(path=write_xlsx(tmp_path, rows, merges=merges))
+    # The provincial export with unit codes as an office saves it: title rows, form 06's two merged header rows,
+    # the numbering row, an area subtotal above the units and a total below (the sheet pictured in the docs).
+    path = tmp_path / "thong-ke-thang-7.xlsx"
+    coded_report_workbook().save(path)
+    report = statistics_import(path=path)
     assert report.errors == []
     assert (report.rows_read, report.created) == (2, 2)
     assert report.rows_skipped == 3

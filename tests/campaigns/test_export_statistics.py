@@ -16,32 +16,13 @@ from campaigns.roles import Role
 from campaigns.selectors import statistics_for_export
 from campaigns.services.statistics import statistics_import
 
+from ..factories.office_sheets import EXPORT_HEADER
 from ..factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
 
-HEADER = [
-    "Mã ĐVHC",
-    "Tên đơn vị",
-    "Kỳ",
-    "Từ ngày",
-    "Đến ngày",
-    "Nguồn số liệu",
-    "Tiếp nhận trực tuyến",
-    "Trong đó: trực tuyến toàn trình",
-    "Tiếp nhận trực tiếp",
-    "Tiếp nhận qua dịch vụ BCCI",
-    "Số hồ sơ kỳ trước chuyển qua",
-    "Đã giải quyết trước hạn",
-    "Đã giải quyết đúng hạn",
-    "Đã giải quyết quá hạn",
-    "Đang giải quyết trong hạn",
-    "Đang giải quyết quá hạn",
-    "Trả kết quả qua dịch vụ BCCI",
-    "Hồ sơ thanh toán trực tuyến",
-    "Hồ sơ được số hóa",
-    "Trực tiếp, dịch vụ bưu chính",
-]
+# The export's columns, pinned here as written out (the same list the docs' picture of the format shows).
+HEADER = EXPORT_HEADER
 FULL = dict(zip(COUNT_FIELD_NAMES, (120, 40, 300, 15, 10, 200, 150, 5, 60, 3, 20, 30, 90, None), strict=True))
 
 

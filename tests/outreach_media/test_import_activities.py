@@ -643,7 +643,7 @@ def units():
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_imports_of_the_same_file_at_once_write_each_row_once(tmp_path, units):
+def test_two_imports_of_the_same_file_at_once_write_each_row_once(tmp_path, shared_database):
     from django.utils import translation
 
     path = write_csv(tmp_path, [row(), row(channel="training", quantity="3", people="9"), row(channel="zalo")])

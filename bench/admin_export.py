@@ -5,7 +5,7 @@ PostgreSQL (DATABASE_URL must point at a server; a database ``dvc_bench_export``
 
 - export of one year (every commune × 12 months) from the admin, each in its own process (time, peak RSS):
   before = the in-memory django-import-export path (``DossierStatisticResource`` + tablib), after = the streamed
-  path (``campaigns.exports.spreadsheet_response``), reference = the same process that only loads Django and counts;
+  path (``campaigns.statistics.exports.spreadsheet_response``), reference = the same process that only loads Django and counts;
 - the listing's page at OFFSET n×50: the last page before the cap vs page 100 (the cap) vs page 1 (reference);
 - the code search: a prefix as LIKE 'x%' vs a range of the code's index (the listing's);
 - the two-server test (tests/cms/test_two_servers.py) and its publish-to-visible delay.
@@ -38,12 +38,12 @@ if mode == "reference":
     size = queryset.count()
 elif mode == "before":
     from import_export.formats.base_formats import CSV, XLSX
-    from campaigns.resources import DossierStatisticResource
+    from campaigns.statistics.resources import DossierStatisticResource
     dataset = DossierStatisticResource().export(queryset=queryset)
     data = {"csv": CSV, "xlsx": XLSX}[file_format]().export_data(dataset)
     size = len(data.encode("utf-8-sig") if isinstance(data, str) else data)
 else:
-    from campaigns.exports import spreadsheet_response
+    from campaigns.statistics.exports import spreadsheet_response
     response = spreadsheet_response(queryset, file_format, "x." + file_format)
     size = sum(len(chunk) for chunk in response.streaming_content)
     response.close()
@@ -100,7 +100,7 @@ def main():
 import sys, time, django
 django.setup()
 from campaigns.models import DossierStatistic
-from campaigns.viewsets import MAX_LISTING_PAGES
+from campaigns.statistics.viewsets import MAX_LISTING_PAGES
 queryset = DossierStatistic.objects.select_related("unit").order_by("-period_start", "unit__code")
 count = queryset.count()
 def timed(offset):

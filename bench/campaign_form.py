@@ -29,7 +29,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from campaigns.models import AdministrativeUnit, Campaign  # noqa: E402
-from campaigns.unit_choosers import UnitMultipleChooser  # noqa: E402
+from campaigns.units.choosers import UnitMultipleChooser  # noqa: E402
 
 
 def as_selects():

@@ -77,7 +77,7 @@ for name, page in (("campaign", campaign), ("guide", guide)):
 
 progress = campaign.progress
 start = time.perf_counter()
-from campaigns.charts import rate_chart_png
+from campaigns.statistics.charts import rate_chart_png
 points = progress.points
 kwargs = dict(
     months=[p.month for p in points], rates=[p.rate.value for p in points],

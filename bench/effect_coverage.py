@@ -1,12 +1,12 @@
 """Coverage, false alarms, power and interval width of the leader's headline, against the method it replaced.
 
-For every scenario of campaigns.analysis.simulation (a district of 10–20 communes, 2–4 cohorts of 1–5 communes,
+For every scenario of campaigns.impact.analysis.simulation (a district of 10–20 communes, 2–4 cohorts of 1–5 communes,
 24–48 months, 20–300 dossiers a month, persistent commune shocks, a national trend), REPS synthetic panels are
 drawn and both methods are run on each:
 
-- new: campaigns.analysis.effect.estimate_effect (imputation estimator, randomisation inference over the timing
+- new: campaigns.impact.analysis.effect.estimate_effect (imputation estimator, randomisation inference over the timing
   of reach, simultaneous event-study band, placebo-lead pre-trend check);
-- old: campaigns.analysis.did.staggered_did with normal-quantile intervals, as the impact report used until now
+- old: campaigns.impact.analysis.did.staggered_did with normal-quantile intervals, as the impact report used until now
   (clustered by district only from 20 districts up, its pre-trend Wald test, pointwise event-study intervals).
 
     .venv/bin/python bench/effect_coverage.py [--reps 300] [--scenarios district,effect_5pp] [--timing]
@@ -24,9 +24,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from campaigns.analysis import did  # noqa: E402
-from campaigns.analysis.effect import EffectError, estimate_effect  # noqa: E402
-from campaigns.analysis.simulation import SCENARIOS, simulate  # noqa: E402
+from campaigns.impact.analysis import did  # noqa: E402
+from campaigns.impact.analysis.effect import EffectError, estimate_effect  # noqa: E402
+from campaigns.impact.analysis.simulation import SCENARIOS, simulate  # noqa: E402
 
 
 def _covers(interval, truth):
@@ -164,7 +164,7 @@ def timing():
     """estimate_effect against staggered_did on the same panel, in the same run (budgets: 0,3 s and 10 s)."""
     import tracemalloc
 
-    from campaigns.analysis.simulation import Scenario
+    from campaigns.impact.analysis.simulation import Scenario
 
     for units, months in ((20, 48), (3300, 60)):
         rng = np.random.default_rng(5)

@@ -24,7 +24,7 @@ HEADER = ["Mã ĐVHC", "Kỳ", "Nguồn số liệu", "Tiếp nhận trực tuy�
 
 
 def old_commune_codes() -> list[str]:
-    with (ROOT / "campaigns" / "data" / "units" / "units.csv").open(encoding="utf-8") as handle:
+    with (ROOT / "campaigns" / "units" / "data" / "units" / "units.csv").open(encoding="utf-8") as handle:
         return [row["code"] for row in csv.DictReader(handle) if row["level"] == "commune" and row["valid_to"]]
 
 

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "campaigns" / "data" / "units"
+DATA = ROOT / "campaigns" / "units" / "data" / "units"
 
 
 def reference(path: Path) -> float:

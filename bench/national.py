@@ -54,7 +54,7 @@ def manage(*args, env, capture=False):
 
 
 def units() -> list[dict]:
-    with (ROOT / "campaigns" / "data" / "units" / "units.csv").open(encoding="utf-8") as handle:
+    with (ROOT / "campaigns" / "units" / "data" / "units" / "units.csv").open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 

@@ -1,4 +1,4 @@
-"""Time campaigns.analysis.did.staggered_did against the csdid package measured in the same run.
+"""Time campaigns.impact.analysis.did.staggered_did against the csdid package measured in the same run.
 
 Budgets (docs/analysis-did.md):
   3,300 units x 60 months, all four aggregations + pretest: <= 1 s and >= 10x faster than csdid (analytic SEs)
@@ -27,7 +27,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from campaigns.analysis.did import AGGREGATIONS, staggered_did  # noqa: E402
+from campaigns.impact.analysis.did import AGGREGATIONS, staggered_did  # noqa: E402
 
 CSDID_VENV = ROOT / "bench" / "out" / "venv-csdid"
 MONTHS = 60

@@ -10,10 +10,10 @@ class CampaignsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_migrate, post_save
 
-        from . import signals
-        from .numbers import register_count_fields
-        from .roles import sync_role_groups_after_migrate
-        from .sources import translate_default_descriptions
+        from campaigns.access.roles import sync_role_groups_after_migrate
+        from campaigns.core.count_fields import register_count_fields
+        from campaigns.statistics import signals
+        from campaigns.statistics.sources import translate_default_descriptions
 
         post_migrate.connect(sync_role_groups_after_migrate, sender=self)
         post_migrate.connect(translate_default_descriptions, sender=self)

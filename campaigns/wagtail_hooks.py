@@ -4,11 +4,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
-from . import permissions
-from .admin_import import StatisticsImportView
-from .admin_scoping import ScopedPermissionPolicy
-from .campaign_viewsets import CampaignViewSet
-from .impact_views import (
+from campaigns.access import permissions
+from campaigns.access.viewsets import ScopedPermissionPolicy
+from campaigns.impact.views import (
     ImpactChartView,
     ImpactDownloadView,
     ImpactIndexView,
@@ -16,10 +14,18 @@ from .impact_views import (
     RolloutPlanView,
     can_view_impact,
 )
-from .models import AdministrativeUnit, Campaign, DossierStatistic
-from .panels import panel_for
-from .views import DashboardChartView, DashboardExportView, DashboardView, DataQualityView, IndicatorsExportView
-from .viewsets import AdministrativeUnitsGroup, StatisticsGroup, unit_chooser_viewset
+from campaigns.models import AdministrativeUnit, Campaign, DossierStatistic
+from campaigns.plans.viewsets import CampaignViewSet
+from campaigns.statistics.admin_import import StatisticsImportView
+from campaigns.statistics.panels import panel_for
+from campaigns.statistics.views import (
+    DashboardChartView,
+    DashboardExportView,
+    DashboardView,
+    DataQualityView,
+    IndicatorsExportView,
+)
+from campaigns.statistics.viewsets import AdministrativeUnitsGroup, StatisticsGroup, unit_chooser_viewset
 
 register_permission_policy(AdministrativeUnit, ScopedPermissionPolicy(AdministrativeUnit))
 register_permission_policy(DossierStatistic, ScopedPermissionPolicy(DossierStatistic))

@@ -14,8 +14,8 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from campaigns import permissions
-from campaigns.exports import escape_formula
+from campaigns.access import permissions
+from campaigns.statistics.exports import escape_formula
 
 
 def may_see_site_history(user) -> bool:
@@ -60,12 +60,12 @@ class PageFeedbackReportView(ReportView):
     ]
 
     def get_queryset(self):
-        from .feedback import feedback_counts
+        from cms.feedback import feedback_counts
 
         return feedback_counts()
 
     def get_context_data(self, *args, **kwargs):
-        from .models import PageFeedback
+        from cms.models import PageFeedback
 
         context = super().get_context_data(*args, **kwargs)
         context["latest_comments"] = (

@@ -10,12 +10,12 @@ class CmsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import (
+        from cms import (
             auth,  # noqa: F401 - connects the login-throttling signal receivers
             checks,  # noqa: F401 - registers the deployment checks
         )
-        from .page_cache import connect_signals
-        from .permission_names import translate_permission_names
+        from cms.page_cache import connect_signals
+        from cms.permission_names import translate_permission_names
 
         connect_signals()  # publications purge the page cache
         _refuse_control_characters_in_forms()
@@ -59,7 +59,7 @@ def _refuse_control_characters_in_forms() -> None:
     fields refuse NUL: a name with ESC or BEL never reaches the database, the exports or the logs."""
     from django import forms
 
-    from .text import ProhibitControlCharactersValidator
+    from campaigns.core.text import ProhibitControlCharactersValidator
 
     validator = ProhibitControlCharactersValidator()
     if validator not in forms.CharField.default_validators:

@@ -55,7 +55,7 @@ def backoff_seconds(failures: int, limit: int) -> int:
 
 
 def login_is_throttled(username: str | None, request, *, now=None) -> bool:
-    from .models import LoginThrottle
+    from cms.models import LoginThrottle
 
     now = now or timezone.now()
     keys = [key for key, _limit in _keys(username, request)]
@@ -66,7 +66,7 @@ def login_is_throttled(username: str | None, request, *, now=None) -> bool:
 
 
 def record_login_failure(username: str | None, request, *, now=None) -> None:
-    from .models import LoginThrottle
+    from cms.models import LoginThrottle
 
     now = now or timezone.now()
     window = datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
@@ -85,7 +85,7 @@ def record_login_failure(username: str | None, request, *, now=None) -> None:
 
 
 def clear_login_failures(username: str | None, request) -> None:
-    from .models import LoginThrottle
+    from cms.models import LoginThrottle
 
     LoginThrottle.objects.filter(key=_keys(username, request)[0][0]).delete()
 
@@ -94,7 +94,7 @@ def purge_login_throttles(*, now=None) -> int:
     """Forget counters that neither refuse anyone nor count any more (scheduled clean-up)."""
     from django.db.models import Q
 
-    from .models import LoginThrottle
+    from cms.models import LoginThrottle
 
     now = now or timezone.now()
     stale = now - datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)

@@ -40,7 +40,7 @@ def _address_key(address: str) -> str:
 def clean_comment(raw: str) -> str:
     """The comment as stored (NFC, trimmed), or a FeedbackError naming what is wrong with it."""
     text = unicodedata.normalize("NFC", raw or "").strip()
-    from .models import PageFeedback
+    from cms.models import PageFeedback
 
     if len(text) > PageFeedback.COMMENT_MAX_LENGTH:
         raise FeedbackError(
@@ -59,7 +59,7 @@ def clean_comment(raw: str) -> str:
 
 def feedback_record(*, page, answer: str, comment: str, address: str):
     """Record one answer to a live public page, or raise FeedbackError (nothing is written then)."""
-    from .models import PageFeedback
+    from cms.models import PageFeedback
 
     if answer not in ("yes", "no"):
         raise FeedbackError(_("Choose “Yes” or “No”."), code="answer_missing")

@@ -1,6 +1,6 @@
 """Page types of the public site and its contact settings.
 
-Every page's ``search_text`` is the accent-folded title and body (``cms.text.fold``): the search view folds the
+Every page's ``search_text`` is the accent-folded title and body (``campaigns.core.text.fold``): the search view folds the
 query the same way, so "dich vu cong" finds "Dịch vụ công" on SQLite and on PostgreSQL alike.
 """
 
@@ -26,10 +26,10 @@ from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, Page, PageViewRestriction, Site
 from wagtail.search import index
 
-from .attachments import attachment_for
-from .blocks import BODY_FEATURES, GuideStreamBlock, NewsStreamBlock, sanitise_html, sanitise_value
-from .page_cache import memo, page_cache_seconds, tag_versions
-from .text import ascii_slug, fold, slug_formatters
+from campaigns.core.text import ascii_slug, fold, slug_formatters
+from cms.attachments import attachment_for
+from cms.blocks import BODY_FEATURES, GuideStreamBlock, NewsStreamBlock, sanitise_html, sanitise_value
+from cms.page_cache import memo, page_cache_seconds, tag_versions
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -40,7 +40,7 @@ class SitePage(Page):
 
     search_fields = [*Page.search_fields, index.SearchField("search_text")]
     # The slug field folds Vietnamese letters before Wagtail's own ASCII slugify, which would make "đăng ký khai tử"
-    # "djang-ky-khai-t" (cms.text.slug_formatters).
+    # "djang-ky-khai-t" (campaigns.core.text.slug_formatters).
     promote_panels = [
         MultiFieldPanel(
             [
@@ -106,7 +106,7 @@ class SitePage(Page):
         route = getattr(request, "_wagtail_route_for_request", None)
         if route is not None and route[0] is self and hasattr(request, "_cms_breadcrumb"):
             return list(request._cms_breadcrumb)
-        from .routing import Crumb
+        from cms.routing import Crumb
 
         return [Crumb(page.title, page.get_url(request)) for page in self.get_ancestors().filter(depth__gt=1)]
 
@@ -217,7 +217,7 @@ class HomePage(IntroPage):
 
     def running_campaigns(self) -> list:
         """Published campaign pages of campaigns under way today, each with its current rate (``cms.progress``)."""
-        from campaigns.choices import CampaignStatus
+        from campaigns.plans.choices import CampaignStatus
 
         today = timezone.localdate()
         pages = (
@@ -319,7 +319,7 @@ class GuidePage(SitePage):
 
     def related_links(self, request) -> tuple:
         """The live related guides as (title, url): plain data, kept per content version by the routing memo."""
-        from .routing import Crumb
+        from cms.routing import Crumb
 
         links = self.related_guides.select_related("guide").order_by("sort_order")
         return tuple(
@@ -485,7 +485,7 @@ class CampaignPage(SitePage):
         from django.core.cache import cache
 
         from campaigns.models import AdministrativeUnit
-        from campaigns.succession import map_to_current_units
+        from campaigns.units.succession import map_to_current_units
 
         key = f"cms:campaign-class-units:{self.campaign.unit_id}:{timezone.localdate()}"
         with contextlib.suppress(Exception):  # a broken cache only costs speed
@@ -500,7 +500,7 @@ class CampaignPage(SitePage):
 
     @cached_property
     def progress(self):
-        from .progress import cached_campaign_progress
+        from cms.progress import cached_campaign_progress
 
         return cached_campaign_progress(self.campaign)
 

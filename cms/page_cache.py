@@ -221,7 +221,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if page_cache_seconds() <= 0 or not _lookup_allowed(request):
             return self.get_response(request)
-        from .middleware import language_for_request
+        from cms.middleware import language_for_request
 
         try:
             key = _key(request, language_for_request(request))

@@ -1,8 +1,8 @@
 """A campaign's progress for citizens: the latest online rate against the campaign's target, in plain words, and a
 chart of the last twelve months drawn from the same figures (inline SVG, with the figures in a table beside it).
 
-The rate is the dashboard's (``campaigns.indicators.monthly_online_rates``) and the verdict is the one function the
-dashboard and the impact report use (``campaigns.analysis.rates.target_status``): before the target's deadline it
+The rate is the dashboard's (``campaigns.statistics.indicators.monthly_online_rates``) and the verdict is the one function the
+dashboard and the impact report use (``campaigns.impact.analysis.rates.target_status``): before the target's deadline it
 is "not yet due", whatever the current rate.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from campaigns.formatting import percent_vi
+from campaigns.core.formatting import percent_vi
 
 CHART_MONTHS = 12
 CACHE_SECONDS = 60  # as long as the campaign page itself may be kept (CampaignPage.cache_seconds)
@@ -59,7 +59,7 @@ class CampaignProgress:
     rate: float | None
     target: float
     deadline: datetime.date | None
-    verdict: str  # campaigns.analysis.rates: reached, not_reached, too_close, not_yet_due, no_data
+    verdict: str  # campaigns.impact.analysis.rates: reached, not_reached, too_close, not_yet_due, no_data
     points: list
     periodic: list = ()  # quarterly, 6-month, annual and other reports, shown as such
 
@@ -73,7 +73,7 @@ class CampaignProgress:
 
     @property
     def verdict_text(self) -> str:
-        from campaigns.analysis import rates
+        from campaigns.impact.analysis import rates
 
         return {
             rates.REACHED: _("target reached"),
@@ -149,7 +149,7 @@ class CampaignProgress:
 def _online_target(campaign, thresholds, last_month: datetime.date | None):
     """The campaign's own target for the online rate of its whole area (the first one not yet due, else the last),
     or the province's default threshold by the end of the campaign."""
-    from campaigns.choices import Indicator
+    from campaigns.statistics.choices import Indicator
 
     targets = [
         target
@@ -167,11 +167,11 @@ def _online_target(campaign, thresholds, last_month: datetime.date | None):
 
 def campaign_progress(campaign) -> CampaignProgress:
     """The campaign area's latest online rate against its target, and the last twelve months (a few queries)."""
-    from campaigns.analysis.rates import NO_DATA, NO_INTERVAL, target_status
-    from campaigns.dashboard import add_months, campaign_periodic_reports, latest_month
-    from campaigns.imports.statistics import month_bounds
-    from campaigns.indicators import MonthPoint, Rate, area_for, monthly_online_rates
+    from campaigns.impact.analysis.rates import NO_DATA, NO_INTERVAL, target_status
     from campaigns.models import IndicatorTargets
+    from campaigns.statistics.dashboard import add_months, campaign_periodic_reports, latest_month
+    from campaigns.statistics.indicators import MonthPoint, Rate, area_for, monthly_online_rates
+    from campaigns.statistics.reader import month_bounds
 
     area = area_for(campaign.unit)
     thresholds = IndicatorTargets.load()

@@ -25,7 +25,7 @@ def preview_is_fresh(pending: dict | None, *, now: float | None = None) -> bool:
 
 def purge_pending_files(*, now: float | None = None) -> int:
     """Delete uploaded import files older than the maximum age (abandoned previews, refused files)."""
-    from .pending_uploads import purge
+    from cms.pending_uploads import purge
 
     return purge(now=now)
 
@@ -60,9 +60,8 @@ def clear_expired_sessions() -> None:
 
 def purge_stale_data() -> dict[str, int]:
     """Everything above, and the other apps' short-lived data; returns counts per kind."""
+    from cms.auth import purge_login_throttles
     from trainings.cleanup import purge_stale_registrations, purge_stale_roster_previews
-
-    from .auth import purge_login_throttles
 
     counts = {
         "pending_files": purge_pending_files(),

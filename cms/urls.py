@@ -7,10 +7,10 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import routing, views
-from .admin_i18n import admin_javascript_catalog
-from .admin_reports import PageFeedbackReportView, SiteHistoryView
-from .api import api_router
+from cms import routing, views
+from cms.admin_i18n import admin_javascript_catalog
+from cms.admin_reports import PageFeedbackReportView, SiteHistoryView
+from cms.api import api_router
 
 # A database outage outside a view (the session or the user loaded by a middleware) answers the 503 page.
 handler500 = "cms.middleware.server_error"

@@ -10,7 +10,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from .text import fold
+from campaigns.core.text import fold
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
@@ -37,10 +37,9 @@ def _documents(query: str) -> list:
 def _classes(query: str) -> tuple[list, list]:
     """The training calendar page and the upcoming public classes whose words (with "lớp tập huấn", what every
     class is) contain every word of the query, accents ignored: "tap huan" finds them all."""
+    from cms.models import TrainingCalendarPage
     from trainings.models import TrainingSession
     from trainings.selectors import with_availability
-
-    from .models import TrainingCalendarPage
 
     words = query.split()
     calendars = [
@@ -74,7 +73,7 @@ def search(request):
     ``type`` filter narrows the results to one kind, each kind shown with its count."""
     from django.utils.translation import gettext_lazy, pgettext_lazy
 
-    from .models import GuidePage, NewsPage
+    from cms.models import GuidePage, NewsPage
 
     raw = request.GET.get("q", "")[:MAX_QUERY_LENGTH].strip()
     # Words only: punctuation means nothing here and is syntax to the full-text engines (FTS5, tsquery).
@@ -126,7 +125,7 @@ def page_feedback(request):
     """'Was this page useful?': record the answer (``cms.feedback``) and thank the visitor, or say what is wrong."""
     from wagtail.models import Page
 
-    from .feedback import FeedbackError, feedback_record
+    from cms.feedback import FeedbackError, feedback_record
 
     page_id = request.POST.get("page", "")
     page = (

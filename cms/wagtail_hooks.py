@@ -9,8 +9,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.pages.create import CreateView
 from wagtail.admin.viewsets.pages import PageViewSet
 
-from .admin_reports import may_see_page_feedback, may_see_site_history
-from .models import SitePage
+from cms.admin_reports import may_see_page_feedback, may_see_site_history
+from cms.models import SitePage
 
 
 class CreateWithoutAutosaveView(CreateView):

@@ -7,7 +7,7 @@ site's home page are created once and refreshed afterwards.
 
 from django.db import transaction
 
-from campaigns.roles import Role, role_group_name
+from campaigns.access.roles import Role, role_group_name
 
 WORKFLOW_NAME = "Kiểm duyệt trước khi đăng"
 TASK_NAME = "Duyệt nội dung"
@@ -31,7 +31,7 @@ def ensure_moderation_workflow():
     from django.contrib.auth.models import Group
     from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
 
-    from .models import HomePage
+    from cms.models import HomePage
 
     retire_wagtail_starter_workflow()
     workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})

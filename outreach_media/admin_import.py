@@ -18,11 +18,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from campaigns import permissions
+from campaigns.access import permissions
 from cms import pending_uploads, retention
-
-from .models import Distribution
-from .services import ActivityImportError, activity_import
+from outreach_media.models import Distribution
+from outreach_media.services import ActivityImportError, activity_import
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ALLOWED_SUFFIXES = {".csv", ".xlsx"}
@@ -49,10 +48,9 @@ class UploadForm(forms.Form):
 
 def allowed_channels(user) -> frozenset[str]:
     """The channels whose records the user may add (each channel lands in a model of its own)."""
+    from outreach_media.choices import Channel
+    from outreach_media.models import Airing, OutreachEvent, Post
     from trainings.models import TrainingSession
-
-    from .choices import Channel
-    from .models import Airing, OutreachEvent, Post
 
     owners = {
         Channel.TRAINING: TrainingSession,

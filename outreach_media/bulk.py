@@ -13,11 +13,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from campaigns import permissions
+from campaigns.access import permissions
 from campaigns.models import AdministrativeUnit
-
-from .choices import PRINTED
-from .models import Distribution, MediaItem
+from outreach_media.choices import PRINTED
+from outreach_media.models import Distribution, MediaItem
 
 ROWS = 12
 

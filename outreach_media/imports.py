@@ -21,12 +21,11 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from campaigns.errors import RowError
-from campaigns.imports.statistics import HeaderError, UnitIndex, header_key, parse_code, parse_day, parse_text
-from campaigns.imports.tabular import UnreadableFile, iter_rows
-from cms.text import fold
-
-from .choices import Channel
+from campaigns.core.errors import RowError
+from campaigns.core.imports.tabular import UnreadableFile, iter_rows
+from campaigns.core.text import fold
+from campaigns.statistics.reader import HeaderError, UnitIndex, header_key, parse_code, parse_day, parse_text
+from outreach_media.choices import Channel
 
 # The Vietnamese header of each column (the first alias); the English name is accepted too.
 VIETNAMESE_HEADERS = {

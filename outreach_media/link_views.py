@@ -24,10 +24,9 @@ from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from campaigns import permissions
-
-from . import links
-from .models import MediaItem, TrackedLink
+from campaigns.access import permissions
+from outreach_media import links
+from outreach_media.models import MediaItem, TrackedLink
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import LinkScan, MediaItem, TrackedLink
+from outreach_media.models import LinkScan, MediaItem, TrackedLink
 
 LOCAL_TIME_ZONE = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -15,8 +15,7 @@ from wagtail.images import get_image_model_string
 from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
 
 from campaigns.models import AdministrativeUnit
-
-from .choices import Channel, MediaKind, Platform
+from outreach_media.choices import Channel, MediaKind, Platform
 
 SHORT_CODE_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no 0/o, 1/l: read aloud or typed from print
 

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from django.db.models import F, Sum
 from django.db.models.functions import TruncMonth
 
+from outreach_media.choices import Channel, MediaKind
+from outreach_media.models import Airing, Distribution, LinkScan, OutreachEvent, Post
 from trainings.selectors import training_counts
-
-from .choices import Channel, MediaKind
-from .models import Airing, Distribution, LinkScan, OutreachEvent, Post
 
 KIND_CHANNEL = {
     MediaKind.LEAFLET: Channel.LEAFLET,

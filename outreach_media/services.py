@@ -38,15 +38,14 @@ from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from campaigns.errors import RowError
-from campaigns.imports.statistics import HeaderError
-from cms.text import fold
+from campaigns.core.errors import RowError
+from campaigns.core.text import fold
+from campaigns.statistics.reader import HeaderError
+from outreach_media.choices import Channel, MediaKind, Platform
+from outreach_media.imports import MAX_CLASSES_PER_ROW, ActivityReader, ActivityRow, class_key
+from outreach_media.models import Airing, Distribution, MediaItem, OutreachEvent, Post
 from trainings.choices import Audience, Format
 from trainings.models import Registration, TrainingSession
-
-from .choices import Channel, MediaKind, Platform
-from .imports import MAX_CLASSES_PER_ROW, ActivityReader, ActivityRow, class_key
-from .models import Airing, Distribution, MediaItem, OutreachEvent, Post
 
 IMPORT_LOCK_ID = 842_002  # pg_advisory_xact_lock key shared by every activity import
 LOCAL_TIME = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -501,7 +500,7 @@ def activity_import(
         raise ActivityImportError("invalid_rows", report)
 
     actor_id = getattr(actor, "pk", None)
-    # SQLite: threads of one process queue here before BEGIN IMMEDIATE (see campaigns.services.statistics).
+    # SQLite: threads of one process queue here before BEGIN IMMEDIATE (see campaigns.statistics.services).
     in_process = (
         _SQLITE_IMPORT_LOCK if connection.vendor == "sqlite" and not connection.in_atomic_block else nullcontext()
     )
@@ -546,7 +545,7 @@ def activity_import(
         if not dry_run:
             _write(plan)
     if not dry_run and (report.created or report.updated):
-        from campaigns.tasks import data_changed
+        from campaigns.impact.tasks import data_changed
 
         data_changed()
     return report

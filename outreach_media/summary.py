@@ -13,13 +13,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from campaigns import permissions
-from campaigns.exports import escape_formula
+from campaigns.access import permissions
 from campaigns.models import AdministrativeUnit, Campaign
-
-from .choices import Channel
-from .models import Distribution
-from .selectors import exposure, totals_by_channel_and_month
+from campaigns.statistics.exports import escape_formula
+from outreach_media.choices import Channel
+from outreach_media.models import Distribution
+from outreach_media.selectors import exposure, totals_by_channel_and_month
 
 UNIT_WORDS = {
     Channel.TRAINING: gettext_lazy("classes"),

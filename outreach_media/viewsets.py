@@ -25,15 +25,14 @@ from wagtail.snippets.views.snippets import EditView as SnippetEditView
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from campaigns import permissions
-from campaigns.admin_scoping import ScopedIndexView, ScopedModelViewSet, ScopedObjectMixin, ScopeGuardMixin
-from campaigns.exports import escape_formula
-from campaigns.numbers import count_column
-from campaigns.viewsets import DayColumn, unit_chooser_viewset
-
-from .choices import MediaKind
-from .links import links_context, validate_target_url
-from .models import Airing, Distribution, MediaItem, OutreachEvent, Post, TrackedLink
+from campaigns.access import permissions
+from campaigns.access.viewsets import ScopedIndexView, ScopedModelViewSet, ScopedObjectMixin, ScopeGuardMixin
+from campaigns.core.count_fields import count_column
+from campaigns.statistics.exports import escape_formula
+from campaigns.statistics.viewsets import DayColumn, unit_chooser_viewset
+from outreach_media.choices import MediaKind
+from outreach_media.links import links_context, validate_target_url
+from outreach_media.models import Airing, Distribution, MediaItem, OutreachEvent, Post, TrackedLink
 
 FORMATS = {"csv": CSV, "xlsx": XLSX}
 

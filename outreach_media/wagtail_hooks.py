@@ -3,16 +3,15 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from campaigns import permissions
-from campaigns.admin_scoping import ScopedPermissionPolicy
+from campaigns.access import permissions
+from campaigns.access.viewsets import ScopedPermissionPolicy
 from campaigns.wagtail_hooks import PermissionMenuItem
-
-from .admin_import import ActivityImportView, may_import
-from .bulk import DistributionBulkView
-from .link_views import admin_urlpatterns as link_admin_urlpatterns
-from .models import Airing, Distribution, MediaItem, OutreachEvent, Post, TrackedLink
-from .summary import SummaryView
-from .viewsets import OutreachGroup
+from outreach_media.admin_import import ActivityImportView, may_import
+from outreach_media.bulk import DistributionBulkView
+from outreach_media.link_views import admin_urlpatterns as link_admin_urlpatterns
+from outreach_media.models import Airing, Distribution, MediaItem, OutreachEvent, Post, TrackedLink
+from outreach_media.summary import SummaryView
+from outreach_media.viewsets import OutreachGroup
 
 for _model in (MediaItem, Distribution, Airing, Post, OutreachEvent, TrackedLink):
     register_permission_policy(_model, ScopedPermissionPolicy(_model))

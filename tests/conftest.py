@@ -48,7 +48,7 @@ def _clear_cache():
 def units():
     # Transactional tests start from the migrated database without the session's units.
     from campaigns.models import AdministrativeUnit
-    from campaigns.services.units import units_load
+    from campaigns.units.services import units_load
 
     if not AdministrativeUnit.objects.exists():
         units_load()

@@ -9,9 +9,8 @@ Leaders see counts only.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from campaigns import permissions
-
-from .models import TrainingSession
+from campaigns.access import permissions
+from trainings.models import TrainingSession
 
 
 def _own(user) -> Q:

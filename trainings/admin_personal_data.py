@@ -41,16 +41,15 @@ from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from campaigns.permissions import is_unrestricted, log_denial
-from campaigns.roles import Role, role_group_name
-from campaigns.viewsets import DayColumn
-from cms.text import fold
-
-from .choices import ConsentPurpose, DataRequestKind
-from .forms import PersonCleaning
-from .identity import format_phone, mask_phone, normalise_phone
-from .models import Attendee, DataRequest
-from .personal_data import (
+from campaigns.access.permissions import is_unrestricted, log_denial
+from campaigns.access.roles import Role, role_group_name
+from campaigns.core.text import fold
+from campaigns.statistics.viewsets import DayColumn
+from trainings.choices import ConsentPurpose, DataRequestKind
+from trainings.forms import PersonCleaning
+from trainings.identity import format_phone, mask_phone, normalise_phone
+from trainings.models import Attendee, DataRequest
+from trainings.personal_data import (
     ANONYMISE_ACTION,
     CONTENT_TYPES,
     CORRECT_ACTION,

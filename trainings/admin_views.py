@@ -20,14 +20,13 @@ from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
-from campaigns import permissions
+from campaigns.access import permissions
 from cms import retention
-
-from . import access, roster, schedule, selectors, services
-from .choices import SEATED, ConsentPurpose, RegistrationSource, Status
-from .forms import PersonCleaning
-from .identity import mask_phone
-from .models import Registration, TrainingSession
+from trainings import access, roster, schedule, selectors, services
+from trainings.choices import SEATED, ConsentPurpose, RegistrationSource, Status
+from trainings.forms import PersonCleaning
+from trainings.identity import mask_phone
+from trainings.models import Registration, TrainingSession
 
 SESSION_IMPORT_KEY = "trainings_roster_import"
 _ID = re.compile(r"[0-9]{1,12}")
@@ -300,7 +299,7 @@ class RosterExportView(SessionMixin, View):
 
 class SignInSheetView(SessionMixin, View):
     def get(self, request, pk):
-        from .pdf import sign_in_sheet_pdf
+        from trainings.pdf import sign_in_sheet_pdf
 
         registrations = list(
             self.session.registrations.filter(status__in=SEATED).select_related("attendee").order_by("seat")
@@ -427,7 +426,7 @@ class SessionFeedbackView(SessionMixin, View):
     header_icon = "comment"
 
     def get(self, request, pk):
-        from .room_feedback import room_feedback_url
+        from trainings.room_feedback import room_feedback_url
 
         answers = list(selectors.feedback_comments(self.session))
         return self.render(
@@ -445,7 +444,7 @@ class RoomPosterView(SessionMixin, View):
     """A page to print and put up in the room: the class, the QR code of its feedback link and the address."""
 
     def get(self, request, pk):
-        from .room_feedback import room_feedback_url
+        from trainings.room_feedback import room_feedback_url
 
         return TemplateResponse(
             request,

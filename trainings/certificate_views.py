@@ -15,9 +15,9 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .choices import ConsentPurpose, Status
-from .models import Certificate
-from .pdf import certificate_pdf, format_date, session_dates, unit_label
+from trainings.choices import ConsentPurpose, Status
+from trainings.models import Certificate
+from trainings.pdf import certificate_pdf, format_date, session_dates, unit_label
 
 NOT_FOUND_TEMPLATE = "trainings/certificates/not_found.html"
 VERIFY_TEMPLATE = "trainings/certificates/verify.html"

@@ -2,8 +2,7 @@
 ``manage.py purge_stale_data``, and erasing a person removes every preview that holds their phone number."""
 
 from cms import retention
-
-from .admin_views import SESSION_IMPORT_KEY
+from trainings.admin_views import SESSION_IMPORT_KEY
 
 
 def purge_stale_roster_previews(*, now: float | None = None) -> int:
@@ -27,7 +26,7 @@ def purge_stale_registrations(*, now=None) -> int:
     """Erase public registrations whose confirmation code has expired (they held no seat)."""
     from django.utils import timezone
 
-    from .models import PendingRegistration
+    from trainings.models import PendingRegistration
 
     deleted, _ = PendingRegistration.objects.filter(expires_at__lte=now or timezone.now()).delete()
     return deleted

@@ -11,9 +11,9 @@ from django.core import signing
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .choices import ConsentPurpose
-from .identity import MAX_NAME, clean_name, normalise_phone, validate_citizen_id
-from .services import consent_text
+from trainings.choices import ConsentPurpose
+from trainings.identity import MAX_NAME, clean_name, normalise_phone, validate_citizen_id
+from trainings.services import consent_text
 
 CHALLENGE_SALT = "trainings.registration-challenge"
 CHALLENGE_MAX_AGE_SECONDS = 60 * 60

@@ -6,7 +6,7 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cms.text import first_control_character, normalize_text
+from campaigns.core.text import first_control_character, normalize_text
 
 MAX_NAME = 200
 # Characters of markup and templates that no person's name holds (a name is letters, spaces, - . ' and digits

@@ -17,10 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model_string
 
+from campaigns.core.text import fold
 from campaigns.models import AdministrativeUnit
-from cms.text import fold
-
-from .choices import (
+from trainings.choices import (
     Audience,
     ConsentPurpose,
     DataRequestKind,
@@ -156,7 +155,7 @@ class TrainingSession(models.Model):
 
     def clean(self):
         super().clean()
-        from .schedule import unit_in_force
+        from trainings.schedule import unit_in_force
 
         if self.unit_id is None or self.starts_at is None:
             return

@@ -24,9 +24,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .choices import NotificationChannel, NotificationKind, NotificationStatus, Status
-from .models import Notification, Registration, TrainingSession
-from .sms import send_sms, sms_available
+from trainings.choices import NotificationChannel, NotificationKind, NotificationStatus, Status
+from trainings.models import Notification, Registration, TrainingSession
+from trainings.sms import send_sms, sms_available
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +165,7 @@ def notify(registration: Registration, kind: str, *, key: str = "") -> list[Noti
         if new:
             created.append(item)
     if created:
-        from .tasks import deliver_notification
+        from trainings.tasks import deliver_notification
 
         ids = [item.pk for item in created]
         transaction.on_commit(lambda: [deliver_notification.enqueue(pk) for pk in ids])
@@ -245,7 +245,7 @@ def deliver(notification_id: int) -> str:
 def _requeue(notification_id: int, delay: datetime.timedelta) -> None:
     from django_tasks import default_task_backend
 
-    from .tasks import deliver_notification
+    from trainings.tasks import deliver_notification
 
     task = deliver_notification
     if default_task_backend.supports_defer:
@@ -298,7 +298,7 @@ def tickets_for_contact(*, phone: str = "", email: str = "", now=None) -> list[i
     """The current tickets held with this phone (every person sharing it) or this e-mail address: their ids, so the
     task that sends them carries no phone number or address in the task queue's table. Empty past the hourly
     limit of sends to one contact (FIND_TICKET_SENDS_PER_CONTACT)."""
-    from .models import Attendee
+    from trainings.models import Attendee
 
     contact = phone or email.lower()
     if not contact or not _contact_allowed(contact):

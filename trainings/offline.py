@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from . import access, schedule, services
-from .choices import SEATED, Status
+from trainings import access, schedule, services
+from trainings.choices import SEATED, Status
 
 MAX_SCANS = 500
 MAX_BODY = 200_000

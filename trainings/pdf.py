@@ -26,9 +26,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from cms.text import fold
-
-from .identity import mask_phone
+from campaigns.core.text import fold
+from trainings.identity import mask_phone
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"

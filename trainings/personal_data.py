@@ -27,13 +27,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from campaigns.exports import escape_formula
-from cms.text import strip_control_characters
-
-from . import services
-from .choices import Status
-from .identity import format_phone
-from .models import Attendee, Certificate, Consent, DataRequest, Feedback, Registration
+from campaigns.core.text import strip_control_characters
+from campaigns.statistics.exports import escape_formula
+from trainings import services
+from trainings.choices import Status
+from trainings.identity import format_phone
+from trainings.models import Attendee, Certificate, Consent, DataRequest, Feedback, Registration
 
 EXPORT_ACTION = "trainings.export_personal_data"
 ERASE_ACTION = "trainings.erase_personal_data"
@@ -216,7 +215,7 @@ def _as_xlsx(data: dict) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from .models import TrainingSession
+    from trainings.models import TrainingSession
 
     person = data["attendee"]
     unit = person["unit"]
@@ -458,8 +457,8 @@ def erase_person(attendee: Attendee, *, user, now=None) -> Attendee:
 def forget_person_elsewhere(phone: str) -> None:
     """Unconfirmed copies of the person's data outside the attendee tables: roster previews in sessions and
     registrations waiting for confirmation."""
-    from .cleanup import forget_roster_previews_of
-    from .models import PendingRegistration
+    from trainings.cleanup import forget_roster_previews_of
+    from trainings.models import PendingRegistration
 
     forget_roster_previews_of(phone)
     PendingRegistration.objects.filter(phone=phone).delete()

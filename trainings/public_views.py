@@ -31,12 +31,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import ics, notifications, selectors, services
-from .choices import Status
-from .forms import ConfirmationForm, FeedbackForm, FindTicketForm, RegistrationForm, new_challenge
-from .identity import mask_name, mask_phone
-from .models import Feedback, PendingRegistration, Registration, TrainingSession
-from .sms import sms_available
+from trainings import ics, notifications, selectors, services
+from trainings.choices import Status
+from trainings.forms import ConfirmationForm, FeedbackForm, FindTicketForm, RegistrationForm, new_challenge
+from trainings.identity import mask_name, mask_phone
+from trainings.models import Feedback, PendingRegistration, Registration, TrainingSession
+from trainings.sms import sms_available
 
 logger = logging.getLogger(__name__)
 
@@ -280,7 +280,7 @@ def _find_throttled(request) -> bool:
 def find_ticket(request):
     """Someone types a phone or an e-mail address; the links go to that phone or address, if it is on record.
     The page answers the same in every case (it never tells whether a phone is registered)."""
-    from .tasks import find_tickets
+    from trainings.tasks import find_tickets
 
     template = "trainings/public/find_ticket.html"
     if request.method != "POST":

@@ -19,9 +19,9 @@ from django.urls import path, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import schedule
-from .forms import FeedbackForm
-from .models import Feedback, TrainingSession
+from trainings import schedule
+from trainings.forms import FeedbackForm
+from trainings.models import Feedback, TrainingSession
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 WINDOW_SECONDS = 60 * 60

@@ -17,14 +17,13 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 
-from campaigns.exports import escape_formula
-from campaigns.imports.safe_xlsx import UnsafeArchive, check_xlsx_archive
-from cms.text import first_control_character, fold, normalize_text, strip_control_characters
-
-from .choices import ConsentPurpose, RegistrationSource
-from .identity import clean_name, format_phone, mask_phone, normalise_phone, validate_citizen_id
-from .models import Attendee, Registration, TrainingSession
-from .services import record_consent, register
+from campaigns.core.imports.safe_xlsx import UnsafeArchive, check_xlsx_archive
+from campaigns.core.text import first_control_character, fold, normalize_text, strip_control_characters
+from campaigns.statistics.exports import escape_formula
+from trainings.choices import ConsentPurpose, RegistrationSource
+from trainings.identity import clean_name, format_phone, mask_phone, normalise_phone, validate_citizen_id
+from trainings.models import Attendee, Registration, TrainingSession
+from trainings.services import record_consent, register
 
 MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024

@@ -16,11 +16,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cms.text import fold
-
-from . import schedule
-from .choices import SEATED, ConsentPurpose, NotificationKind, RegistrationSource, Status
-from .models import Attendee, Certificate, Consent, PendingRegistration, Registration, TrainingSession
+from campaigns.core.text import fold
+from trainings import schedule
+from trainings.choices import SEATED, ConsentPurpose, NotificationKind, RegistrationSource, Status
+from trainings.models import Attendee, Certificate, Consent, PendingRegistration, Registration, TrainingSession
 
 CONSENT_TEXT_VERSION = "2026-01"
 
@@ -179,7 +178,7 @@ def fill_free_seats(session: TrainingSession) -> list[Registration]:
 
 def notify_seat_freed(registration: Registration) -> None:
     """Tell the person by e-mail and text message that the seat is theirs (after the commit)."""
-    from .notifications import notify
+    from trainings.notifications import notify
 
     notify(registration, NotificationKind.SEAT_FREED)
 
@@ -229,7 +228,7 @@ def check_in(registration: Registration, *, now=None) -> tuple[Registration, boo
 
 def invite_feedback(registrations) -> None:
     """After the commit, e-mail a feedback link to those who attended and gave an address."""
-    from .tasks import send_feedback_invitation
+    from trainings.tasks import send_feedback_invitation
 
     for registration in registrations:
         if registration.status == Status.ATTENDED and registration.attendee.email:
@@ -370,7 +369,7 @@ def registration_request(
         )
         pending.full_clean()
         pending.save()
-        from .tasks import send_registration_code
+        from trainings.tasks import send_registration_code
 
         transaction.on_commit(lambda: send_registration_code.enqueue(pending.pk))
     return pending
@@ -409,7 +408,7 @@ def confirm_registration(pending: PendingRegistration, *, code: str, now=None) -
     if result.created:
         # The ticket (or the place on the waiting list) by e-mail and text message: the link is not only in the
         # browser's address bar.
-        from .notifications import notify
+        from trainings.notifications import notify
 
         notify(result.registration, NotificationKind.TICKET)
     return result
@@ -461,7 +460,7 @@ def check_in_scans(*, user, scans: list[dict], now=None) -> list[ScanResult]:
     plausible (not in the future, within the class's check-in window); otherwise it is refused like a scan
     made then. Tickets of classes the user may not check in are answered as unknown, like missing ones.
     """
-    from . import access
+    from trainings import access
 
     now = now or timezone.now()
     results = []

@@ -7,13 +7,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from cms.text import fold
+from campaigns.core.text import fold
 
 
 @task()
 def deliver_notification(notification_id: int) -> str:
     """Send one recorded message to a registered person (see ``trainings.notifications``)."""
-    from .notifications import deliver
+    from trainings.notifications import deliver
 
     return deliver(notification_id)
 
@@ -21,8 +21,8 @@ def deliver_notification(notification_id: int) -> str:
 @task()
 def send_feedback_invitation(registration_id: int) -> bool:
     """Ask a person who attended for feedback (only attended registrations, only with an e-mail address)."""
-    from .choices import Status
-    from .models import Feedback, Registration
+    from trainings.choices import Status
+    from trainings.models import Feedback, Registration
 
     registration = Registration.objects.select_related("session", "attendee").filter(pk=registration_id).first()
     if registration is None or registration.status != Status.ATTENDED or not registration.attendee.email:
@@ -49,9 +49,9 @@ def send_registration_code(pending_id: int) -> bool:
     """Send a pending registration's code: by SMS to the phone, and by e-mail to the address on record for that
     phone and name (for a person never seen, the address typed in the form). Never to an address typed for a known
     phone: whoever types someone else's number learns nothing and gets nothing."""
-    from .models import Attendee, PendingRegistration
-    from .services import confirmation_code
-    from .sms import send_sms
+    from trainings.models import Attendee, PendingRegistration
+    from trainings.services import confirmation_code
+    from trainings.sms import send_sms
 
     pending = PendingRegistration.objects.select_related("session").filter(pk=pending_id).first()
     if pending is None:
@@ -89,6 +89,6 @@ def send_registration_code(pending_id: int) -> bool:
 @task()
 def find_tickets(registration_ids: list[int], by_phone: bool) -> int:
     """The "find my ticket" page's request: the links go to the phone or e-mail on record, never to the page."""
-    from .notifications import send_ticket_links
+    from trainings.notifications import send_ticket_links
 
     return send_ticket_links(registration_ids, by_phone=by_phone)

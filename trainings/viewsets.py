@@ -18,15 +18,14 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
-from campaigns import permissions
-from campaigns.admin_scoping import scope_guarded
-from campaigns.roles import Role, role_group_name
-from campaigns.viewsets import unit_chooser_viewset
-
-from . import access, services
-from .choices import SEATED, Topic
-from .models import TrainingSession
-from .notifications import notify_session_change
+from campaigns.access import permissions
+from campaigns.access.roles import Role, role_group_name
+from campaigns.access.viewsets import scope_guarded
+from campaigns.statistics.viewsets import unit_chooser_viewset
+from trainings import access, services
+from trainings.choices import SEATED, Topic
+from trainings.models import TrainingSession
+from trainings.notifications import notify_session_change
 
 
 class TrainingSessionPermissionPolicy(ModelPermissionPolicy):

@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from .admin_personal_data import data_request_viewset
-from .admin_views import (
+from trainings.admin_personal_data import data_request_viewset
+from trainings.admin_views import (
     AddAttendeeView,
     CheckInView,
     FeedbackReportView,
@@ -17,9 +17,9 @@ from .admin_views import (
     SessionFeedbackView,
     SignInSheetView,
 )
-from .models import TrainingSession
-from .offline import OfflineCheckInView, SyncView, service_worker
-from .viewsets import TrainingsGroup, training_session_viewset
+from trainings.models import TrainingSession
+from trainings.offline import OfflineCheckInView, SyncView, service_worker
+from trainings.viewsets import TrainingsGroup, training_session_viewset
 
 register_permission_policy(TrainingSession, training_session_viewset.permission_policy)
 

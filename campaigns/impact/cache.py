@@ -14,10 +14,9 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import override
 
-from outreach_media.selectors import exposure
-
-from ..analysis.effect import METHOD
-from ..models import (
+from campaigns.impact.analysis.effect import METHOD
+from campaigns.impact.report import METHOD_VERSION, impact_report
+from campaigns.models import (
     AdministrativeUnit,
     Campaign,
     DossierStatistic,
@@ -26,7 +25,7 @@ from ..models import (
     RolloutPlan,
     UnitSuccession,
 )
-from .report import METHOD_VERSION, impact_report
+from outreach_media.selectors import exposure
 
 
 def _source_ids(campaign: Campaign) -> list[int]:
@@ -79,11 +78,11 @@ def data_fingerprint(campaign: Campaign) -> str:
 def impact_result_refresh(*, campaign: Campaign, fingerprint: str | None = None) -> ImpactResult:
     """Compute the campaign's report now and store it (reports are stored in Vietnamese).
 
-    Runs in the task worker (campaigns.tasks), never in an admin request. A campaign whose data cannot give an
+    Runs in the task worker (campaigns.impact.tasks), never in an admin request. A campaign whose data cannot give an
     effect stores what can be said instead (``unavailable_report``, with an ``unavailable`` key): the page, the PDF
     and the XLSX show it, and an import that brings its statistics makes it stale like any other report.
     """
-    from .report import ImpactError, unavailable_report
+    from campaigns.impact.report import ImpactError, unavailable_report
 
     fingerprint = fingerprint or data_fingerprint(campaign)
     started = time.perf_counter()
@@ -109,7 +108,7 @@ def impact_result_refresh(*, campaign: Campaign, fingerprint: str | None = None)
 def cached_impact(campaign: Campaign) -> tuple[ImpactResult | None, bool]:
     """(the stored report or None, whether it is current). Queues a computation when there is none or the data
     changed; the request never computes one itself."""
-    from ..tasks import queue_refresh
+    from campaigns.impact.tasks import queue_refresh
 
     fingerprint = data_fingerprint(campaign)
     result = ImpactResult.objects.filter(campaign=campaign).first()
@@ -123,9 +122,8 @@ def cached_impact(campaign: Campaign) -> tuple[ImpactResult | None, bool]:
 
 def computation_state(campaign: Campaign) -> dict:
     """Where the campaign's computation stands, for the page that waits for it: queued, or running since when."""
+    from campaigns.impact.tasks import impact_key
     from cms.models import TaskLock
-
-    from ..tasks import impact_key
 
     running = TaskLock.objects.filter(key=impact_key(campaign.pk)).first()
     if running is not None:

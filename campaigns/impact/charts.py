@@ -1,7 +1,7 @@
 """The two charts of the campaign impact report, as PNG (or SVG) bytes.
 
 Built on matplotlib's object API (``Figure`` + Agg canvas, never pyplot: this runs in the web process), in the
-style of campaigns.charts: DejaVu Sans (Vietnamese glyphs), no top/right spines, light horizontal grid. Sized
+style of campaigns.statistics.charts: DejaVu Sans (Vietnamese glyphs), no top/right spines, light horizontal grid. Sized
 and lettered to stay readable on a phone. Labels are gettext msgids translated in the active language; numbers
 use the active language's separators (Vietnamese by default: "39,5 %", "7,0").
 """
@@ -17,8 +17,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from ..charts import FONT_FAMILY, MONTH_STEPS, RATE_COLOUR, _percent_axis
-from .narrative import format_month, format_percent, format_points, interval
+from campaigns.impact.narrative import format_month, format_percent, format_points, interval
+from campaigns.statistics.charts import FONT_FAMILY, MONTH_STEPS, RATE_COLOUR, _percent_axis
 
 FIGSIZE = (6.4, 4.4)  # inches: 640 x 440 px at 100 dpi, about the width of a phone screen at 2x
 DPI = 100

@@ -3,7 +3,7 @@
 Every sentence is an English msgid translated with gettext in the language being rendered; numbers follow that
 language's separators (vi 1.234,5 and "39,5 %", en 1,234.5 and "39.5%"), months are "04/2022".
 
-Wording rules: the headline is campaigns.analysis.effect.estimate_effect's. A rise or fall is called clear ("tăng
+Wording rules: the headline is campaigns.impact.analysis.effect.estimate_effect's. A rise or fall is called clear ("tăng
 rõ", "giảm rõ") only when its whole 95 % range lies on one side of zero; otherwise the text says there is not
 enough evidence yet ("chưa đủ căn cứ") and gives the range. No p-value and no internal code is ever written; a
 wide range gets one sentence saying why; the text never claims the trends before the campaign were parallel. The
@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from ..formatting import percent_vi
+from campaigns.core.formatting import percent_vi
 
 LANGUAGES = ("vi", "en")
 MINUS = "\u2212"  # typographic minus: "−0,3", not "-0,3"
@@ -59,7 +59,7 @@ def format_points(value: float | None, decimals: int = 1) -> str:
 
 
 def format_percent(value: float | None, decimals: int = 1) -> str:
-    """A rate as a percentage: 0.395 -> "39,5 %" (vi, as campaigns.formatting.percent_vi) / "39.5%" (en)."""
+    """A rate as a percentage: 0.395 -> "39,5 %" (vi, as campaigns.core.formatting.percent_vi) / "39.5%" (en)."""
     if not _finite(value):
         return "—"
     if translation.get_language() == "en":

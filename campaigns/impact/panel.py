@@ -7,7 +7,7 @@ months (15/10–14/11 is November's report; a calendar month is its own) and onl
 counts for a unit and month is read, never a sum of sources; longer or irregular periods are not
 placed in months.
 
-Nothing here computes a statistic: that is ``campaigns.analysis``'s job.
+Nothing here computes a statistic: that is ``campaigns.impact.analysis``'s job.
 """
 
 import datetime
@@ -18,15 +18,14 @@ import numpy as np
 from django.db.models import Max, Min, Sum, Value
 from django.db.models.functions import Coalesce
 
+from campaigns.core.months import PeriodKind
+from campaigns.models import AdministrativeUnit, DossierStatistic, UnitSuccession
+from campaigns.statistics.rate_definitions import COUNTED, DENOMINATOR, POSTAL_KNOWN
+from campaigns.statistics.reader import month_bounds
+from campaigns.units.choices import UnitLevel
+from campaigns.units.succession import map_figures
 from outreach_media.choices import Channel
 from outreach_media.selectors import exposure
-
-from ..choices import UnitLevel
-from ..imports.statistics import month_bounds
-from ..models import AdministrativeUnit, DossierStatistic, UnitSuccession
-from ..rate_definitions import COUNTED, DENOMINATOR, POSTAL_KNOWN
-from ..report_months import PeriodKind
-from ..succession import map_figures
 
 
 def month_ordinal(day: datetime.date) -> int:

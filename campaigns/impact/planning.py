@@ -1,6 +1,6 @@
 """Planning a campaign's rollout so that its effect can be measured (the campaign's "measurement plan").
 
-Reads the history of the campaign's communes (campaigns.impact.panel), asks campaigns.analysis.design for the
+Reads the history of the campaign's communes (campaigns.impact.panel), asks campaigns.impact.analysis.design for the
 smallest detectable effect of the planned rollout and for a random order of reach, and stores the chosen plan.
 The impact report shows the stored plan next to the months in which units were actually reached.
 """
@@ -12,11 +12,11 @@ import numpy as np
 from django.db import transaction
 from django.utils.translation import gettext
 
-from ..analysis import design
-from ..analysis.effect import EffectError
-from ..models import Campaign, RolloutPlan
-from .panel import build_panel, month_label, month_ordinal, ordinal_month, statistics_months
-from .report import ImpactError
+from campaigns.impact.analysis import design
+from campaigns.impact.analysis.effect import EffectError
+from campaigns.impact.panel import build_panel, month_label, month_ordinal, ordinal_month, statistics_months
+from campaigns.impact.report import ImpactError
+from campaigns.models import Campaign, RolloutPlan
 
 HISTORY_MONTHS = 48
 

@@ -18,8 +18,7 @@ from xml.sax.saxutils import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..exports import escape_formula
-from .narrative import (
+from campaigns.impact.narrative import (
     channel_name,
     channel_per,
     comparison_label,
@@ -34,6 +33,7 @@ from .narrative import (
     interval,
     narrative_text,
 )
+from campaigns.statistics.exports import escape_formula
 
 TOP_UNITS_PDF = 20
 CHART_WIDTH_MM = 150  # two charts with their headings and captions fit on one A4 page
@@ -1087,7 +1087,7 @@ def _chart_image(png: bytes, width_mm: float):
     from reportlab.lib.units import mm
     from reportlab.platypus import Image
 
-    from .charts import FIGSIZE
+    from campaigns.impact.charts import FIGSIZE
 
     width = width_mm * mm
     return Image(io.BytesIO(png), width=width, height=width * FIGSIZE[1] / FIGSIZE[0])
@@ -1100,9 +1100,8 @@ def render_pdf(payload: Mapping, *, chart_dpi: int = 200) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+    from campaigns.impact.charts import counterfactual_chart, event_study_chart
     from trainings.pdf import SHEET_MARGIN, _numbered_canvas
-
-    from .charts import counterfactual_chart, event_study_chart
 
     styles = _pdf_styles()
     campaign = payload.get("campaign") or {}

@@ -11,14 +11,22 @@ import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from campaigns.impact import warnings as impact_warnings
+from campaigns.impact.analysis import descriptive, did, effect, mix, recommend
+from campaigns.impact.analysis.rates import NO_INTERVAL, cell_interval, ratio_interval_clustered, target_status
+from campaigns.impact.panel import (
+    Panel,
+    RuleSpec,
+    build_panel,
+    month_label,
+    month_ordinal,
+    ordinal_month,
+    statistics_months,
+)
+from campaigns.models import AdministrativeUnit, Campaign, IndicatorTargets, UnitSuccession
+from campaigns.plans.choices import ControlGroup
+from campaigns.statistics.choices import RATE_INDICATORS, Indicator
 from outreach_media.choices import Channel
-
-from ..analysis import descriptive, did, effect, mix, recommend
-from ..analysis.rates import NO_INTERVAL, cell_interval, ratio_interval_clustered, target_status
-from ..choices import RATE_INDICATORS, ControlGroup, Indicator
-from ..models import AdministrativeUnit, Campaign, IndicatorTargets, UnitSuccession
-from . import warnings as impact_warnings
-from .panel import Panel, RuleSpec, build_panel, month_label, month_ordinal, ordinal_month, statistics_months
 
 BASELINE_MONTHS = 12
 LATEST_MONTHS = 3
@@ -83,7 +91,7 @@ def _pooled_counts(numerator: np.ndarray, denominator: np.ndarray, rows, columns
 
 
 def _cells(numerator: np.ndarray, denominator: np.ndarray, rows, columns):
-    """The target interval (campaigns.analysis.rates.cell_interval) over the unit-month cells ``rows`` × ``columns``."""
+    """The target interval (campaigns.impact.analysis.rates.cell_interval) over the unit-month cells ``rows`` × ``columns``."""
     if len(rows) == 0 or len(columns) == 0:
         return NO_INTERVAL
     top = numerator[np.ix_(rows, columns)].reshape(-1)
@@ -245,7 +253,7 @@ def _did(panel: Panel, control: str) -> tuple[dict | None, dict | None, list]:
 
 
 def effect_inputs(panel: Panel) -> tuple[tuple, dict]:
-    """The arguments of campaigns.analysis.effect.estimate_effect for the panel: one row per unit and month,
+    """The arguments of campaigns.impact.analysis.effect.estimate_effect for the panel: one row per unit and month,
     districts as the clusters that reach may have followed."""
     n_units, n_months = len(panel.units), len(panel.months)
     arguments = (
@@ -259,7 +267,7 @@ def effect_inputs(panel: Panel) -> tuple[tuple, dict]:
 
 
 def _effect(panel: Panel, control: str, warnings: list) -> dict | None:
-    """The leader's headline (campaigns.analysis.effect.estimate_effect) on the panel, months as labels."""
+    """The leader's headline (campaigns.impact.analysis.effect.estimate_effect) on the panel, months as labels."""
     arguments, options = effect_inputs(panel)
     try:
         result = effect.estimate_effect(*arguments, control=control, **options)
@@ -427,7 +435,7 @@ def reported_figures(campaign) -> list[dict]:
 def periodic_reports_of(campaign) -> list[dict]:
     """The campaign area's quarterly, 6-month, annual and irregular reports from a year before the campaign to a
     year after it, as stored (never split into months): the admin report page, its PDF and its XLSX show these."""
-    from ..dashboard import campaign_periodic_reports
+    from campaigns.statistics.dashboard import campaign_periodic_reports
 
     if campaign is None:
         return []
@@ -656,7 +664,7 @@ def unavailable_report(campaign: Campaign, error: ImpactError) -> dict:
         # Why no effect can be estimated: the stored report says so instead of being computed again and again.
         "unavailable": {"code": error.code, "message": error.message},
     }
-    from .narrative import narrative
+    from campaigns.impact.narrative import narrative
 
     payload["narrative"] = narrative(payload)
     return _clean(payload)
@@ -752,7 +760,7 @@ def impact_report(
         "method_version": METHOD_VERSION,
     }
     payload["warnings"] = impact_warnings.messages(warnings)
-    from .narrative import narrative
+    from campaigns.impact.narrative import narrative
 
     payload["narrative"] = narrative(payload)
     return _clean(payload)

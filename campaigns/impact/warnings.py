@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext
 
-from .narrative import format_month
-from .panel import month_label
+from campaigns.impact.narrative import format_month
+from campaigns.impact.panel import month_label
 
 
 def _month(value) -> str:

@@ -2,10 +2,8 @@
 
 from django.db import migrations, models
 
-from campaigns.report_months import classify_period
-from campaigns.sources import DEFAULT_PRECEDENCE
-
-
+from campaigns.core.months import classify_period
+from campaigns.statistics.sources import DEFAULT_PRECEDENCE
 def classify_existing(apps, schema_editor):
     """Give every stored statistic its kind of period and report month (15th-to-14th = next month)."""
     statistic = apps.get_model("campaigns", "DossierStatistic")

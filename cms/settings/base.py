@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from cms.settings.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -285,12 +285,12 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 WAGTAIL_CONTENT_LANGUAGES = [("vi", "Tiếng Việt")]
 # Pages are written in Vietnamese only; in English mode their text keeps lang="vi" (cms/content_language.py).
 CONTENT_LANGUAGE = "vi"
-# Slugs are ASCII (cms.text.ascii_slug): readable addresses, no percent-encoded diacritics.
+# Slugs are ASCII (campaigns.core.text.ascii_slug): readable addresses, no percent-encoded diacritics.
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"
-# The public search folds accents itself (cms.text.fold); "simple" keeps PostgreSQL from stemming the folded words.
+# The public search folds accents itself (campaigns.core.text.fold); "simple" keeps PostgreSQL from stemming the folded words.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No staff member's e-mail hash goes to an outside avatar service.

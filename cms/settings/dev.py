@@ -5,8 +5,8 @@ error the Vietnamese 500 page, not Django's English debug pages that list every 
 from the apps through WhiteNoise and uploaded media from MEDIA_ROOT, with or without DEBUG.
 """
 
-from .base import *  # noqa: F401,F403
-from .env import env_bool, env_str
+from cms.settings.base import *  # noqa: F401,F403
+from cms.settings.env import env_bool, env_str
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SERVE_MEDIA = True

@@ -4,8 +4,8 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F401,F403
-from .env import env_bool, env_int, env_list, env_required
+from cms.settings.base import *  # noqa: F401,F403
+from cms.settings.env import env_bool, env_int, env_list, env_required
 
 DEBUG = False
 SECRET_KEY = env_required("DJANGO_SECRET_KEY")

@@ -1,6 +1,6 @@
 """Fast, deterministic settings for the test suite (SQLite by default, DATABASE_URL for PostgreSQL)."""
 
-from .base import *  # noqa: F401,F403
+from cms.settings.base import *  # noqa: F401,F403
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production-0123456789"  # noqa: S105

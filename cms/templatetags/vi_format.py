@@ -15,6 +15,6 @@ def grouped(value, decimals=None):
 @register.filter
 def percent(value, decimals=1):
     """0.395 -> "39,5 %"; None -> "—" (an unknown rate is never shown as 0)."""
-    from campaigns.formatting import percent_vi
+    from campaigns.core.formatting import percent_vi
 
     return percent_vi(value, int(decimals))

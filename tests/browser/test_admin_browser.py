@@ -2,7 +2,7 @@
 
 import pytest
 
-from campaigns.roles import Role
+from campaigns.access.roles import Role
 
 from ..factories.users import PASSWORD, UserFactory, unit
 from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium

@@ -43,12 +43,12 @@ def public_site(units, settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
     settings.MEDIA_ROOT = tmp_path
     # Everything is created before the browser starts: Playwright's event loop forbids ORM calls afterwards.
-    from campaigns.demo import demo_load
-    from campaigns.demo_statistics import demo_statistics_load
-    from cms.demo_content import demo_pages_load
+    from cms.demo.campaigns import demo_load
+    from cms.demo.content import demo_pages_load
+    from cms.demo.outreach import demo_outreach_load
+    from cms.demo.statistics import demo_statistics_load
+    from cms.demo.trainings import demo_trainings_load
     from cms.models import CampaignPage, GuidePage
-    from outreach_media.demo import demo_outreach_load
-    from trainings.demo import demo_trainings_load
 
     demo_load()
     demo_statistics_load()

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from campaigns.roles import Role
+from campaigns.access.roles import Role
 from trainings.choices import Status
 from trainings.models import Registration
 from trainings.sms import LocmemSmsBackend

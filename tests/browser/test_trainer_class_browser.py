@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import Workbook
 
-from campaigns.roles import Role
+from campaigns.access.roles import Role
 from trainings.choices import Status
 from trainings.models import Certificate, Registration
 

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
+from campaigns.access.roles import Role
 from campaigns.models import Campaign
-from campaigns.roles import Role
 
 from ..factories.users import PASSWORD, UserFactory, unit
 from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium

@@ -2,8 +2,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from campaigns.access.roles import Role
 from campaigns.models import DossierStatistic, DossierStatisticRevision
-from campaigns.roles import Role
 
 from ..factories.users import UserFactory, unit
 

@@ -12,8 +12,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 
+from campaigns.access.roles import Role
 from campaigns.models import AdministrativeUnit, Campaign, DossierStatistic
-from campaigns.roles import Role
 from outreach_media.choices import Channel, Platform
 from outreach_media.models import Airing, Distribution, MediaItem, OutreachEvent, Post, TrackedLink
 from trainings.models import DataRequest, TrainingSession

@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
+from campaigns.access.roles import Role
 from campaigns.models import UserScope
-from campaigns.roles import Role
 
 from ..factories.users import UserFactory, unit
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from campaigns.models import Campaign, IndicatorTargets, ReachRule, Target
-from campaigns.plan_numbers import normalise_plan_number, validate_plan_number
+from campaigns.plans.numbers import normalise_plan_number, validate_plan_number
 from tests.factories.users import unit
 
 

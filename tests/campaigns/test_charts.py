@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from campaigns.charts import percent_vi, rate_chart_png
+from campaigns.statistics.charts import percent_vi, rate_chart_png
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -89,6 +89,6 @@ def test_chart_rejects_repeated_months():
 
 
 def test_charts_module_does_not_import_pyplot():
-    code = "import sys, campaigns.charts; assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'"
+    code = "import sys, campaigns.statistics.charts; assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'"
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from campaigns.access.roles import Role
 from campaigns.models import DossierStatistic
-from campaigns.roles import Role
 
 from ..factories.users import UserFactory, unit
 from .test_indicators import JULY, stat

@@ -9,12 +9,12 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from campaigns.exports import write_csv, write_xlsx
+from campaigns.access.roles import Role
 from campaigns.models import DossierStatistic, DossierStatisticRevision
-from campaigns.models.statistics import COUNT_FIELD_NAMES
-from campaigns.roles import Role
-from campaigns.selectors import statistics_for_export
-from campaigns.services.statistics import statistics_import
+from campaigns.statistics.exports import write_csv, write_xlsx
+from campaigns.statistics.models import COUNT_FIELD_NAMES
+from campaigns.statistics.selectors import statistics_for_export
+from campaigns.statistics.services import statistics_import
 
 from ..factories.office_sheets import EXPORT_HEADER
 from ..factories.users import UserFactory, unit
@@ -255,7 +255,7 @@ def test_admin_listing_offers_the_downloads(client, stored):
 def test_admin_export_reads_rows_in_chunks_with_a_fixed_number_of_queries(
     client, tmp_path, django_assert_max_num_queries, file_format, monkeypatch
 ):
-    from campaigns import exports
+    from campaigns.statistics import exports
 
     monkeypatch.setattr(exports, "EXPORT_CHUNK_ROWS", 7)  # several chunks even for a small test
     units = ["23149", "23152", "24820"]
@@ -276,7 +276,7 @@ def test_admin_export_reads_rows_in_chunks_with_a_fixed_number_of_queries(
 
 
 def test_the_csv_chunks_carry_every_row_once_whatever_the_chunk_size():
-    from campaigns.exports import csv_chunks
+    from campaigns.statistics.exports import csv_chunks
 
     add("23149", month(2024, 1), received_online=1, received_direct=1)
     add("23152", month(2024, 1), received_online=2, received_direct=1, source="=cmd|' /C calc'!A0")

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from campaigns.imports.safe_xlsx import UnsafeArchive, check_xlsx_archive
+from campaigns.core.imports.safe_xlsx import UnsafeArchive, check_xlsx_archive
 from campaigns.models import DossierStatistic
 from trainings import roster
 

@@ -6,11 +6,11 @@ On SQLite every file goes row by row; the equivalence tests run there too and co
 import pytest
 from django.db import connection
 
-from campaigns.imports.statistics import StatisticsReader
 from campaigns.models import DossierStatistic
-from campaigns.models.statistics import COUNT_FIELD_NAMES
-from campaigns.services import statistics_copy
-from campaigns.services.statistics import StatisticsImportError, statistics_import
+from campaigns.statistics import copy as statistics_copy
+from campaigns.statistics.models import COUNT_FIELD_NAMES
+from campaigns.statistics.reader import StatisticsReader
+from campaigns.statistics.services import StatisticsImportError, statistics_import
 
 from ..factories.users import unit
 from .test_import_statistics import COUNTS, FIELDS, VI, record, statistic, table, write_csv

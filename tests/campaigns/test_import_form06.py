@@ -8,9 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
+from campaigns.core.months import PeriodKind, classify_period
 from campaigns.models import DossierStatistic, StatisticSource
-from campaigns.report_months import PeriodKind, classify_period
-from campaigns.services.statistics import StatisticsImportError, statistics_import
+from campaigns.statistics.services import StatisticsImportError, statistics_import
 
 from ..factories.office_sheets import FIELDS, form06_workbook, names_report_workbook, total_of
 from ..factories.users import unit
@@ -267,7 +267,7 @@ def test_one_source_counts_per_unit_and_report_month_never_a_sum(tmp_path):
     StatisticSource.objects.filter(name="Nhập tay").update(rank=99)
     StatisticSource.objects.filter(rank=1).update(rank=98)
     StatisticSource.objects.filter(name="Nhập tay").update(rank=1)
-    from campaigns.services.precedence import statistics_recount
+    from campaigns.statistics.precedence import statistics_recount
 
     statistics_recount()
     assert list(DossierStatistic.objects.filter(is_counted=True).values_list("source", "received_online")) == [
@@ -302,7 +302,7 @@ def test_command_refuses_bad_options(tmp_path, arguments):
 # -- the upload form ---------------------------------------------------------------------------------
 @pytest.fixture
 def commune_officer(client, settings, tmp_path):
-    from campaigns.roles import Role
+    from campaigns.access.roles import Role
 
     from ..factories.users import UserFactory
 

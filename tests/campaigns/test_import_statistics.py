@@ -17,8 +17,8 @@ from django.db import connections
 from openpyxl import Workbook
 
 from campaigns.models import DossierStatistic, DossierStatisticRevision
-from campaigns.models.statistics import COUNT_FIELD_NAMES
-from campaigns.services.statistics import StatisticsImportError, statistics_import
+from campaigns.statistics.models import COUNT_FIELD_NAMES
+from campaigns.statistics.services import StatisticsImportError, statistics_import
 
 from ..factories.office_sheets import coded_report_workbook
 from ..factories.users import UserFactory, unit
@@ -809,7 +809,7 @@ def test_command_second_run_of_the_same_file_succeeds(tmp_path):
 def units():
     # Transactional tests start from the migrated database without the session's units.
     from campaigns.models import AdministrativeUnit
-    from campaigns.services.units import units_load
+    from campaigns.units.services import units_load
 
     if not AdministrativeUnit.objects.exists():
         units_load()

@@ -2,9 +2,9 @@ import datetime
 
 import pytest
 
-from campaigns.analysis.rates import NO_DATA, NOT_REACHED, REACHED, TOO_CLOSE
-from campaigns.indicators import area_for, area_totals, children_ranking, monthly_online_rates
+from campaigns.impact.analysis.rates import NO_DATA, NOT_REACHED, REACHED, TOO_CLOSE
 from campaigns.models import AdministrativeUnit, DossierStatistic
+from campaigns.statistics.indicators import area_for, area_totals, children_ranking, monthly_online_rates
 
 from ..factories.users import unit
 
@@ -166,7 +166,7 @@ def test_periods_off_the_report_months_are_never_placed_in_a_month():
     assert [(point.month, point.online, point.denominator) for point in points] == [
         (datetime.date(2021, 7, 1), 10, 100)
     ]
-    from campaigns.dashboard import periodic_reports
+    from campaigns.statistics.dashboard import periodic_reports
 
     reports = periodic_reports(area_for(unit("42")), datetime.date(2021, 1, 1), datetime.date(2021, 12, 31))
     assert [(report.label, report.online, report.denominator) for report in reports] == [

@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from campaigns.indicator_export import INDICATOR_COLUMNS
+from campaigns.access.roles import Role
 from campaigns.models import DossierStatistic
-from campaigns.roles import Role
+from campaigns.statistics.indicator_export import INDICATOR_COLUMNS
 
 from ..factories.users import UserFactory, unit
 

@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from campaigns.errors import DataFileError
+from campaigns.core.errors import DataFileError
 from campaigns.models import AdministrativeUnit, UnitSuccession
-from campaigns.services.units import DEFAULT_SUCCESSIONS_FILE, DEFAULT_UNITS_FILE, units_load
+from campaigns.units.services import DEFAULT_SUCCESSIONS_FILE, DEFAULT_UNITS_FILE, units_load
 
 pytestmark = pytest.mark.django_db
 REFORM = datetime.date(2025, 7, 1)

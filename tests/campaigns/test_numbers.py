@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from campaigns.access.roles import Role
+from campaigns.core.count_fields import CountField, group_digits
 from campaigns.models import DossierStatistic
-from campaigns.numbers import CountField, group_digits
-from campaigns.roles import Role
 
 from ..factories.users import UserFactory, unit
 

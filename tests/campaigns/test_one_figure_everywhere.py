@@ -14,12 +14,12 @@ import random
 import pytest
 from django.core.management import call_command
 
-from campaigns.dashboard import build_dashboard
-from campaigns.formatting import percent_vi
+from campaigns.core.formatting import percent_vi
 from campaigns.impact.panel import build_panel
 from campaigns.impact.report import impact_report
-from campaigns.indicator_export import indicator_rows
 from campaigns.models import Campaign, DossierStatistic, ReachRule, Target
+from campaigns.statistics.dashboard import build_dashboard
+from campaigns.statistics.indicator_export import indicator_rows
 from cms.progress import campaign_progress
 
 from ..factories.users import unit
@@ -162,8 +162,8 @@ def test_one_dataset_shows_the_same_figure_on_every_screen(dataset):
 
     # The admin home panel of a leader of today's province, which old Tánh Linh went wholly into (the dataset has
     # figures for Tánh Linh's communes only).
-    from campaigns.panels import ScopeRatesPanel
-    from campaigns.roles import Role
+    from campaigns.access.roles import Role
+    from campaigns.statistics.panels import ScopeRatesPanel
 
     from ..factories.users import UserFactory
 

@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 
-from campaigns import permissions
+from campaigns.access import permissions
+from campaigns.access.roles import Role
 from campaigns.models import AdministrativeUnit
-from campaigns.roles import Role
 
 from ..factories.users import UserFactory, unit
 

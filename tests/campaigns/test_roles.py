@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import GroupCollectionPermission, GroupPagePermission
 
-from campaigns.roles import ROLE_GROUP_NAMES, Role, sync_role_groups
+from campaigns.access.roles import ROLE_GROUP_NAMES, Role, sync_role_groups
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from campaigns.exports import header
 from campaigns.models import DossierStatistic
+from campaigns.statistics.exports import header
 
 from ..factories.office_sheets import EXPORT_HEADER
 

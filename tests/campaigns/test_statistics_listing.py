@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from campaigns import viewsets
+from campaigns.access.roles import Role
 from campaigns.models import DossierStatistic
-from campaigns.roles import Role
+from campaigns.statistics import viewsets
 
 from ..factories.users import UserFactory, unit
 

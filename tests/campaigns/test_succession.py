@@ -1,7 +1,7 @@
 import pytest
 
 from campaigns.models import AdministrativeUnit
-from campaigns.succession import map_figures, map_to_current_units
+from campaigns.units.succession import map_figures, map_to_current_units
 
 from ..factories.users import unit
 

@@ -8,9 +8,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from campaigns.access.roles import Role
 from campaigns.models import AdministrativeUnit, Campaign, DossierStatistic, Target
-from campaigns.roles import Role
-from campaigns.unit_choosers import unit_choice_label
+from campaigns.units.choosers import unit_choice_label
 
 from ..factories.users import UserFactory, unit
 

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.urls import reverse
 
-from campaigns.demo import DEMO_USERS
+from cms.demo.campaigns import DEMO_USERS
 from cms.permission_names import translate_permission_names
 
 from .admin_crawl import crawl_admin, english_in_html, english_words
@@ -88,7 +88,7 @@ def test_wagtail_starter_workflow_and_source_descriptions_are_vietnamese():
     from wagtail.models import Task, Workflow
 
     from campaigns.models import StatisticSource
-    from campaigns.sources import translate_default_descriptions
+    from campaigns.statistics.sources import translate_default_descriptions
     from cms.workflow import ensure_moderation_workflow
 
     Workflow.objects.create(name="Moderators approval")
@@ -103,8 +103,8 @@ def test_wagtail_starter_workflow_and_source_descriptions_are_vietnamese():
 def test_spreadsheet_sheets_are_named_in_vietnamese():
     from openpyxl import load_workbook
 
-    from campaigns.exports import export_queryset, write_xlsx
     from campaigns.models import DossierStatistic
+    from campaigns.statistics.exports import export_queryset, write_xlsx
     from tests.factories.trainings import TrainingSessionFactory
     from trainings.roster import export_roster
 

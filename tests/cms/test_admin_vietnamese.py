@@ -4,7 +4,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from campaigns.roles import Role
+from campaigns.access.roles import Role
 
 from ..factories.users import UserFactory
 

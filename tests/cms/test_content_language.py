@@ -16,7 +16,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from campaigns.models import Campaign, DossierStatistic
-from cms.demo_content import demo_pages_load
+from cms.demo.content import demo_pages_load
 from cms.models import (
     CampaignPage,
     DocumentLibraryPage,

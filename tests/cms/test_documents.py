@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.documents import get_document_model
 
-from campaigns.roles import Role
+from campaigns.access.roles import Role
 from cms.documents import check_document
 
 from ..factories.users import UserFactory

@@ -5,7 +5,7 @@ import pytest
 from django import forms
 from django.utils import formats, translation
 
-from cms.text import fold, normalize_text
+from campaigns.core.text import fold, normalize_text
 
 
 def test_dates_are_day_month_year():

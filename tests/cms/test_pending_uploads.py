@@ -7,8 +7,8 @@ from django.core.files.storage import FileSystemStorage, Storage, default_storag
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from campaigns.access.roles import Role
 from campaigns.models import DossierStatistic
-from campaigns.roles import Role
 from cms import pending_uploads
 
 from ..factories.users import UserFactory, unit

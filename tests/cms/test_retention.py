@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from campaigns.access.roles import Role
 from campaigns.models import DossierStatistic
-from campaigns.roles import Role
 from cms import pending_uploads, retention
 from trainings.admin_views import SESSION_IMPORT_KEY
 from trainings.cleanup import purge_stale_roster_previews

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from wagtail.log_actions import log
 
-from campaigns.roles import Role
+from campaigns.access.roles import Role
 
 from ..factories.trainings import TrainingSessionFactory
 from ..factories.users import UserFactory, unit

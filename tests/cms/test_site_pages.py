@@ -15,7 +15,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from campaigns.models import Campaign, DossierStatistic
 from cms.blocks import GuideStreamBlock, StepBlock, sanitise_html
-from cms.demo_content import demo_pages_load
+from cms.demo.content import demo_pages_load
 from cms.models import (
     CampaignPage,
     DocumentLibraryPage,

@@ -83,7 +83,7 @@ def test_twenty_workers_taking_over_an_expired_lock_at_once_give_it_to_one(file_
 def test_twenty_imports_in_a_row_queue_one_refresh():
     from django_tasks_db.models import DBTaskResult
 
-    from campaigns.tasks import STALE_KEY, refresh_stale_impacts
+    from campaigns.impact.tasks import STALE_KEY, refresh_stale_impacts
 
     with override_settings(TASKS=DATABASE_TASKS):
         queued = [task_safety.enqueue_once(refresh_stale_impacts, key=STALE_KEY) for _ in range(20)]
@@ -97,7 +97,7 @@ def test_twenty_imports_in_a_row_queue_one_refresh():
 
 @pytest.mark.django_db
 def test_a_lost_queue_entry_does_not_block_refreshes_for_ever():
-    from campaigns.tasks import STALE_KEY, refresh_stale_impacts
+    from campaigns.impact.tasks import STALE_KEY, refresh_stale_impacts
 
     with override_settings(TASKS=DATABASE_TASKS):
         assert task_safety.enqueue_once(refresh_stale_impacts, key=STALE_KEY) is not None

@@ -172,8 +172,8 @@ def _login(session, base) -> None:
 
 
 def test_an_import_previewed_on_one_server_is_confirmed_on_the_other(servers, units, settings):
+    from campaigns.access.roles import Role
     from campaigns.models import DossierStatistic
-    from campaigns.roles import Role
     from tests.factories.users import UserFactory, unit
 
     (server_a, server_b), _environment = servers

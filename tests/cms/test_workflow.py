@@ -5,7 +5,7 @@ from django.urls import reverse
 from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
-from campaigns.roles import ROLE_PAGE_PERMISSIONS, Role, role_group_name, sync_role_groups
+from campaigns.access.roles import ROLE_PAGE_PERMISSIONS, Role, role_group_name, sync_role_groups
 from cms.models import GuideIndexPage, GuidePage, HomePage
 from cms.workflow import TASK_NAME, WORKFLOW_NAME, ensure_moderation_workflow
 

@@ -272,7 +272,7 @@ def coded_report_workbook():
     return workbook
 
 
-# The product's own format, as export_statistics writes it (campaigns.exports.header()).
+# The product's own format, as export_statistics writes it (campaigns.statistics.exports.header()).
 EXPORT_HEADER = [
     "Mã ĐVHC",
     "Tên đơn vị",

@@ -2,8 +2,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from campaigns.access.roles import Role, role_group_name
 from campaigns.models import AdministrativeUnit, UserScope
-from campaigns.roles import Role, role_group_name
 
 PASSWORD = "correct-horse-battery-2026"  # noqa: S105
 

@@ -1,11 +1,11 @@
 import pytest
 
-from campaigns.demo import demo_load
+from cms.demo.campaigns import demo_load
+from cms.demo.outreach import demo_outreach_load
+from cms.demo.trainings import demo_trainings_load
 from outreach_media.choices import Channel
-from outreach_media.demo import demo_outreach_load
 from outreach_media.models import Distribution
 from outreach_media.selectors import exposure
-from trainings.demo import demo_trainings_load
 
 pytestmark = pytest.mark.django_db
 

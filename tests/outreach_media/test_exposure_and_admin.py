@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from campaigns.access.roles import Role
 from campaigns.models import Campaign
-from campaigns.roles import Role
 from outreach_media.choices import Channel, MediaKind, Platform
 from outreach_media.models import Airing, Distribution, LinkScan, MediaItem, OutreachEvent, Post, TrackedLink
 from outreach_media.selectors import exposure

@@ -18,8 +18,8 @@ from django.db import connections
 from django.urls import reverse
 from openpyxl import Workbook
 
+from campaigns.access.roles import Role
 from campaigns.models import Campaign
-from campaigns.roles import Role
 from outreach_media.imports import class_key, natural_key
 from outreach_media.models import Airing, Distribution, MediaItem, OutreachEvent, Post
 from outreach_media.services import ActivityImportError, activity_import, split_evenly, stored_texts
@@ -636,7 +636,7 @@ def test_admin_communications_staff_may_import_in_their_scope(client, settings, 
 def units():
     # Transactional tests start from the migrated database without the session's units.
     from campaigns.models import AdministrativeUnit
-    from campaigns.services.units import units_load
+    from campaigns.units.services import units_load
 
     if not AdministrativeUnit.objects.exists():
         units_load()

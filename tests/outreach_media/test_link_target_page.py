@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from campaigns.roles import Role
+from campaigns.access.roles import Role
 from cms.models import GuideIndexPage, GuidePage, HomePage
 from outreach_media.choices import MediaKind
 from outreach_media.models import MediaItem, TrackedLink
@@ -73,7 +73,7 @@ def test_the_listing_shows_the_target_and_a_yes_no_column_not_true(client, guide
 
 
 def test_the_demo_handbook_qr_code_opens_a_guide(client, guide, item):
-    from outreach_media.demo import DEMO_QR_GUIDE_SLUG, demo_link_targets
+    from cms.demo.outreach import DEMO_QR_GUIDE_SLUG, demo_link_targets
 
     guide.slug = DEMO_QR_GUIDE_SLUG
     guide.save_revision().publish()

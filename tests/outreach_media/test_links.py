@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from PIL import Image
 
-from campaigns.roles import Role
+from campaigns.access.roles import Role
 from outreach_media.choices import MediaKind
 from outreach_media.links import (
     find_link,

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from campaigns.roles import Role
+from campaigns.access.roles import Role
 from outreach_media.models import Distribution, MediaItem, TrackedLink
 
 from ..factories.users import UserFactory, unit

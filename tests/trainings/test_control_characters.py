@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from campaigns.roles import Role
+from campaigns.access.roles import Role
 from trainings.forms import RegistrationForm
 from trainings.identity import clean_name
 

@@ -1,7 +1,7 @@
 import pytest
 
-from campaigns.demo import demo_load
-from trainings.demo import demo_trainings_load
+from cms.demo.campaigns import demo_load
+from cms.demo.trainings import demo_trainings_load
 from trainings.models import Registration, TrainingSession
 from trainings.selectors import training_counts
 

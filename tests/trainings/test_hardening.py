@@ -6,7 +6,7 @@ import zoneinfo
 import pytest
 from django.urls import reverse
 
-from campaigns.roles import Role
+from campaigns.access.roles import Role
 from trainings.choices import Status
 from trainings.models import Certificate, TrainingSession
 from trainings.selectors import training_counts

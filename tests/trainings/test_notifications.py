@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from campaigns.roles import Role
+from campaigns.access.roles import Role
 from trainings import notifications, services
 from trainings.choices import ConsentPurpose, NotificationChannel, NotificationKind, NotificationStatus, Status
 from trainings.identity import normalise_phone

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from campaigns.roles import Role
+from campaigns.access.roles import Role
 from trainings.choices import Status
 from trainings.offline import todays_sessions
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 from wagtail.models import ModelLogEntry
 
-from campaigns.roles import Role
+from campaigns.access.roles import Role
 from trainings import services
 from trainings.choices import ConsentPurpose, DataRequestKind, RegistrationSource, Status
 from trainings.models import Attendee, Certificate, Consent, DataRequest, Feedback, Registration

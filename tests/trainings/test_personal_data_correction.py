@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from campaigns.roles import Role
+from campaigns.access.roles import Role
 from trainings.choices import ConsentPurpose, DataRequestKind, Status
 from trainings.models import Attendee, Consent, DataRequest
 from trainings.personal_data import CORRECT_ACTION, WITHDRAW_ACTION, withdraw_consent

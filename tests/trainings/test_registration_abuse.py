@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from wagtail.models import ModelLogEntry
 
-from campaigns.roles import Role
+from campaigns.access.roles import Role
 from trainings import services
 from trainings.choices import RegistrationSource, Status
 from trainings.forms import challenge_sum

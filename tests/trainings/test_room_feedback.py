@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
-from campaigns.roles import Role
+from campaigns.access.roles import Role
 from trainings.models import Feedback
 
 from ..factories.trainings import RegistrationFactory, TrainingSessionFactory, frozen_now

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from wagtail.models import ModelLogEntry
 
-from campaigns.roles import Role
+from campaigns.access.roles import Role
 from trainings import roster
 from trainings.choices import ConsentPurpose
 from trainings.models import Attendee, Consent, Registration

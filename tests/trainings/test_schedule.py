@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import override_settings
 
-from campaigns.roles import Role
+from campaigns.access.roles import Role
 from trainings import schedule
 from trainings.choices import Status
 from trainings.models import Certificate

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
+from campaigns.access.roles import Role
 from campaigns.models import Campaign
-from campaigns.roles import Role
 from trainings.viewsets import training_session_viewset
 
 from ..factories.users import UserFactory, unit

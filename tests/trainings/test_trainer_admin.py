@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from wagtail.models import ModelLogEntry
 
-from campaigns.roles import Role
+from campaigns.access.roles import Role
 from trainings.choices import Status
 from trainings.models import Attendee, Registration, TrainingSession
 

@@ -5,8 +5,7 @@ from django.db import migrations, models
 
 def fill_name_keys(apps, schema_editor):
     """Every stored person gets the folded form of their name (one person per phone so far: no clash)."""
-    from cms.text import fold
-
+    from campaigns.core.text import fold
     Attendee = apps.get_model("trainings", "Attendee")
     batch = []
     for attendee in Attendee.objects.only("pk", "full_name").iterator(chunk_size=2000):

@@ -4,11 +4,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from campaigns.choices import ControlGroup
 from campaigns.impact.report import ImpactError, impact_report
+from campaigns.management.commands.export_statistics import _month
 from campaigns.models import AdministrativeUnit, Campaign
-
-from .export_statistics import _month
+from campaigns.plans.choices import ControlGroup
 
 FORMATS = ("json", "text", "pdf", "xlsx")
 

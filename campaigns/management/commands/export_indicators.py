@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from campaigns.indicator_export import RENDERERS, IndicatorExportError, indicator_rows, scope_unit
-from campaigns.report_months import month_from_index
+from campaigns.core.months import month_from_index
+from campaigns.statistics.indicator_export import RENDERERS, IndicatorExportError, indicator_rows, scope_unit
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from campaigns.exports import write_csv, write_xlsx
-from campaigns.imports.statistics import month_bounds
 from campaigns.models import AdministrativeUnit
-from campaigns.selectors import statistics_for_export
+from campaigns.statistics.exports import write_csv, write_xlsx
+from campaigns.statistics.reader import month_bounds
+from campaigns.statistics.selectors import statistics_for_export
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 

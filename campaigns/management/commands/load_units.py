@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from campaigns.errors import DataFileError
-from campaigns.services.units import DEFAULT_SUCCESSIONS_FILE, DEFAULT_UNITS_FILE, units_load
+from campaigns.core.errors import DataFileError
+from campaigns.units.services import DEFAULT_SUCCESSIONS_FILE, DEFAULT_UNITS_FILE, units_load
 
 
 class Command(BaseCommand):

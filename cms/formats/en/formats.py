@@ -1,6 +1,6 @@
 # English screens of a Vietnamese system keep the day-first dates users know; only the number
 # separators follow English.
-from ..vi.formats import *  # noqa: F403
+from cms.formats.vi.formats import *  # noqa: F403
 
 DECIMAL_SEPARATOR = "."
 THOUSAND_SEPARATOR = ","

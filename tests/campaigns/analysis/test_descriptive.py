@@ -1,4 +1,4 @@
-"""Known answers for campaigns.analysis.descriptive, computed by hand (no database needed).
+"""Known answers for campaigns.impact.analysis.descriptive, computed by hand (no database needed).
 
 z for 95 % is 1.959964; t(0.975, 1) = 12.706205, t(0.975, 2) = 4.302653.
 """
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from campaigns.analysis.descriptive import (
+from campaigns.impact.analysis.descriptive import (
     BIN_DOSE,
     BIN_NOT_REACHED,
     CorrelationInterval,
@@ -17,7 +17,7 @@ from campaigns.analysis.descriptive import (
     dose_bins,
     newcombe_difference,
 )
-from campaigns.analysis.rates import Interval, ratio_interval_clustered, wilson_interval
+from campaigns.impact.analysis.rates import Interval, ratio_interval_clustered, wilson_interval
 
 T1 = 12.706204736174694
 T2 = 4.302652729749462

@@ -1,4 +1,4 @@
-"""Known answers for campaigns.analysis.did (staggered difference-in-differences), no database needed.
+"""Known answers for campaigns.impact.analysis.did (staggered difference-in-differences), no database needed.
 
 Three kinds of checks: small panels computed by hand (differences of means written out), reference numbers
 produced once by the csdid package (see test_matches_csdid_*), and synthetic panels with a known effect.
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from campaigns.analysis.did import DidError, staggered_did
+from campaigns.impact.analysis.did import DidError, staggered_did
 
 Z95 = 1.959963984540054
 

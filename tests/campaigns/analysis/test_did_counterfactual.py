@@ -1,11 +1,11 @@
-"""Counterfactual and extra outcomes of campaigns.analysis.did, by hand and against a brute-force reference."""
+"""Counterfactual and extra outcomes of campaigns.impact.analysis.did, by hand and against a brute-force reference."""
 
 import math
 
 import numpy as np
 import pytest
 
-from campaigns.analysis.did import DidError, staggered_did
+from campaigns.impact.analysis.did import DidError, staggered_did
 
 from .test_did import HAND_G, HAND_Y, Z95, long
 

@@ -1,4 +1,4 @@
-"""campaigns.analysis.effect.estimate_effect: known answers, bad input, and small simulation checks.
+"""campaigns.impact.analysis.effect.estimate_effect: known answers, bad input, and small simulation checks.
 
 The full coverage tables (300 panels per scenario against the method it replaced) are printed by
 bench/effect_coverage.py; here a few panels per scenario with fixed seeds keep the suite fast while still failing
@@ -11,8 +11,8 @@ import math
 import numpy as np
 import pytest
 
-from campaigns.analysis.effect import METHOD, EffectError, estimate_effect
-from campaigns.analysis.simulation import SCENARIOS, Scenario, simulate
+from campaigns.impact.analysis.effect import METHOD, EffectError, estimate_effect
+from campaigns.impact.analysis.simulation import SCENARIOS, Scenario, simulate
 
 
 def _panel(rates, totals, first, *, months=None):

@@ -1,9 +1,9 @@
-"""campaigns.analysis.mix against hand computations, dummy-variable OLS and synthetic panels (no database needed)."""
+"""campaigns.impact.analysis.mix against hand computations, dummy-variable OLS and synthetic panels (no database needed)."""
 
 import numpy as np
 import pytest
 
-from campaigns.analysis.mix import (
+from campaigns.impact.analysis.mix import (
     COLLINEAR,
     DECAY_AT_GRID_EDGE,
     DECAY_NOT_SELECTED,

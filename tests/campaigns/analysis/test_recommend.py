@@ -1,11 +1,11 @@
-"""Known answers for campaigns.analysis.recommend, computed by hand (no database needed)."""
+"""Known answers for campaigns.impact.analysis.recommend, computed by hand (no database needed)."""
 
 from dataclasses import dataclass
 
 import numpy as np
 import pytest
 
-from campaigns.analysis.recommend import (
+from campaigns.impact.analysis.recommend import (
     NOT_AT_CURRENT_PACE,
     PROJECTED,
     REACHED,

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from campaigns.analysis.effect import METHOD, estimate_effect
+from campaigns.impact.analysis.effect import METHOD, estimate_effect
 from campaigns.impact.cache import impact_result_refresh
 from campaigns.impact.panel import RuleSpec, build_panel
 from campaigns.impact.report import effect_inputs

@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from campaigns import permissions
-from campaigns.campaign_viewsets import CampaignViewSet
+from campaigns.access import permissions
+from campaigns.access.roles import Role
 from campaigns.models import Campaign
-from campaigns.roles import Role
+from campaigns.plans.viewsets import CampaignViewSet
 from tests.factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db

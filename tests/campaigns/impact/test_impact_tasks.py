@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from campaigns.impact.tasks import STALE_KEY, data_changed, impact_key, refresh_impact, refresh_stale_impacts
 from campaigns.models import ImpactResult
-from campaigns.tasks import STALE_KEY, data_changed, impact_key, refresh_impact, refresh_stale_impacts
 from cms import task_safety
 from cms.models import TaskLock
 
@@ -76,7 +76,7 @@ def test_recompute_button_queues_one_run_even_when_pressed_twice(client, importe
     from django.urls import reverse
     from django_tasks_db.models import DBTaskResult
 
-    from campaigns.roles import Role
+    from campaigns.access.roles import Role
     from tests.factories.users import UserFactory, unit
 
     _stored(imported)
@@ -93,7 +93,7 @@ def test_no_admin_request_computes_a_report_the_page_waits_for_the_worker(client
     from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
-    from campaigns.roles import Role
+    from campaigns.access.roles import Role
     from tests.factories.users import UserFactory, unit
 
     client.force_login(UserFactory(role=Role.LEADER, scopes=[unit("599", current=False)]))

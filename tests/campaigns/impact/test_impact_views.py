@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from openpyxl import load_workbook
 
+from campaigns.access.roles import Role
 from campaigns.models import ImpactResult
-from campaigns.roles import Role
 from tests.factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
@@ -151,8 +151,8 @@ def test_campaign_without_statistics_shows_a_message_not_an_error(client):
 
 
 def test_stored_report_says_why_when_its_data_are_gone(client, imported):
+    from campaigns.impact.tasks import refresh_impact
     from campaigns.models import DossierStatistic
-    from campaigns.tasks import refresh_impact
 
     _login(client, Role.LEADER, unit("599", current=False))
     client.get(reverse("campaign_impact", args=[imported.pk]))
@@ -300,7 +300,7 @@ def test_a_campaign_without_monthly_statistics_still_has_its_pdf_and_xlsx(client
 
 
 def test_unit_table_is_paginated_and_searchable(client, imported, monkeypatch):
-    from campaigns.impact_views import ImpactReportView
+    from campaigns.impact.views import ImpactReportView
 
     monkeypatch.setattr(ImpactReportView, "UNITS_PER_PAGE", 5)
     _login(client, Role.LEADER, unit("599", current=False))
@@ -318,7 +318,7 @@ def test_unit_table_is_paginated_and_searchable(client, imported, monkeypatch):
     by_code = client.get(url, {"q": "23149"}).context["units_page"]
     assert [row["code"] for row in by_code.rows] == ["23149"]
     name = by_code.rows[0]["name"]
-    from cms.text import fold
+    from campaigns.core.text import fold
 
     by_name = client.get(url, {"q": fold(name).upper()}).context["units_page"]
     assert "23149" in [row["code"] for row in by_name.rows]

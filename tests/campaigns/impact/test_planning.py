@@ -3,12 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from campaigns.analysis.design import design_mde, rollout_order
-from campaigns.analysis.effect import EffectError
-from campaigns.analysis.simulation import Scenario, simulate
+from campaigns.access.roles import Role
+from campaigns.impact.analysis.design import design_mde, rollout_order
+from campaigns.impact.analysis.effect import EffectError
+from campaigns.impact.analysis.simulation import Scenario, simulate
 from campaigns.impact.report import impact_report
 from campaigns.models import RolloutPlan
-from campaigns.roles import Role
 from tests.factories.users import UserFactory, unit
 
 REFUSED = (302, 403)

@@ -1,6 +1,6 @@
 """Rendering a campaign impact payload: narrative, charts, plain text, XLSX and PDF (no database needed).
 
-The headline comes from ``payload["effect"]`` (campaigns.analysis.effect.estimate_effect); ``payload["did"]`` is
+The headline comes from ``payload["effect"]`` (campaigns.impact.analysis.effect.estimate_effect); ``payload["did"]`` is
 only a cross-check, shown as a point estimate.
 
 Assertions on Vietnamese wording need the vi catalogue entries of the new wording of campaigns/impact

@@ -1,0 +1,164 @@
+"""What the leaders' dashboard shows for one area and range of months (reads only)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Sum
+
+from campaigns.access import permissions
+from campaigns.core.months import PeriodKind, add_months, period_label
+from campaigns.models import AdministrativeUnit, DossierStatistic, IndicatorTargets
+from campaigns.statistics.indicators import (
+    Area,
+    MonthPoint,
+    Rate,
+    UnitRow,
+    _rate,
+    area_for,
+    area_totals,
+    children_ranking,
+    monthly_online_rates,
+)
+from campaigns.statistics.rate_definitions import COUNTED, DENOMINATOR
+from campaigns.statistics.reader import month_bounds
+
+
+@dataclass
+class PeriodicReport:
+    """A quarterly, 6-month, annual or irregular report, shown as the period it is (never split into months)."""
+
+    unit: AdministrativeUnit
+    label: str
+    start: datetime.date
+    end: datetime.date
+    source: str
+    online: int
+    denominator: int
+    rate: Rate
+
+    @property
+    def period_text(self) -> str:
+        """ "Quý 2/2023 (01/04/2023–30/06/2023)", or just the dates of an irregular period."""
+        dates = f"{self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+        return dates if self.label == dates else f"{self.label} ({dates})"
+
+
+@dataclass
+class Dashboard:
+    unit: AdministrativeUnit
+    start: datetime.date  # first day of the first month
+    end: datetime.date  # last day of the last month
+    previous_start: datetime.date
+    previous_end: datetime.date
+    area: Area
+    points: list[MonthPoint]
+    totals: dict[str, Rate]
+    children: list[UnitRow]
+    target: float
+    periodic: list[PeriodicReport]
+    sources: list[tuple[str, int]]  # the sources whose figures count in the window, with their number of statistics
+
+
+def dashboard_roots(user) -> list[AdministrativeUnit]:
+    """Units a user may open the dashboard for at the top: their scope, or every province."""
+    units = AdministrativeUnit.objects.current()
+    if permissions.scope_unit_ids(user) is None:
+        return list(units.filter(level="province").order_by("name"))
+    return list(units.filter(user_scopes__user=user).order_by("level", "name"))
+
+
+def latest_month(area: Area) -> datetime.date | None:
+    """The latest report month with a figure that counts in the area."""
+    return DossierStatistic.objects.filter(COUNTED, unit_id__in=area.included, period_kind=PeriodKind.MONTH).aggregate(
+        latest=Max("report_month")
+    )["latest"]
+
+
+def latest_period_month(area: Area) -> datetime.date | None:
+    """The month in which the area's latest longer or irregular report ends (when it has no monthly report)."""
+    latest = (
+        DossierStatistic.objects.filter(COUNTED, unit_id__in=area.included)
+        .exclude(period_kind=PeriodKind.MONTH)
+        .aggregate(latest=Max("period_end"))["latest"]
+    )
+    return latest.replace(day=1) if latest else None
+
+
+def periodic_reports(area: Area, start: datetime.date, end: datetime.date) -> list[PeriodicReport]:
+    """Reports of longer or irregular periods that end in the window, for the area's own unit and its children."""
+    # The area's own unit (and old units that went wholly into it) and the units directly below it.
+    shown = {area.root.pk} | set(area.child_of.values()) | {pk for pk in area.included if pk not in area.child_of}
+    rows = (
+        DossierStatistic.objects.filter(COUNTED, unit_id__in=shown, period_end__gte=start, period_end__lte=end)
+        .exclude(period_kind=PeriodKind.MONTH)
+        .select_related("unit")
+        .annotate(denominator=DENOMINATOR)
+        .order_by("period_end", "unit__code")
+    )
+    return [
+        PeriodicReport(
+            unit=row.unit,
+            label=period_label(row.period_kind, row.period_start, row.period_end, None),
+            start=row.period_start,
+            end=row.period_end,
+            source=row.source,
+            online=row.received_online,
+            denominator=row.denominator,
+            rate=_rate(row.received_online, row.denominator),
+        )
+        for row in rows[:200]
+    ]
+
+
+def campaign_periodic_reports(campaign) -> list[PeriodicReport]:
+    """The campaign area's reports of longer or irregular periods ending from a year before the campaign to a year
+    after it: the one window of the public campaign page, the admin report page and its PDF and XLSX."""
+    start = add_months(campaign.starts_on.replace(day=1), -12)
+    end = add_months(campaign.ends_on.replace(day=1), 13) - datetime.timedelta(days=1)
+    return periodic_reports(area_for(campaign.unit), start, end)
+
+
+def counting_sources(area: Area, start: datetime.date, end: datetime.date) -> list[tuple[str, int]]:
+    rows = (
+        DossierStatistic.objects.filter(
+            COUNTED,
+            unit_id__in=area.included,
+            period_kind=PeriodKind.MONTH,
+            report_month__gte=start,
+            report_month__lte=end,
+        )
+        .values("source")
+        .annotate(rows=Count("pk"), dossiers=Sum("received_online"))
+        .order_by("-rows", "source")
+    )
+    return [(row["source"], row["rows"]) for row in rows]
+
+
+def build_dashboard(
+    *, unit: AdministrativeUnit, first_month: datetime.date | None, last_month: datetime.date | None
+) -> Dashboard:
+    area = area_for(unit)
+    last_month = last_month or latest_month(area) or latest_period_month(area) or datetime.date.today().replace(day=1)
+    first_month = first_month or add_months(last_month, -11)
+    months = (last_month.year - first_month.year) * 12 + last_month.month - first_month.month + 1
+    start = first_month
+    end = month_bounds(last_month.year, last_month.month)[1]
+    previous_start = add_months(first_month, -months)
+    previous_end = first_month - datetime.timedelta(days=1)
+    target = IndicatorTargets.load().online_target_fraction
+    return Dashboard(
+        unit=unit,
+        start=start,
+        end=end,
+        previous_start=previous_start,
+        previous_end=previous_end,
+        area=area,
+        points=monthly_online_rates(area, start, end),
+        totals=area_totals(area, start, end),
+        children=children_ranking(
+            area, start=start, end=end, previous_start=previous_start, previous_end=previous_end, target=target
+        ),
+        target=target,
+        periodic=periodic_reports(area, start, end),
+        sources=counting_sources(area, start, end),
+    )

@@ -28,8 +28,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from campaigns.access.choosers import UnitMultipleChooser  # noqa: E402
 from campaigns.models import AdministrativeUnit, Campaign  # noqa: E402
-from campaigns.units.choosers import UnitMultipleChooser  # noqa: E402
 
 
 def as_selects():

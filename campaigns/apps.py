@@ -12,11 +12,14 @@ class CampaignsConfig(AppConfig):
 
         from campaigns.access.roles import sync_role_groups_after_migrate
         from campaigns.core.count_fields import register_count_fields
+        from campaigns.core.events import figures_changed
+        from campaigns.impact.tasks import figures_changed_receiver
         from campaigns.statistics import signals
         from campaigns.statistics.sources import translate_default_descriptions
 
         post_migrate.connect(sync_role_groups_after_migrate, sender=self)
         post_migrate.connect(translate_default_descriptions, sender=self)
+        figures_changed.connect(figures_changed_receiver, dispatch_uid="impact-refresh")
         register_count_fields()
         statistic = self.get_model("DossierStatistic")
         source = self.get_model("StatisticSource")

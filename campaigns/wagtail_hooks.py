@@ -1,11 +1,11 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
 from campaigns.access import permissions
 from campaigns.access.viewsets import ScopedPermissionPolicy
+from campaigns.core.admin import PermissionMenuItem
 from campaigns.impact.views import (
     ImpactChartView,
     ImpactDownloadView,
@@ -14,9 +14,10 @@ from campaigns.impact.views import (
     RolloutPlanView,
     can_view_impact,
 )
-from campaigns.models import AdministrativeUnit, Campaign, DossierStatistic
+from campaigns.plans.models import Campaign
 from campaigns.plans.viewsets import CampaignViewSet
 from campaigns.statistics.admin_import import StatisticsImportView
+from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.panels import panel_for
 from campaigns.statistics.views import (
     DashboardChartView,
@@ -26,6 +27,7 @@ from campaigns.statistics.views import (
     IndicatorsExportView,
 )
 from campaigns.statistics.viewsets import AdministrativeUnitsGroup, StatisticsGroup, unit_chooser_viewset
+from campaigns.units.models import AdministrativeUnit
 
 register_permission_policy(AdministrativeUnit, ScopedPermissionPolicy(AdministrativeUnit))
 register_permission_policy(DossierStatistic, ScopedPermissionPolicy(DossierStatistic))
@@ -52,15 +54,6 @@ def register_dashboard_urls():
         path("impact/<int:pk>/<slug:kind>.png", ImpactChartView.as_view(), name="campaign_impact_chart"),
         path("impact/<int:pk>/report.<slug:kind>", ImpactDownloadView.as_view(), name="campaign_impact_download"),
     ]
-
-
-class PermissionMenuItem(MenuItem):
-    def __init__(self, *args, check, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.check = check
-
-    def is_shown(self, request):
-        return self.check(request.user)
 
 
 @hooks.register("register_admin_menu_item")

@@ -10,14 +10,17 @@ class CmsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from campaigns.core.events import role_groups_synced
         from cms import (
             auth,  # noqa: F401 - connects the login-throttling signal receivers
             checks,  # noqa: F401 - registers the deployment checks
         )
         from cms.page_cache import connect_signals
         from cms.permission_names import translate_permission_names
+        from cms.workflow import role_groups_synced_receiver
 
         connect_signals()  # publications purge the page cache
+        role_groups_synced.connect(role_groups_synced_receiver, dispatch_uid="moderation-workflow")
         _refuse_control_characters_in_forms()
         # Every app's post_migrate creates its permissions: the names are translated after each of them.
         post_migrate.connect(translate_permission_names)

@@ -26,6 +26,7 @@ from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, Page, PageViewRestriction, Site
 from wagtail.search import index
 
+from campaigns.core.task_models import TaskLock, WorkerHeartbeat  # noqa: F401 (tables of the cms app)
 from campaigns.core.text import ascii_slug, fold, slug_formatters
 from cms.attachments import attachment_for
 from cms.blocks import BODY_FEATURES, GuideStreamBlock, NewsStreamBlock, sanitise_html, sanitise_value
@@ -686,38 +687,6 @@ class LoginThrottle(models.Model):
 
     def __str__(self):
         return self.key
-
-
-class TaskLock(models.Model):
-    """A named lock every server and worker sees (cms.task_safety): one pending or running piece of work per key.
-
-    ``expires_at`` frees the lock of a holder that died; a live holder extends it."""
-
-    key = models.CharField(_("key"), max_length=200, unique=True)
-    holder = models.CharField(_("holder"), max_length=100)
-    taken_at = models.DateTimeField(_("taken at"))
-    expires_at = models.DateTimeField(_("expires at"), db_index=True)
-
-    class Meta:
-        verbose_name = _("task lock")
-        verbose_name_plural = _("task locks")
-
-    def __str__(self):
-        return self.key
-
-
-class WorkerHeartbeat(models.Model):
-    """When each task worker last said it was alive: a task whose worker stopped beating is reclaimed."""
-
-    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
-    seen_at = models.DateTimeField(_("last seen"), db_index=True)
-
-    class Meta:
-        verbose_name = _("worker heartbeat")
-        verbose_name_plural = _("worker heartbeats")
-
-    def __str__(self):
-        return self.worker_id
 
 
 class PageFeedback(models.Model):

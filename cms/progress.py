@@ -2,7 +2,7 @@
 chart of the last twelve months drawn from the same figures (inline SVG, with the figures in a table beside it).
 
 The rate is the dashboard's (``campaigns.statistics.indicators.monthly_online_rates``) and the verdict is the one function the
-dashboard and the impact report use (``campaigns.impact.analysis.rates.target_status``): before the target's deadline it
+dashboard and the impact report use (``campaigns.core.intervals.target_status``): before the target's deadline it
 is "not yet due", whatever the current rate.
 """
 
@@ -59,7 +59,7 @@ class CampaignProgress:
     rate: float | None
     target: float
     deadline: datetime.date | None
-    verdict: str  # campaigns.impact.analysis.rates: reached, not_reached, too_close, not_yet_due, no_data
+    verdict: str  # campaigns.core.intervals: reached, not_reached, too_close, not_yet_due, no_data
     points: list
     periodic: list = ()  # quarterly, 6-month, annual and other reports, shown as such
 
@@ -73,7 +73,7 @@ class CampaignProgress:
 
     @property
     def verdict_text(self) -> str:
-        from campaigns.impact.analysis import rates
+        from campaigns.core import intervals as rates
 
         return {
             rates.REACHED: _("target reached"),
@@ -167,11 +167,11 @@ def _online_target(campaign, thresholds, last_month: datetime.date | None):
 
 def campaign_progress(campaign) -> CampaignProgress:
     """The campaign area's latest online rate against its target, and the last twelve months (a few queries)."""
-    from campaigns.impact.analysis.rates import NO_DATA, NO_INTERVAL, target_status
+    from campaigns.core.intervals import NO_DATA, NO_INTERVAL, target_status
+    from campaigns.core.months import month_bounds
     from campaigns.models import IndicatorTargets
     from campaigns.statistics.dashboard import add_months, campaign_periodic_reports, latest_month
     from campaigns.statistics.indicators import MonthPoint, Rate, area_for, monthly_online_rates
-    from campaigns.statistics.reader import month_bounds
 
     area = area_for(campaign.unit)
     thresholds = IndicatorTargets.load()

@@ -3,54 +3,16 @@ sessions, expired sessions. ``manage.py purge_stale_data`` (run every 15 minutes
 timer, docs/operations.md) erases what is older than ``IMPORT_PREVIEW_MAX_AGE_SECONDS``.
 """
 
-import time
-from collections.abc import Callable
 from importlib import import_module
 
 from django.conf import settings
-from django.utils import timezone
-
-
-def stamp() -> float:
-    """The moment a preview is kept (stored with it in the session)."""
-    return time.time()
-
-
-def preview_is_fresh(pending: dict | None, *, now: float | None = None) -> bool:
-    """A preview kept in a session may be confirmed only while it is younger than the maximum age."""
-    if not pending or "created" not in pending:
-        return False
-    return (now or time.time()) - float(pending["created"]) <= settings.IMPORT_PREVIEW_MAX_AGE_SECONDS
 
 
 def purge_pending_files(*, now: float | None = None) -> int:
     """Delete uploaded import files older than the maximum age (abandoned previews, refused files)."""
-    from cms.pending_uploads import purge
+    from campaigns.core.imports.uploads import purge
 
     return purge(now=now)
-
-
-def scrub_sessions(clean: Callable[[dict], bool]) -> int:
-    """Apply ``clean(data) -> changed`` to every stored session's data; returns how many sessions changed."""
-    from django.contrib.sessions.models import Session
-
-    store_class = import_module(settings.SESSION_ENGINE).SessionStore
-    changed = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        data = session.get_decoded()
-        if data and clean(data):
-            session.session_data = store_class().encode(data)
-            session.save(update_fields=["session_data"])
-            changed += 1
-    return changed
-
-
-def drop_stale_previews(data: dict, keys: tuple[str, ...], *, now: float | None = None) -> bool:
-    """Remove previews under ``keys`` that are too old to be confirmed."""
-    stale = [key for key in keys if key in data and not preview_is_fresh(data[key], now=now)]
-    for key in stale:
-        del data[key]
-    return bool(stale)
 
 
 def clear_expired_sessions() -> None:

@@ -1,6 +1,7 @@
 """The editorial workflow: communications staff submit pages, administrators or leaders approve and publish.
 
-``ensure_moderation_workflow`` runs after every ``migrate`` (right after the role groups are synchronised) and at the
+``ensure_moderation_workflow`` runs after every ``migrate`` (right after the role groups are synchronised: the
+``role_groups_synced`` signal, connected in CmsConfig.ready) and at the
 end of the demo content load. It is idempotent: the workflow, its single approval task and the assignment to the
 site's home page are created once and refreshed afterwards.
 """
@@ -55,3 +56,7 @@ def ensure_moderation_workflow():
     if home is not None:
         WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
     return workflow
+
+
+def role_groups_synced_receiver(sender, **kwargs) -> None:
+    ensure_moderation_workflow()

@@ -19,7 +19,8 @@ from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from campaigns.access import permissions
-from cms import pending_uploads, retention
+from campaigns.core import previews
+from campaigns.core.imports import uploads
 from outreach_media.models import Distribution
 from outreach_media.services import ActivityImportError, activity_import
 
@@ -48,7 +49,7 @@ class UploadForm(forms.Form):
 
 def allowed_channels(user) -> frozenset[str]:
     """The channels whose records the user may add (each channel lands in a model of its own)."""
-    from outreach_media.choices import Channel
+    from campaigns.plans.channels import Channel
     from outreach_media.models import Airing, OutreachEvent, Post
     from trainings.models import TrainingSession
 
@@ -109,15 +110,15 @@ class ActivityImportView(WagtailAdminTemplateMixin, View):
             return self.render(form=form)
         upload = form.cleaned_data["file"]
         skip_invalid = form.cleaned_data["skip_invalid"]
-        token, stored = pending_uploads.keep(upload, user=request.user)
+        token, stored = uploads.keep(upload, user=request.user)
         try:
-            with pending_uploads.open_pending(stored, user=request.user) as path:
+            with uploads.open_pending(stored, user=request.user) as path:
                 report = self.run(path, upload.name, skip_invalid=skip_invalid, dry_run=True)
         except BaseException:
-            pending_uploads.discard(stored)  # a refused file never stays behind
+            uploads.discard(stored)  # a refused file never stays behind
             raise
         if report is None or not (report.created or report.updated):
-            pending_uploads.discard(stored)
+            uploads.discard(stored)
             return self.render(
                 form=UploadForm(), report=self.last_report, file_name=upload.name, failed=report is None
             )
@@ -125,23 +126,23 @@ class ActivityImportView(WagtailAdminTemplateMixin, View):
             "token": token,
             "stored": stored,
             "name": upload.name,
-            "created": retention.stamp(),
+            "created": previews.stamp(),
             "skip": skip_invalid,
         }
         return self.render(report=report, file_name=upload.name, token=token, confirm=True)
 
     def finish(self, request):
         pending = request.session.pop(SESSION_KEY, None)
-        if not pending or pending.get("token") != request.POST.get("token") or not retention.preview_is_fresh(pending):
+        if not pending or pending.get("token") != request.POST.get("token") or not previews.preview_is_fresh(pending):
             if pending:
-                pending_uploads.discard(pending.get("stored"))
+                uploads.discard(pending.get("stored"))
             messages.error(request, _("This import has expired. Please upload the file again."))
             return redirect(URL_NAME)
         try:
             if "cancel" in request.POST:
                 messages.info(request, _("The import was cancelled: nothing was written."))
                 return redirect(URL_NAME)
-            with pending_uploads.open_pending(pending["stored"], user=request.user, token=pending["token"]) as path:
+            with uploads.open_pending(pending["stored"], user=request.user, token=pending["token"]) as path:
                 report = self.run(path, pending["name"], skip_invalid=pending["skip"])
             if report is None:
                 return self.render(form=UploadForm(), report=self.last_report, file_name=pending["name"], failed=True)
@@ -159,11 +160,11 @@ class ActivityImportView(WagtailAdminTemplateMixin, View):
                 },
             )
             return redirect(URL_NAME)
-        except pending_uploads.PendingUploadError:
+        except uploads.PendingUploadError:
             messages.error(request, _("This import has expired. Please upload the file again."))
             return redirect(URL_NAME)
         finally:
-            pending_uploads.discard(pending["stored"])
+            uploads.discard(pending["stored"])
 
     def run(self, path: Path, name: str, *, skip_invalid: bool, dry_run: bool = False):
         try:

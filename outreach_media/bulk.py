@@ -14,7 +14,7 @@ from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from campaigns.access import permissions
-from campaigns.models import AdministrativeUnit
+from campaigns.units.models import AdministrativeUnit
 from outreach_media.choices import PRINTED
 from outreach_media.models import Distribution, MediaItem
 

@@ -22,10 +22,11 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from campaigns.core.errors import RowError
+from campaigns.core.imports.cells import parse_code, parse_day, parse_text
 from campaigns.core.imports.tabular import UnreadableFile, iter_rows
 from campaigns.core.text import fold
-from campaigns.statistics.reader import HeaderError, UnitIndex, header_key, parse_code, parse_day, parse_text
-from outreach_media.choices import Channel
+from campaigns.plans.channels import Channel
+from campaigns.statistics.reader import HeaderError, UnitIndex, header_key
 
 # The Vietnamese header of each column (the first alias); the English name is accepted too.
 VIETNAMESE_HEADERS = {
@@ -197,7 +198,7 @@ class CampaignIndex:
     """Campaigns by slug (exact, then case-insensitive), loaded once per import."""
 
     def __init__(self):
-        from campaigns.models import Campaign
+        from campaigns.plans.models import Campaign
 
         self.by_slug = dict(Campaign.objects.values_list("slug", "pk"))
         self.by_folded = {slug.casefold(): (slug, pk) for slug, pk in self.by_slug.items()}

@@ -14,8 +14,9 @@ from wagtail.documents import get_document_model_string
 from wagtail.images import get_image_model_string
 from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
 
-from campaigns.models import AdministrativeUnit
-from outreach_media.choices import Channel, MediaKind, Platform
+from campaigns.plans.channels import Channel
+from campaigns.units.models import AdministrativeUnit
+from outreach_media.choices import MediaKind, Platform
 
 SHORT_CODE_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no 0/o, 1/l: read aloud or typed from print
 

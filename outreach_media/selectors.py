@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.db.models import F, Sum
 from django.db.models.functions import TruncMonth
 
-from outreach_media.choices import Channel, MediaKind
+from campaigns.plans.channels import Channel
+from outreach_media.choices import MediaKind
 from outreach_media.models import Airing, Distribution, LinkScan, OutreachEvent, Post
 from trainings.selectors import training_counts
 

@@ -39,9 +39,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from campaigns.core.errors import RowError
+from campaigns.core.events import figures_changed
 from campaigns.core.text import fold
+from campaigns.plans.channels import Channel
 from campaigns.statistics.reader import HeaderError
-from outreach_media.choices import Channel, MediaKind, Platform
+from outreach_media.choices import MediaKind, Platform
 from outreach_media.imports import MAX_CLASSES_PER_ROW, ActivityReader, ActivityRow, class_key
 from outreach_media.models import Airing, Distribution, MediaItem, OutreachEvent, Post
 from trainings.choices import Audience, Format
@@ -545,7 +547,5 @@ def activity_import(
         if not dry_run:
             _write(plan)
     if not dry_run and (report.created or report.updated):
-        from campaigns.impact.tasks import data_changed
-
-        data_changed()
+        figures_changed.send(sender=__name__)
     return report

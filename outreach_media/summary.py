@@ -14,9 +14,10 @@ from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from campaigns.access import permissions
-from campaigns.models import AdministrativeUnit, Campaign
+from campaigns.plans.channels import Channel
+from campaigns.plans.models import Campaign
 from campaigns.statistics.exports import escape_formula
-from outreach_media.choices import Channel
+from campaigns.units.models import AdministrativeUnit
 from outreach_media.models import Distribution
 from outreach_media.selectors import exposure, totals_by_channel_and_month
 

@@ -5,7 +5,7 @@ from wagtail.permissions import register_permission_policy
 
 from campaigns.access import permissions
 from campaigns.access.viewsets import ScopedPermissionPolicy
-from campaigns.wagtail_hooks import PermissionMenuItem
+from campaigns.core.admin import PermissionMenuItem
 from outreach_media.admin_import import ActivityImportView, may_import
 from outreach_media.bulk import DistributionBulkView
 from outreach_media.link_views import admin_urlpatterns as link_admin_urlpatterns

@@ -21,7 +21,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
 from campaigns.access import permissions
-from cms import retention
+from campaigns.core import previews
 from trainings import access, roster, schedule, selectors, services
 from trainings.choices import SEATED, ConsentPurpose, RegistrationSource, Status
 from trainings.forms import PersonCleaning
@@ -223,7 +223,7 @@ class RosterImportView(SessionMixin, View):
             return self.render(self.template, form=RosterUploadForm(), check=check, file_name=upload.name)
         request.session[SESSION_IMPORT_KEY] = {
             "session": self.session.pk,
-            "created": retention.stamp(),
+            "created": previews.stamp(),
             "file_name": upload.name,
             "header_row": check.header_row,
             "rows": [row.__dict__ for row in check.rows],
@@ -247,7 +247,7 @@ class RosterImportView(SessionMixin, View):
 
     def confirm(self, request):
         pending = request.session.get(SESSION_IMPORT_KEY)
-        if not pending or pending["session"] != self.session.pk or not retention.preview_is_fresh(pending):
+        if not pending or pending["session"] != self.session.pk or not previews.preview_is_fresh(pending):
             request.session.pop(SESSION_IMPORT_KEY, None)
             messages.error(request, _("Nothing to import: upload the file again."))
             return redirect("trainings_roster_import", pk=self.session.pk)

@@ -1,12 +1,12 @@
 """Roster previews kept in back-office sessions between upload and confirmation: expired ones are erased by
 ``manage.py purge_stale_data``, and erasing a person removes every preview that holds their phone number."""
 
-from cms import retention
+from campaigns.core import previews
 from trainings.admin_views import SESSION_IMPORT_KEY
 
 
 def purge_stale_roster_previews(*, now: float | None = None) -> int:
-    return retention.scrub_sessions(lambda data: retention.drop_stale_previews(data, (SESSION_IMPORT_KEY,), now=now))
+    return previews.scrub_sessions(lambda data: previews.drop_stale_previews(data, (SESSION_IMPORT_KEY,), now=now))
 
 
 def forget_roster_previews_of(phone: str) -> int:
@@ -19,7 +19,7 @@ def forget_roster_previews_of(phone: str) -> int:
             return True
         return False
 
-    return retention.scrub_sessions(clean) if phone else 0
+    return previews.scrub_sessions(clean) if phone else 0
 
 
 def purge_stale_registrations(*, now=None) -> int:

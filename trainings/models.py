@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model_string
 
 from campaigns.core.text import fold
-from campaigns.models import AdministrativeUnit
+from campaigns.units.models import AdministrativeUnit
 from trainings.choices import (
     Audience,
     ConsentPurpose,

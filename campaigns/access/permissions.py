@@ -17,8 +17,9 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 
+from campaigns.access.models import UserScope
 from campaigns.access.roles import Role, role_group_name
-from campaigns.models import AdministrativeUnit, UnitSuccession, UserScope
+from campaigns.units.models import AdministrativeUnit, UnitSuccession
 
 logger = logging.getLogger("campaigns.access")
 

@@ -11,6 +11,8 @@ import logging
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.core.events import role_groups_synced
+
 logger = logging.getLogger(__name__)
 
 
@@ -215,6 +217,4 @@ def sync_role_groups_after_migrate(sender, using="default", plan=None, **kwargs)
         create_permissions(app_config, verbosity=0, using=using)
     _create_publish_permissions(using)
     sync_role_groups(using=using)
-    from cms.workflow import ensure_moderation_workflow
-
-    ensure_moderation_workflow()
+    role_groups_synced.send(sender=sync_role_groups, using=using)

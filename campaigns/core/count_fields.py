@@ -12,7 +12,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 
-from campaigns.statistics.reader import parse_count
+from campaigns.core.imports.cells import parse_count
 
 
 def group_digits(value) -> str:

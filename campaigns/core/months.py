@@ -86,3 +86,9 @@ def period_label(kind: str, start: datetime.date, end: datetime.date, report_mon
 
 def months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:
     return [month_from_index(index) for index in range(month_index(first), month_index(last) + 1)]
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    start = datetime.date(year, month, 1)
+    following = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return start, following - datetime.timedelta(days=1)

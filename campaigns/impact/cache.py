@@ -15,16 +15,12 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from campaigns.impact.analysis.effect import METHOD
+from campaigns.impact.models import ImpactResult, RolloutPlan
 from campaigns.impact.report import METHOD_VERSION, impact_report
-from campaigns.models import (
-    AdministrativeUnit,
-    Campaign,
-    DossierStatistic,
-    ImpactResult,
-    IndicatorTargets,
-    RolloutPlan,
-    UnitSuccession,
-)
+from campaigns.plans.models import Campaign
+from campaigns.statistics.indicator_targets import IndicatorTargets
+from campaigns.statistics.models import DossierStatistic
+from campaigns.units.models import AdministrativeUnit, UnitSuccession
 from outreach_media.selectors import exposure
 
 
@@ -122,8 +118,8 @@ def cached_impact(campaign: Campaign) -> tuple[ImpactResult | None, bool]:
 
 def computation_state(campaign: Campaign) -> dict:
     """Where the campaign's computation stands, for the page that waits for it: queued, or running since when."""
+    from campaigns.core.task_models import TaskLock
     from campaigns.impact.tasks import impact_key
-    from cms.models import TaskLock
 
     running = TaskLock.objects.filter(key=impact_key(campaign.pk)).first()
     if running is not None:

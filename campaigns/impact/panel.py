@@ -18,13 +18,13 @@ import numpy as np
 from django.db.models import Max, Min, Sum, Value
 from django.db.models.functions import Coalesce
 
-from campaigns.core.months import PeriodKind
-from campaigns.models import AdministrativeUnit, DossierStatistic, UnitSuccession
+from campaigns.core.months import PeriodKind, month_bounds
+from campaigns.plans.channels import Channel
+from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.rate_definitions import COUNTED, DENOMINATOR, POSTAL_KNOWN
-from campaigns.statistics.reader import month_bounds
 from campaigns.units.choices import UnitLevel
+from campaigns.units.models import AdministrativeUnit, UnitSuccession
 from campaigns.units.succession import map_figures
-from outreach_media.choices import Channel
 from outreach_media.selectors import exposure
 
 

@@ -14,9 +14,10 @@ from django.utils.translation import gettext
 
 from campaigns.impact.analysis import design
 from campaigns.impact.analysis.effect import EffectError
+from campaigns.impact.models import RolloutPlan
 from campaigns.impact.panel import build_panel, month_label, month_ordinal, ordinal_month, statistics_months
 from campaigns.impact.report import ImpactError
-from campaigns.models import Campaign, RolloutPlan
+from campaigns.plans.models import Campaign
 
 HISTORY_MONTHS = 48
 

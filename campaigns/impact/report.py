@@ -11,9 +11,9 @@ import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from campaigns.core.intervals import NO_INTERVAL, cell_interval, ratio_interval_clustered, target_status
 from campaigns.impact import warnings as impact_warnings
 from campaigns.impact.analysis import descriptive, did, effect, mix, recommend
-from campaigns.impact.analysis.rates import NO_INTERVAL, cell_interval, ratio_interval_clustered, target_status
 from campaigns.impact.panel import (
     Panel,
     RuleSpec,
@@ -23,10 +23,12 @@ from campaigns.impact.panel import (
     ordinal_month,
     statistics_months,
 )
-from campaigns.models import AdministrativeUnit, Campaign, IndicatorTargets, UnitSuccession
+from campaigns.plans.channels import Channel
 from campaigns.plans.choices import ControlGroup
+from campaigns.plans.models import Campaign
 from campaigns.statistics.choices import RATE_INDICATORS, Indicator
-from outreach_media.choices import Channel
+from campaigns.statistics.indicator_targets import IndicatorTargets
+from campaigns.units.models import AdministrativeUnit, UnitSuccession
 
 BASELINE_MONTHS = 12
 LATEST_MONTHS = 3
@@ -91,7 +93,7 @@ def _pooled_counts(numerator: np.ndarray, denominator: np.ndarray, rows, columns
 
 
 def _cells(numerator: np.ndarray, denominator: np.ndarray, rows, columns):
-    """The target interval (campaigns.impact.analysis.rates.cell_interval) over the unit-month cells ``rows`` × ``columns``."""
+    """The target interval (campaigns.core.intervals.cell_interval) over the unit-month cells ``rows`` × ``columns``."""
     if len(rows) == 0 or len(columns) == 0:
         return NO_INTERVAL
     top = numerator[np.ix_(rows, columns)].reshape(-1)

@@ -1,6 +1,6 @@
 """Background work of the campaigns app (Django's Tasks API).
 
-A report is recomputed by one worker at a time (a lock per campaign, cms.task_safety) and only when its data or
+A report is recomputed by one worker at a time (a lock per campaign, campaigns.core.tasks) and only when its data or
 method changed, so two workers draining the same queue, or twenty imports in a row, never compute it twice.
 """
 
@@ -19,9 +19,9 @@ def _holder(context) -> str:
 
 def _refresh_if_stale(campaign, holder: str, fingerprint: str | None = None) -> bool:
     """Recompute under the campaign's lock unless another worker has it or the stored report is current."""
+    from campaigns.core.tasks import locked
     from campaigns.impact.cache import data_fingerprint, impact_result_refresh, is_current
-    from campaigns.models import ImpactResult
-    from cms.task_safety import locked
+    from campaigns.impact.models import ImpactResult
 
     with locked(impact_key(campaign.pk), holder) as mine:
         if not mine:
@@ -39,8 +39,8 @@ def _refresh_if_stale(campaign, holder: str, fingerprint: str | None = None) -> 
 @task(takes_context=True)
 def refresh_impact(context, campaign_id: int) -> bool:
     """Recompute a campaign's impact report if its data changed. False when nothing was computed."""
-    from campaigns.models import Campaign
-    from cms.task_safety import started
+    from campaigns.core.tasks import started
+    from campaigns.plans.models import Campaign
 
     started(impact_key(campaign_id))
     campaign = Campaign.objects.filter(pk=campaign_id).first()
@@ -52,9 +52,9 @@ def refresh_impact(context, campaign_id: int) -> bool:
 @task(takes_context=True)
 def refresh_stale_impacts(context) -> int:
     """Recompute the stored impact reports whose data changed (after an import). Returns how many."""
+    from campaigns.core.tasks import started
     from campaigns.impact.cache import data_fingerprint, is_current
-    from campaigns.models import Campaign
-    from cms.task_safety import started
+    from campaigns.plans.models import Campaign
 
     started(STALE_KEY)
     count = 0
@@ -68,7 +68,7 @@ def refresh_stale_impacts(context) -> int:
 
 def queue_refresh(campaign_id: int):
     """Queue one recomputation of a campaign's report (none when one is already waiting)."""
-    from cms.task_safety import enqueue_once
+    from campaigns.core.tasks import enqueue_once
 
     return enqueue_once(refresh_impact, campaign_id, key=impact_key(campaign_id))
 
@@ -77,6 +77,11 @@ def data_changed() -> None:
     """Call after data the impact reports read has been written: the stale ones are recomputed in the background."""
     from django.db import transaction
 
-    from cms.task_safety import enqueue_once
+    from campaigns.core.tasks import enqueue_once
 
     transaction.on_commit(lambda: enqueue_once(refresh_stale_impacts, key=STALE_KEY))
+
+
+def figures_changed_receiver(sender, **kwargs) -> None:
+    """campaigns.core.events.figures_changed: an import wrote figures the reports read."""
+    data_changed()

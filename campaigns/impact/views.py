@@ -13,6 +13,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from campaigns.access import permissions
 from campaigns.core.formatting import percent_vi
+from campaigns.impact.models import ImpactResult
 from campaigns.impact.narrative import effect_verdict, format_month, format_points, format_range, interval
 from campaigns.impact.render import (
     band_note,
@@ -26,7 +27,7 @@ from campaigns.impact.render import (
     target_table,
 )
 from campaigns.impact.render import format_value as render_format
-from campaigns.models import Campaign, ImpactResult
+from campaigns.plans.models import Campaign
 from campaigns.statistics.exports import escape_formula
 
 REPORT_PERMISSION = "campaigns.report_campaign"
@@ -147,8 +148,8 @@ class ImpactReportView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateVie
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
+        from campaigns.impact.models import ImpactResult
         from campaigns.impact.tasks import queue_refresh
-        from campaigns.models import ImpactResult
 
         # "Tính lại ngay" forces a run even when the stored report looks current (e.g. after a code change).
         ImpactResult.objects.filter(campaign=self.campaign).update(fingerprint="")
@@ -367,7 +368,7 @@ class RolloutPlanView(WagtailAdminTemplateMixin, TemplateView):
         return redirect("campaign_rollout_plan", self.campaign.pk)
 
     def get_context_data(self, **kwargs):
-        from campaigns.models import RolloutPlan
+        from campaigns.impact.models import RolloutPlan
 
         context = super().get_context_data(**kwargs)
         options = kwargs.get("options")

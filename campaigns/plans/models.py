@@ -9,11 +9,11 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
+from campaigns.plans.channels import Channel
 from campaigns.plans.choices import CampaignStatus, ControlGroup, TargetPreset
 from campaigns.plans.numbers import normalise_plan_number, validate_plan_number
 from campaigns.statistics.choices import RATE_INDICATORS, Indicator
 from campaigns.units.models import AdministrativeUnit
-from outreach_media.choices import Channel
 
 
 class Campaign(ClusterableModel):

@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, Panel
 
+from campaigns.access.choosers import UnitMultipleChooser, UnitScopeFormMixin
 from campaigns.access.viewsets import ScopedModelViewSet
-from campaigns.models import Campaign
-from campaigns.units.choosers import UnitMultipleChooser, UnitScopeFormMixin
+from campaigns.plans.models import Campaign
 
 
 class RolloutPlanPanel(Panel):

@@ -1,6 +1,6 @@
 """Wagtail admin import of statistics: upload, preview (nothing written), confirm.
 
-The uploaded file is kept in the default storage until the user confirms or cancels (cms/pending_uploads.py:
+The uploaded file is kept in the default storage until the user confirms or cancels (campaigns/core/imports/uploads.py:
 shared by every server, so the confirmation may reach another server than the preview); the token that names it
 lives in the user's session and the name carries the user's id, so nobody else can confirm it. Both steps run the same
 service as ``manage.py import_statistics``; rows for units outside the user's scope are errors.
@@ -20,9 +20,10 @@ from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from campaigns.access import permissions
-from campaigns.models import DossierStatistic
+from campaigns.core import previews
+from campaigns.core.imports import uploads
+from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.services import StatisticsImportError, statistics_import
-from cms import pending_uploads, retention
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 ALLOWED_SUFFIXES = {".csv", ".xlsx"}
@@ -64,7 +65,7 @@ class UploadForm(forms.Form):
                 self.fields["unit"].initial = own[0].unit.code
 
     def _code(self, name):
-        from campaigns.models import AdministrativeUnit
+        from campaigns.units.models import AdministrativeUnit
 
         code = (self.cleaned_data.get(name) or "").strip()
         if code and not AdministrativeUnit.objects.filter(code=code).exists():
@@ -133,7 +134,7 @@ class StatisticsImportView(WagtailAdminTemplateMixin, View):
         if not form.is_valid():
             return self.render(form=form)
         upload = form.cleaned_data["file"]
-        token, stored = pending_uploads.keep(upload, user=request.user)
+        token, stored = uploads.keep(upload, user=request.user)
         data = form.cleaned_data
         options = {
             "source": data["source"],
@@ -144,35 +145,35 @@ class StatisticsImportView(WagtailAdminTemplateMixin, View):
             "end": data["end"].isoformat() if data["end"] else "",
         }
         try:
-            with pending_uploads.open_pending(stored, user=request.user) as path:
+            with uploads.open_pending(stored, user=request.user) as path:
                 report = self.run(path, upload.name, dry_run=True, **options)
         except BaseException:
-            pending_uploads.discard(stored)  # a refused file never stays behind
+            uploads.discard(stored)  # a refused file never stays behind
             raise
         if report is None or (report.error_count and not options["skip_invalid"]) or not report.rows_read:
-            pending_uploads.discard(stored)
+            uploads.discard(stored)
             return self.render(form=UploadForm(user=request.user), report=self.last_report, file_name=upload.name)
         request.session[SESSION_KEY] = {
             "token": token,
             "stored": stored,
             "name": upload.name,
-            "created": retention.stamp(),
+            "created": previews.stamp(),
             **options,
         }
         return self.render(report=report, file_name=upload.name, token=token, confirm=True)
 
     def finish(self, request):
         pending = request.session.pop(SESSION_KEY, None)
-        if not pending or pending.get("token") != request.POST.get("token") or not retention.preview_is_fresh(pending):
+        if not pending or pending.get("token") != request.POST.get("token") or not previews.preview_is_fresh(pending):
             if pending:
-                pending_uploads.discard(pending.get("stored"))
+                uploads.discard(pending.get("stored"))
             messages.error(request, _("This import has expired. Please upload the file again."))
             return redirect("statistics_import")
         try:
             if "cancel" in request.POST:
                 messages.info(request, _("The import was cancelled: nothing was written."))
                 return redirect("statistics_import")
-            with pending_uploads.open_pending(pending["stored"], user=request.user, token=pending["token"]) as path:
+            with uploads.open_pending(pending["stored"], user=request.user, token=pending["token"]) as path:
                 report = self.run(
                     path,
                     pending["name"],
@@ -195,11 +196,11 @@ class StatisticsImportView(WagtailAdminTemplateMixin, View):
                 },
             )
             return redirect("statistics:index")
-        except pending_uploads.PendingUploadError:
+        except uploads.PendingUploadError:
             messages.error(request, _("This import has expired. Please upload the file again."))
             return redirect("statistics_import")
         finally:
-            pending_uploads.discard(pending["stored"])
+            uploads.discard(pending["stored"])
 
     def run(
         self,
@@ -216,7 +217,7 @@ class StatisticsImportView(WagtailAdminTemplateMixin, View):
     ):
         import datetime
 
-        from campaigns.models import AdministrativeUnit
+        from campaigns.units.models import AdministrativeUnit
 
         allowed = permissions.scope_unit_ids(self.request.user)
         names_scope = None

@@ -20,11 +20,12 @@ from pathlib import Path
 
 from django.db import DatabaseError, transaction
 
+from campaigns.core.imports.cells import parse_text, period_of
 from campaigns.core.imports.tabular import is_csv, sniff_delimiter
 from campaigns.core.text import fold
-from campaigns.models import AdministrativeUnit
 from campaigns.statistics.models import COUNT_FIELD_NAMES
-from campaigns.statistics.reader import HeaderError, StatisticsReader, parse_text, period_of, without_type
+from campaigns.statistics.reader import HeaderError, StatisticsReader, without_type
+from campaigns.units.models import AdministrativeUnit
 
 RAW = "statistic_import_raw"
 FLAGGED = "statistic_import_flagged"

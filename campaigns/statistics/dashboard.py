@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Sum
 
 from campaigns.access import permissions
-from campaigns.core.months import PeriodKind, add_months, period_label
-from campaigns.models import AdministrativeUnit, DossierStatistic, IndicatorTargets
+from campaigns.core.months import PeriodKind, add_months, month_bounds, period_label
+from campaigns.statistics.indicator_targets import IndicatorTargets
 from campaigns.statistics.indicators import (
     Area,
     MonthPoint,
@@ -19,8 +19,9 @@ from campaigns.statistics.indicators import (
     children_ranking,
     monthly_online_rates,
 )
+from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.rate_definitions import COUNTED, DENOMINATOR
-from campaigns.statistics.reader import month_bounds
+from campaigns.units.models import AdministrativeUnit
 
 
 @dataclass

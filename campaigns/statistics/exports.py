@@ -14,8 +14,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from campaigns.core.months import month_bounds
 from campaigns.statistics.models import COUNT_FIELD_NAMES
-from campaigns.statistics.reader import VIETNAMESE_HEADERS, month_bounds
+from campaigns.statistics.reader import VIETNAMESE_HEADERS
 
 EXPORT_FIELDS = ("unit_code", "unit_name", "period", "period_start", "period_end", "source", *COUNT_FIELD_NAMES)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

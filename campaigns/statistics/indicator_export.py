@@ -16,11 +16,12 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from campaigns.core.months import PeriodKind, last_day, months_between
-from campaigns.models import AdministrativeUnit, DossierStatistic
 from campaigns.statistics.exports import escape_formula
 from campaigns.statistics.indicators import area_for
+from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.rate_definitions import COUNTED, DENOMINATOR, POSTAL_KNOWN
 from campaigns.units.choices import UnitLevel
+from campaigns.units.models import AdministrativeUnit
 
 INDICATOR_COLUMNS = (
     "unit_code",

@@ -13,17 +13,18 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, ExpressionWrapper, F, Q, Sum
 
-from campaigns.core.months import PeriodKind
-from campaigns.impact.analysis.rates import (
+from campaigns.core.intervals import (
     NO_INTERVAL,
     Interval,
     ratio_interval_from_sums,
     target_status,
     wilson_interval,
 )
-from campaigns.models import AdministrativeUnit, DossierStatistic, UnitSuccession
+from campaigns.core.months import PeriodKind
+from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.rate_definitions import BIG, COUNTED, DENOMINATOR, POSTAL_KNOWN, unknown_reason
 from campaigns.units.choices import SuccessionKind
+from campaigns.units.models import AdministrativeUnit, UnitSuccession
 
 
 def _product(left, right):
@@ -210,7 +211,7 @@ def _rate(numerator: int, denominator: int, *, combined_only: bool = False) -> R
 
 
 def _cell_rate(child: "UnitRow") -> Rate:
-    """The child's online rate with the one target interval of campaigns.impact.analysis.rates.cell_interval: clustered
+    """The child's online rate with the one target interval of campaigns.core.intervals.cell_interval: clustered
     over its unit × report-month cells (the report and the public page use the same rule)."""
     if not child.denominator:
         return _rate(child.online, child.denominator)

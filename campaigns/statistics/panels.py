@@ -3,9 +3,9 @@ from wagtail.admin.ui.components import Component
 
 from campaigns.access import permissions
 from campaigns.core.formatting import percent_vi
-from campaigns.models import DossierStatistic
 from campaigns.statistics.dashboard import dashboard_roots, latest_month
 from campaigns.statistics.indicators import area_for, monthly_online_rates
+from campaigns.statistics.models import DossierStatistic
 
 MAX_UNITS = 5
 

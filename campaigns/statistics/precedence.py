@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from campaigns.models import DossierStatistic, StatisticSource
+from campaigns.statistics.models import DossierStatistic, StatisticSource
 
 UNLISTED_RANK = 10_000
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from django.db.models import Sum
 
 from campaigns.core.months import PeriodKind, last_day, months_between
-from campaigns.models import AdministrativeUnit, DossierStatistic
 from campaigns.statistics.indicators import Area
+from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.precedence import precedence_key, source_ranks
 from campaigns.statistics.rate_definitions import COUNTED
+from campaigns.units.models import AdministrativeUnit
 
 MAX_LISTED = 300
 

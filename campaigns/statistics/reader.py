@@ -6,7 +6,6 @@ yields validated rows or row errors. It never changes a value: an ambiguous numb
 """
 
 import datetime
-import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from campaigns.core.errors import RowError
+from campaigns.core.imports.cells import COLUMN_NUMBER, parse_code, parse_count, parse_day, parse_text, period_of
 from campaigns.core.imports.tabular import UnreadableFile, iter_rows
 from campaigns.core.text import fold, normalize_text
 from campaigns.statistics.models import COUNT_FIELD_NAMES
@@ -113,17 +113,6 @@ class HeaderError(Exception):
         self.errors = errors
 
 
-_MONTH_SLASH = re.compile(r"^(\d{1,2})/(\d{4})$")
-_MONTH_ISO = re.compile(r"^(\d{4})-(\d{1,2})$")
-_DATE_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_COLUMN_NUMBER = re.compile(r"^\(\s*\d+\s*\)$")  # the unit-of-measure row of a form: (1), (2), …
-_GROUPED_DOTS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
-_GROUPED_SPACES = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+$")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-MAX_COUNT = 2_147_483_647  # the database column's limit
-
-
 # Folded unit-type words that may be left out of a unit name ("Tánh Linh" for "Xã Tánh Linh").
 TYPE_PREFIXES = ("thanh pho ", "thi tran ", "thi xa ", "dac khu ", "phuong ", "huyen ", "quan ", "tinh ", "xa ")
 
@@ -135,145 +124,11 @@ def without_type(folded_name: str) -> str:
     return folded_name
 
 
-def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
-    start = datetime.date(year, month, 1)
-    following = datetime.date(year + (month == 12), month % 12 + 1, 1)
-    return start, following - datetime.timedelta(days=1)
-
-
-def parse_count(value):
-    """(integer or None, error message or None). Never guesses: '1,5' or '1.5' is an error."""
-    number, message = _parse_count(value)
-    if number is not None and number > MAX_COUNT:
-        return None, _("too large for a count")
-    return number, message
-
-
-def _parse_count(value):
-    if value is None:
-        return None, None
-    if isinstance(value, bool):
-        return None, _("not a whole number")
-    if isinstance(value, int):
-        return (value, None) if value >= 0 else (None, _("a count cannot be negative"))
-    if isinstance(value, float):
-        if not math.isfinite(value) or not value.is_integer():
-            return None, _("not a whole number (fractions are not counts)")
-        return (int(value), None) if value >= 0 else (None, _("a count cannot be negative"))
-    text = str(value).strip()
-    if not text:
-        return None, None
-    if text.isdigit() and text.isascii():
-        return int(text), None
-    if _GROUPED_DOTS.match(text):
-        return int(text.replace(".", "")), None
-    if _GROUPED_SPACES.match(text):
-        return int(re.sub(r"\D", "", text)), None
-    if text.startswith("-") and text[1:].replace(".", "").isdigit():
-        return None, _("a count cannot be negative")
-    return None, _("not a whole number (use 1.234 or 1234; a comma or a lone dot is ambiguous)")
-
-
-def parse_day(value):
-    if isinstance(value, datetime.datetime):
-        return value.date(), None
-    if isinstance(value, datetime.date):
-        return value, None
-    text = "" if value is None else str(value).strip()
-    if not text:
-        return None, None
-    match = _DATE_DMY.match(text)
-    try:
-        if match:
-            return datetime.date(int(match[3]), int(match[2]), int(match[1])), None
-        match = _DATE_ISO.match(text)
-        if match:
-            return datetime.date(int(match[1]), int(match[2]), int(match[3])), None
-    except ValueError:
-        return None, _("this date does not exist")
-    return None, _("not a date (use dd/mm/yyyy)")
-
-
-def parse_period(value):
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        day = value.date() if isinstance(value, datetime.datetime) else value
-        if day.day != 1:
-            return None, _("a period is a month: use MM/YYYY")
-        return month_bounds(day.year, day.month), None
-    text = "" if value is None else str(value).strip()
-    if not text:
-        return None, None
-    match = _MONTH_SLASH.match(text)
-    if match:
-        month, year = int(match[1]), int(match[2])
-    else:
-        match = _MONTH_ISO.match(text)
-        if not match:
-            return None, _("not a period (use MM/YYYY or YYYY-MM)")
-        year, month = int(match[1]), int(match[2])
-    if not 1 <= month <= 12 or year < 1990:
-        return None, _("this month does not exist")
-    return month_bounds(year, month), None
-
-
-def period_of(raw_period, raw_start, raw_end):
-    """(start, end, problems) of one row's period cells; ``problems`` lists (field, value, message).
-
-    A row gives either Kỳ (with optional Từ ngày / Đến ngày that must agree) or both dates.
-    """
-    problems = []
-    if raw_period is not None and raw_period != "":
-        bounds, message = parse_period(raw_period)
-        if message:
-            problems.append(("period", raw_period, message))
-        start, end = bounds if bounds else (None, None)
-        for field, raw, expected in (("period_start", raw_start, start), ("period_end", raw_end, end)):
-            given, _message = parse_day(raw)
-            if given is not None and expected is not None and given != expected:
-                problems.append((field, raw, _("does not match the period")))
-        return start, end, problems
-    start, message = parse_day(raw_start)
-    if message:
-        problems.append(("period_start", raw_start, message))
-    end, end_message = parse_day(raw_end)
-    if end_message:
-        problems.append(("period_end", raw_end, end_message))
-    if start is None and end is None and not end_message and not message:
-        problems.append(("period", "", _("the period is missing")))
-    elif start and end and end < start:
-        problems.append(("period_end", raw_end, _("the period ends before it starts")))
-    elif (start is None) != (end is None) and not problems:
-        problems.append(("period_end" if end is None else "period_start", "", _("both dates are required")))
-    return start, end, problems
-
-
-def parse_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = normalize_text(str(value))
-    # Undo the apostrophe our exports put before a formula-like value.
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        text = text[1:]
-    return text
-
-
-def parse_code(value) -> str:
-    if isinstance(value, int) and not isinstance(value, bool):
-        digits = str(value)
-        # Spreadsheets drop leading zeros of numeric cells: 1 -> 01 (province), 1234 -> 01234 (commune).
-        return digits.zfill(2) if len(digits) < 2 else digits.zfill(5) if len(digits) == 4 else digits
-    if isinstance(value, float) and value.is_integer():
-        return parse_code(int(value))
-    return parse_text(value)
-
-
 class UnitIndex:
     """Every unit by code with its validity, loaded once per import (about 14,000 rows)."""
 
     def __init__(self):
-        from campaigns.models import AdministrativeUnit
+        from campaigns.units.models import AdministrativeUnit
 
         self.by_code: dict[str, list[tuple]] = {}
         for pk, code, name, folded, valid_from, valid_to in AdministrativeUnit.objects.values_list(
@@ -304,7 +159,7 @@ class ScopeIndex:
     """The units under a scope by accent-folded name, for reports that list units by name only."""
 
     def __init__(self, scope):
-        from campaigns.models import AdministrativeUnit
+        from campaigns.units.models import AdministrativeUnit
 
         self.scope = scope
         self.by_name: dict[str, list[tuple]] = {}
@@ -757,7 +612,7 @@ class StatisticsReader:
                 return True
             if isinstance(value, str):
                 text = value.strip()
-                if text and not _COLUMN_NUMBER.match(text) and any(ch.isdigit() for ch in text):
+                if text and not COLUMN_NUMBER.match(text) and any(ch.isdigit() for ch in text):
                     return True
         return False
 
@@ -959,7 +814,7 @@ class StatisticsReader:
                 # Title, unit-of-measure ("(1)", "hồ sơ") and group rows carry no unit code and no counts.
                 if (
                     not code
-                    or _COLUMN_NUMBER.match(code)
+                    or COLUMN_NUMBER.match(code)
                     or (
                         not any(ch.isdigit() for ch in code)
                         and not any(

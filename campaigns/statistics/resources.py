@@ -8,8 +8,8 @@ statistics service validates and upserts a whole file set-wise (docs/data/statis
 from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 
-from campaigns.models import DossierStatistic
 from campaigns.statistics.exports import EXPORT_FIELDS, export_row, header
+from campaigns.statistics.models import DossierStatistic
 
 FORMATS = {"csv": CSV, "xlsx": XLSX}
 

@@ -5,7 +5,8 @@ import datetime
 from django.db.models import QuerySet
 
 from campaigns.access import permissions
-from campaigns.models import AdministrativeUnit, DossierStatistic
+from campaigns.statistics.models import DossierStatistic
+from campaigns.units.models import AdministrativeUnit
 
 
 def statistics_for_export(

@@ -20,12 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.core.errors import RowError
+from campaigns.core.events import figures_changed
 from campaigns.core.months import classify_period
-from campaigns.models import AdministrativeUnit, DossierStatistic, DossierStatisticRevision
 from campaigns.statistics import copy as statistics_copy
-from campaigns.statistics.models import COUNT_FIELD_NAMES
+from campaigns.statistics.models import COUNT_FIELD_NAMES, DossierStatistic, DossierStatisticRevision
 from campaigns.statistics.precedence import statistics_recount
 from campaigns.statistics.reader import HeaderError, StatisticsReader
+from campaigns.units.models import AdministrativeUnit
 
 BATCH = 5000
 IMPORT_LOCK_ID = 842_001  # pg_advisory_xact_lock key shared by every statistics import
@@ -512,7 +513,5 @@ def statistics_import(
                 cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
                 cursor.execute(f"DROP TABLE IF EXISTS {KINDS}")
     if not dry_run and (report.created or report.updated):
-        from campaigns.impact.tasks import data_changed
-
-        data_changed()
+        figures_changed.send(sender=__name__)
     return report

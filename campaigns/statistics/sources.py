@@ -19,7 +19,7 @@ def translate_default_descriptions(sender=None, using="default", **kwargs):
     sources they create get the English text; a description an administrator has changed is left alone."""
     from django.utils import translation
 
-    from campaigns.models import StatisticSource
+    from campaigns.statistics.models import StatisticSource
 
     with translation.override("vi"):
         for name, _rank, description in DEFAULT_PRECEDENCE:

@@ -12,10 +12,11 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from campaigns.access import permissions
 from campaigns.core.formatting import percent_vi
-from campaigns.impact.analysis.rates import NO_DATA, NOT_REACHED, REACHED, TOO_CLOSE
-from campaigns.models import AdministrativeUnit, DossierStatistic
+from campaigns.core.intervals import NO_DATA, NOT_REACHED, REACHED, TOO_CLOSE
 from campaigns.statistics.dashboard import build_dashboard, dashboard_roots
 from campaigns.statistics.exports import escape_formula
+from campaigns.statistics.models import DossierStatistic
+from campaigns.units.models import AdministrativeUnit
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 VERDICT_LABELS = {

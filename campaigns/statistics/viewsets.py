@@ -25,14 +25,15 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.admin.widgets.chooser import BaseChooser
 
 from campaigns.access import permissions
+from campaigns.access.choosers import unit_choice_label
+from campaigns.access.models import UserScope
 from campaigns.access.viewsets import ScopedEditView, ScopedIndexView, ScopedModelViewSet, ScopeGuardMixin
 from campaigns.core.count_fields import count_column
 from campaigns.core.text import fold
-from campaigns.models import AdministrativeUnit, DossierStatistic, StatisticSource, UnitSuccession, UserScope
 from campaigns.statistics.exports import EXPORT_FIELDS, spreadsheet_response
-from campaigns.statistics.models import COUNT_FIELD_NAMES
+from campaigns.statistics.models import COUNT_FIELD_NAMES, DossierStatistic, StatisticSource
 from campaigns.units.choices import UnitLevel
-from campaigns.units.choosers import unit_choice_label
+from campaigns.units.models import AdministrativeUnit, UnitSuccession
 
 
 class DayColumn(Column):

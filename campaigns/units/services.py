@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from campaigns.core.errors import DataFileError, RowError
 from campaigns.core.text import fold, normalize_text
-from campaigns.models import AdministrativeUnit, UnitSuccession
 from campaigns.units.choices import CODE_LENGTH_BY_LEVEL, TYPES_BY_LEVEL, SuccessionKind, UnitLevel, UnitType
+from campaigns.units.models import AdministrativeUnit, UnitSuccession
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "units"
 DEFAULT_UNITS_FILE = DATA_DIR / "units.csv"

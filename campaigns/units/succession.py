@@ -91,7 +91,7 @@ def map_to_current_units(
     """Map figures keyed by unit id to the units in force on ``on_date`` (default: today)."""
     from django.utils import timezone
 
-    from campaigns.models import AdministrativeUnit, UnitSuccession
+    from campaigns.units.models import AdministrativeUnit, UnitSuccession
 
     day = on_date or timezone.localdate()
     links = list(UnitSuccession.objects.values_list("old_unit_id", "new_unit_id", "kind"))

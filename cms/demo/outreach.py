@@ -11,8 +11,9 @@ import random
 from django.db import transaction
 
 from campaigns.models import AdministrativeUnit, Campaign
+from campaigns.plans.channels import Channel
 from cms.demo.campaigns import REFORM
-from outreach_media.choices import Channel, MediaKind, Platform
+from outreach_media.choices import MediaKind, Platform
 from outreach_media.models import Airing, Distribution, LinkScan, MediaItem, OutreachEvent, Post, TrackedLink
 
 COMMUNES = ("23149", "23152", "23158", "23161", "23164", "23176")

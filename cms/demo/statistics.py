@@ -19,8 +19,8 @@ import random
 import tempfile
 from pathlib import Path
 
+from campaigns.core.months import month_bounds
 from campaigns.models import AdministrativeUnit, DossierStatistic
-from campaigns.statistics.reader import month_bounds
 from campaigns.statistics.services import statistics_import
 
 ARTICLE = "Số liệu theo bài báo"

@@ -174,7 +174,7 @@ else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Workers of the database backend beat every TASK_HEARTBEAT_SECONDS; a task whose worker has not beaten for
 # TASK_WORKER_STALE_SECONDS is put back in the queue after TASK_RETRY_SECONDS (doubling), at most
-# TASK_MAX_ATTEMPTS times (cms.task_safety).
+# TASK_MAX_ATTEMPTS times (campaigns.core.tasks).
 TASK_HEARTBEAT_SECONDS = env_int("TASK_HEARTBEAT_SECONDS", 10)
 TASK_WORKER_STALE_SECONDS = env_int("TASK_WORKER_STALE_SECONDS", 60)
 TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 30)

@@ -14,7 +14,8 @@ from django.urls.exceptions import NoReverseMatch
 
 from campaigns.access.roles import Role
 from campaigns.models import AdministrativeUnit, Campaign, DossierStatistic
-from outreach_media.choices import Channel, Platform
+from campaigns.plans.channels import Channel
+from outreach_media.choices import Platform
 from outreach_media.models import Airing, Distribution, MediaItem, OutreachEvent, Post, TrackedLink
 from trainings.models import DataRequest, TrainingSession
 

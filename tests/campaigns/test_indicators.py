@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from campaigns.impact.analysis.rates import NO_DATA, NOT_REACHED, REACHED, TOO_CLOSE
+from campaigns.core.intervals import NO_DATA, NOT_REACHED, REACHED, TOO_CLOSE
 from campaigns.models import AdministrativeUnit, DossierStatistic
 from campaigns.statistics.indicators import area_for, area_totals, children_ranking, monthly_online_rates
 

@@ -8,9 +8,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from campaigns.access.choosers import unit_choice_label
 from campaigns.access.roles import Role
 from campaigns.models import AdministrativeUnit, Campaign, DossierStatistic, Target
-from campaigns.units.choosers import unit_choice_label
 
 from ..factories.users import UserFactory, unit
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from campaigns.impact.analysis import rates
+from campaigns.core import intervals as rates
 from campaigns.models import Campaign, DossierStatistic, Target
 from cms.models import CampaignPage, HomePage
 from cms.progress import cached_campaign_progress, campaign_progress

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from campaigns.access.roles import Role
+from campaigns.core.imports import uploads
 from campaigns.models import DossierStatistic
-from cms import pending_uploads
 
 from ..factories.users import UserFactory, unit
 
@@ -38,7 +38,7 @@ def test_the_file_is_kept_in_the_default_storage_under_a_token_bound_to_the_user
     client.force_login(officer)
     response = _preview(client)
     token = response.context["token"]
-    [name] = pending_uploads.pending_names()
+    [name] = uploads.pending_names()
     assert name == f"imports/pending/{officer.pk}-{token}.csv"
     assert len(token) == 32 and client.session["statistics_import"]["stored"] == name
     with default_storage.open(name) as handle:
@@ -74,7 +74,7 @@ class RemoteStorage(Storage):
 def test_a_server_without_the_file_on_its_disk_confirms_the_preview(client, media, officer, monkeypatch, tmp_path):
     """Preview and confirmation on different servers: only the storage and the session are shared."""
     remote = RemoteStorage(location=tmp_path / "bucket")
-    monkeypatch.setattr(pending_uploads, "default_storage", remote)
+    monkeypatch.setattr(uploads, "default_storage", remote)
     client.force_login(officer)
     token = _preview(client).context["token"]
     assert remote.listdir("imports/pending")[1] == [f"{officer.pk}-{token}.csv"]
@@ -86,13 +86,13 @@ def test_a_server_without_the_file_on_its_disk_confirms_the_preview(client, medi
 
 def test_another_user_cannot_open_a_pending_file(media, officer):
     other = UserFactory(role=Role.UNIT_OFFICER, scopes=[unit("68")])
-    token, name = pending_uploads.keep(SimpleUploadedFile("a.csv", b"x"), user=officer)
-    with pytest.raises(pending_uploads.PendingUploadError), pending_uploads.open_pending(name, user=other):
+    token, name = uploads.keep(SimpleUploadedFile("a.csv", b"x"), user=officer)
+    with pytest.raises(uploads.PendingUploadError), uploads.open_pending(name, user=other):
         pass
-    wrong_token = pending_uploads.open_pending(name, user=officer, token="0" * 32)
-    with pytest.raises(pending_uploads.PendingUploadError), wrong_token:  # the right user, a wrong token
+    wrong_token = uploads.open_pending(name, user=officer, token="0" * 32)
+    with pytest.raises(uploads.PendingUploadError), wrong_token:  # the right user, a wrong token
         pass
-    with pending_uploads.open_pending(name, user=officer, token=token) as path:
+    with uploads.open_pending(name, user=officer, token=token) as path:
         assert path.read_bytes() == b"x"
 
 
@@ -111,17 +111,15 @@ def test_another_user_cannot_open_a_pending_file(media, officer):
 def test_a_malformed_or_hostile_name_is_refused_and_never_deleted(media, officer, name):
     officer.pk = 1
     default_storage.save("documents/report.pdf", ContentFile(b"keep"))
-    with pytest.raises(pending_uploads.PendingUploadError), pending_uploads.open_pending(name, user=officer):
+    with pytest.raises(uploads.PendingUploadError), uploads.open_pending(name, user=officer):
         pass
-    pending_uploads.discard(name)
+    uploads.discard(name)
     assert default_storage.exists("documents/report.pdf")
 
 
 def test_a_confirmation_with_a_session_pointing_at_another_users_file_writes_nothing(client, media, officer):
     other = UserFactory(role=Role.UNIT_OFFICER, scopes=[unit("68")])
-    _token, foreign = pending_uploads.keep(
-        SimpleUploadedFile("b.csv", (HEADER + "23149,07/2025,1,1\n").encode()), user=other
-    )
+    _token, foreign = uploads.keep(SimpleUploadedFile("b.csv", (HEADER + "23149,07/2025,1,1\n").encode()), user=other)
     client.force_login(officer)
     token = _preview(client).context["token"]
     session = client.session

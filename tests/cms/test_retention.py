@@ -12,8 +12,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from campaigns.access.roles import Role
+from campaigns.core.imports import uploads
 from campaigns.models import DossierStatistic
-from cms import pending_uploads, retention
+from cms import retention
 from trainings.admin_views import SESSION_IMPORT_KEY
 from trainings.cleanup import purge_stale_roster_previews
 from trainings.models import Registration
@@ -47,7 +48,7 @@ def test_an_abandoned_import_preview_expires_and_its_file_is_erased(client, medi
     client.force_login(UserFactory(role=Role.UNIT_OFFICER, scopes=[unit("68")]))
     response = _statistics_upload(client, HEADER + "23149,07/2025,40,60\n")
     token = response.context["token"]
-    [name] = pending_uploads.pending_names()
+    [name] = uploads.pending_names()
     path = media / name
     # Older than the limit: the confirmation is refused and nothing is written…
     session = client.session
@@ -58,7 +59,7 @@ def test_an_abandoned_import_preview_expires_and_its_file_is_erased(client, medi
     assert not path.exists()
     # …and a file left behind by an abandoned preview is erased by the scheduled clean-up.
     _statistics_upload(client, HEADER + "23149,07/2025,40,60\n")
-    [left] = [media / name for name in pending_uploads.pending_names()]
+    [left] = [media / name for name in uploads.pending_names()]
     assert retention.purge_pending_files() == 0
     _age(left, settings.IMPORT_PREVIEW_MAX_AGE_SECONDS + 5)
     assert retention.purge_pending_files() == 1
@@ -68,7 +69,7 @@ def test_an_abandoned_import_preview_expires_and_its_file_is_erased(client, medi
 def test_a_refused_file_does_not_stay_behind(client, media):
     client.force_login(UserFactory(role=Role.UNIT_OFFICER, scopes=[unit("68")]))
     _statistics_upload(client, HEADER + "99999,07/2025,40,60\n")
-    assert pending_uploads.pending_names() == []
+    assert uploads.pending_names() == []
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 
-from cms import task_safety
+from campaigns.core import tasks as task_safety
 from cms.models import TaskLock, WorkerHeartbeat
 
 from ..concurrency import at_once
@@ -157,7 +157,7 @@ def test_a_task_of_a_dead_worker_is_queued_again_with_a_delay_then_failed_after_
     assert task_safety.reclaim_orphans(stale_after=60, max_attempts=3) == (0, 1)
     row.refresh_from_db()
     assert row.status == TaskResultStatus.FAILED
-    assert row.exception_class_path == "cms.task_safety.WorkerLost"
+    assert row.exception_class_path == "campaigns.core.tasks.WorkerLost"
 
 
 @pytest.mark.django_db

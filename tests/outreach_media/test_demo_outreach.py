@@ -1,9 +1,9 @@
 import pytest
 
+from campaigns.plans.channels import Channel
 from cms.demo.campaigns import demo_load
 from cms.demo.outreach import demo_outreach_load
 from cms.demo.trainings import demo_trainings_load
-from outreach_media.choices import Channel
 from outreach_media.models import Distribution
 from outreach_media.selectors import exposure
 

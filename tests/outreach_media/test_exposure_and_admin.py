@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 
 from campaigns.access.roles import Role
 from campaigns.models import Campaign
-from outreach_media.choices import Channel, MediaKind, Platform
+from campaigns.plans.channels import Channel
+from outreach_media.choices import MediaKind, Platform
 from outreach_media.models import Airing, Distribution, LinkScan, MediaItem, OutreachEvent, Post, TrackedLink
 from outreach_media.selectors import exposure
 

@@ -1,6 +1,6 @@
 """Descriptive statistics for the campaign impact report: before/after differences, correlation, dose bins.
 
-Pure Python plus numpy/scipy (no Django), like :mod:`campaigns.impact.analysis.rates`. Everything here describes
+Pure Python plus numpy/scipy (no Django), like :mod:`campaigns.core.intervals`. Everything here describes
 associations in the data; nothing here estimates a causal effect. See docs/analysis-descriptive.md for the
 formulas and references.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from campaigns.impact.analysis.rates import NO_INTERVAL, Interval, _z
+from campaigns.core.intervals import NO_INTERVAL, Interval, _z
 
 BIN_NOT_REACHED = "not_reached"
 BIN_DOSE = "dose"
@@ -54,7 +54,7 @@ def newcombe_difference(before: Interval, after: Interval, *, confidence: float 
     This is the MOVER construction (method of variance estimates recovery, Zou & Donner 2008). Given Wilson
     intervals it is exactly Newcombe's (1998) hybrid score method 10; it works unchanged with any pair of
     intervals that are sensible for their own estimate, e.g. the cluster-robust roll-up intervals of
-    :func:`campaigns.impact.analysis.rates.ratio_interval_clustered`. With d = a − b:
+    :func:`campaigns.core.intervals.ratio_interval_clustered`. With d = a − b:
 
         low  = d − sqrt((a − low_a)² + (high_b − b)²)
         high = d + sqrt((high_a − a)² + (b − low_b)²)

@@ -1,6 +1,6 @@
 """Where to go next: which units to reach, and when each unit reaches its target at its current pace.
 
-Pure Python plus numpy (no Django), like :mod:`campaigns.impact.analysis.rates`. See docs/analysis-descriptive.md.
+Pure Python plus numpy (no Django), like :mod:`campaigns.core.intervals`. See docs/analysis-descriptive.md.
 """
 
 import math
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import t as student_t
 
-from campaigns.impact.analysis.rates import _count
+from campaigns.core.intervals import _count
 
 # Statuses of projected_month.
 PROJECTED = "projected"

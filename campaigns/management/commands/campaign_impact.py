@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 
 from campaigns.impact.report import ImpactError, impact_report
 from campaigns.management.commands.export_statistics import _month
-from campaigns.models import AdministrativeUnit, Campaign
 from campaigns.plans.choices import ControlGroup
+from campaigns.plans.models import Campaign
+from campaigns.units.models import AdministrativeUnit
 
 FORMATS = ("json", "text", "pdf", "xlsx")
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from campaigns.models import AdministrativeUnit
+from campaigns.core.months import month_bounds
 from campaigns.statistics.exports import write_csv, write_xlsx
-from campaigns.statistics.reader import month_bounds
 from campaigns.statistics.selectors import statistics_for_export
+from campaigns.units.models import AdministrativeUnit
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 

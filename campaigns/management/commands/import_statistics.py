@@ -4,9 +4,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from campaigns.models import AdministrativeUnit
-from campaigns.statistics.reader import parse_day
+from campaigns.core.imports.cells import parse_day
 from campaigns.statistics.services import StatisticsImportError, statistics_import
+from campaigns.units.models import AdministrativeUnit
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """The background task worker for whichever backend TASKS_BACKEND configures.
 
 - database: django-tasks-db's worker, plus a heartbeat every few seconds and, on every beat, the reclaiming of
-  tasks left RUNNING by workers that stopped beating (cms.task_safety).
+  tasks left RUNNING by workers that stopped beating (campaigns.core.tasks).
 - rq: django-rq's worker with django-tasks-rq's job class (without it every job fails with "'Task' object is not
   callable"), its scheduler, and RQ's own handling of jobs abandoned by dead workers.
 """
@@ -58,7 +58,7 @@ class Command(BaseCommand):
     def _run_database(self, *, batch, max_tasks, interval, heartbeat, worker_id):
         from django_tasks_db.management.commands.db_worker import Worker
 
-        from cms import task_safety
+        from campaigns.core import tasks as task_safety
 
         worker_id = worker_id or get_random_string(32)
         heartbeat = heartbeat if heartbeat is not None else float(getattr(settings, "TASK_HEARTBEAT_SECONDS", 10))

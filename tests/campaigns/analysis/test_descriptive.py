@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from campaigns.core.intervals import Interval, ratio_interval_clustered, wilson_interval
 from campaigns.impact.analysis.descriptive import (
     BIN_DOSE,
     BIN_NOT_REACHED,
@@ -17,7 +18,6 @@ from campaigns.impact.analysis.descriptive import (
     dose_bins,
     newcombe_difference,
 )
-from campaigns.impact.analysis.rates import Interval, ratio_interval_clustered, wilson_interval
 
 T1 = 12.706204736174694
 T2 = 4.302652729749462

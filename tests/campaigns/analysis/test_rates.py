@@ -1,4 +1,4 @@
-"""Known answers for campaigns.impact.analysis.rates, computed by hand (no database needed).
+"""Known answers for campaigns.core.intervals, computed by hand (no database needed).
 
 z for 95 % is 1.959964 (z² = 3.841459).
 """
@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from campaigns.impact.analysis.rates import (
+from campaigns.core.intervals import (
     NO_DATA,
     NOT_REACHED,
     REACHED,

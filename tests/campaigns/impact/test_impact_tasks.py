@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from campaigns.core import tasks as task_safety
 from campaigns.impact.tasks import STALE_KEY, data_changed, impact_key, refresh_impact, refresh_stale_impacts
 from campaigns.models import ImpactResult
-from cms import task_safety
 from cms.models import TaskLock
 
 from .conftest import write_statistics

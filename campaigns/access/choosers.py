@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.access import permissions
-from campaigns.models import AdministrativeUnit
+from campaigns.units.models import AdministrativeUnit
 
 OUT_OF_SCOPE = "out_of_scope"
 

@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from cms.models import TaskLock, WorkerHeartbeat
+from campaigns.core.task_models import TaskLock, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 

@@ -20,6 +20,7 @@ from campaigns.impact.report import METHOD_VERSION, impact_report
 from campaigns.plans.models import Campaign
 from campaigns.statistics.indicator_targets import IndicatorTargets
 from campaigns.statistics.models import DossierStatistic
+from campaigns.statistics.rate_definitions import DENOMINATOR_FIELDS
 from campaigns.units.models import AdministrativeUnit, UnitSuccession
 from outreach_media.selectors import exposure
 
@@ -56,6 +57,7 @@ def data_fingerprint(campaign: Campaign) -> str:
         [
             METHOD,
             METHOD_VERSION,
+            DENOMINATOR_FIELDS,
             campaign.updated_at,
             statistics,
             activities,

@@ -18,12 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 BIG = BigIntegerField()
 
-# Dossiers received in the period: online + in person + by post (or their combined count).
+# Dossiers received in the period: online + in person + by post (or their combined count). The first field is the
+# online rate's numerator and is always reported; the others count as 0 when a statistic leaves them empty.
+DENOMINATOR_FIELDS = ("received_online", "received_direct", "received_postal", "received_direct_or_postal")
 DENOMINATOR = ExpressionWrapper(
-    F("received_online")
-    + Coalesce(F("received_direct"), Value(0))
-    + Coalesce(F("received_postal"), Value(0))
-    + Coalesce(F("received_direct_or_postal"), Value(0)),
+    sum((Coalesce(F(name), Value(0)) for name in DENOMINATOR_FIELDS[1:]), F(DENOMINATOR_FIELDS[0])),
     output_field=BIG,
 )
 # The postal count is known only when a statistic gives it apart from in-person receipts.
@@ -33,11 +32,6 @@ COUNTED = Q(is_counted=True)
 UNKNOWN_COMBINED = _("in person and by post are reported together (“Trực tiếp, dịch vụ bưu chính”)")
 UNKNOWN_NOT_REPORTED = _("not reported")
 UNKNOWN_NO_DOSSIERS = _("no dossiers")
-
-
-def denominator(*, online: int, direct: int | None, postal: int | None, combined: int | None) -> int:
-    """The same denominator as ``DENOMINATOR``, for figures already in Python."""
-    return online + (direct or 0) + (postal or 0) + (combined or 0)
 
 
 def postal_known(*, postal: int | None, combined: int | None) -> bool:

@@ -186,13 +186,12 @@ def build_panel(
         index = row_of[target]
         ordinal = month_ordinal(row.month)
         spec = BY_VALUE.get(row.channel)
-        measured = row.people if spec is not None and spec.measure == "people" else row.quantity  # attendances
+        # What the registry says the channel is measured in: attendances for training, the quantity otherwise.
+        value = row.people if spec is not None and spec.measure == "people" else row.quantity
         if first_month <= ordinal <= last_month and row.channel == Channel.TRAINING:
             sessions[index, ordinal - first_month] += row.quantity
         if first_month <= ordinal <= last_month:
-            channels.setdefault(row.channel, np.zeros(shape, dtype=np.float64))[index, ordinal - first_month] += (
-                measured
-            )
+            channels.setdefault(row.channel, np.zeros(shape, dtype=np.float64))[index, ordinal - first_month] += value
         if row.channel not in wanted:
             continue
         for rule in rules:
@@ -200,7 +199,7 @@ def build_panel(
                 continue
             amount = row.quantity
             if rule.per_thousand_dossiers:
-                amount = measured
+                amount = value
                 dossiers = total[index, ordinal - first_month] if first_month <= ordinal <= last_month else 0
                 amount = 1000 * amount / dossiers if dossiers else 0
             if amount >= rule.minimum and (first_reached[index] == 0 or ordinal < first_reached[index]):

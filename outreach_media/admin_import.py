@@ -21,8 +21,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from campaigns.access import permissions
 from campaigns.core import previews
 from campaigns.core.imports import uploads
+from outreach_media.imports import IMPORTED_CHANNELS
 from outreach_media.models import Distribution
-from outreach_media.services import ActivityImportError, activity_import
+from outreach_media.services import RECORD_MODELS, ActivityImportError, activity_import
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ALLOWED_SUFFIXES = {".csv", ".xlsx"}
@@ -49,28 +50,10 @@ class UploadForm(forms.Form):
 
 def allowed_channels(user) -> frozenset[str]:
     """The channels whose records the user may add (each channel lands in a model of its own)."""
-    from campaigns.plans.channels import Channel
-    from outreach_media.models import Airing, OutreachEvent, Post
-    from trainings.models import TrainingSession
-
-    owners = {
-        Channel.TRAINING: TrainingSession,
-        Channel.LEAFLET: Distribution,
-        Channel.HANDBOOK: Distribution,
-        Channel.POSTER: Distribution,
-        Channel.REPORTAGE: Airing,
-        Channel.RADIO: Airing,
-        Channel.TV: Airing,
-        Channel.ZALO: Post,
-        Channel.FANPAGE: Post,
-        Channel.SMS: Post,
-        Channel.CONFERENCE: OutreachEvent,
-        Channel.ASSISTED: OutreachEvent,
-    }
     return frozenset(
-        str(channel)
-        for channel, model in owners.items()
-        if permissions.has_model_permission(user, permissions.ADD, model)
+        spec.value
+        for spec in IMPORTED_CHANNELS
+        if permissions.has_model_permission(user, permissions.ADD, RECORD_MODELS[spec.record])
     )
 
 

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.plans.channels import Record, stored_as
+
 
 class MediaKind(models.TextChoices):
     LEAFLET = "leaflet", _("Leaflet")
@@ -17,9 +19,13 @@ class MediaKind(models.TextChoices):
     WEB = "web", _("Web article")
 
 
-# Printed kinds are handed out (distributions); broadcast kinds are aired; the rest are posted.
-PRINTED = (MediaKind.LEAFLET, MediaKind.HANDBOOK, MediaKind.POSTER, MediaKind.PANEL, MediaKind.BANNER)
-BROADCAST = (MediaKind.REPORTAGE, MediaKind.RADIO, MediaKind.TV)
+def _kinds_of(record: str) -> tuple[MediaKind, ...]:
+    return tuple(MediaKind(kind) for spec in stored_as(record) for kind in (*spec.media_kinds, *spec.counted_kinds))
+
+
+# Printed kinds are handed out (distributions); broadcast kinds are aired; the rest are posted (channel registry).
+PRINTED = _kinds_of(Record.DISTRIBUTION)
+BROADCAST = _kinds_of(Record.AIRING)
 
 
 class Platform(models.TextChoices):

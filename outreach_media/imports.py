@@ -25,7 +25,7 @@ from campaigns.core.errors import RowError
 from campaigns.core.imports.cells import parse_code, parse_day, parse_text
 from campaigns.core.imports.tabular import UnreadableFile, iter_rows
 from campaigns.core.text import fold
-from campaigns.plans.channels import Channel
+from campaigns.plans.channels import REGISTRY, Channel
 from campaigns.statistics.reader import HeaderError, UnitIndex, header_key
 
 # The Vietnamese header of each column (the first alias); the English name is accepted too.
@@ -58,24 +58,9 @@ for _field, _label in VIETNAMESE_HEADERS.items():
     for _alias in EXTRA_ALIASES.get(_field, []):
         ALIASES[header_key(_alias)] = _field
 
-# Channel names and Vietnamese labels, compared after folding (and punctuation collapsed).
-CHANNEL_LABELS = {
-    Channel.TRAINING: ["training", "tập huấn"],
-    Channel.LEAFLET: ["leaflet", "tờ rơi"],
-    Channel.HANDBOOK: ["handbook", "sổ tay"],
-    Channel.POSTER: ["poster", "pa nô", "pano", "áp phích"],
-    Channel.REPORTAGE: ["reportage", "phóng sự"],
-    Channel.RADIO: ["radio", "truyền thanh", "loa truyền thanh"],
-    Channel.TV: ["tv", "truyền hình"],
-    Channel.ZALO: ["zalo"],
-    Channel.FANPAGE: ["fanpage", "trang fanpage"],
-    Channel.SMS: ["sms", "tin nhắn"],
-    Channel.CONFERENCE: ["conference", "hội nghị"],
-    Channel.ASSISTED: ["assisted", "hỗ trợ nộp hồ sơ", "hỗ trợ trực tiếp", "hỗ trợ nộp hồ sơ trực tiếp"],
-}
-CHANNELS: dict[str, str] = {
-    header_key(label): str(channel.value) for channel, labels in CHANNEL_LABELS.items() for label in labels
-}
+# Channel names and aliases from the registry, compared after folding (and punctuation collapsed).
+IMPORTED_CHANNELS = tuple(spec for spec in REGISTRY if spec.imported)
+CHANNELS: dict[str, str] = {header_key(name): spec.value for spec in IMPORTED_CHANNELS for name in spec.names}
 
 MAX_TITLE = 255
 MAX_CLASSES_PER_ROW = 50  # a training row with quantity N becomes N sessions
@@ -128,7 +113,7 @@ def parse_channel(value):
     channel = CHANNELS.get(header_key(text))
     if channel is None:
         return None, _("unknown channel: use one of %(channels)s (or tập huấn, tờ rơi, sổ tay, pa nô, phóng sự…)") % {
-            "channels": ", ".join(str(channel.value) for channel in CHANNEL_LABELS)
+            "channels": ", ".join(spec.value for spec in IMPORTED_CHANNELS)
         }
     return channel, None
 

@@ -14,7 +14,7 @@ from wagtail.documents import get_document_model_string
 from wagtail.images import get_image_model_string
 from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
 
-from campaigns.plans.channels import Channel
+from campaigns.plans.channels import Record, stored_as
 from campaigns.units.models import AdministrativeUnit
 from outreach_media.choices import MediaKind, Platform
 
@@ -183,7 +183,7 @@ class OutreachEvent(models.Model):
     channel = models.CharField(
         _("channel"),
         max_length=20,
-        choices=[(Channel.CONFERENCE, Channel.CONFERENCE.label), (Channel.ASSISTED, Channel.ASSISTED.label)],
+        choices=[(spec.value, spec.label) for spec in stored_as(Record.OUTREACH_EVENT)],
     )
     campaign = models.ForeignKey(
         "campaigns.Campaign", verbose_name=_("campaign"), null=True, blank=True, on_delete=models.SET_NULL

@@ -13,26 +13,18 @@ from dataclasses import dataclass
 from django.db.models import F, Sum
 from django.db.models.functions import TruncMonth
 
-from campaigns.plans.channels import Channel
-from outreach_media.choices import MediaKind
+from campaigns.plans.channels import REGISTRY, Record, only_channel, stored_as
 from outreach_media.models import Airing, Distribution, LinkScan, OutreachEvent, Post
 from trainings.selectors import training_counts
 
-KIND_CHANNEL = {
-    MediaKind.LEAFLET: Channel.LEAFLET,
-    MediaKind.HANDBOOK: Channel.HANDBOOK,
-    MediaKind.POSTER: Channel.POSTER,
-    MediaKind.PANEL: Channel.POSTER,
-    MediaKind.BANNER: Channel.POSTER,
-    MediaKind.REPORTAGE: Channel.REPORTAGE,
-    MediaKind.RADIO: Channel.RADIO,
-    MediaKind.TV: Channel.TV,
-    MediaKind.ZALO: Channel.ZALO,
-    MediaKind.FANPAGE: Channel.FANPAGE,
-    MediaKind.SMS: Channel.SMS,
-    MediaKind.WEB: Channel.FANPAGE,
+# The channel a distribution or airing counts as, by its item's kind; the channel of a post, by its platform.
+KIND_CHANNEL = {kind: spec.value for spec in REGISTRY for kind in (*spec.media_kinds, *spec.counted_kinds)}
+PLATFORM_CHANNEL = {
+    platform: spec.value
+    for spec in stored_as(Record.POST)
+    for platform in (spec.platform, *spec.counted_platforms)
+    if platform
 }
-PLATFORM_CHANNEL = {"zalo": Channel.ZALO, "fanpage": Channel.FANPAGE, "sms": Channel.SMS, "web": Channel.FANPAGE}
 
 
 @dataclass
@@ -126,15 +118,17 @@ def exposure(*, unit_ids=None, start=None, end=None, campaign=None) -> list[Expo
         campaign=campaign,
         campaign_path="link__media_item__campaign",
     )
+    qr = only_channel(Record.LINK_SCAN)
     for unit_id, month, total in (
         scans.annotate(month=TruncMonth("day"), unit=F("link__media_item__unit_id"))
         .values_list("unit", "month")
         .annotate(quantity=Sum("count"))
     ):
-        add(unit_id, month, Channel.QR, total, 0, 0)
+        add(unit_id, month, qr, total, 0, 0)
 
+    training = only_channel(Record.TRAINING_SESSION)
     for item in training_counts(unit_ids=unit_ids, start=start, end=end, campaign=campaign):
-        add(item.unit_id, item.month, Channel.TRAINING, item.sessions, item.attendances, 0)
+        add(item.unit_id, item.month, training, item.sessions, item.attendances, 0)
     return sorted(rows.values(), key=lambda row: (row.month, row.unit_id, row.channel))
 
 

@@ -1,21 +1,23 @@
 """Writing an activity log: every row lands in the model that owns its channel, in one transaction.
 
+The channel registry (``campaigns.plans.channels``) says which kind of record each channel is stored as:
+
 =====================  ==========================================================================
-channel                becomes
+record kind            becomes
 =====================  ==========================================================================
-training               N ``trainings.TrainingSession`` for a row of quantity N (N classes), keyed
+training session       N ``trainings.TrainingSession`` for a row of quantity N (N classes), keyed
                        ``class_key(row key, 1…N)``; the row's people are split as evenly as
                        possible (the first classes get one more); capacity = that share (0 when
                        unknown), 08:00–11:00 Asia/Ho_Chi_Minh on the row's date, not public,
                        audience citizens. The row's cost, which a session has no field for, is a
                        line of the first class's description.
-leaflet/handbook/poster  a ``Distribution`` (copies = quantity, people reached, cost) of the media
-                       item of that kind, campaign and title (or a default title), created live
-                       when there is none.
-reportage/radio/tv     an ``Airing`` (count = quantity) of such a media item.
-zalo/fanpage/sms       a ``Post`` (platform, count = quantity, reach = people); linked to a media
-                       item of that kind when the row names a campaign (a post has no campaign).
-conference/assisted    an ``OutreachEvent`` (quantity, people, cost).
+distribution           a ``Distribution`` (copies = quantity, people reached, cost) of the media
+                       item of one of the channel's kinds, campaign and title (or the channel's
+                       default title), created live (of the first kind) when there is none.
+airing                 an ``Airing`` (count = quantity) of such a media item.
+post                   a ``Post`` (the channel's platform, count = quantity, reach = people); linked
+                       to such a media item when the row names a campaign (a post has no campaign).
+outreach event         an ``OutreachEvent`` (channel, quantity, people, cost).
 =====================  ==========================================================================
 
 The row's natural key decides where it goes again: importing the same file twice changes nothing,
@@ -41,11 +43,10 @@ from django.utils.translation import gettext as _
 from campaigns.core.errors import RowError
 from campaigns.core.events import figures_changed
 from campaigns.core.text import fold
-from campaigns.plans.channels import Channel
+from campaigns.plans.channels import REGISTRY, Record, channel_spec
 from campaigns.statistics.reader import HeaderError
-from outreach_media.choices import MediaKind, Platform
 from outreach_media.imports import MAX_CLASSES_PER_ROW, ActivityReader, ActivityRow, class_key
-from outreach_media.models import Airing, Distribution, MediaItem, OutreachEvent, Post
+from outreach_media.models import Airing, Distribution, LinkScan, MediaItem, OutreachEvent, Post
 from trainings.choices import Audience, Format
 from trainings.models import Registration, TrainingSession
 
@@ -55,37 +56,19 @@ CLASS_START, CLASS_END = datetime.time(8, 0), datetime.time(11, 0)
 _SQLITE_IMPORT_LOCK = threading.Lock()
 _CHUNK = 500
 
-PRINTED = {
-    Channel.LEAFLET: (MediaKind.LEAFLET,),
-    Channel.HANDBOOK: (MediaKind.HANDBOOK,),
-    Channel.POSTER: (MediaKind.POSTER, MediaKind.PANEL, MediaKind.BANNER),
+# The model each kind of record lives in (the kinds are the registry's, campaigns.plans.channels.Record).
+RECORD_MODELS = {
+    Record.TRAINING_SESSION: TrainingSession,
+    Record.DISTRIBUTION: Distribution,
+    Record.AIRING: Airing,
+    Record.POST: Post,
+    Record.OUTREACH_EVENT: OutreachEvent,
+    Record.LINK_SCAN: LinkScan,
 }
-BROADCAST = {
-    Channel.REPORTAGE: (MediaKind.REPORTAGE,),
-    Channel.RADIO: (MediaKind.RADIO,),
-    Channel.TV: (MediaKind.TV,),
-}
-POSTED = {
-    Channel.ZALO: (Platform.ZALO, MediaKind.ZALO),
-    Channel.FANPAGE: (Platform.FANPAGE, MediaKind.FANPAGE),
-    Channel.SMS: (Platform.SMS, MediaKind.SMS),
-}
-EVENTS = (Channel.CONFERENCE, Channel.ASSISTED)
 
 
 def _default_titles() -> dict[str, str]:
-    return {
-        Channel.TRAINING: _("Training (from the activity log)"),
-        Channel.LEAFLET: _("Leaflet (from the activity log)"),
-        Channel.HANDBOOK: _("Handbook (from the activity log)"),
-        Channel.POSTER: _("Poster or panel (from the activity log)"),
-        Channel.REPORTAGE: _("Reportage (from the activity log)"),
-        Channel.RADIO: _("Radio programme (from the activity log)"),
-        Channel.TV: _("TV programme (from the activity log)"),
-        Channel.ZALO: _("Zalo messages (from the activity log)"),
-        Channel.FANPAGE: _("Fanpage posts (from the activity log)"),
-        Channel.SMS: _("SMS messages (from the activity log)"),
-    }
+    return {spec.value: str(spec.default_title) for spec in REGISTRY if spec.default_title is not None}
 
 
 def stored_texts() -> tuple[dict[str, str], str]:
@@ -220,15 +203,18 @@ class _Planner:
         self.titles, self.cost_prefix = stored_texts()
 
     def run(self) -> _Plan:
-        rows = self.rows
-        self._trainings([row for row in rows if row.channel == Channel.TRAINING])
-        simple = [
-            (Distribution, [row for row in rows if row.channel in PRINTED], self._distribution),
-            (Airing, [row for row in rows if row.channel in BROADCAST], self._airing),
-            (Post, [row for row in rows if row.channel in POSTED], self._post),
-            (OutreachEvent, [row for row in rows if row.channel in EVENTS], self._event),
-        ]
-        for model, model_rows, values in simple:
+        by_record: dict[str, list[ActivityRow]] = {record: [] for record in Record.IMPORTED}
+        for row in self.rows:
+            by_record[channel_spec(row.channel).record].append(row)
+        self._trainings(by_record[Record.TRAINING_SESSION])
+        simple = {
+            Record.DISTRIBUTION: self._distribution,
+            Record.AIRING: self._airing,
+            Record.POST: self._post,
+            Record.OUTREACH_EVENT: self._event,
+        }
+        for record, values in simple.items():
+            model, model_rows = RECORD_MODELS[record], by_record[record]
             existing = _by_key(model, (row.key for row in model_rows))
             for row in model_rows:
                 wanted = values(row)
@@ -267,7 +253,7 @@ class _Planner:
     @staticmethod
     def _post(row):
         return {
-            "platform": POSTED[row.channel][0],
+            "platform": channel_spec(row.channel).platform,
             "unit_id": row.unit_id,
             "date": row.date,
             "title": row.title,
@@ -320,7 +306,7 @@ class _Planner:
                     )
                 )
                 continue
-            title = row.title or self.titles[Channel.TRAINING]
+            title = row.title or self.titles[row.channel]
             starts_at, ends_at = class_times(row.date)
             line = _cost_line(self.cost_prefix, row.cost)
             found_any = False
@@ -429,23 +415,13 @@ class _MediaItems:
         return item.pk
 
 
-def _media_kinds(channel: str) -> tuple | None:
-    if channel in PRINTED:
-        return PRINTED[channel]
-    if channel in BROADCAST:
-        return BROADCAST[channel]
-    if channel in POSTED:
-        return (POSTED[channel][1],)
-    return None
-
-
 def _attach_media_items(plan: _Plan, *, dry_run: bool) -> int:
     items = _MediaItems()
     for model in (Distribution, Airing, Post):
         for row, instance in plan.create.get(model, []):
             if model is Post and not row.campaign_id:
                 continue
-            instance.media_item_id = items.item_for(row, _media_kinds(row.channel), dry_run=dry_run)
+            instance.media_item_id = items.item_for(row, channel_spec(row.channel).media_kinds, dry_run=dry_run)
     return items.created
 
 

@@ -14,29 +14,12 @@ from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from campaigns.access import permissions
-from campaigns.plans.channels import Channel
+from campaigns.plans.channels import REGISTRY, Channel, channel_spec
 from campaigns.plans.models import Campaign
 from campaigns.statistics.exports import escape_formula
 from campaigns.units.models import AdministrativeUnit
 from outreach_media.models import Distribution
 from outreach_media.selectors import exposure, totals_by_channel_and_month
-
-UNIT_WORDS = {
-    Channel.TRAINING: gettext_lazy("classes"),
-    Channel.LEAFLET: gettext_lazy("leaflets"),
-    Channel.HANDBOOK: gettext_lazy("handbooks"),
-    Channel.POSTER: gettext_lazy("posters and panels"),
-    Channel.REPORTAGE: gettext_lazy("reportages"),
-    Channel.RADIO: gettext_lazy("radio airings"),
-    Channel.TV: gettext_lazy("TV airings"),
-    Channel.ZALO: gettext_lazy("Zalo messages"),
-    Channel.FANPAGE: gettext_lazy("fanpage posts"),
-    Channel.SMS: gettext_lazy("text messages"),
-    Channel.CONFERENCE: gettext_lazy("conferences"),
-    Channel.ASSISTED: gettext_lazy("assisted submissions"),
-    Channel.QR: gettext_lazy("QR scans"),
-}
-CHANNEL_ORDER = list(UNIT_WORDS)
 
 
 def grouped(number: int) -> str:
@@ -85,7 +68,7 @@ def _summary(user, data) -> dict:
     rows = exposure(unit_ids=unit_ids, start=data.get("start"), end=data.get("end"), campaign=data.get("campaign"))
     table = totals_by_channel_and_month(rows)
     months = sorted({month for cells in table.values() for month in cells})
-    channels = [channel for channel in CHANNEL_ORDER if channel in table]
+    channels = [spec.value for spec in REGISTRY if spec.value in table]
     totals = {channel: sum(cell["quantity"] for cell in table[channel].values()) for channel in channels}
     people = {channel: sum(cell["people"] for cell in table[channel].values()) for channel in channels}
     cost = {channel: sum(cell["cost"] for cell in table[channel].values()) for channel in channels}
@@ -94,7 +77,9 @@ def _summary(user, data) -> dict:
 
 def headline(summary: dict) -> str:
     """ "750 sổ tay, 300 tờ rơi, 2 phóng sự" """
-    parts = [f"{grouped(summary['totals'][channel])} {UNIT_WORDS[channel]}" for channel in summary["channels"]]
+    parts = [
+        f"{grouped(summary['totals'][channel])} {channel_spec(channel).unit_word}" for channel in summary["channels"]
+    ]
     return ", ".join(parts)
 
 

@@ -19,7 +19,7 @@ from django.db.models import Max, Min, Sum, Value
 from django.db.models.functions import Coalesce
 
 from campaigns.core.months import PeriodKind, month_bounds
-from campaigns.plans.channels import Channel
+from campaigns.plans.channels import BY_VALUE, Channel
 from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.rate_definitions import COUNTED, DENOMINATOR, POSTAL_KNOWN
 from campaigns.units.choices import UnitLevel
@@ -185,7 +185,9 @@ def build_panel(
             continue
         index = row_of[target]
         ordinal = month_ordinal(row.month)
-        value = row.people if row.channel == Channel.TRAINING else row.quantity
+        spec = BY_VALUE.get(row.channel)
+        # What the registry says the channel is measured in: attendances for training, the quantity otherwise.
+        value = row.people if spec is not None and spec.measure == "people" else row.quantity
         if first_month <= ordinal <= last_month and row.channel == Channel.TRAINING:
             sessions[index, ordinal - first_month] += row.quantity
         if first_month <= ordinal <= last_month:
@@ -197,8 +199,7 @@ def build_panel(
                 continue
             amount = row.quantity
             if rule.per_thousand_dossiers:
-                if row.channel == Channel.TRAINING:
-                    amount = row.people
+                amount = value
                 dossiers = total[index, ordinal - first_month] if first_month <= ordinal <= last_month else 0
                 amount = 1000 * amount / dossiers if dossiers else 0
             if amount >= rule.minimum and (first_reached[index] == 0 or ordinal < first_reached[index]):

@@ -23,7 +23,7 @@ from campaigns.impact.panel import (
     ordinal_month,
     statistics_months,
 )
-from campaigns.plans.channels import Channel
+from campaigns.plans.channels import BY_VALUE, Channel
 from campaigns.plans.choices import ControlGroup
 from campaigns.plans.models import Campaign
 from campaigns.statistics.choices import RATE_INDICATORS, Indicator
@@ -36,22 +36,6 @@ LATEST_MONTHS = 3
 # window, recommendations, the headline estimator): stored reports of another version are out of date.
 METHOD_VERSION = "2026-12.2"
 RECOMMENDATION_MONTHS = 24  # history read for the recommendations and projections, up to the latest data
-# Reporting unit of each channel in the activity mix: the effect per 100 leaflets, per 10 attendances…
-CHANNEL_SCALE = {
-    Channel.TRAINING: 10,
-    Channel.LEAFLET: 100,
-    Channel.HANDBOOK: 100,
-    Channel.POSTER: 10,
-    Channel.REPORTAGE: 1,
-    Channel.RADIO: 10,
-    Channel.TV: 1,
-    Channel.ZALO: 10,
-    Channel.FANPAGE: 10,
-    Channel.SMS: 100,
-    Channel.CONFERENCE: 1,
-    Channel.ASSISTED: 100,
-    Channel.QR: 100,
-}
 DEFAULT_RULES = (RuleSpec(Channel.TRAINING, 1.0),)
 MIX_MIN_UNITS = 30  # fewer complete units than this: the activity mix is not estimated
 # The carry-over of an activity from one month to the next is fixed before looking at the outcome: chosen on the
@@ -311,7 +295,8 @@ def _channels(panel: Panel, warnings: list) -> list[dict]:
     unit = np.repeat(rows, n_months)
     time = np.tile(np.asarray(panel.months), len(rows))
     series = {name: matrix[rows].reshape(-1) for name, matrix in sorted(usable.items())}
-    scale = {name: CHANNEL_SCALE.get(name, 1) for name in series}
+    # The registry's reporting unit of each channel: the effect per 100 leaflets, per 10 attendances…
+    scale = {name: BY_VALUE[name].scale if name in BY_VALUE else 1 for name in series}
     try:
         fitted = mix.activity_mix(rate, series, unit, time, scale=scale, decays=(MIX_DECAY,))
     except ValueError:

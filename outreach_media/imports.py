@@ -13,7 +13,6 @@ key on two rows of one file is an error on both.
 
 import datetime
 import hashlib
-import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from campaigns.core.errors import RowError
-from campaigns.core.imports.cells import parse_code, parse_day, parse_text
+from campaigns.core.imports.cells import AMOUNT_WORDING, parse_code, parse_count, parse_day, parse_text
 from campaigns.core.imports.tabular import UnreadableFile, iter_rows
 from campaigns.core.text import fold
 from campaigns.plans.channels import Channel
@@ -80,14 +79,11 @@ CHANNELS: dict[str, str] = {
 MAX_TITLE = 255
 MAX_CLASSES_PER_ROW = 50  # a training row with quantity N becomes N sessions
 MAX_REPORTED_ERRORS = 10_000
-MAX_COUNT = 2_147_483_647  # the database columns' limits
 MAX_COST = 9_223_372_036_854_775_807
 HEADER_SCAN_ROWS = 25
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 _CURRENCY = re.compile(r"\s*(?:đồng|đ|vnđ|vnd)\s*$", re.IGNORECASE)
 _KEY_SEPARATOR = "\x1f"
-_GROUPED_DOTS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
-_GROUPED_SPACES = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+$")
 
 
 def natural_key(channel: str, unit_id: int, day: datetime.date, title: str, campaign_slug: str) -> str:
@@ -133,46 +129,11 @@ def parse_channel(value):
     return channel, None
 
 
-def parse_whole(value, maximum: int = MAX_COUNT):
-    """(whole number ≥ 0 or None, error or None). Vietnamese grouping (1.234, 1 234) is read; "1,5" is not."""
-    if value is None:
-        return None, None
-    if isinstance(value, bool):
-        return None, _("not a whole number")
-    if isinstance(value, float):
-        if not math.isfinite(value) or not value.is_integer():
-            return None, _("not a whole number (fractions are not counts)")
-        value = int(value)
-    if isinstance(value, int):
-        number = value
-    else:
-        text = str(value).strip()
-        if not text:
-            return None, None
-        if len(text) > 30:  # int() refuses very long digit strings; no count has 30 digits
-            return None, _("too large")
-        if text.isdigit() and text.isascii():
-            number = int(text)
-        elif _GROUPED_DOTS.match(text):
-            number = int(text.replace(".", ""))
-        elif _GROUPED_SPACES.match(text):
-            number = int(re.sub(r"\D", "", text))
-        elif text.startswith("-") and text[1:].replace(".", "").isdigit():
-            number = -1
-        else:
-            return None, _("not a whole number (use 1.234 or 1234; a comma or a lone dot is ambiguous)")
-    if number < 0:
-        return None, _("cannot be negative")
-    if number > maximum:
-        return None, _("too large")
-    return number, None
-
-
 def parse_cost(value):
     """Whole VND ≥ 0 ("1.500.000", "1 500 000", "1500000 đồng"); fractions and commas are errors."""
     if isinstance(value, str):
         value = _CURRENCY.sub("", value)
-    return parse_whole(value, MAX_COST)
+    return parse_count(value, MAX_COST, wording=AMOUNT_WORDING)
 
 
 def _in_force_on(units: UnitIndex, code: str, day: datetime.date):
@@ -384,7 +345,7 @@ class ActivityReader:
         elif channel is None:
             error(number, "channel", "", _("required: this cell must not be empty"))
 
-        quantity, message = parse_whole(cell("quantity"))
+        quantity, message = parse_count(cell("quantity"), wording=AMOUNT_WORDING)
         if message:
             error(number, "quantity", cell("quantity"), message)
         elif quantity is None:
@@ -399,7 +360,7 @@ class ActivityReader:
                 _("at most %(max)s classes per row: split the row by date or content") % {"max": MAX_CLASSES_PER_ROW},
             )
 
-        people, message = parse_whole(cell("people"))
+        people, message = parse_count(cell("people"), wording=AMOUNT_WORDING)
         if message:
             error(number, "people", cell("people"), message)
 

@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 
 from campaigns.core.errors import RowError
 from campaigns.core.imports.cells import AMOUNT_WORDING, parse_code, parse_count, parse_day, parse_text
+from campaigns.core.imports.headers import HeaderError, alias_table, find_header_row, header_key, map_columns
 from campaigns.core.imports.tabular import UnreadableFile, iter_rows
 from campaigns.core.text import fold
 from campaigns.plans.channels import Channel
-from campaigns.statistics.reader import HeaderError, UnitIndex, header_key
+from campaigns.statistics.reader import UnitIndex
 
 # The Vietnamese header of each column (the first alias); the English name is accepted too.
 VIETNAMESE_HEADERS = {
@@ -50,12 +51,7 @@ EXTRA_ALIASES = {
 }
 REQUIRED = ("unit_code", "date", "channel", "quantity")
 
-ALIASES: dict[str, str] = {}
-for _field, _label in VIETNAMESE_HEADERS.items():
-    ALIASES[header_key(_label)] = _field
-    ALIASES[header_key(_field)] = _field
-    for _alias in EXTRA_ALIASES.get(_field, []):
-        ALIASES[header_key(_alias)] = _field
+ALIASES: dict[str, str] = alias_table(VIETNAMESE_HEADERS, EXTRA_ALIASES)
 
 # Channel names and Vietnamese labels, compared after folding (and punctuation collapsed).
 CHANNEL_LABELS = {
@@ -80,7 +76,6 @@ MAX_TITLE = 255
 MAX_CLASSES_PER_ROW = 50  # a training row with quantity N becomes N sessions
 MAX_REPORTED_ERRORS = 10_000
 MAX_COST = 9_223_372_036_854_775_807
-HEADER_SCAN_ROWS = 25
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 _CURRENCY = re.compile(r"\s*(?:đồng|đ|vnđ|vnd)\s*$", re.IGNORECASE)
 _KEY_SEPARATOR = "\x1f"
@@ -213,21 +208,10 @@ class ActivityReader:
 
     # -- header ---------------------------------------------------------------------------
     def _map_header(self, cells: list, row_number: int) -> bool:
-        mapping: dict[str, int] = {}
-        labels: dict[str, str] = {}
-        duplicates = []
-        for position, cell in enumerate(cells):
-            field = ALIASES.get(header_key(cell))
-            if field is None:
-                continue
-            if field in mapping:
-                duplicates.append(parse_text(cell))
-                continue
-            mapping[field] = position
-            labels[field] = parse_text(cell)
-        if not all(name in mapping for name in REQUIRED):
+        columns = map_columns(cells, ALIASES)
+        if not columns.has(*REQUIRED):
             return False
-        if duplicates:
+        if columns.duplicates:
             raise HeaderError(
                 [
                     RowError(
@@ -237,33 +221,21 @@ class ActivityReader:
                         None,
                         _("two columns mean the same thing: keep one of them"),
                     )
-                    for duplicate in duplicates
+                    for duplicate in columns.duplicates
                 ]
             )
-        self.columns, self.labels = mapping, labels
+        self.columns, self.labels = columns.positions, columns.labels
         return True
 
     def _find_header(self, rows: Iterator[list]) -> int:
-        seen = 0
-        for cells in rows:
-            seen += 1
-            if self._map_header(cells, seen):
-                return seen
-            if seen >= HEADER_SCAN_ROWS:
-                break
-        if not seen:
-            raise HeaderError([RowError(self.file_label, None, None, None, _("the file is empty"))])
+        head, found = find_header_row(rows, lambda head: self._map_header(head[-1], len(head)))
+        if found:
+            return len(head)
+        if not head:
+            raise HeaderError.of_file(self.file_label, _("the file is empty"))
         required = ", ".join(VIETNAMESE_HEADERS[name] for name in REQUIRED)
-        raise HeaderError(
-            [
-                RowError(
-                    self.file_label,
-                    None,
-                    None,
-                    None,
-                    _("no header row found: the columns %(columns)s are required") % {"columns": required},
-                )
-            ]
+        raise HeaderError.of_file(
+            self.file_label, _("no header row found: the columns %(columns)s are required") % {"columns": required}
         )
 
     # -- rows -----------------------------------------------------------------------------
@@ -278,9 +250,9 @@ class ActivityReader:
                 if row is not None
             ]
         except UnreadableFile as exc:
-            raise HeaderError([RowError(self.file_label, None, None, None, exc.reason)]) from exc
+            raise HeaderError.of_file(self.file_label, exc.reason) from exc
         if self.rows_read == 0 and not self.error_count:
-            raise HeaderError([RowError(self.file_label, None, None, None, _("the file has no data rows"))])
+            raise HeaderError.of_file(self.file_label, _("the file has no data rows"))
         valid = self._without_duplicates(valid)
         # Row by row, and within a row in the order of the file's columns.
         positions = {self.labels[field]: position for field, position in self.columns.items()}

@@ -40,9 +40,9 @@ from django.utils.translation import gettext as _
 
 from campaigns.core.errors import RowError
 from campaigns.core.events import figures_changed
+from campaigns.core.imports.headers import HeaderError
 from campaigns.core.text import fold
 from campaigns.plans.channels import Channel
-from campaigns.statistics.reader import HeaderError
 from outreach_media.choices import MediaKind, Platform
 from outreach_media.imports import MAX_CLASSES_PER_ROW, ActivityReader, ActivityRow, class_key
 from outreach_media.models import Airing, Distribution, MediaItem, OutreachEvent, Post

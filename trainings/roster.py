@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 
+from campaigns.core.imports.headers import alias_table, find_header_row, header_key, map_columns
 from campaigns.core.imports.safe_xlsx import UnsafeArchive, check_xlsx_archive
 from campaigns.core.text import first_control_character, fold, normalize_text, strip_control_characters
 from campaigns.statistics.exports import escape_formula
@@ -243,26 +244,26 @@ def _without_control_characters(dataset: tablib.Dataset) -> tablib.Dataset:
 
 
 def _header_map(headers) -> dict[str, int]:
-    labels = {fold(str(label)): name for name, label in COLUMNS.items()}
-    mapping = {}
-    for position, header in enumerate(headers or []):
-        key = fold(str(header or "")).replace(",", " ").replace(":", " ")
-        key = " ".join(key.split())
-        name = labels.get(key) or ALIASES.get(key)
-        if name and name not in mapping:
-            mapping[name] = position
-    return mapping
+    # The translated labels of the template win over the other spellings.
+    aliases = {header_key(alias): name for alias, name in ALIASES.items()} | alias_table(COLUMNS)
+    return map_columns(headers, aliases).positions
 
 
 def _find_header(rows: list[list]) -> tuple[int, dict[str, int]]:
-    """The first row (within ``HEADER_SEARCH_ROWS``) naming both required columns: (its index, column map)."""
+    """The first row (within ``HEADER_SEARCH_ROWS``) naming both required columns: (its index, column map).
+
+    Without one, the row naming most columns (to say which required ones are missing).
+    """
     best: tuple[int, dict[str, int]] = (0, {})
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        mapping = _header_map(row)
-        if "full_name" in mapping and "phone" in mapping:
-            return index, mapping
-        if len(mapping) > len(best[1]):
-            best = (index, mapping)
+
+    def accept(head) -> bool:
+        nonlocal best
+        mapping = _header_map(head[-1])
+        if len(mapping) > len(best[1]) or ("full_name" in mapping and "phone" in mapping):
+            best = (len(head) - 1, mapping)
+        return "full_name" in mapping and "phone" in mapping
+
+    find_header_row(rows, accept, limit=HEADER_SEARCH_ROWS)
     return best
 
 

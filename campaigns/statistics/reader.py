@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.core.errors import RowError
 from campaigns.core.imports.cells import COLUMN_NUMBER, parse_code, parse_count, parse_day, parse_text, period_of
+from campaigns.core.imports.headers import HeaderError, alias_table, find_header_row, header_key, is_total_label
 from campaigns.core.imports.tabular import UnreadableFile, iter_rows
 from campaigns.core.text import fold, normalize_text
 from campaigns.statistics.models import COUNT_FIELD_NAMES
@@ -85,32 +86,12 @@ AMBIGUOUS_LATE = {"qua han", "tre han"}
 AMBIGUOUS_TOTAL = {"tong so", "tong"}
 # Columns that are read only to check a row's figures; never stored.
 CHECK_FIELDS = ("received_total", "resolved_total", "pending_total")
-TOTAL_LABELS = ("tong cong", "tong so", "cong", "tong")
 _TITLE_PERIOD = re.compile(r"tu\s*ngay\s*:?\s*(\S+)\s*(?:den|toi)\s*ngay\s*:?\s*(\S+?)\s*\)?\s*$")
-_PUNCTUATION = re.compile(r"[\s:;,.()\[\]*/\\_\-–—]+")
 MAX_REPORTED_ERRORS = 1000
-HEADER_SCAN_ROWS = 25
-
-
-def header_key(text) -> str:
-    return _PUNCTUATION.sub(" ", fold(str(text))).strip() if text not in (None, "") else ""
-
-
-ALIASES: dict[str, str] = {}
-for _field, _label in VIETNAMESE_HEADERS.items():
-    ALIASES[header_key(_label)] = _field
-    ALIASES[header_key(_field)] = _field
-    for _alias in EXTRA_ALIASES.get(_field, []):
-        ALIASES[header_key(_alias)] = _field
+ALIASES: dict[str, str] = alias_table(VIETNAMESE_HEADERS, EXTRA_ALIASES)
 
 NUMBER_FIELDS = (*COUNT_FIELD_NAMES, *CHECK_FIELDS)
 _TOTAL_INDEX = {name: index for index, name in enumerate(COUNT_FIELD_NAMES)}
-
-
-class HeaderError(Exception):
-    def __init__(self, errors: list[RowError]):
-        super().__init__("; ".join(str(error) for error in errors))
-        self.errors = errors
 
 
 # Folded unit-type words that may be left out of a unit name ("Tánh Linh" for "Xã Tánh Linh").
@@ -234,11 +215,6 @@ def title_period(rows: list[list]):
                 return None, None, number, text, _("the period ends before it starts")
             return start, end, number, text, None
     return None, None, None, None, None
-
-
-def is_total_label(text: str) -> bool:
-    key = header_key(text)
-    return key in TOTAL_LABELS or key.startswith("tong cong")
 
 
 class StatisticsReader:
@@ -406,45 +382,27 @@ class StatisticsReader:
         self.header_period = (start, end)
 
     def find_header(self, rows_iter) -> tuple[int, list]:
-        head = []
         self._missing_unit = False
-        for row in rows_iter:
-            head.append(row)
-            if self._map_header(head, len(head) - 1) is not None:
-                return len(head), head
-            if len(head) >= HEADER_SCAN_ROWS:
-                break
+        head, found = find_header_row(rows_iter, lambda head: self._map_header(head, len(head) - 1) is not None)
+        if found:
+            return len(head), head
         if not head:
-            raise HeaderError([RowError(self.file_label, None, None, None, _("the file is empty"))])
+            raise HeaderError.of_file(self.file_label, _("the file is empty"))
         if self._missing_unit:
-            raise HeaderError(
-                [
-                    RowError(
-                        self.file_label,
-                        None,
-                        None,
-                        None,
-                        _(
-                            "the file has no unit code column (Mã ĐVHC): give the unit of a one-unit sheet "
-                            "(--unit) or the scope whose units the names belong to (--scope)"
-                        ),
-                    )
-                ]
+            raise HeaderError.of_file(
+                self.file_label,
+                _(
+                    "the file has no unit code column (Mã ĐVHC): give the unit of a one-unit sheet "
+                    "(--unit) or the scope whose units the names belong to (--scope)"
+                ),
             )
         required = ", ".join(
             VIETNAMESE_HEADERS[name] for name in ("unit_code", "received_online", "received_direct", "period")
         )
-        raise HeaderError(
-            [
-                RowError(
-                    self.file_label,
-                    None,
-                    None,
-                    None,
-                    _("no header row found: the columns %(columns)s (or Từ ngày and Đến ngày) are required")
-                    % {"columns": required},
-                )
-            ]
+        raise HeaderError.of_file(
+            self.file_label,
+            _("no header row found: the columns %(columns)s (or Từ ngày and Đến ngày) are required")
+            % {"columns": required},
         )
 
     # -- rows -------------------------------------------------------------------------------
@@ -461,7 +419,7 @@ class StatisticsReader:
             else:
                 yield from self.validate(numbered)
         except UnreadableFile as exc:
-            raise HeaderError([RowError(self.file_label, None, None, None, exc.reason)]) from exc
+            raise HeaderError.of_file(self.file_label, exc.reason) from exc
 
     def _counts(self, row_number, cells) -> list:
         """The row's counts in COUNT_FIELD_NAMES order, checked; errors go to the reader."""

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from campaigns.core.errors import RowError
 from campaigns.core.imports.cells import AMOUNT_WORDING, parse_code, parse_count, parse_day, parse_text
 from campaigns.core.imports.headers import HeaderError, alias_table, find_header_row, header_key, map_columns
+from campaigns.core.imports.report import RowErrorLog
 from campaigns.core.imports.tabular import UnreadableFile, iter_rows
 from campaigns.core.text import fold
 from campaigns.plans.channels import Channel
@@ -168,7 +169,9 @@ class CampaignIndex:
         return None, _("no campaign has this short name")
 
 
-class ActivityReader:
+class ActivityReader(RowErrorLog):
+    max_reported_errors = MAX_REPORTED_ERRORS
+
     def __init__(
         self,
         path: Path,
@@ -198,13 +201,9 @@ class ActivityReader:
         return len(self.rejected)
 
     def error(self, row, field, value, message):
-        self.error_count += 1
         if row is not None:
             self.rejected.add(row)
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            column = self.labels.get(field, field) if field else None
-            shown = "" if value is None else str(value)
-            self.errors.append(RowError(self.file_label, row, column, shown[:80], message))
+        super().error(row, field, value, message)
 
     # -- header ---------------------------------------------------------------------------
     def _map_header(self, cells: list, row_number: int) -> bool:

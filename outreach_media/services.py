@@ -41,6 +41,8 @@ from django.utils.translation import gettext as _
 from campaigns.core.errors import RowError
 from campaigns.core.events import figures_changed
 from campaigns.core.imports.headers import HeaderError
+from campaigns.core.imports.report import ImportFailed
+from campaigns.core.imports.report import ImportReport as BaseImportReport
 from campaigns.core.text import fold
 from campaigns.plans.channels import Channel
 from outreach_media.choices import MediaKind, Platform
@@ -111,35 +113,12 @@ def class_times(day: datetime.date) -> tuple[datetime.datetime, datetime.datetim
 
 
 @dataclass
-class ImportReport:
-    rows_read: int = 0
-    rows_skipped: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected_rows: int = 0
+class ImportReport(BaseImportReport):
     media_items_created: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
-    dry_run: bool = False
-    preview: list = field(default_factory=list)
-
-    @property
-    def written(self) -> int:
-        return 0 if self.dry_run else self.created + self.updated
-
-    @property
-    def valid_rows(self) -> int:
-        return self.created + self.updated + self.unchanged
 
 
-class ActivityImportError(Exception):
+class ActivityImportError(ImportFailed):
     """Nothing was written. ``code``: ``unreadable_file`` or ``invalid_rows``."""
-
-    def __init__(self, code: str, report: ImportReport):
-        super().__init__(code)
-        self.code = code
-        self.report = report
 
 
 @dataclass(frozen=True)
@@ -483,8 +462,7 @@ def activity_import(
     try:
         rows = reader.read()
     except HeaderError as exc:
-        report.errors, report.error_count = exc.errors, len(exc.errors)
-        raise ActivityImportError("unreadable_file", report) from exc
+        raise ActivityImportError("unreadable_file", report.fail(exc.errors)) from exc
     report.rows_read, report.rows_skipped = reader.rows_read, reader.rows_skipped
     report.errors, report.error_count, report.rejected_rows = reader.errors, reader.error_count, reader.rejected_rows
     if allowed_channels is not None:

@@ -18,6 +18,7 @@ from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 
 from campaigns.core.imports.headers import alias_table, find_header_row, header_key, map_columns
+from campaigns.core.imports.report import CellError, shown_value
 from campaigns.core.imports.safe_xlsx import UnsafeArchive, check_xlsx_archive
 from campaigns.core.text import first_control_character, fold, normalize_text, strip_control_characters
 from campaigns.statistics.exports import escape_formula
@@ -139,8 +140,12 @@ class RosterRow:
 @dataclass
 class RosterCheck:
     rows: list[RosterRow] = field(default_factory=list)
-    errors: list[tuple] = field(default_factory=list)  # (row, column label, value, message)
+    errors: list[CellError] = field(default_factory=list)
     header_row: int = 1
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors)
 
     @property
     def counts(self) -> dict:
@@ -284,7 +289,7 @@ def check_roster(session: TrainingSession, dataset: tablib.Dataset) -> RosterChe
     missing = [str(COLUMNS[name]) for name in ("full_name", "phone") if name not in mapping]
     if missing:
         result.errors.append(
-            (
+            CellError(
                 None,
                 None,
                 "",
@@ -299,7 +304,7 @@ def check_roster(session: TrainingSession, dataset: tablib.Dataset) -> RosterChe
     result.header_row = header_index + 1
     body = rows[header_index + 1 :]
     if len(body) > MAX_ROWS:
-        result.errors.append((None, None, "", _("At most %(limit)s rows per file.") % {"limit": MAX_ROWS}))
+        result.errors.append(CellError(None, None, "", _("At most %(limit)s rows per file.") % {"limit": MAX_ROWS}))
         return result
     # One person is a phone and a name (accents folded): a family sharing a phone is several people.
     seen: dict[tuple[str, str], int] = {}
@@ -365,14 +370,13 @@ def check_roster(session: TrainingSession, dataset: tablib.Dataset) -> RosterChe
         elif phone:
             seen[person] = index
         for name, value, message in problems:
-            shown = "" if value is None else str(value)
-            result.errors.append((index, str(COLUMNS[name]), shown[:80], message))
+            result.errors.append(CellError(index, str(COLUMNS[name]), shown_value(value), message))
         if problems:
             continue
         status = "registered" if person in registered else "known" if person in known else "new"
         result.rows.append(RosterRow(index, email=email, status=status, **clean))
     if not result.rows and not result.errors:
-        result.errors.append((None, None, "", _("The file has no rows of people.")))
+        result.errors.append(CellError(None, None, "", _("The file has no rows of people.")))
     return result
 
 

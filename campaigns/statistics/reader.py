@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from campaigns.core.errors import RowError
 from campaigns.core.imports.cells import COLUMN_NUMBER, parse_code, parse_count, parse_day, parse_text, period_of
 from campaigns.core.imports.headers import HeaderError, alias_table, find_header_row, header_key, is_total_label
+from campaigns.core.imports.report import RowErrorLog
 from campaigns.core.imports.tabular import UnreadableFile, iter_rows
 from campaigns.core.text import fold, normalize_text
 from campaigns.statistics.models import COUNT_FIELD_NAMES
@@ -217,7 +218,7 @@ def title_period(rows: list[list]):
     return None, None, None, None, None
 
 
-class StatisticsReader:
+class StatisticsReader(RowErrorLog):
     """Reads one file in one of three layouts.
 
     - rows with a unit code (the product's own format, exports of the provincial system);
@@ -229,6 +230,8 @@ class StatisticsReader:
     Without period columns the period comes from ``period`` (``--start``/``--end``) or from the
     title line "(Từ ngày dd/mm/yyyy đến ngày dd/mm/yyyy)".
     """
+
+    max_reported_errors = MAX_REPORTED_ERRORS
 
     def __init__(
         self,
@@ -271,14 +274,6 @@ class StatisticsReader:
                 name in self.columns for name in ("received_direct_or_postal", "resolved_total", "pending_total")
             )
         )
-
-    # -- errors ---------------------------------------------------------------------------
-    def _error(self, row, field, value, message):
-        self.error_count += 1
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            column = self.labels.get(field, field) if field else None
-            shown = "" if value is None else str(value)
-            self.errors.append(RowError(self.file_label, row, column, shown[:80], message))
 
     # -- header ---------------------------------------------------------------------------
     def _map_header(self, rows: list[list], index: int) -> dict[str, int] | None:
@@ -344,7 +339,7 @@ class StatisticsReader:
         )
         if has_unit and has_counts and (has_period or self.unit is not None or self.scope is not None or self.period):
             for field, label in duplicates:
-                self._error(
+                self.error(
                     index + 1, None, label, _("two columns mean the same thing (%(column)s)") % {"column": field}
                 )
             self.columns, self.labels = mapping, labels
@@ -425,7 +420,7 @@ class StatisticsReader:
         """The row's counts in COUNT_FIELD_NAMES order, checked; errors go to the reader."""
         width = len(cells)
         columns = self.columns
-        error = self._error
+        error = self.error
         before = self.error_count
         counts = []
         for name in COUNT_FIELD_NAMES:
@@ -536,7 +531,7 @@ class StatisticsReader:
 
             start, end, problems = period_of(cell("period"), cell("period_start"), cell("period_end"))
             for field, value, message in problems:
-                self._error(row_number, field, value, message)
+                self.error(row_number, field, value, message)
             return start, end
         return self.header_period or (None, None)
 
@@ -545,7 +540,7 @@ class StatisticsReader:
         raw = cells[position] if position is not None and position < len(cells) else None
         source = (parse_text(raw) if raw is not None else "") or self.default_source
         if len(source) > 100:
-            self._error(row_number, "source", source, _("longer than 100 characters"))
+            self.error(row_number, "source", source, _("longer than 100 characters"))
         return source
 
     def _label(self, cells) -> str:
@@ -590,7 +585,7 @@ class StatisticsReader:
                 continue
             if given != parts_sum[at[name]]:
                 position = self.columns[name]
-                self._error(
+                self.error(
                     total_row,
                     name,
                     total_cells[position],
@@ -627,7 +622,7 @@ class StatisticsReader:
                 continue
             if is_total_label(label):
                 if total is not None:
-                    self._error(
+                    self.error(
                         row_number,
                         "row_label",
                         label,
@@ -654,7 +649,7 @@ class StatisticsReader:
                 row_number, cells, counts = last_counts
                 yield from self._yield_unit(row_number, counts, cells=cells, before=self.error_count)
                 return
-            self._error(None, None, None, _('the sheet has no "Tổng cộng" row with the unit\'s figures'))
+            self.error(None, None, None, _('the sheet has no "Tổng cộng" row with the unit\'s figures'))
             return
         row_number, cells = total
         self.rows_read += 1
@@ -679,7 +674,7 @@ class StatisticsReader:
         if message is None and self.allowed_unit_ids is not None and unit[0] not in self.allowed_unit_ids:
             message = _("this unit is outside your scope")
         if message:
-            self._error(row_number, "unit", self.unit, message)
+            self.error(row_number, "unit", self.unit, message)
             self.rejected_rows += 1
             return
         yield (row_number, unit[0], start, end, source, *counts)
@@ -700,7 +695,7 @@ class StatisticsReader:
                 continue
             if total_row:
                 if totals:
-                    self._error(
+                    self.error(
                         row_number,
                         "unit_name",
                         given,
@@ -715,13 +710,13 @@ class StatisticsReader:
             start, end = self._row_period(row_number, cells)
             source = self._source(row_number, cells)
             if not given:
-                self._error(row_number, "unit_name", "", _("the unit name is missing"))
+                self.error(row_number, "unit_name", "", _("the unit name is missing"))
             elif start and end and self.error_count == before:
                 unit, message = self.scope_index.resolve(given, start, end)
                 if message:
-                    self._error(row_number, "unit_name", given, message)
+                    self.error(row_number, "unit_name", given, message)
                 elif allowed is not None and unit[0] not in allowed:
-                    self._error(row_number, "unit_name", given, _("this unit is outside your scope"))
+                    self.error(row_number, "unit_name", given, _("this unit is outside your scope"))
                 else:
                     raw = self._raw_counts(cells)
                     for index, value in enumerate(raw):
@@ -754,7 +749,7 @@ class StatisticsReader:
         plain = "received_direct_or_postal" not in columns and not any(name in columns for name in CHECK_FIELDS[1:])
         default_source = self.default_source
         allowed = self.allowed_unit_ids
-        error = self._error
+        error = self.error
         # Files repeat the same few periods and sources on every row: parse each distinct value once.
         period_cache: dict = {}
         source_cache: dict = {}

@@ -8,7 +8,6 @@ service as ``manage.py import_activities``; rows of units outside the user's sco
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.access import permissions
@@ -69,12 +68,6 @@ class ActivityImportView(StoredFileImportView):
     session_key = SESSION_KEY
     form_class = UploadForm
     preview_rows = PREVIEW_ROWS
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": "", "label": self.page_title},
-        ]
 
     def dispatch(self, request, *args, **kwargs):
         if not may_import(request.user):

@@ -133,21 +133,11 @@ def parse_cost(value):
 
 
 def _in_force_on(units: UnitIndex, code: str, day: datetime.date):
-    versions = units.by_code.get(code)
-    if not versions:
+    unit, spans = units.in_force(code, day, day)
+    if unit is not None:
+        return (unit[0], f"{unit[1]} ({code})"), None
+    if spans is None:
         return None, _("no administrative unit has this code")
-    for valid_from, valid_to, pk, name, _folded in versions:
-        if (valid_from is None or valid_from <= day) and (valid_to is None or day < valid_to):
-            return (pk, f"{name} ({code})"), None
-    spans = "; ".join(
-        _("%(name)s: %(start)s – %(end)s")
-        % {
-            "name": name,
-            "start": valid_from.strftime("%d/%m/%Y") if valid_from else "…",
-            "end": (valid_to - datetime.timedelta(days=1)).strftime("%d/%m/%Y") if valid_to else "…",
-        }
-        for valid_from, valid_to, pk, name, _folded in versions
-    )
     return None, _("no unit with this code was in force on this date (%(spans)s)") % {"spans": spans}
 
 

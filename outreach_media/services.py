@@ -28,12 +28,10 @@ import datetime
 import threading
 import zoneinfo
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -43,6 +41,7 @@ from campaigns.core.events import figures_changed
 from campaigns.core.imports.headers import HeaderError
 from campaigns.core.imports.report import ImportFailed
 from campaigns.core.imports.report import ImportReport as BaseImportReport
+from campaigns.core.imports.transactions import import_transaction
 from campaigns.core.text import fold
 from campaigns.plans.channels import Channel
 from outreach_media.choices import MediaKind, Platform
@@ -480,14 +479,7 @@ def activity_import(
         raise ActivityImportError("invalid_rows", report)
 
     actor_id = getattr(actor, "pk", None)
-    # SQLite: threads of one process queue here before BEGIN IMMEDIATE (see campaigns.statistics.services).
-    in_process = (
-        _SQLITE_IMPORT_LOCK if connection.vendor == "sqlite" and not connection.in_atomic_block else nullcontext()
-    )
-    with in_process, transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_ID])
+    with import_transaction(IMPORT_LOCK_ID, _SQLITE_IMPORT_LOCK):
         plan = _Planner(rows, file_label, actor_id).run()
         if plan.errors:
             report.errors = sorted([*report.errors, *plan.errors], key=lambda error: error.row or 0)

@@ -204,6 +204,7 @@ class RosterImportView(ImportView, SessionMixin):
     form_class = RosterUploadForm
     expired_message = gettext_lazy("Nothing to import: upload the file again.")
     error_limit = None  # at most 2,000 rows: every error is listed
+    get_breadcrumbs_items = SessionMixin.get_breadcrumbs_items
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "session": self.session, "result_id": "roster-check"}

@@ -91,12 +91,8 @@ class StatisticsImportView(StoredFileImportView):
     session_key = SESSION_KEY
     form_class = UploadForm
 
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": reverse("statistics:index"), "label": _("Dossier statistics")},
-            {"url": "", "label": self.page_title},
-        ]
+    def breadcrumb_parents(self):
+        return [{"url": reverse("statistics:index"), "label": _("Dossier statistics")}]
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user

@@ -118,14 +118,18 @@ class UnitIndex:
         ):
             self.by_code.setdefault(code, []).append((valid_from, valid_to, pk, name, folded))
 
-    def resolve(self, code: str, start: datetime.date, end: datetime.date):
+    def in_force(self, code: str, start: datetime.date, end: datetime.date):
+        """((pk, name, folded name) of the version in force from ``start`` to ``end``, None) or (None, spans).
+
+        ``spans`` names every version with its validity (None when no unit has the code).
+        """
         versions = self.by_code.get(code)
         if not versions:
-            return None, _("no administrative unit has this code")
+            return None, None
         for valid_from, valid_to, pk, name, folded in versions:
             if (valid_from is None or valid_from <= start) and (valid_to is None or valid_to > end):
                 return (pk, name, folded), None
-        spans = "; ".join(
+        return None, "; ".join(
             _("%(name)s: %(start)s – %(end)s")
             % {
                 "name": name,
@@ -134,6 +138,13 @@ class UnitIndex:
             }
             for valid_from, valid_to, pk, name, folded in versions
         )
+
+    def resolve(self, code: str, start: datetime.date, end: datetime.date):
+        unit, spans = self.in_force(code, start, end)
+        if unit is not None:
+            return unit, None
+        if spans is None:
+            return None, _("no administrative unit has this code")
         return None, _("the unit with this code is not in force for the whole period (%(spans)s)") % {"spans": spans}
 
 

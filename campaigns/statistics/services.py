@@ -11,7 +11,6 @@ import datetime
 import itertools
 import threading
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from campaigns.core.errors import RowError
 from campaigns.core.events import figures_changed
 from campaigns.core.imports.report import ImportFailed, ImportReport
+from campaigns.core.imports.transactions import import_transaction
 from campaigns.core.months import classify_period
 from campaigns.statistics import copy as statistics_copy
 from campaigns.statistics.models import COUNT_FIELD_NAMES, DossierStatistic, DossierStatisticRevision
@@ -434,16 +434,8 @@ def statistics_import(
 
     reader = new_reader()
     report = ImportReport(dry_run=dry_run)
-    # SQLite: threads of one process also queue on a lock before BEGIN IMMEDIATE, because a shared-cache
-    # database (Django's in-memory test database) answers "database table is locked" at once instead of
-    # waiting for the busy timeout. Not taken inside an outer transaction (it already holds the write lock).
-    in_process = (
-        _SQLITE_IMPORT_LOCK if connection.vendor == "sqlite" and not connection.in_atomic_block else nullcontext()
-    )
     try:
-        with in_process, transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_ID])
+        with import_transaction(IMPORT_LOCK_ID, _SQLITE_IMPORT_LOCK), connection.cursor() as cursor:
             _create_stage(cursor)
             try:
                 if connection.vendor != "postgresql" or not _stage_csv_on_postgresql(cursor, reader, path, progress):

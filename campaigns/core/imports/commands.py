@@ -26,8 +26,8 @@ class ImportCommand(BaseCommand):
     def add_import_arguments(self, parser) -> None:
         """The import's own options."""
 
-    def run_import(self, options: dict, *, progress) -> ImportReport:
-        """Run the import service with ``options``; it raises ``ImportFailed`` when nothing was written."""
+    def run_import(self, options: dict, *, path: Path, skip_invalid: bool, dry_run: bool, origin: str, progress):
+        """Run the import service (``options`` are the command's); it raises ``ImportFailed`` when nothing was written."""
         raise NotImplementedError
 
     def summary_details(self, report: ImportReport) -> list[str]:
@@ -42,7 +42,14 @@ class ImportCommand(BaseCommand):
             self.stdout.flush()
 
         try:
-            report = self.run_import(options, progress=progress if show_progress else None)
+            report = self.run_import(
+                options,
+                path=options["file"],
+                skip_invalid=options["skip_invalid"],
+                dry_run=options["dry_run"],
+                origin=options["file"].name,
+                progress=progress if show_progress else None,
+            )
         except ImportFailed as exc:
             if show_progress:
                 self.stdout.write("")

@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -70,7 +71,18 @@ class ImportView(WagtailAdminTemplateMixin, View):
         """Where to go back to upload a file (after an expired preview or a cancellation)."""
         raise NotImplementedError
 
+    def breadcrumb_parents(self) -> list[dict]:
+        """The pages between the dashboard and this one ({"url", "label"})."""
+        return []
+
     # -- the steps ---------------------------------------------------------------------------
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            *self.breadcrumb_parents(),
+            {"url": "", "label": self.page_title},
+        ]
+
     def get_context_data(self, **kwargs):
         limit = self.error_limit
         return {

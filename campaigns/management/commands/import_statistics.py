@@ -50,18 +50,14 @@ class Command(ImportCommand):
             )
         return unit
 
-    def run_import(self, options, *, progress):
+    def run_import(self, options, **common):
         period = self._period(options)
         scope = self._unit(options["scope"], "scope")
         if options["unit"]:
             self._unit(options["unit"], "unit")
         return statistics_import(
-            path=options["file"],
+            **common,
             default_source=options["source"],
-            skip_invalid=options["skip_invalid"],
-            dry_run=options["dry_run"],
-            origin=options["file"].name,
-            progress=progress,
             unit_code=(options["unit"] or "").strip() or None,
             scope=scope,
             period=period,

@@ -10,14 +10,8 @@ class Command(ImportCommand):
         "airings, posts and events (all or nothing by default)."
     )
 
-    def run_import(self, options, *, progress):
-        return activity_import(
-            path=options["file"],
-            skip_invalid=options["skip_invalid"],
-            dry_run=options["dry_run"],
-            origin=options["file"].name,
-            progress=progress,
-        )
+    def run_import(self, options, **common):
+        return activity_import(**common)
 
     def summary_details(self, report):
         if report.media_items_created:

@@ -13,7 +13,6 @@ key on two rows of one file is an error on both.
 
 import datetime
 import hashlib
-import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,11 +21,13 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from campaigns.core.errors import RowError
-from campaigns.core.imports.cells import parse_code, parse_day, parse_text
+from campaigns.core.imports.cells import AMOUNT_WORDING, parse_code, parse_count, parse_day, parse_text
+from campaigns.core.imports.headers import HeaderError, alias_table, find_header_row, header_key, map_columns
+from campaigns.core.imports.report import RowErrorLog
 from campaigns.core.imports.tabular import UnreadableFile, iter_rows
 from campaigns.core.text import fold
 from campaigns.plans.channels import REGISTRY, Channel
-from campaigns.statistics.reader import HeaderError, UnitIndex, header_key
+from campaigns.statistics.reader import UnitIndex
 
 # The Vietnamese header of each column (the first alias); the English name is accepted too.
 VIETNAMESE_HEADERS = {
@@ -51,12 +52,7 @@ EXTRA_ALIASES = {
 }
 REQUIRED = ("unit_code", "date", "channel", "quantity")
 
-ALIASES: dict[str, str] = {}
-for _field, _label in VIETNAMESE_HEADERS.items():
-    ALIASES[header_key(_label)] = _field
-    ALIASES[header_key(_field)] = _field
-    for _alias in EXTRA_ALIASES.get(_field, []):
-        ALIASES[header_key(_alias)] = _field
+ALIASES: dict[str, str] = alias_table(VIETNAMESE_HEADERS, EXTRA_ALIASES)
 
 # Channel names and aliases from the registry, compared after folding (and punctuation collapsed).
 IMPORTED_CHANNELS = tuple(spec for spec in REGISTRY if spec.imported)
@@ -65,14 +61,10 @@ CHANNELS: dict[str, str] = {header_key(name): spec.value for spec in IMPORTED_CH
 MAX_TITLE = 255
 MAX_CLASSES_PER_ROW = 50  # a training row with quantity N becomes N sessions
 MAX_REPORTED_ERRORS = 10_000
-MAX_COUNT = 2_147_483_647  # the database columns' limits
 MAX_COST = 9_223_372_036_854_775_807
-HEADER_SCAN_ROWS = 25
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 _CURRENCY = re.compile(r"\s*(?:đồng|đ|vnđ|vnd)\s*$", re.IGNORECASE)
 _KEY_SEPARATOR = "\x1f"
-_GROUPED_DOTS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
-_GROUPED_SPACES = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+$")
 
 
 def natural_key(channel: str, unit_id: int, day: datetime.date, title: str, campaign_slug: str) -> str:
@@ -118,64 +110,19 @@ def parse_channel(value):
     return channel, None
 
 
-def parse_whole(value, maximum: int = MAX_COUNT):
-    """(whole number ≥ 0 or None, error or None). Vietnamese grouping (1.234, 1 234) is read; "1,5" is not."""
-    if value is None:
-        return None, None
-    if isinstance(value, bool):
-        return None, _("not a whole number")
-    if isinstance(value, float):
-        if not math.isfinite(value) or not value.is_integer():
-            return None, _("not a whole number (fractions are not counts)")
-        value = int(value)
-    if isinstance(value, int):
-        number = value
-    else:
-        text = str(value).strip()
-        if not text:
-            return None, None
-        if len(text) > 30:  # int() refuses very long digit strings; no count has 30 digits
-            return None, _("too large")
-        if text.isdigit() and text.isascii():
-            number = int(text)
-        elif _GROUPED_DOTS.match(text):
-            number = int(text.replace(".", ""))
-        elif _GROUPED_SPACES.match(text):
-            number = int(re.sub(r"\D", "", text))
-        elif text.startswith("-") and text[1:].replace(".", "").isdigit():
-            number = -1
-        else:
-            return None, _("not a whole number (use 1.234 or 1234; a comma or a lone dot is ambiguous)")
-    if number < 0:
-        return None, _("cannot be negative")
-    if number > maximum:
-        return None, _("too large")
-    return number, None
-
-
 def parse_cost(value):
     """Whole VND ≥ 0 ("1.500.000", "1 500 000", "1500000 đồng"); fractions and commas are errors."""
     if isinstance(value, str):
         value = _CURRENCY.sub("", value)
-    return parse_whole(value, MAX_COST)
+    return parse_count(value, MAX_COST, wording=AMOUNT_WORDING)
 
 
 def _in_force_on(units: UnitIndex, code: str, day: datetime.date):
-    versions = units.by_code.get(code)
-    if not versions:
+    unit, spans = units.in_force(code, day, day)
+    if unit is not None:
+        return (unit[0], f"{unit[1]} ({code})"), None
+    if spans is None:
         return None, _("no administrative unit has this code")
-    for valid_from, valid_to, pk, name, _folded in versions:
-        if (valid_from is None or valid_from <= day) and (valid_to is None or day < valid_to):
-            return (pk, f"{name} ({code})"), None
-    spans = "; ".join(
-        _("%(name)s: %(start)s – %(end)s")
-        % {
-            "name": name,
-            "start": valid_from.strftime("%d/%m/%Y") if valid_from else "…",
-            "end": (valid_to - datetime.timedelta(days=1)).strftime("%d/%m/%Y") if valid_to else "…",
-        }
-        for valid_from, valid_to, pk, name, _folded in versions
-    )
     return None, _("no unit with this code was in force on this date (%(spans)s)") % {"spans": spans}
 
 
@@ -197,7 +144,9 @@ class CampaignIndex:
         return None, _("no campaign has this short name")
 
 
-class ActivityReader:
+class ActivityReader(RowErrorLog):
+    max_reported_errors = MAX_REPORTED_ERRORS
+
     def __init__(
         self,
         path: Path,
@@ -227,31 +176,16 @@ class ActivityReader:
         return len(self.rejected)
 
     def error(self, row, field, value, message):
-        self.error_count += 1
         if row is not None:
             self.rejected.add(row)
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            column = self.labels.get(field, field) if field else None
-            shown = "" if value is None else str(value)
-            self.errors.append(RowError(self.file_label, row, column, shown[:80], message))
+        super().error(row, field, value, message)
 
     # -- header ---------------------------------------------------------------------------
     def _map_header(self, cells: list, row_number: int) -> bool:
-        mapping: dict[str, int] = {}
-        labels: dict[str, str] = {}
-        duplicates = []
-        for position, cell in enumerate(cells):
-            field = ALIASES.get(header_key(cell))
-            if field is None:
-                continue
-            if field in mapping:
-                duplicates.append(parse_text(cell))
-                continue
-            mapping[field] = position
-            labels[field] = parse_text(cell)
-        if not all(name in mapping for name in REQUIRED):
+        columns = map_columns(cells, ALIASES)
+        if not columns.has(*REQUIRED):
             return False
-        if duplicates:
+        if columns.duplicates:
             raise HeaderError(
                 [
                     RowError(
@@ -261,33 +195,21 @@ class ActivityReader:
                         None,
                         _("two columns mean the same thing: keep one of them"),
                     )
-                    for duplicate in duplicates
+                    for duplicate in columns.duplicates
                 ]
             )
-        self.columns, self.labels = mapping, labels
+        self.columns, self.labels = columns.positions, columns.labels
         return True
 
     def _find_header(self, rows: Iterator[list]) -> int:
-        seen = 0
-        for cells in rows:
-            seen += 1
-            if self._map_header(cells, seen):
-                return seen
-            if seen >= HEADER_SCAN_ROWS:
-                break
-        if not seen:
-            raise HeaderError([RowError(self.file_label, None, None, None, _("the file is empty"))])
+        head, found = find_header_row(rows, lambda head: self._map_header(head[-1], len(head)))
+        if found:
+            return len(head)
+        if not head:
+            raise HeaderError.of_file(self.file_label, _("the file is empty"))
         required = ", ".join(VIETNAMESE_HEADERS[name] for name in REQUIRED)
-        raise HeaderError(
-            [
-                RowError(
-                    self.file_label,
-                    None,
-                    None,
-                    None,
-                    _("no header row found: the columns %(columns)s are required") % {"columns": required},
-                )
-            ]
+        raise HeaderError.of_file(
+            self.file_label, _("no header row found: the columns %(columns)s are required") % {"columns": required}
         )
 
     # -- rows -----------------------------------------------------------------------------
@@ -302,9 +224,9 @@ class ActivityReader:
                 if row is not None
             ]
         except UnreadableFile as exc:
-            raise HeaderError([RowError(self.file_label, None, None, None, exc.reason)]) from exc
+            raise HeaderError.of_file(self.file_label, exc.reason) from exc
         if self.rows_read == 0 and not self.error_count:
-            raise HeaderError([RowError(self.file_label, None, None, None, _("the file has no data rows"))])
+            raise HeaderError.of_file(self.file_label, _("the file has no data rows"))
         valid = self._without_duplicates(valid)
         # Row by row, and within a row in the order of the file's columns.
         positions = {self.labels[field]: position for field, position in self.columns.items()}
@@ -369,7 +291,7 @@ class ActivityReader:
         elif channel is None:
             error(number, "channel", "", _("required: this cell must not be empty"))
 
-        quantity, message = parse_whole(cell("quantity"))
+        quantity, message = parse_count(cell("quantity"), wording=AMOUNT_WORDING)
         if message:
             error(number, "quantity", cell("quantity"), message)
         elif quantity is None:
@@ -384,7 +306,7 @@ class ActivityReader:
                 _("at most %(max)s classes per row: split the row by date or content") % {"max": MAX_CLASSES_PER_ROW},
             )
 
-        people, message = parse_whole(cell("people"))
+        people, message = parse_count(cell("people"), wording=AMOUNT_WORDING)
         if message:
             error(number, "people", cell("people"), message)
 

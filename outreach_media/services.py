@@ -30,21 +30,22 @@ import datetime
 import threading
 import zoneinfo
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from campaigns.core.errors import RowError
 from campaigns.core.events import figures_changed
+from campaigns.core.imports.headers import HeaderError
+from campaigns.core.imports.report import ImportFailed
+from campaigns.core.imports.report import ImportReport as BaseImportReport
+from campaigns.core.imports.transactions import import_transaction
 from campaigns.core.text import fold
 from campaigns.plans.channels import REGISTRY, Record, channel_spec
-from campaigns.statistics.reader import HeaderError
 from outreach_media.imports import MAX_CLASSES_PER_ROW, ActivityReader, ActivityRow, class_key
 from outreach_media.models import Airing, Distribution, LinkScan, MediaItem, OutreachEvent, Post
 from trainings.choices import Audience, Format
@@ -94,35 +95,12 @@ def class_times(day: datetime.date) -> tuple[datetime.datetime, datetime.datetim
 
 
 @dataclass
-class ImportReport:
-    rows_read: int = 0
-    rows_skipped: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected_rows: int = 0
+class ImportReport(BaseImportReport):
     media_items_created: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
-    dry_run: bool = False
-    preview: list = field(default_factory=list)
-
-    @property
-    def written(self) -> int:
-        return 0 if self.dry_run else self.created + self.updated
-
-    @property
-    def valid_rows(self) -> int:
-        return self.created + self.updated + self.unchanged
 
 
-class ActivityImportError(Exception):
+class ActivityImportError(ImportFailed):
     """Nothing was written. ``code``: ``unreadable_file`` or ``invalid_rows``."""
-
-    def __init__(self, code: str, report: ImportReport):
-        super().__init__(code)
-        self.code = code
-        self.report = report
 
 
 @dataclass(frozen=True)
@@ -459,8 +437,7 @@ def activity_import(
     try:
         rows = reader.read()
     except HeaderError as exc:
-        report.errors, report.error_count = exc.errors, len(exc.errors)
-        raise ActivityImportError("unreadable_file", report) from exc
+        raise ActivityImportError("unreadable_file", report.fail(exc.errors)) from exc
     report.rows_read, report.rows_skipped = reader.rows_read, reader.rows_skipped
     report.errors, report.error_count, report.rejected_rows = reader.errors, reader.error_count, reader.rejected_rows
     if allowed_channels is not None:
@@ -478,14 +455,7 @@ def activity_import(
         raise ActivityImportError("invalid_rows", report)
 
     actor_id = getattr(actor, "pk", None)
-    # SQLite: threads of one process queue here before BEGIN IMMEDIATE (see campaigns.statistics.services).
-    in_process = (
-        _SQLITE_IMPORT_LOCK if connection.vendor == "sqlite" and not connection.in_atomic_block else nullcontext()
-    )
-    with in_process, transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_ID])
+    with import_transaction(IMPORT_LOCK_ID, _SQLITE_IMPORT_LOCK):
         plan = _Planner(rows, file_label, actor_id).run()
         if plan.errors:
             report.errors = sorted([*report.errors, *plan.errors], key=lambda error: error.row or 0)

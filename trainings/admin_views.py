@@ -21,7 +21,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
 from campaigns.access import permissions
-from campaigns.core import previews
+from campaigns.core.imports.views import ImportView
 from trainings import access, roster, schedule, selectors, services
 from trainings.choices import SEATED, ConsentPurpose, RegistrationSource, Status
 from trainings.forms import PersonCleaning
@@ -195,45 +195,48 @@ class RosterConfirmForm(forms.Form):
     )
 
 
-class RosterImportView(SessionMixin, View):
+class RosterImportView(ImportView, SessionMixin):
+    """The people of the file wait in the session (not the file) between the preview and the confirmation."""
+
     page_title = gettext_lazy("Import a roster")
-    header_icon = "upload"
-    template = "trainings/admin/roster_import.html"
+    template_name = "trainings/admin/roster_import.html"
+    session_key = SESSION_IMPORT_KEY
+    form_class = RosterUploadForm
+    expired_message = gettext_lazy("Nothing to import: upload the file again.")
+    error_limit = None  # at most 2,000 rows: every error is listed
+    get_breadcrumbs_items = SessionMixin.get_breadcrumbs_items
 
-    def get(self, request, pk):
-        return self.render(self.template, form=RosterUploadForm())
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "session": self.session, "result_id": "roster-check"}
 
-    def post(self, request, pk):
-        if "confirm" in request.POST:
-            return self.confirm(request)
-        form = RosterUploadForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render(self.template, form=form)
+    def upload_url(self) -> str:
+        return reverse("trainings_roster_import", args=[self.session.pk])
+
+    def check_upload(self, form):
         upload = form.cleaned_data["file"]
         if upload.size > roster.MAX_BYTES:
             form.add_error("file", _("The file is larger than 2 MB."))
-            return self.render(self.template, form=form)
+            return self.render(form=form)
         try:
             dataset = roster.read_dataset(upload.read(roster.MAX_BYTES + 1), upload.name)
         except ValidationError as exc:
             form.add_error("file", exc.messages[0])
-            return self.render(self.template, form=form)
+            return self.render(form=form)
         check = roster.check_roster(self.session, dataset)
         if check.errors:
-            return self.render(self.template, form=RosterUploadForm(), check=check, file_name=upload.name)
-        request.session[SESSION_IMPORT_KEY] = {
-            "session": self.session.pk,
-            "created": previews.stamp(),
-            "file_name": upload.name,
-            "header_row": check.header_row,
-            "rows": [row.__dict__ for row in check.rows],
-        }
+            return self.render(form=RosterUploadForm(), check=check, report=check, file_name=upload.name)
+        self.keep_preview(
+            session=self.session.pk,
+            file_name=upload.name,
+            header_row=check.header_row,
+            rows=[row.__dict__ for row in check.rows],
+        )
         return self.preview(check, upload.name, RosterConfirmForm())
 
     def preview(self, check, file_name, confirm_form):
         return self.render(
-            self.template,
             check=check,
+            report=check,
             file_name=file_name,
             confirm=True,
             confirm_form=confirm_form,
@@ -245,12 +248,11 @@ class RosterImportView(SessionMixin, View):
             % {"count": check.to_register, "title": self.session.title},
         )
 
-    def confirm(self, request):
-        pending = request.session.get(SESSION_IMPORT_KEY)
-        if not pending or pending["session"] != self.session.pk or not previews.preview_is_fresh(pending):
-            request.session.pop(SESSION_IMPORT_KEY, None)
-            messages.error(request, _("Nothing to import: upload the file again."))
-            return redirect("trainings_roster_import", pk=self.session.pk)
+    def is_usable(self, pending) -> bool:
+        return super().is_usable(pending) and pending["session"] == self.session.pk
+
+    def confirm(self, pending: dict):
+        request = self.request
         rows = [roster.RosterRow(**row) for row in pending["rows"]]
         confirm_form = RosterConfirmForm(request.POST)
         confirm_form.is_valid()

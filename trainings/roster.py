@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 
+from campaigns.core.imports.headers import alias_table, find_header_row, header_key, map_columns
+from campaigns.core.imports.report import CellError, shown_value
 from campaigns.core.imports.safe_xlsx import UnsafeArchive, check_xlsx_archive
 from campaigns.core.text import first_control_character, fold, normalize_text, strip_control_characters
 from campaigns.statistics.exports import escape_formula
@@ -138,8 +140,12 @@ class RosterRow:
 @dataclass
 class RosterCheck:
     rows: list[RosterRow] = field(default_factory=list)
-    errors: list[tuple] = field(default_factory=list)  # (row, column label, value, message)
+    errors: list[CellError] = field(default_factory=list)
     header_row: int = 1
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors)
 
     @property
     def counts(self) -> dict:
@@ -243,26 +249,26 @@ def _without_control_characters(dataset: tablib.Dataset) -> tablib.Dataset:
 
 
 def _header_map(headers) -> dict[str, int]:
-    labels = {fold(str(label)): name for name, label in COLUMNS.items()}
-    mapping = {}
-    for position, header in enumerate(headers or []):
-        key = fold(str(header or "")).replace(",", " ").replace(":", " ")
-        key = " ".join(key.split())
-        name = labels.get(key) or ALIASES.get(key)
-        if name and name not in mapping:
-            mapping[name] = position
-    return mapping
+    # The translated labels of the template win over the other spellings.
+    aliases = {header_key(alias): name for alias, name in ALIASES.items()} | alias_table(COLUMNS)
+    return map_columns(headers, aliases).positions
 
 
 def _find_header(rows: list[list]) -> tuple[int, dict[str, int]]:
-    """The first row (within ``HEADER_SEARCH_ROWS``) naming both required columns: (its index, column map)."""
+    """The first row (within ``HEADER_SEARCH_ROWS``) naming both required columns: (its index, column map).
+
+    Without one, the row naming most columns (to say which required ones are missing).
+    """
     best: tuple[int, dict[str, int]] = (0, {})
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        mapping = _header_map(row)
-        if "full_name" in mapping and "phone" in mapping:
-            return index, mapping
-        if len(mapping) > len(best[1]):
-            best = (index, mapping)
+
+    def accept(head) -> bool:
+        nonlocal best
+        mapping = _header_map(head[-1])
+        if len(mapping) > len(best[1]) or ("full_name" in mapping and "phone" in mapping):
+            best = (len(head) - 1, mapping)
+        return "full_name" in mapping and "phone" in mapping
+
+    find_header_row(rows, accept, limit=HEADER_SEARCH_ROWS)
     return best
 
 
@@ -283,7 +289,7 @@ def check_roster(session: TrainingSession, dataset: tablib.Dataset) -> RosterChe
     missing = [str(COLUMNS[name]) for name in ("full_name", "phone") if name not in mapping]
     if missing:
         result.errors.append(
-            (
+            CellError(
                 None,
                 None,
                 "",
@@ -298,7 +304,7 @@ def check_roster(session: TrainingSession, dataset: tablib.Dataset) -> RosterChe
     result.header_row = header_index + 1
     body = rows[header_index + 1 :]
     if len(body) > MAX_ROWS:
-        result.errors.append((None, None, "", _("At most %(limit)s rows per file.") % {"limit": MAX_ROWS}))
+        result.errors.append(CellError(None, None, "", _("At most %(limit)s rows per file.") % {"limit": MAX_ROWS}))
         return result
     # One person is a phone and a name (accents folded): a family sharing a phone is several people.
     seen: dict[tuple[str, str], int] = {}
@@ -364,14 +370,13 @@ def check_roster(session: TrainingSession, dataset: tablib.Dataset) -> RosterChe
         elif phone:
             seen[person] = index
         for name, value, message in problems:
-            shown = "" if value is None else str(value)
-            result.errors.append((index, str(COLUMNS[name]), shown[:80], message))
+            result.errors.append(CellError(index, str(COLUMNS[name]), shown_value(value), message))
         if problems:
             continue
         status = "registered" if person in registered else "known" if person in known else "new"
         result.rows.append(RosterRow(index, email=email, status=status, **clean))
     if not result.rows and not result.errors:
-        result.errors.append((None, None, "", _("The file has no rows of people.")))
+        result.errors.append(CellError(None, None, "", _("The file has no rows of people.")))
     return result
 
 

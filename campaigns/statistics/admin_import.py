@@ -6,32 +6,25 @@ lives in the user's session and the name carries the user's id, so nobody else c
 service as ``manage.py import_statistics``; rows for units outside the user's scope are errors.
 """
 
-from pathlib import Path
+import datetime
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from campaigns.access import permissions
-from campaigns.core import previews
-from campaigns.core.imports import uploads
+from campaigns.core.imports.views import ImportUploadForm, StoredFileImportView
 from campaigns.statistics.models import DossierStatistic
-from campaigns.statistics.services import StatisticsImportError, statistics_import
+from campaigns.statistics.services import statistics_import
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-ALLOWED_SUFFIXES = {".csv", ".xlsx"}
 SESSION_KEY = "statistics_import"
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("CSV or XLSX file"))
+class UploadForm(ImportUploadForm):
+    too_large_message = gettext_lazy("The file is larger than 50 MB.")
     source = forms.CharField(label=gettext_lazy("Data source for rows without one"), required=False, max_length=100)
     skip_invalid = forms.BooleanField(
         label=gettext_lazy("Write the valid rows and skip the invalid ones"), required=False
@@ -88,28 +81,18 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(_("Give a unit or a scope, not both."), code="unit_and_scope")
         return data
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        if suffix not in ALLOWED_SUFFIXES:
-            raise forms.ValidationError(_("Only .csv and .xlsx files can be imported."), code="file_type")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 50 MB."), code="file_size")
-        return upload
+    def max_upload_bytes(self) -> int:
+        return MAX_UPLOAD_BYTES
 
 
-class StatisticsImportView(WagtailAdminTemplateMixin, View):
+class StatisticsImportView(StoredFileImportView):
     template_name = "campaigns/statistics_import.html"
     page_title = gettext_lazy("Import dossier statistics")
-    header_icon = "upload"
-    _show_breadcrumbs = True
+    session_key = SESSION_KEY
+    form_class = UploadForm
 
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": reverse("statistics:index"), "label": _("Dossier statistics")},
-            {"url": "", "label": self.page_title},
-        ]
+    def breadcrumb_parents(self):
+        return [{"url": reverse("statistics:index"), "label": _("Dossier statistics")}]
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
@@ -121,22 +104,18 @@ class StatisticsImportView(WagtailAdminTemplateMixin, View):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def render(self, **context):
-        return TemplateResponse(self.request, self.template_name, self.get_context_data(**context))
+    def upload_url(self) -> str:
+        return reverse("statistics_import")
 
-    def get(self, request):
-        return self.render(form=UploadForm(user=request.user))
+    def done_url(self) -> str:
+        return reverse("statistics:index")
 
-    def post(self, request):
-        if "confirm" in request.POST or "cancel" in request.POST:
-            return self.finish(request)
-        form = UploadForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render(form=form)
-        upload = form.cleaned_data["file"]
-        token, stored = uploads.keep(upload, user=request.user)
+    def upload_form(self, *args, **kwargs):
+        return UploadForm(*args, user=self.request.user, **kwargs)
+
+    def import_options(self, form) -> dict:
         data = form.cleaned_data
-        options = {
+        return {
             "source": data["source"],
             "skip_invalid": data["skip_invalid"],
             "unit": data["unit"],
@@ -144,103 +123,29 @@ class StatisticsImportView(WagtailAdminTemplateMixin, View):
             "start": data["start"].isoformat() if data["start"] else "",
             "end": data["end"].isoformat() if data["end"] else "",
         }
-        try:
-            with uploads.open_pending(stored, user=request.user) as path:
-                report = self.run(path, upload.name, dry_run=True, **options)
-        except BaseException:
-            uploads.discard(stored)  # a refused file never stays behind
-            raise
-        if report is None or (report.error_count and not options["skip_invalid"]) or not report.rows_read:
-            uploads.discard(stored)
-            return self.render(form=UploadForm(user=request.user), report=self.last_report, file_name=upload.name)
-        request.session[SESSION_KEY] = {
-            "token": token,
-            "stored": stored,
-            "name": upload.name,
-            "created": previews.stamp(),
-            **options,
+
+    def service_options(self, pending: dict) -> dict:
+        return {
+            **{key: pending.get(key, "") for key in ("source", "unit", "scope", "start", "end")},
+            "skip_invalid": pending["skip_invalid"],
         }
-        return self.render(report=report, file_name=upload.name, token=token, confirm=True)
 
-    def finish(self, request):
-        pending = request.session.pop(SESSION_KEY, None)
-        if not pending or pending.get("token") != request.POST.get("token") or not previews.preview_is_fresh(pending):
-            if pending:
-                uploads.discard(pending.get("stored"))
-            messages.error(request, _("This import has expired. Please upload the file again."))
-            return redirect("statistics_import")
-        try:
-            if "cancel" in request.POST:
-                messages.info(request, _("The import was cancelled: nothing was written."))
-                return redirect("statistics_import")
-            with uploads.open_pending(pending["stored"], user=request.user, token=pending["token"]) as path:
-                report = self.run(
-                    path,
-                    pending["name"],
-                    **{key: pending.get(key, "") for key in ("source", "unit", "scope", "start", "end")},
-                    skip_invalid=pending["skip_invalid"],
-                )
-            if report is None:
-                return self.render(form=UploadForm(), report=self.last_report, file_name=pending["name"])
-            messages.success(
-                request,
-                _(
-                    "%(name)s imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged, %(rejected)s rejected."
-                )
-                % {
-                    "name": pending["name"],
-                    "created": report.created,
-                    "updated": report.updated,
-                    "unchanged": report.unchanged,
-                    "rejected": report.rejected_rows,
-                },
-            )
-            return redirect("statistics:index")
-        except uploads.PendingUploadError:
-            messages.error(request, _("This import has expired. Please upload the file again."))
-            return redirect("statistics_import")
-        finally:
-            uploads.discard(pending["stored"])
+    def preview_refused(self, report, options: dict) -> bool:
+        return bool(report.error_count and not options["skip_invalid"]) or not report.rows_read
 
-    def run(
-        self,
-        path: Path,
-        name: str,
-        *,
-        source: str,
-        skip_invalid: bool,
-        dry_run: bool = False,
-        unit: str = "",
-        scope: str = "",
-        start: str = "",
-        end: str = "",
-    ):
-        import datetime
-
+    def run_import(self, *, source: str, unit: str = "", scope: str = "", start: str = "", end: str = "", **common):
         from campaigns.units.models import AdministrativeUnit
 
-        allowed = permissions.scope_unit_ids(self.request.user)
         names_scope = None
         if scope:
             versions = AdministrativeUnit.objects.filter(code=scope).order_by("valid_to")
             names_scope = versions.filter(valid_to__isnull=True).first() or versions.last()
         period = (datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)) if start and end else None
-        try:
-            report = statistics_import(
-                path=path,
-                default_source=source,
-                skip_invalid=skip_invalid,
-                dry_run=dry_run,
-                actor=self.request.user,
-                origin=name,
-                allowed_unit_ids=allowed,
-                preview_rows=200 if dry_run else 0,
-                unit_code=unit or None,
-                scope=names_scope,
-                period=period,
-            )
-        except StatisticsImportError as exc:
-            self.last_report = exc.report
-            return None
-        self.last_report = report
-        return report
+        return statistics_import(
+            **common,
+            default_source=source,
+            allowed_unit_ids=permissions.scope_unit_ids(self.request.user),
+            unit_code=unit or None,
+            scope=names_scope,
+            period=period,
+        )

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from campaigns.core.errors import RowError
 from campaigns.core.imports.cells import COLUMN_NUMBER, parse_code, parse_count, parse_day, parse_text, period_of
+from campaigns.core.imports.headers import HeaderError, alias_table, find_header_row, header_key, is_total_label
+from campaigns.core.imports.report import RowErrorLog
 from campaigns.core.imports.tabular import UnreadableFile, iter_rows
 from campaigns.core.text import fold, normalize_text
 from campaigns.statistics.models import COUNT_FIELD_NAMES
@@ -85,32 +87,12 @@ AMBIGUOUS_LATE = {"qua han", "tre han"}
 AMBIGUOUS_TOTAL = {"tong so", "tong"}
 # Columns that are read only to check a row's figures; never stored.
 CHECK_FIELDS = ("received_total", "resolved_total", "pending_total")
-TOTAL_LABELS = ("tong cong", "tong so", "cong", "tong")
 _TITLE_PERIOD = re.compile(r"tu\s*ngay\s*:?\s*(\S+)\s*(?:den|toi)\s*ngay\s*:?\s*(\S+?)\s*\)?\s*$")
-_PUNCTUATION = re.compile(r"[\s:;,.()\[\]*/\\_\-–—]+")
 MAX_REPORTED_ERRORS = 1000
-HEADER_SCAN_ROWS = 25
-
-
-def header_key(text) -> str:
-    return _PUNCTUATION.sub(" ", fold(str(text))).strip() if text not in (None, "") else ""
-
-
-ALIASES: dict[str, str] = {}
-for _field, _label in VIETNAMESE_HEADERS.items():
-    ALIASES[header_key(_label)] = _field
-    ALIASES[header_key(_field)] = _field
-    for _alias in EXTRA_ALIASES.get(_field, []):
-        ALIASES[header_key(_alias)] = _field
+ALIASES: dict[str, str] = alias_table(VIETNAMESE_HEADERS, EXTRA_ALIASES)
 
 NUMBER_FIELDS = (*COUNT_FIELD_NAMES, *CHECK_FIELDS)
 _TOTAL_INDEX = {name: index for index, name in enumerate(COUNT_FIELD_NAMES)}
-
-
-class HeaderError(Exception):
-    def __init__(self, errors: list[RowError]):
-        super().__init__("; ".join(str(error) for error in errors))
-        self.errors = errors
 
 
 # Folded unit-type words that may be left out of a unit name ("Tánh Linh" for "Xã Tánh Linh").
@@ -136,14 +118,18 @@ class UnitIndex:
         ):
             self.by_code.setdefault(code, []).append((valid_from, valid_to, pk, name, folded))
 
-    def resolve(self, code: str, start: datetime.date, end: datetime.date):
+    def in_force(self, code: str, start: datetime.date, end: datetime.date):
+        """((pk, name, folded name) of the version in force from ``start`` to ``end``, None) or (None, spans).
+
+        ``spans`` names every version with its validity (None when no unit has the code).
+        """
         versions = self.by_code.get(code)
         if not versions:
-            return None, _("no administrative unit has this code")
+            return None, None
         for valid_from, valid_to, pk, name, folded in versions:
             if (valid_from is None or valid_from <= start) and (valid_to is None or valid_to > end):
                 return (pk, name, folded), None
-        spans = "; ".join(
+        return None, "; ".join(
             _("%(name)s: %(start)s – %(end)s")
             % {
                 "name": name,
@@ -152,6 +138,13 @@ class UnitIndex:
             }
             for valid_from, valid_to, pk, name, folded in versions
         )
+
+    def resolve(self, code: str, start: datetime.date, end: datetime.date):
+        unit, spans = self.in_force(code, start, end)
+        if unit is not None:
+            return unit, None
+        if spans is None:
+            return None, _("no administrative unit has this code")
         return None, _("the unit with this code is not in force for the whole period (%(spans)s)") % {"spans": spans}
 
 
@@ -236,12 +229,7 @@ def title_period(rows: list[list]):
     return None, None, None, None, None
 
 
-def is_total_label(text: str) -> bool:
-    key = header_key(text)
-    return key in TOTAL_LABELS or key.startswith("tong cong")
-
-
-class StatisticsReader:
+class StatisticsReader(RowErrorLog):
     """Reads one file in one of three layouts.
 
     - rows with a unit code (the product's own format, exports of the provincial system);
@@ -253,6 +241,8 @@ class StatisticsReader:
     Without period columns the period comes from ``period`` (``--start``/``--end``) or from the
     title line "(Từ ngày dd/mm/yyyy đến ngày dd/mm/yyyy)".
     """
+
+    max_reported_errors = MAX_REPORTED_ERRORS
 
     def __init__(
         self,
@@ -295,14 +285,6 @@ class StatisticsReader:
                 name in self.columns for name in ("received_direct_or_postal", "resolved_total", "pending_total")
             )
         )
-
-    # -- errors ---------------------------------------------------------------------------
-    def _error(self, row, field, value, message):
-        self.error_count += 1
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            column = self.labels.get(field, field) if field else None
-            shown = "" if value is None else str(value)
-            self.errors.append(RowError(self.file_label, row, column, shown[:80], message))
 
     # -- header ---------------------------------------------------------------------------
     def _map_header(self, rows: list[list], index: int) -> dict[str, int] | None:
@@ -368,7 +350,7 @@ class StatisticsReader:
         )
         if has_unit and has_counts and (has_period or self.unit is not None or self.scope is not None or self.period):
             for field, label in duplicates:
-                self._error(
+                self.error(
                     index + 1, None, label, _("two columns mean the same thing (%(column)s)") % {"column": field}
                 )
             self.columns, self.labels = mapping, labels
@@ -406,45 +388,27 @@ class StatisticsReader:
         self.header_period = (start, end)
 
     def find_header(self, rows_iter) -> tuple[int, list]:
-        head = []
         self._missing_unit = False
-        for row in rows_iter:
-            head.append(row)
-            if self._map_header(head, len(head) - 1) is not None:
-                return len(head), head
-            if len(head) >= HEADER_SCAN_ROWS:
-                break
+        head, found = find_header_row(rows_iter, lambda head: self._map_header(head, len(head) - 1) is not None)
+        if found:
+            return len(head), head
         if not head:
-            raise HeaderError([RowError(self.file_label, None, None, None, _("the file is empty"))])
+            raise HeaderError.of_file(self.file_label, _("the file is empty"))
         if self._missing_unit:
-            raise HeaderError(
-                [
-                    RowError(
-                        self.file_label,
-                        None,
-                        None,
-                        None,
-                        _(
-                            "the file has no unit code column (Mã ĐVHC): give the unit of a one-unit sheet "
-                            "(--unit) or the scope whose units the names belong to (--scope)"
-                        ),
-                    )
-                ]
+            raise HeaderError.of_file(
+                self.file_label,
+                _(
+                    "the file has no unit code column (Mã ĐVHC): give the unit of a one-unit sheet "
+                    "(--unit) or the scope whose units the names belong to (--scope)"
+                ),
             )
         required = ", ".join(
             VIETNAMESE_HEADERS[name] for name in ("unit_code", "received_online", "received_direct", "period")
         )
-        raise HeaderError(
-            [
-                RowError(
-                    self.file_label,
-                    None,
-                    None,
-                    None,
-                    _("no header row found: the columns %(columns)s (or Từ ngày and Đến ngày) are required")
-                    % {"columns": required},
-                )
-            ]
+        raise HeaderError.of_file(
+            self.file_label,
+            _("no header row found: the columns %(columns)s (or Từ ngày and Đến ngày) are required")
+            % {"columns": required},
         )
 
     # -- rows -------------------------------------------------------------------------------
@@ -461,13 +425,13 @@ class StatisticsReader:
             else:
                 yield from self.validate(numbered)
         except UnreadableFile as exc:
-            raise HeaderError([RowError(self.file_label, None, None, None, exc.reason)]) from exc
+            raise HeaderError.of_file(self.file_label, exc.reason) from exc
 
     def _counts(self, row_number, cells) -> list:
         """The row's counts in COUNT_FIELD_NAMES order, checked; errors go to the reader."""
         width = len(cells)
         columns = self.columns
-        error = self._error
+        error = self.error
         before = self.error_count
         counts = []
         for name in COUNT_FIELD_NAMES:
@@ -578,7 +542,7 @@ class StatisticsReader:
 
             start, end, problems = period_of(cell("period"), cell("period_start"), cell("period_end"))
             for field, value, message in problems:
-                self._error(row_number, field, value, message)
+                self.error(row_number, field, value, message)
             return start, end
         return self.header_period or (None, None)
 
@@ -587,7 +551,7 @@ class StatisticsReader:
         raw = cells[position] if position is not None and position < len(cells) else None
         source = (parse_text(raw) if raw is not None else "") or self.default_source
         if len(source) > 100:
-            self._error(row_number, "source", source, _("longer than 100 characters"))
+            self.error(row_number, "source", source, _("longer than 100 characters"))
         return source
 
     def _label(self, cells) -> str:
@@ -632,7 +596,7 @@ class StatisticsReader:
                 continue
             if given != parts_sum[at[name]]:
                 position = self.columns[name]
-                self._error(
+                self.error(
                     total_row,
                     name,
                     total_cells[position],
@@ -669,7 +633,7 @@ class StatisticsReader:
                 continue
             if is_total_label(label):
                 if total is not None:
-                    self._error(
+                    self.error(
                         row_number,
                         "row_label",
                         label,
@@ -696,7 +660,7 @@ class StatisticsReader:
                 row_number, cells, counts = last_counts
                 yield from self._yield_unit(row_number, counts, cells=cells, before=self.error_count)
                 return
-            self._error(None, None, None, _('the sheet has no "Tổng cộng" row with the unit\'s figures'))
+            self.error(None, None, None, _('the sheet has no "Tổng cộng" row with the unit\'s figures'))
             return
         row_number, cells = total
         self.rows_read += 1
@@ -721,7 +685,7 @@ class StatisticsReader:
         if message is None and self.allowed_unit_ids is not None and unit[0] not in self.allowed_unit_ids:
             message = _("this unit is outside your scope")
         if message:
-            self._error(row_number, "unit", self.unit, message)
+            self.error(row_number, "unit", self.unit, message)
             self.rejected_rows += 1
             return
         yield (row_number, unit[0], start, end, source, *counts)
@@ -742,7 +706,7 @@ class StatisticsReader:
                 continue
             if total_row:
                 if totals:
-                    self._error(
+                    self.error(
                         row_number,
                         "unit_name",
                         given,
@@ -757,13 +721,13 @@ class StatisticsReader:
             start, end = self._row_period(row_number, cells)
             source = self._source(row_number, cells)
             if not given:
-                self._error(row_number, "unit_name", "", _("the unit name is missing"))
+                self.error(row_number, "unit_name", "", _("the unit name is missing"))
             elif start and end and self.error_count == before:
                 unit, message = self.scope_index.resolve(given, start, end)
                 if message:
-                    self._error(row_number, "unit_name", given, message)
+                    self.error(row_number, "unit_name", given, message)
                 elif allowed is not None and unit[0] not in allowed:
-                    self._error(row_number, "unit_name", given, _("this unit is outside your scope"))
+                    self.error(row_number, "unit_name", given, _("this unit is outside your scope"))
                 else:
                     raw = self._raw_counts(cells)
                     for index, value in enumerate(raw):
@@ -796,7 +760,7 @@ class StatisticsReader:
         plain = "received_direct_or_postal" not in columns and not any(name in columns for name in CHECK_FIELDS[1:])
         default_source = self.default_source
         allowed = self.allowed_unit_ids
-        error = self._error
+        error = self.error
         # Files repeat the same few periods and sources on every row: parse each distinct value once.
         period_cache: dict = {}
         source_cache: dict = {}

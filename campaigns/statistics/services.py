@@ -11,8 +11,7 @@ import datetime
 import itertools
 import threading
 from collections.abc import Callable
-from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import IntegrityError, connection, transaction
@@ -21,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from campaigns.core.errors import RowError
 from campaigns.core.events import figures_changed
+from campaigns.core.imports.report import ImportFailed, ImportReport
+from campaigns.core.imports.transactions import import_transaction
 from campaigns.core.months import classify_period
 from campaigns.statistics import copy as statistics_copy
 from campaigns.statistics.models import COUNT_FIELD_NAMES, DossierStatistic, DossierStatisticRevision
@@ -36,31 +37,8 @@ KINDS = "statistic_import_kinds"
 _SQLITE_IMPORT_LOCK = threading.Lock()
 
 
-@dataclass
-class ImportReport:
-    rows_read: int = 0
-    rows_skipped: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected_rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
-    dry_run: bool = False
-    preview: list = field(default_factory=list)
-
-    @property
-    def written(self) -> int:
-        return 0 if self.dry_run else self.created + self.updated
-
-
-class StatisticsImportError(Exception):
+class StatisticsImportError(ImportFailed):
     """Nothing was written. ``code``: ``unreadable_file`` or ``invalid_rows``."""
-
-    def __init__(self, code: str, report: ImportReport):
-        super().__init__(code)
-        self.code = code
-        self.report = report
 
 
 class _DryRunRollback(Exception):
@@ -456,16 +434,8 @@ def statistics_import(
 
     reader = new_reader()
     report = ImportReport(dry_run=dry_run)
-    # SQLite: threads of one process also queue on a lock before BEGIN IMMEDIATE, because a shared-cache
-    # database (Django's in-memory test database) answers "database table is locked" at once instead of
-    # waiting for the busy timeout. Not taken inside an outer transaction (it already holds the write lock).
-    in_process = (
-        _SQLITE_IMPORT_LOCK if connection.vendor == "sqlite" and not connection.in_atomic_block else nullcontext()
-    )
     try:
-        with in_process, transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_ID])
+        with import_transaction(IMPORT_LOCK_ID, _SQLITE_IMPORT_LOCK), connection.cursor() as cursor:
             _create_stage(cursor)
             try:
                 if connection.vendor != "postgresql" or not _stage_csv_on_postgresql(cursor, reader, path, progress):
@@ -476,12 +446,10 @@ def statistics_import(
                         if progress:
                             progress(reader.rows_read + reader.rows_skipped)
             except HeaderError as exc:
-                report.errors, report.error_count = exc.errors, len(exc.errors)
-                raise StatisticsImportError("unreadable_file", report) from exc
+                raise StatisticsImportError("unreadable_file", report.fail(exc.errors)) from exc
             report.rows_read, report.rows_skipped = reader.rows_read, reader.rows_skipped
             if reader.rows_read == 0 and not reader.error_count:
-                report.errors = [RowError(reader.file_label, None, None, None, _("the file has no data rows"))]
-                report.error_count = 1
+                report.fail([RowError(reader.file_label, None, None, None, _("the file has no data rows"))])
                 raise StatisticsImportError("invalid_rows", report)
             unique = _keys_unique(cursor)
             duplicates = [] if unique else _conflicting_duplicates(cursor, reader.file_label)

@@ -6,8 +6,10 @@ They never guess: "1,5" or "1.5" is an error for a count, a date is dd/mm/yyyy o
 import datetime
 import math
 import re
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaigns.core.months import month_bounds
 from campaigns.core.text import normalize_text
@@ -23,37 +25,56 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_COUNT = 2_147_483_647  # the database column's limit
 
 
-def parse_count(value):
-    """(integer or None, error message or None). Never guesses: '1,5' or '1.5' is an error."""
-    number, message = _parse_count(value)
-    if number is not None and number > MAX_COUNT:
-        return None, _("too large for a count")
-    return number, message
+@dataclass(frozen=True)
+class CountWording:
+    """How a count parser words a negative number and a number over its maximum."""
+
+    negative: str
+    too_large: str
 
 
-def _parse_count(value):
+# Dossier counts (statistics) and the quantities, people and costs of an activity log word these differently.
+COUNT_WORDING = CountWording(gettext_lazy("a count cannot be negative"), gettext_lazy("too large for a count"))
+AMOUNT_WORDING = CountWording(gettext_lazy("cannot be negative"), gettext_lazy("too large"))
+MAX_COUNT_DIGITS = 30  # int() refuses very long digit strings; no count has 30 digits
+
+
+def parse_count(value, maximum: int = MAX_COUNT, *, wording: CountWording = COUNT_WORDING):
+    """(whole number from 0 to ``maximum`` or None, error message or None).
+
+    Vietnamese grouping (1.234, 1 234) is read; it never guesses: '1,5' or '1.5' is an error.
+    """
     if value is None:
         return None, None
     if isinstance(value, bool):
         return None, _("not a whole number")
-    if isinstance(value, int):
-        return (value, None) if value >= 0 else (None, _("a count cannot be negative"))
     if isinstance(value, float):
         if not math.isfinite(value) or not value.is_integer():
             return None, _("not a whole number (fractions are not counts)")
-        return (int(value), None) if value >= 0 else (None, _("a count cannot be negative"))
-    text = str(value).strip()
-    if not text:
-        return None, None
-    if text.isdigit() and text.isascii():
-        return int(text), None
-    if _GROUPED_DOTS.match(text):
-        return int(text.replace(".", "")), None
-    if _GROUPED_SPACES.match(text):
-        return int(re.sub(r"\D", "", text)), None
-    if text.startswith("-") and text[1:].replace(".", "").isdigit():
-        return None, _("a count cannot be negative")
-    return None, _("not a whole number (use 1.234 or 1234; a comma or a lone dot is ambiguous)")
+        value = int(value)
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip()
+        if not text:
+            return None, None
+        if len(text) > MAX_COUNT_DIGITS:
+            return None, str(wording.too_large)
+        if text.isdigit() and text.isascii():
+            number = int(text)
+        elif _GROUPED_DOTS.match(text):
+            number = int(text.replace(".", ""))
+        elif _GROUPED_SPACES.match(text):
+            number = int(re.sub(r"\D", "", text))
+        elif text.startswith("-") and text[1:].replace(".", "").isdigit():
+            number = -1
+        else:
+            return None, _("not a whole number (use 1.234 or 1234; a comma or a lone dot is ambiguous)")
+    if number < 0:
+        return None, str(wording.negative)
+    if number > maximum:
+        return None, str(wording.too_large)
+    return number, None
 
 
 def parse_day(value):

@@ -485,16 +485,14 @@ class CampaignPage(SitePage):
         communes that took over its communes (wholly or in part), through the unit succession links."""
         from django.core.cache import cache
 
-        from campaigns.models import AdministrativeUnit
-        from campaigns.units.succession import map_to_current_units
+        from campaigns.units.areas import with_current_successors
 
         key = f"cms:campaign-class-units:{self.campaign.unit_id}:{timezone.localdate()}"
         with contextlib.suppress(Exception):  # a broken cache only costs speed
             found = cache.get(key)
             if found is not None:
                 return found
-        own = set(AdministrativeUnit.objects.descendants_of([self.campaign.unit_id]).values_list("pk", flat=True))
-        units = own | set(map_to_current_units(dict.fromkeys(own, 1)).by_unit)
+        units = with_current_successors(self.campaign.unit_id)
         with contextlib.suppress(Exception):
             cache.set(key, units, 3600)  # units and their succession change with a reform, not within the hour
         return units

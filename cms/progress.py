@@ -171,7 +171,8 @@ def campaign_progress(campaign) -> CampaignProgress:
     from campaigns.core.months import month_bounds
     from campaigns.models import IndicatorTargets
     from campaigns.statistics.dashboard import add_months, campaign_periodic_reports, latest_month
-    from campaigns.statistics.indicators import MonthPoint, Rate, area_for, monthly_online_rates
+    from campaigns.statistics.indicators import MonthPoint, Rate, monthly_online_rates
+    from campaigns.units.areas import area_for
 
     area = area_for(campaign.unit)
     thresholds = IndicatorTargets.load()

@@ -17,6 +17,7 @@ from campaigns.access import permissions
 from campaigns.plans.channels import Channel
 from campaigns.plans.models import Campaign
 from campaigns.statistics.exports import escape_formula
+from campaigns.units.areas import descendant_ids
 from campaigns.units.models import AdministrativeUnit
 from outreach_media.models import Distribution
 from outreach_media.selectors import exposure, totals_by_channel_and_month
@@ -78,8 +79,8 @@ def _summary(user, data) -> dict:
     unit = data.get("unit")
     unit_ids = None
     if unit is not None:
-        unit_ids = AdministrativeUnit.objects.descendants_of([unit.pk]).values_list("pk", flat=True)
-        unit_ids = set(unit_ids) & scope if scope is not None else set(unit_ids)
+        unit_ids = descendant_ids([unit.pk])
+        unit_ids = unit_ids & scope if scope is not None else unit_ids
     elif scope is not None:
         unit_ids = scope
     rows = exposure(unit_ids=unit_ids, start=data.get("start"), end=data.get("end"), campaign=data.get("campaign"))

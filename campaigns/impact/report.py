@@ -28,7 +28,8 @@ from campaigns.plans.choices import ControlGroup
 from campaigns.plans.models import Campaign
 from campaigns.statistics.choices import RATE_INDICATORS, Indicator
 from campaigns.statistics.indicator_targets import IndicatorTargets
-from campaigns.units.models import AdministrativeUnit, UnitSuccession
+from campaigns.units import areas
+from campaigns.units.models import AdministrativeUnit
 
 BASELINE_MONTHS = 12
 LATEST_MONTHS = 3
@@ -353,7 +354,7 @@ def _targets(campaign, panel: Panel) -> list[dict]:
             continue
         unit_ids = {u.pk for u in target.units.all()}
         if unit_ids:
-            below = set(AdministrativeUnit.objects.descendants_of(unit_ids).values_list("pk", flat=True))
+            below = areas.descendant_ids(unit_ids)
             rows = [index_of[u.id] for u in panel.units if u.id in below or set(u.sources) & below]
         else:
             rows = list(range(len(panel.units)))
@@ -539,12 +540,7 @@ def _current_recommendations(root, scope_ids, rules, panel: Panel, units: list[d
     that its communes went into, so that the units it recommends exist."""
     today = timezone.localdate()
     if not AdministrativeUnit.objects.valid_on(today).filter(pk=root.pk).exists():
-        below = AdministrativeUnit.objects.descendants_of(scope_ids).values("pk")
-        successors = list(
-            AdministrativeUnit.objects.valid_on(today)
-            .filter(pk__in=UnitSuccession.objects.filter(old_unit_id__in=below).values("new_unit_id"))
-            .values_list("pk", flat=True)
-        )
+        successors = areas.successors_in_force(scope_ids, today)
         if successors:
             scope_ids = successors
     _first, last_data = statistics_months(scope_ids)

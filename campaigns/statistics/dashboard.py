@@ -9,18 +9,17 @@ from campaigns.access import permissions
 from campaigns.core.months import PeriodKind, add_months, month_bounds, period_label
 from campaigns.statistics.indicator_targets import IndicatorTargets
 from campaigns.statistics.indicators import (
-    Area,
     MonthPoint,
     Rate,
     UnitRow,
     _rate,
-    area_for,
     area_totals,
     children_ranking,
     monthly_online_rates,
 )
 from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.rate_definitions import COUNTED, DENOMINATOR
+from campaigns.units.areas import Area, area_for, area_leaves
 from campaigns.units.models import AdministrativeUnit
 
 
@@ -88,7 +87,7 @@ def latest_period_month(area: Area) -> datetime.date | None:
 def periodic_reports(area: Area, start: datetime.date, end: datetime.date) -> list[PeriodicReport]:
     """Reports of longer or irregular periods that end in the window, for the area's own unit and its children."""
     # The area's own unit (and old units that went wholly into it) and the units directly below it.
-    shown = {area.root.pk} | set(area.child_of.values()) | {pk for pk in area.included if pk not in area.child_of}
+    shown = area_leaves(area)
     rows = (
         DossierStatistic.objects.filter(COUNTED, unit_id__in=shown, period_end__gte=start, period_end__lte=end)
         .exclude(period_kind=PeriodKind.MONTH)

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from campaigns.core.months import PeriodKind, last_day, months_between
 from campaigns.statistics.exports import escape_formula
-from campaigns.statistics.indicators import area_for
 from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.rate_definitions import COUNTED, DENOMINATOR, POSTAL_KNOWN
+from campaigns.units.areas import area_for, in_force
 from campaigns.units.choices import UnitLevel
 from campaigns.units.models import AdministrativeUnit
 
@@ -90,9 +90,7 @@ def scope_unit(
 
 
 def _in_force(unit, day: datetime.date) -> bool:
-    return (unit["valid_from"] is None or unit["valid_from"] <= day) and (
-        unit["valid_to"] is None or unit["valid_to"] > day
-    )
+    return in_force(unit["valid_from"], unit["valid_to"], day)
 
 
 def indicator_rows(

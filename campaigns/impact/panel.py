@@ -18,26 +18,13 @@ import numpy as np
 from django.db.models import Max, Min, Sum, Value
 from django.db.models.functions import Coalesce
 
-from campaigns.core.months import PeriodKind, month_bounds
+from campaigns.core.months import PeriodKind, last_day, month_index
 from campaigns.plans.channels import Channel
 from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.rate_definitions import COUNTED, DENOMINATOR, POSTAL_KNOWN
 from campaigns.units import areas
 from campaigns.units.models import AdministrativeUnit
 from outreach_media.selectors import exposure
-
-
-def month_ordinal(day: datetime.date) -> int:
-    """Months counted from year 0, so that consecutive months differ by 1 (always > 0 for real dates)."""
-    return day.year * 12 + day.month - 1
-
-
-def ordinal_month(ordinal: int) -> datetime.date:
-    return datetime.date(ordinal // 12, ordinal % 12 + 1, 1)
-
-
-def month_label(ordinal: int) -> str:
-    return f"{ordinal // 12:04d}-{ordinal % 12 + 1:02d}"
 
 
 @dataclass(frozen=True)
@@ -107,10 +94,10 @@ def build_panel(
     rules: list[RuleSpec],
 ) -> Panel:
     """The panel over whole months ``start``…``end`` (first days of months) for the communes under ``scope_ids``."""
-    first_month, last_month = month_ordinal(start), month_ordinal(end)
+    first_month, last_month = month_index(start), month_index(end)
     months = list(range(first_month, last_month + 1))
-    last_day = month_bounds(end.year, end.month)[1]
-    source_of, partial = areas.communes_on(scope_ids, last_day)
+    end_day = last_day(end)
+    source_of, partial = areas.communes_on(scope_ids, end_day)
     panel_ids = sorted(set(source_of.values()))
     info = {
         pk: (code, name, parent_code or "")
@@ -127,9 +114,9 @@ def build_panel(
     online, total, postal, full, postal_total = (np.zeros(shape, dtype=np.int64) for _ in range(5))
     reported = np.zeros(shape, dtype=bool)
     for unit_id, month, n_online, n_total, n_postal, n_full, n_postal_total in _statistics(
-        list(source_of), start, last_day
+        list(source_of), start, end_day
     ):
-        row, column = row_of[source_of[unit_id]], month_ordinal(month) - first_month
+        row, column = row_of[source_of[unit_id]], month_index(month) - first_month
         online[row, column] += n_online
         postal[row, column] += n_postal or 0
         full[row, column] += n_full
@@ -142,12 +129,12 @@ def build_panel(
     first_reached = np.zeros(len(units), dtype=np.int64)
     sessions = np.zeros(shape, dtype=np.int64)
     # Exposure over the whole history up to the window's end: a unit reached before the window is no control.
-    for row in exposure(unit_ids=list(source_of), end=last_day):
+    for row in exposure(unit_ids=list(source_of), end=end_day):
         target = source_of.get(row.unit_id)
         if target is None:
             continue
         index = row_of[target]
-        ordinal = month_ordinal(row.month)
+        ordinal = month_index(row.month)
         value = row.people if row.channel == Channel.TRAINING else row.quantity
         if first_month <= ordinal <= last_month and row.channel == Channel.TRAINING:
             sessions[index, ordinal - first_month] += row.quantity

@@ -96,7 +96,7 @@ def _in_force(unit, day: datetime.date) -> bool:
 def indicator_rows(
     *, scope: AdministrativeUnit, first: datetime.date, last: datetime.date, current_units: bool = False
 ) -> list[IndicatorRow]:
-    months = months_between(first.replace(day=1), last.replace(day=1))
+    months = months_between(first, last)
     area = area_for(scope)
     units = {
         row["pk"]: row

@@ -19,7 +19,7 @@ from campaigns.core.intervals import (
     target_status,
     wilson_interval,
 )
-from campaigns.core.months import PeriodKind
+from campaigns.core.months import PeriodKind, first_day, month_count
 from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.rate_definitions import BIG, COUNTED, DENOMINATOR, POSTAL_KNOWN, unknown_reason
 from campaigns.units.areas import Area
@@ -60,7 +60,7 @@ def counted_monthly(unit_ids, start: datetime.date, end: datetime.date):
         COUNTED,
         unit_id__in=unit_ids,
         period_kind=PeriodKind.MONTH,
-        report_month__gte=start.replace(day=1),
+        report_month__gte=first_day(start),
         report_month__lte=end,
     )
 
@@ -159,10 +159,6 @@ def _cell_rate(child: "UnitRow") -> Rate:
     return Rate(child.online, child.denominator, interval)
 
 
-def _month_count(start: datetime.date, end: datetime.date) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month + 1
-
-
 def children_ranking(
     area: Area,
     *,
@@ -215,7 +211,7 @@ def children_ranking(
         child.unit_months.add((row["unit_id"], row["months"]))
         for key in ("yy", "xy", "xx", "cells"):
             child.cell_sums[key] += row[key] or 0
-    expected = _month_count(start, end)
+    expected = month_count(start, end)
     for child_id, child in children.items():
         child.partial_sources = len(area.partial_children.get(child_id, ()))
         child.rate = _cell_rate(child)

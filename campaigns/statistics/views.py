@@ -1,6 +1,3 @@
-import datetime
-import re
-
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -13,12 +10,12 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from campaigns.access import permissions
 from campaigns.core.formatting import percent_vi
 from campaigns.core.intervals import NO_DATA, NOT_REACHED, REACHED, TOO_CLOSE
+from campaigns.core.months import month_count, parse_month
 from campaigns.statistics.dashboard import build_dashboard, dashboard_roots
 from campaigns.statistics.exports import escape_formula
 from campaigns.statistics.models import DossierStatistic
 from campaigns.units.models import AdministrativeUnit
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 VERDICT_LABELS = {
     REACHED: gettext_lazy("reached"),
     NOT_REACHED: gettext_lazy("not reached"),
@@ -34,10 +31,10 @@ class MonthField(forms.CharField):
         value = super().to_python(value)
         if not value:
             return None
-        match = _MONTH.match(value)
-        if not match or not 1 <= int(match[2]) <= 12:
+        month = parse_month(value)
+        if month is None:
             raise forms.ValidationError(_("Enter a month as YYYY-MM."))
-        return datetime.date(int(match[1]), int(match[2]), 1)
+        return month
 
 
 class DashboardForm(forms.Form):
@@ -49,10 +46,8 @@ class DashboardForm(forms.Form):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError(_("The end month is before the start month."))
-        if data.get("start") and data.get("end"):
-            months = (data["end"].year - data["start"].year) * 12 + data["end"].month - data["start"].month
-            if months >= 120:
-                raise forms.ValidationError(_("Choose at most 120 months."))
+        if data.get("start") and data.get("end") and month_count(data["start"], data["end"]) > 120:
+            raise forms.ValidationError(_("Choose at most 120 months."))
         return data
 
 

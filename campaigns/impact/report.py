@@ -11,6 +11,7 @@ import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from campaigns.core.errors import DomainError
 from campaigns.core.intervals import NO_INTERVAL, cell_interval, ratio_interval_clustered, target_status
 from campaigns.core.months import first_day, index_label, month_from_index, month_index
 from campaigns.impact import warnings as impact_warnings
@@ -59,13 +60,13 @@ MIX_DECAY = 0.5
 PRETREND_ALARM = 0.05
 
 
-class ImpactError(Exception):
+class ImpactError(DomainError):
     """The report cannot be made (unknown scope, empty window…); ``code`` is stable, the message translated."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+    code = "impact_unavailable"
+
+    def __init__(self, code: str, message: str, params: dict | None = None):
+        super().__init__(code, params, message=message)
 
 
 def _ci(interval) -> list[float] | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
+from campaigns.core.errors import DomainError
 from campaigns.core.months import PeriodKind, last_day, months_between
 from campaigns.statistics.exports import escape_formula
 from campaigns.statistics.models import DossierStatistic
@@ -36,11 +37,13 @@ INDICATOR_COLUMNS = (
 )
 
 
-class IndicatorExportError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class IndicatorExportError(DomainError):
+    """The scope of an export cannot be used (unknown, or not in force in the months asked)."""
+
+    code = "indicator_export"
+
+    def __init__(self, code: str, message: str, params: dict | None = None):
+        super().__init__(code, params, message=message)
 
 
 @dataclass

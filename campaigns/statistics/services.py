@@ -18,8 +18,9 @@ from pathlib import Path
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from campaigns.core.errors import RowError
+from campaigns.core.errors import DomainError, RowError
 from campaigns.core.events import figures_changed
 from campaigns.core.months import classify_period
 from campaigns.statistics import copy as statistics_copy
@@ -54,13 +55,18 @@ class ImportReport:
         return 0 if self.dry_run else self.created + self.updated
 
 
-class StatisticsImportError(Exception):
-    """Nothing was written. ``code``: ``unreadable_file`` or ``invalid_rows``."""
+class StatisticsImportError(DomainError):
+    """Nothing was written. ``code``: ``unreadable_file`` or ``invalid_rows``; ``report`` lists the problems."""
+
+    code = "invalid_rows"
+    messages = {
+        "unreadable_file": gettext_lazy("The file cannot be read: nothing was written."),
+        "invalid_rows": gettext_lazy("Rows rejected: %(rejected)s. Nothing was written."),
+    }
 
     def __init__(self, code: str, report: ImportReport):
-        super().__init__(code)
-        self.code = code
         self.report = report
+        super().__init__(code, {"rejected": report.rejected_rows})
 
 
 class _DryRunRollback(Exception):

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from campaigns.access import permissions
+from campaigns.core.admin import AdminPage
 from campaigns.plans.channels import Channel
 from campaigns.plans.models import Campaign
 from campaigns.statistics.exports import escape_formula
@@ -154,14 +154,10 @@ def xlsx_bytes(summary: dict) -> bytes:
     return buffer.getvalue()
 
 
-class SummaryView(WagtailAdminTemplateMixin, View):
+class SummaryView(AdminPage, View):
     page_title = gettext_lazy("Outreach summary")
     header_icon = "table"
     template_name = "outreach_media/summary.html"
-    _show_breadcrumbs = True
-
-    def get_breadcrumbs_items(self):
-        return [{"url": reverse("wagtailadmin_home"), "label": _("Home")}, {"url": "", "label": self.page_title}]
 
     def dispatch(self, request, *args, **kwargs):
         if not permissions.has_model_permission(request.user, permissions.VIEW, Distribution):

@@ -125,14 +125,6 @@ def log_denial(user, action: str, model, object_pk=None) -> None:
     )
 
 
-def campaign_unit_ids(campaign) -> list[int]:
-    """The units a campaign analyses: its own unit and its further scope units (each with everything below)."""
-    ids = [campaign.unit_id] if campaign.unit_id else []
-    if campaign.pk:
-        ids += [unit.pk for unit in campaign.scope_units.all()]
-    return ids
-
-
 def units_within_scope(user, unit_ids: Iterable[int]) -> bool:
     """Are all these units (and so everything below them) inside the user's scope?"""
     scope = scope_unit_ids(user)
@@ -141,7 +133,7 @@ def units_within_scope(user, unit_ids: Iterable[int]) -> bool:
 
 def campaign_within_scope(user, campaign) -> bool:
     """May ``user`` see the figures of every unit ``campaign`` analyses? (reports, charts, downloads)"""
-    return units_within_scope(user, campaign_unit_ids(campaign))
+    return units_within_scope(user, areas.campaign_unit_ids(campaign))
 
 
 def campaign_touches_scope(user, campaign) -> bool:
@@ -149,4 +141,4 @@ def campaign_touches_scope(user, campaign) -> bool:
     scope = scope_unit_ids(user)
     if scope is None:
         return True
-    return bool(scope & areas.scope_ids(campaign_unit_ids(campaign)))
+    return bool(scope & areas.scope_ids(areas.campaign_unit_ids(campaign)))

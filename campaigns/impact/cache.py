@@ -20,13 +20,12 @@ from campaigns.impact.report import METHOD_VERSION, impact_report
 from campaigns.plans.models import Campaign
 from campaigns.statistics.indicator_targets import IndicatorTargets
 from campaigns.statistics.models import DossierStatistic
-from campaigns.units.areas import linked_ids
+from campaigns.units.areas import campaign_unit_ids, linked_ids
 from outreach_media.selectors import exposure
 
 
 def _source_ids(campaign: Campaign) -> list[int]:
-    scope_ids = [campaign.unit_id, *campaign.scope_units.values_list("pk", flat=True)]
-    return sorted(linked_ids(scope_ids))
+    return sorted(linked_ids(campaign_unit_ids(campaign)))
 
 
 def data_fingerprint(campaign: Campaign) -> str:

@@ -19,6 +19,7 @@ from campaigns.impact.models import RolloutPlan
 from campaigns.impact.panel import build_panel, statistics_months
 from campaigns.impact.report import ImpactError
 from campaigns.plans.models import Campaign
+from campaigns.units import areas
 
 HISTORY_MONTHS = 48
 
@@ -31,13 +32,9 @@ class Design:
     months_after: int
 
 
-def _scope_ids(campaign: Campaign) -> list[int]:
-    return [campaign.unit_id, *campaign.scope_units.values_list("pk", flat=True)]
-
-
 def history_panel(campaign: Campaign):
     """The campaign's communes over the latest months of statistics before it starts (at most four years)."""
-    scope_ids = _scope_ids(campaign)
+    scope_ids = areas.campaign_unit_ids(campaign)
     first, last = statistics_months(scope_ids)
     if first is None:
         raise ImpactError("no_statistics", gettext("There are no dossier statistics for this scope yet."))

@@ -681,7 +681,7 @@ def impact_report(
         raise ImpactError("missing_scope", gettext("Give a campaign, or a unit with a start and an end month."))
     if campaign is not None:
         root = campaign.unit
-        scope_ids = [campaign.unit_id, *campaign.scope_units.values_list("pk", flat=True)]
+        scope_ids = areas.campaign_unit_ids(campaign)
         rules = [RuleSpec(r.channel, float(r.minimum), r.per_thousand_dossiers) for r in campaign.reach_rules.all()]
         if channels:
             rules = [RuleSpec(name, 1.0) for name in channels]

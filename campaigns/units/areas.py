@@ -44,6 +44,14 @@ def successor_ids(unit_ids) -> set[int]:
     return set(UnitSuccession.objects.filter(old_unit_id__in=unit_ids).values_list("new_unit_id", flat=True))
 
 
+def campaign_unit_ids(campaign) -> list[int]:
+    """The units a campaign analyses: its own unit and its further scope units (each with everything below)."""
+    ids = [campaign.unit_id] if campaign.unit_id else []
+    if campaign.pk:
+        ids += [unit.pk for unit in campaign.scope_units.all()]
+    return ids
+
+
 def with_predecessors(unit_ids: Iterable[int]) -> set[int]:
     """The units below the given ones and the old units that went into any of them (not the units below those)."""
     ids = descendant_ids(unit_ids)

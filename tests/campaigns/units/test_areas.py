@@ -138,3 +138,23 @@ def test_area_of_a_province_rolls_old_units_up_to_todays_children():
     leaves = areas.area_leaves(area)
     assert len(leaves) == 158
     assert province.pk in leaves and xa_tanh_linh.pk in leaves and old("23176").pk not in leaves
+
+
+def test_a_campaigns_units_are_its_own_unit_and_its_scope_units():
+    from campaigns.models import Campaign
+
+    district = old("599")
+    campaign = Campaign(
+        name="Tánh Linh (kiểm thử)", slug="tl-areas", unit=district,
+        starts_on=datetime.date(2022, 1, 1), ends_on=datetime.date(2022, 12, 31),
+    )  # fmt: skip
+    assert areas.campaign_unit_ids(campaign) == [district.pk]  # not saved yet: no scope units
+    campaign.save()
+    extra = [unit("23149"), old("23176")]
+    campaign.scope_units.set(extra)
+    # Scope units come in code order, then valid_from (Gia An 23176 after Xã Tánh Linh 23149).
+    assert areas.campaign_unit_ids(campaign) == [district.pk, extra[0].pk, extra[1].pk]
+    # Everything a campaign on them reads: the district's communes, their successors, Xã Tánh Linh's predecessors.
+    assert codes(areas.linked_ids(areas.campaign_unit_ids(campaign)), current=True) == {
+        "23149", "23152", "23158", "23173", "23188"
+    }  # fmt: skip

@@ -52,9 +52,12 @@ def _figure(title: str) -> tuple[Figure, object]:
     return figure, axes
 
 
-def _no_data(axes, message: str) -> None:
+def _no_data(figure: Figure, axes, message: str, *, top_margin: float, svg: bool, dpi: int) -> bytes:
+    """The chart of a report without the estimate it draws: the message instead of axes."""
     axes.set_axis_off()
     axes.text(0.5, 0.5, message, ha="center", va="center", transform=axes.transAxes, color="#555555", wrap=True)
+    figure.subplots_adjust(left=0.04, right=0.96, bottom=0.05, top=top_margin - 0.02)
+    return _save(figure, svg, dpi)
 
 
 def _save(figure: Figure, svg: bool, dpi: int) -> bytes:
@@ -90,9 +93,8 @@ def counterfactual_chart(payload: Mapping, *, svg: bool = False, dpi: int = DPI,
         figure, axes = _figure(_("Online rate with and without the campaign") if title else "")
         top_margin = 0.9 if title else 0.97
         if not rows:
-            _no_data(axes, _("No estimate of the rate without the campaign"))
-            figure.subplots_adjust(left=0.04, right=0.96, bottom=0.05, top=top_margin - 0.02)
-            return _save(figure, svg, dpi)
+            message = _("No estimate of the rate without the campaign")
+            return _no_data(figure, axes, message, top_margin=top_margin, svg=svg, dpi=dpi)
 
         x = np.array([label_index(row["period"]) for row in rows], dtype=float)
 
@@ -149,9 +151,8 @@ def event_study_chart(payload: Mapping, *, svg: bool = False, dpi: int = DPI, ti
         figure, axes = _figure(_("Difference by quarter since reach") if title else "")
         top_margin = 0.9 if title else 0.97
         if not rows:
-            _no_data(axes, _("No event-study estimate"))
-            figure.subplots_adjust(left=0.04, right=0.96, bottom=0.05, top=top_margin - 0.02)
-            return _save(figure, svg, dpi)
+            message = _("No event-study estimate")
+            return _no_data(figure, axes, message, top_margin=top_margin, svg=svg, dpi=dpi)
 
         e = np.array([(int(row["e"]) + int(row.get("e_last", row["e"]))) / 2 for row in rows], dtype=float)
         att = np.array([float(row["att"]) * 100 for row in rows], dtype=float)

@@ -98,14 +98,10 @@ def monthly_online_rates(area: Area, start: datetime.date, end: datetime.date) -
         )
         points.append(
             MonthPoint(
-                _as_date(row["month"]), row["y"] or 0, row["x"] or 0, Rate(row["y"] or 0, row["x"] or 0, interval)
+                first_day(row["month"]), row["y"] or 0, row["x"] or 0, Rate(row["y"] or 0, row["x"] or 0, interval)
             )
         )
     return points
-
-
-def _as_date(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 @dataclass

@@ -50,7 +50,7 @@ def planted_effect(code: str, month: datetime.date) -> float:
     """The demo's built-in campaign effect (a fraction) for an old commune in a month; 0 when untrained."""
     if code not in TRAINED_2022:
         return 0.0
-    elapsed = 12 * (month.year - 2022) + month.month - TRAINED_2022[code]
+    elapsed = month_index(month) - month_index(datetime.date(2022, TRAINED_2022[code], 1))
     return 0.0 if elapsed < 0 else min(0.10, 0.04 + 0.003 * elapsed)
 
 

@@ -16,6 +16,8 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from campaigns.core.errors import DomainError
+
 LIMIT = 5
 WINDOW_SECONDS = 3600
 MARKUP = re.compile(r"<[^>]*>|&#?\w+;|\[/?\w+[^\]]*\]")
@@ -23,13 +25,13 @@ LINK = re.compile(r"(?i)\b(?:https?://|www\.)|\b[\w-]+\.(?:com|net|org|vn|ru|inf
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-class FeedbackError(Exception):
+class FeedbackError(DomainError):
     """A refused answer; ``code`` is stable for callers, the message is for the visitor."""
 
-    def __init__(self, message: str, *, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+    code = "feedback_refused"
+
+    def __init__(self, message: str, *, code: str, params: dict | None = None):
+        super().__init__(code, params, message=message)
 
 
 def _address_key(address: str) -> str:

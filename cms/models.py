@@ -150,8 +150,15 @@ class IntroPage(SitePage):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     api_fields = [APIField("intro")]
 
+    lists_children = False  # it shows its children: adding, changing or removing one purges it
+    extra_cache_tags: tuple[str, ...] = ()  # the other page cache tags of what it shows
+
     class Meta:
         abstract = True
+
+    def cache_tags(self) -> list[str]:
+        children = [f"children:{self.path}"] if self.lists_children else []
+        return [*super().cache_tags(), *children, *self.extra_cache_tags]
 
 
 class HomePage(IntroPage):
@@ -175,18 +182,10 @@ class HomePage(IntroPage):
 
     HOME_CLASSES = 4
 
-    def cache_tags(self) -> list[str]:
-        # Its sections (children in the menu), the latest guides and news anywhere below it, the classes open for
-        # registration and the running campaigns with their figures.
-        return [
-            *super().cache_tags(),
-            f"children:{self.path}",
-            "list:cms.guidepage",
-            "list:cms.newspage",
-            "list:cms.campaignpage",
-            "campaigns",
-            "trainings",
-        ]
+    # Its sections (children in the menu), the latest guides and news anywhere below it, the classes open for
+    # registration and the running campaigns with their figures.
+    lists_children = True
+    extra_cache_tags = ("list:cms.guidepage", "list:cms.newspage", "list:cms.campaignpage", "campaigns", "trainings")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -237,13 +236,11 @@ class HomePage(IntroPage):
 class GuideIndexPage(IntroPage):
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.GuidePage"]
+    lists_children = True
 
     class Meta:
         verbose_name = _("guide index")
         verbose_name_plural = _("guide indexes")
-
-    def cache_tags(self) -> list[str]:
-        return [*super().cache_tags(), f"children:{self.path}"]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -346,13 +343,11 @@ class GuideRelatedLink(Orderable):
 class NewsIndexPage(IntroPage):
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.NewsPage"]
+    lists_children = True
 
     class Meta:
         verbose_name = _("news index")
         verbose_name_plural = _("news indexes")
-
-    def cache_tags(self) -> list[str]:
-        return [*super().cache_tags(), f"children:{self.path}"]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -485,16 +480,14 @@ class CampaignPage(SitePage):
         communes that took over its communes (wholly or in part), through the unit succession links."""
         from django.core.cache import cache
 
-        from campaigns.models import AdministrativeUnit
-        from campaigns.units.succession import map_to_current_units
+        from campaigns.units.areas import with_current_successors
 
         key = f"cms:campaign-class-units:{self.campaign.unit_id}:{timezone.localdate()}"
         with contextlib.suppress(Exception):  # a broken cache only costs speed
             found = cache.get(key)
             if found is not None:
                 return found
-        own = set(AdministrativeUnit.objects.descendants_of([self.campaign.unit_id]).values_list("pk", flat=True))
-        units = own | set(map_to_current_units(dict.fromkeys(own, 1)).by_unit)
+        units = with_current_successors(self.campaign.unit_id)
         with contextlib.suppress(Exception):
             cache.set(key, units, 3600)  # units and their succession change with a reform, not within the hour
         return units
@@ -570,13 +563,11 @@ class TrainingCalendarPage(IntroPage):
     subpage_types = []
     max_count = 1
     cache_seconds = 60  # classes open and close for registration with time
+    extra_cache_tags = ("trainings",)
 
     class Meta:
         verbose_name = _("training calendar")
         verbose_name_plural = _("training calendars")
-
-    def cache_tags(self) -> list[str]:
-        return [*super().cache_tags(), "trainings"]
 
     def get_context(self, request, *args, **kwargs):
         from campaigns.models import AdministrativeUnit
@@ -602,13 +593,11 @@ class DocumentLibraryPage(IntroPage):
     parent_page_types = ["cms.HomePage"]
     subpage_types = []
     max_count = 1
+    extra_cache_tags = ("media", "campaigns")
 
     class Meta:
         verbose_name = _("document library")
         verbose_name_plural = _("document libraries")
-
-    def cache_tags(self) -> list[str]:
-        return [*super().cache_tags(), "media", "campaigns"]
 
     def get_context(self, request, *args, **kwargs):
         from campaigns.models import Campaign

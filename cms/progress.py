@@ -168,10 +168,11 @@ def _online_target(campaign, thresholds, last_month: datetime.date | None):
 def campaign_progress(campaign) -> CampaignProgress:
     """The campaign area's latest online rate against its target, and the last twelve months (a few queries)."""
     from campaigns.core.intervals import NO_DATA, NO_INTERVAL, target_status
-    from campaigns.core.months import month_bounds
+    from campaigns.core.months import add_months, last_day, month_index
     from campaigns.models import IndicatorTargets
-    from campaigns.statistics.dashboard import add_months, campaign_periodic_reports, latest_month
-    from campaigns.statistics.indicators import MonthPoint, Rate, area_for, monthly_online_rates
+    from campaigns.statistics.dashboard import campaign_periodic_reports, latest_month
+    from campaigns.statistics.indicators import MonthPoint, Rate, monthly_online_rates
+    from campaigns.units.areas import area_for
 
     area = area_for(campaign.unit)
     thresholds = IndicatorTargets.load()
@@ -181,22 +182,14 @@ def campaign_progress(campaign) -> CampaignProgress:
     if last is None:
         return CampaignProgress(None, None, target, deadline, NO_DATA, [], periodic=periodic)
     first = add_months(last, -(CHART_MONTHS - 1))
-    points = monthly_online_rates(area, first, month_bounds(last.year, last.month)[1])
+    points = monthly_online_rates(area, first, last_day(last))
     # Twelve bars, a month without figures as an empty one (never drawn as 0 %).
     by_month = {point.month: point for point in points}
     months = [add_months(first, step) for step in range(CHART_MONTHS)]
     points = [by_month.get(month) or MonthPoint(month, 0, 0, Rate(0, 0, NO_INTERVAL)) for month in months]
     with_data = [point for point in points if point.denominator]
     latest = with_data[-1] if with_data else None
-    due = (
-        deadline is not None
-        and latest is not None
-        and (deadline.year, deadline.month)
-        <= (
-            latest.month.year,
-            latest.month.month,
-        )
-    )
+    due = deadline is not None and latest is not None and month_index(deadline) <= month_index(latest.month)
     return CampaignProgress(
         month=latest.month if latest else None,
         rate=latest.rate.value if latest else None,

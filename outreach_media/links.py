@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.core.months import first_day
 from outreach_media.models import LinkScan, MediaItem, TrackedLink
 
 LOCAL_TIME_ZONE = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -154,7 +155,7 @@ def links_context(media_item: MediaItem) -> dict:
     ``qr_svg_url`` and ``qr_png_url``; ``month``: the first day of this month (in Việt Nam);
     ``scans_this_month`` and ``scans_total``: sums over the links.
     """
-    month = scan_day().replace(day=1)
+    month = first_day(scan_day())
     links = list(
         TrackedLink.objects.filter(media_item_id=media_item.pk).annotate(
             scans_total=Coalesce(Sum("scans__count"), 0),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import F, Sum
 from django.db.models.functions import TruncMonth
 
+from campaigns.core.months import first_day
 from campaigns.plans.channels import REGISTRY, Record, only_channel, stored_as
 from outreach_media.models import Airing, Distribution, LinkScan, OutreachEvent, Post
 from trainings.selectors import training_counts
@@ -37,12 +38,6 @@ class ExposureRow:
     cost: int = 0
 
 
-def _month(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    return value.replace(day=1)
-
-
 def _filtered(queryset, *, unit_path: str, date_path: str, unit_ids, start, end, campaign=None, campaign_path=None):
     if unit_ids is not None:
         queryset = queryset.filter(**{f"{unit_path}__in": unit_ids})
@@ -60,7 +55,7 @@ def exposure(*, unit_ids=None, start=None, end=None, campaign=None) -> list[Expo
     rows: dict[tuple, ExposureRow] = {}
 
     def add(unit_id, month, channel, quantity, people, cost):
-        key = (unit_id, _month(month), str(channel))
+        key = (unit_id, first_day(month), str(channel))
         row = rows.setdefault(key, ExposureRow(*key))
         row.quantity += quantity or 0
         row.people += people or 0

@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from campaigns.access import permissions
+from campaigns.core.admin import AdminPage
 from campaigns.plans.channels import REGISTRY, Channel, channel_spec
 from campaigns.plans.models import Campaign
 from campaigns.statistics.exports import escape_formula
+from campaigns.units.areas import descendant_ids
 from campaigns.units.models import AdministrativeUnit
 from outreach_media.models import Distribution
 from outreach_media.selectors import exposure, totals_by_channel_and_month
@@ -61,8 +62,8 @@ def _summary(user, data) -> dict:
     unit = data.get("unit")
     unit_ids = None
     if unit is not None:
-        unit_ids = AdministrativeUnit.objects.descendants_of([unit.pk]).values_list("pk", flat=True)
-        unit_ids = set(unit_ids) & scope if scope is not None else set(unit_ids)
+        unit_ids = descendant_ids([unit.pk])
+        unit_ids = unit_ids & scope if scope is not None else unit_ids
     elif scope is not None:
         unit_ids = scope
     rows = exposure(unit_ids=unit_ids, start=data.get("start"), end=data.get("end"), campaign=data.get("campaign"))
@@ -138,14 +139,10 @@ def xlsx_bytes(summary: dict) -> bytes:
     return buffer.getvalue()
 
 
-class SummaryView(WagtailAdminTemplateMixin, View):
+class SummaryView(AdminPage, View):
     page_title = gettext_lazy("Outreach summary")
     header_icon = "table"
     template_name = "outreach_media/summary.html"
-    _show_breadcrumbs = True
-
-    def get_breadcrumbs_items(self):
-        return [{"url": reverse("wagtailadmin_home"), "label": _("Home")}, {"url": "", "label": self.page_title}]
 
     def dispatch(self, request, *args, **kwargs):
         if not permissions.has_model_permission(request.user, permissions.VIEW, Distribution):

@@ -19,7 +19,8 @@ from django.db.models import Model, Q, QuerySet
 
 from campaigns.access.models import UserScope
 from campaigns.access.roles import Role, role_group_name
-from campaigns.units.models import AdministrativeUnit, UnitSuccession
+from campaigns.units import areas
+from campaigns.units.models import AdministrativeUnit
 
 logger = logging.getLogger("campaigns.access")
 
@@ -45,22 +46,10 @@ def scope_unit_ids(user) -> frozenset[int] | None:
     elif not (user and user.is_authenticated and user.is_active):
         result = frozenset()
     else:
-        result = expand_scope(UserScope.objects.filter(user=user).values_list("unit_id", flat=True))
+        result = areas.scope_ids(UserScope.objects.filter(user=user).values_list("unit_id", flat=True))
     if user is not None and user.is_authenticated:
         setattr(user, _CACHE_ATTR, (result,))
     return result
-
-
-def expand_scope(unit_ids: Iterable[int]) -> frozenset[int]:
-    """The units, all units below them, their predecessors and all units below those."""
-    roots = set(unit_ids)
-    if not roots:
-        return frozenset()
-    current = set(AdministrativeUnit.objects.descendants_of(roots).values_list("pk", flat=True))
-    predecessors = set(UnitSuccession.objects.filter(new_unit_id__in=current).values_list("old_unit_id", flat=True))
-    if predecessors - current:
-        current |= set(AdministrativeUnit.objects.descendants_of(predecessors).values_list("pk", flat=True))
-    return frozenset(current)
 
 
 def forget_scope(user) -> None:
@@ -136,14 +125,6 @@ def log_denial(user, action: str, model, object_pk=None) -> None:
     )
 
 
-def campaign_unit_ids(campaign) -> list[int]:
-    """The units a campaign analyses: its own unit and its further scope units (each with everything below)."""
-    ids = [campaign.unit_id] if campaign.unit_id else []
-    if campaign.pk:
-        ids += [unit.pk for unit in campaign.scope_units.all()]
-    return ids
-
-
 def units_within_scope(user, unit_ids: Iterable[int]) -> bool:
     """Are all these units (and so everything below them) inside the user's scope?"""
     scope = scope_unit_ids(user)
@@ -152,7 +133,7 @@ def units_within_scope(user, unit_ids: Iterable[int]) -> bool:
 
 def campaign_within_scope(user, campaign) -> bool:
     """May ``user`` see the figures of every unit ``campaign`` analyses? (reports, charts, downloads)"""
-    return units_within_scope(user, campaign_unit_ids(campaign))
+    return units_within_scope(user, areas.campaign_unit_ids(campaign))
 
 
 def campaign_touches_scope(user, campaign) -> bool:
@@ -160,4 +141,4 @@ def campaign_touches_scope(user, campaign) -> bool:
     scope = scope_unit_ids(user)
     if scope is None:
         return True
-    return bool(scope & expand_scope(campaign_unit_ids(campaign)))
+    return bool(scope & areas.scope_ids(areas.campaign_unit_ids(campaign)))

@@ -1,6 +1,10 @@
 """Small pieces of the Wagtail admin shared by every layer."""
 
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 
 class PermissionMenuItem(MenuItem):
@@ -12,3 +16,28 @@ class PermissionMenuItem(MenuItem):
 
     def is_shown(self, request):
         return self.check(request.user)
+
+
+class AdminPage(WagtailAdminTemplateMixin):
+    """An admin page whose breadcrumbs are Home › its parents › itself."""
+
+    _show_breadcrumbs = True
+
+    def get_parent_crumbs(self) -> list[tuple[str, str]]:
+        """(url, label) of the pages between Home and this one."""
+        return []
+
+    def get_crumb_label(self) -> str:
+        return self.get_page_title()
+
+    def get_breadcrumbs_items(self):
+        parents = [{"url": url, "label": label} for url, label in self.get_parent_crumbs()]
+        home = {"url": reverse("wagtailadmin_home"), "label": _("Home")}
+        return [home, *parents, {"url": "", "label": self.get_crumb_label()}]
+
+
+def attachment(content, *, content_type: str, filename: str) -> HttpResponse:
+    """A download of ``content`` saved as ``filename``."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -21,16 +21,12 @@ from campaigns.plans.models import Campaign
 from campaigns.statistics.indicator_targets import IndicatorTargets
 from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.rate_definitions import DENOMINATOR_FIELDS
-from campaigns.units.models import AdministrativeUnit, UnitSuccession
+from campaigns.units.areas import campaign_unit_ids, linked_ids
 from outreach_media.selectors import exposure
 
 
 def _source_ids(campaign: Campaign) -> list[int]:
-    scope_ids = [campaign.unit_id, *campaign.scope_units.values_list("pk", flat=True)]
-    ids = set(AdministrativeUnit.objects.descendants_of(scope_ids).values_list("pk", flat=True))
-    ids |= set(UnitSuccession.objects.filter(new_unit_id__in=ids).values_list("old_unit_id", flat=True))
-    ids |= set(UnitSuccession.objects.filter(old_unit_id__in=ids).values_list("new_unit_id", flat=True))
-    return sorted(ids)
+    return sorted(linked_ids(campaign_unit_ids(campaign)))
 
 
 def data_fingerprint(campaign: Campaign) -> str:

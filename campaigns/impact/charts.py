@@ -17,8 +17,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
+from campaigns.core.months import index_label, label_index
 from campaigns.impact.narrative import format_month, format_percent, format_points, interval
-from campaigns.statistics.charts import FONT_FAMILY, MONTH_STEPS, RATE_COLOUR, _percent_axis
+from campaigns.statistics.charts import FONT_FAMILY, RATE_COLOUR, _percent_axis, month_tick_indexes
 
 FIGSIZE = (6.4, 4.4)  # inches: 640 x 440 px at 100 dpi, about the width of a phone screen at 2x
 DPI = 100
@@ -32,24 +33,8 @@ POST_COLOUR = RATE_COLOUR
 ZERO_COLOUR = "#333333"
 
 
-def _month_number(period: str) -> int:
-    year, month = str(period).split("-")[:2]
-    return int(year) * 12 + int(month) - 1
-
-
 def _month_label(index: float, _pos=None) -> str:
-    index = int(round(index))
-    return format_month(f"{index // 12:04d}-{index % 12 + 1:02d}")
-
-
-def _month_ticks(first: int, last: int) -> list[int]:
-    """At most MAX_MONTH_LABELS month positions, on multiples of the step (January, July, …) when possible."""
-    span = last - first + 1
-    step = next((step for step in MONTH_STEPS if math.ceil(span / step) <= MAX_MONTH_LABELS), MONTH_STEPS[-1])
-    start = first + (-first) % step
-    if start > last:
-        start = first
-    return list(range(start, last + 1, step))
+    return format_month(index_label(int(round(index))))
 
 
 def _figure(title: str) -> tuple[Figure, object]:
@@ -67,9 +52,12 @@ def _figure(title: str) -> tuple[Figure, object]:
     return figure, axes
 
 
-def _no_data(axes, message: str) -> None:
+def _no_data(figure: Figure, axes, message: str, *, top_margin: float, svg: bool, dpi: int) -> bytes:
+    """The chart of a report without the estimate it draws: the message instead of axes."""
     axes.set_axis_off()
     axes.text(0.5, 0.5, message, ha="center", va="center", transform=axes.transAxes, color="#555555", wrap=True)
+    figure.subplots_adjust(left=0.04, right=0.96, bottom=0.05, top=top_margin - 0.02)
+    return _save(figure, svg, dpi)
 
 
 def _save(figure: Figure, svg: bool, dpi: int) -> bytes:
@@ -99,17 +87,16 @@ def counterfactual_chart(payload: Mapping, *, svg: bool = False, dpi: int = DPI,
     """
     rows = sorted(
         (row for row in payload.get("counterfactual") or [] if row.get("period")),
-        key=lambda row: _month_number(row["period"]),
+        key=lambda row: label_index(row["period"]),
     )
     with matplotlib.rc_context(_rc()):
         figure, axes = _figure(_("Online rate with and without the campaign") if title else "")
         top_margin = 0.9 if title else 0.97
         if not rows:
-            _no_data(axes, _("No estimate of the rate without the campaign"))
-            figure.subplots_adjust(left=0.04, right=0.96, bottom=0.05, top=top_margin - 0.02)
-            return _save(figure, svg, dpi)
+            message = _("No estimate of the rate without the campaign")
+            return _no_data(figure, axes, message, top_margin=top_margin, svg=svg, dpi=dpi)
 
-        x = np.array([_month_number(row["period"]) for row in rows], dtype=float)
+        x = np.array([label_index(row["period"]) for row in rows], dtype=float)
 
         def values(key):
             return np.array([np.nan if row.get(key) is None else float(row[key]) for row in rows], dtype=float)
@@ -142,7 +129,7 @@ def counterfactual_chart(payload: Mapping, *, svg: bool = False, dpi: int = DPI,
 
         first, last = int(x[0]), int(x[-1])
         axes.set_xlim(first - 0.5, last + 0.5)
-        axes.xaxis.set_major_locator(FixedLocator(_month_ticks(first, last)))
+        axes.xaxis.set_major_locator(FixedLocator(month_tick_indexes(first, last, most=MAX_MONTH_LABELS)))
         axes.xaxis.set_major_formatter(FuncFormatter(_month_label))
         axes.set_ylabel(_("Online rate"))
         axes.legend(loc="best", frameon=True, framealpha=0.9, edgecolor="none")
@@ -164,9 +151,8 @@ def event_study_chart(payload: Mapping, *, svg: bool = False, dpi: int = DPI, ti
         figure, axes = _figure(_("Difference by quarter since reach") if title else "")
         top_margin = 0.9 if title else 0.97
         if not rows:
-            _no_data(axes, _("No event-study estimate"))
-            figure.subplots_adjust(left=0.04, right=0.96, bottom=0.05, top=top_margin - 0.02)
-            return _save(figure, svg, dpi)
+            message = _("No event-study estimate")
+            return _no_data(figure, axes, message, top_margin=top_margin, svg=svg, dpi=dpi)
 
         e = np.array([(int(row["e"]) + int(row.get("e_last", row["e"]))) / 2 for row in rows], dtype=float)
         att = np.array([float(row["att"]) * 100 for row in rows], dtype=float)

@@ -18,27 +18,13 @@ import numpy as np
 from django.db.models import Max, Min, Sum, Value
 from django.db.models.functions import Coalesce
 
-from campaigns.core.months import PeriodKind, month_bounds
+from campaigns.core.months import PeriodKind, last_day, month_index
 from campaigns.plans.channels import BY_VALUE, Channel
 from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.rate_definitions import COUNTED, DENOMINATOR, POSTAL_KNOWN
-from campaigns.units.choices import UnitLevel
-from campaigns.units.models import AdministrativeUnit, UnitSuccession
-from campaigns.units.succession import map_figures
+from campaigns.units import areas
+from campaigns.units.models import AdministrativeUnit
 from outreach_media.selectors import exposure
-
-
-def month_ordinal(day: datetime.date) -> int:
-    """Months counted from year 0, so that consecutive months differ by 1 (always > 0 for real dates)."""
-    return day.year * 12 + day.month - 1
-
-
-def ordinal_month(ordinal: int) -> datetime.date:
-    return datetime.date(ordinal // 12, ordinal % 12 + 1, 1)
-
-
-def month_label(ordinal: int) -> str:
-    return f"{ordinal // 12:04d}-{ordinal % 12 + 1:02d}"
 
 
 @dataclass(frozen=True)
@@ -78,42 +64,6 @@ class Panel:
         return {unit.id: index for index, unit in enumerate(self.units)}
 
 
-def _scope_communes(scope_ids: list[int], day: datetime.date):
-    """(communes in force on ``day`` in the scope, {source unit id -> panel unit id}, partial codes)."""
-    communes = AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE)
-    below = communes.filter(pk__in=AdministrativeUnit.objects.descendants_of(scope_ids).values("pk"))
-    rows = list(below.values_list("pk", "valid_from", "valid_to"))
-    # Older communes that went into the scope's communes count too (their figures move forward).
-    predecessors = communes.filter(
-        pk__in=UnitSuccession.objects.filter(new_unit_id__in=[pk for pk, _s, _e in rows]).values("old_unit_id")
-    ).exclude(pk__in=[pk for pk, _s, _e in rows])
-    rows += list(predecessors.values_list("pk", "valid_from", "valid_to"))
-    in_force = {pk for pk, start, end in rows if (start is None or start <= day) and (end is None or end > day)}
-    old = [pk for pk, _start, _end in rows if pk not in in_force]
-    source_of = {pk: pk for pk in in_force}
-    partial = []
-    if old:
-        links = list(
-            UnitSuccession.objects.filter(old_unit_id__in=old).values_list("old_unit_id", "new_unit_id", "kind")
-        )
-        targets = {new for _old, new, _kind in links}
-        current = set(AdministrativeUnit.objects.valid_on(day).filter(pk__in=targets).values_list("pk", flat=True))
-        mapping = map_figures({pk: 1 for pk in old}, links=links, current_ids=current)
-        whole = {}
-        for new_id, figures in mapping.by_unit.items():
-            for source in figures.sources:
-                whole.setdefault(source, set()).add(new_id)
-            partial.extend(figures.partial_sources)
-        for source, destinations in whole.items():
-            if len(destinations) == 1:
-                source_of[source] = destinations.pop()
-            else:
-                partial.append(source)
-        # A successor that also takes part of a split commune still counts: only the split commune is left out.
-        partial = sorted(set(partial) - set(source_of))
-    return source_of, partial
-
-
 def _statistics(source_ids, first: datetime.date, last: datetime.date):
     """(unit id, report month, online, total, postal, full online): the statistic that counts per report month."""
     return (
@@ -144,10 +94,10 @@ def build_panel(
     rules: list[RuleSpec],
 ) -> Panel:
     """The panel over whole months ``start``…``end`` (first days of months) for the communes under ``scope_ids``."""
-    first_month, last_month = month_ordinal(start), month_ordinal(end)
+    first_month, last_month = month_index(start), month_index(end)
     months = list(range(first_month, last_month + 1))
-    last_day = month_bounds(end.year, end.month)[1]
-    source_of, partial = _scope_communes(scope_ids, last_day)
+    end_day = last_day(end)
+    source_of, partial = areas.communes_on(scope_ids, end_day)
     panel_ids = sorted(set(source_of.values()))
     info = {
         pk: (code, name, parent_code or "")
@@ -164,9 +114,9 @@ def build_panel(
     online, total, postal, full, postal_total = (np.zeros(shape, dtype=np.int64) for _ in range(5))
     reported = np.zeros(shape, dtype=bool)
     for unit_id, month, n_online, n_total, n_postal, n_full, n_postal_total in _statistics(
-        list(source_of), start, last_day
+        list(source_of), start, end_day
     ):
-        row, column = row_of[source_of[unit_id]], month_ordinal(month) - first_month
+        row, column = row_of[source_of[unit_id]], month_index(month) - first_month
         online[row, column] += n_online
         postal[row, column] += n_postal or 0
         full[row, column] += n_full
@@ -179,12 +129,12 @@ def build_panel(
     first_reached = np.zeros(len(units), dtype=np.int64)
     sessions = np.zeros(shape, dtype=np.int64)
     # Exposure over the whole history up to the window's end: a unit reached before the window is no control.
-    for row in exposure(unit_ids=list(source_of), end=last_day):
+    for row in exposure(unit_ids=list(source_of), end=end_day):
         target = source_of.get(row.unit_id)
         if target is None:
             continue
         index = row_of[target]
-        ordinal = month_ordinal(row.month)
+        ordinal = month_index(row.month)
         spec = BY_VALUE.get(row.channel)
         # What the registry says the channel is measured in: attendances for training, the quantity otherwise.
         value = row.people if spec is not None and spec.measure == "people" else row.quantity
@@ -225,9 +175,7 @@ def build_panel(
 
 def statistics_months(scope_ids: list[int]) -> tuple[datetime.date | None, datetime.date | None]:
     """First and last report month with statistics under the scope (including older units that went into it)."""
-    below = AdministrativeUnit.objects.descendants_of(scope_ids).values_list("pk", flat=True)
-    ids = set(below)
-    ids |= set(UnitSuccession.objects.filter(new_unit_id__in=ids).values_list("old_unit_id", flat=True))
+    ids = areas.with_predecessors(scope_ids)
     bounds = DossierStatistic.objects.filter(COUNTED, unit_id__in=ids, period_kind=PeriodKind.MONTH).aggregate(
         first=Min("report_month"), last=Max("report_month")
     )

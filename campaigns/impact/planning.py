@@ -12,12 +12,14 @@ import numpy as np
 from django.db import transaction
 from django.utils.translation import gettext
 
+from campaigns.core.months import first_day, index_label, month_from_index, month_index
 from campaigns.impact.analysis import design
 from campaigns.impact.analysis.effect import EffectError
 from campaigns.impact.models import RolloutPlan
-from campaigns.impact.panel import build_panel, month_label, month_ordinal, ordinal_month, statistics_months
+from campaigns.impact.panel import build_panel, statistics_months
 from campaigns.impact.report import ImpactError
 from campaigns.plans.models import Campaign
+from campaigns.units import areas
 
 HISTORY_MONTHS = 48
 
@@ -30,19 +32,15 @@ class Design:
     months_after: int
 
 
-def _scope_ids(campaign: Campaign) -> list[int]:
-    return [campaign.unit_id, *campaign.scope_units.values_list("pk", flat=True)]
-
-
 def history_panel(campaign: Campaign):
     """The campaign's communes over the latest months of statistics before it starts (at most four years)."""
-    scope_ids = _scope_ids(campaign)
+    scope_ids = areas.campaign_unit_ids(campaign)
     first, last = statistics_months(scope_ids)
     if first is None:
         raise ImpactError("no_statistics", gettext("There are no dossier statistics for this scope yet."))
-    before_start = ordinal_month(month_ordinal(campaign.starts_on) - 1)
-    end = min(last.replace(day=1), before_start) if before_start >= first.replace(day=1) else last.replace(day=1)
-    start = max(first.replace(day=1), ordinal_month(month_ordinal(end) - HISTORY_MONTHS + 1))
+    before_start = month_from_index(month_index(campaign.starts_on) - 1)
+    end = min(first_day(last), before_start) if before_start >= first_day(first) else first_day(last)
+    start = max(first_day(first), month_from_index(month_index(end) - HISTORY_MONTHS + 1))
     return build_panel(root=campaign.unit, scope_ids=scope_ids, start=start, end=end, rules=[])
 
 
@@ -98,10 +96,10 @@ def plan_options(campaign: Campaign, chosen: Design, *, seed: int = 0) -> dict:
         [unit.code for unit in panel.units], waves=chosen.waves, units_per_wave=chosen.units_per_wave, seed=seed
     )
     names = {unit.code: unit.name for unit in panel.units}
-    first_month = max(month_ordinal(campaign.starts_on), month_ordinal(datetime.date.today()))
+    first_month = max(month_index(campaign.starts_on), month_index(datetime.date.today()))
     waves = [
         {
-            "month": month_label(first_month + index * chosen.wave_gap),
+            "month": index_label(first_month + index * chosen.wave_gap),
             "units": wave,
             "names": [names[code] for code in wave],
         }
@@ -110,7 +108,7 @@ def plan_options(campaign: Campaign, chosen: Design, *, seed: int = 0) -> dict:
     return {
         "units": n_units,
         "history_months": n_months,
-        "history": [month_label(panel.months[0]), month_label(panel.months[-1])],
+        "history": [index_label(panel.months[0]), index_label(panel.months[-1])],
         "mde80": mine["mde80"],
         "months_after_used": mine["months_after_used"],
         "compared": compared,

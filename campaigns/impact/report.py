@@ -11,16 +11,15 @@ import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from campaigns.core.errors import DomainError
 from campaigns.core.intervals import NO_INTERVAL, cell_interval, ratio_interval_clustered, target_status
+from campaigns.core.months import first_day, index_label, month_from_index, month_index
 from campaigns.impact import warnings as impact_warnings
 from campaigns.impact.analysis import descriptive, did, effect, mix, recommend
 from campaigns.impact.panel import (
     Panel,
     RuleSpec,
     build_panel,
-    month_label,
-    month_ordinal,
-    ordinal_month,
     statistics_months,
 )
 from campaigns.plans.channels import BY_VALUE, Channel
@@ -28,7 +27,8 @@ from campaigns.plans.choices import ControlGroup
 from campaigns.plans.models import Campaign
 from campaigns.statistics.choices import RATE_INDICATORS, Indicator
 from campaigns.statistics.indicator_targets import IndicatorTargets
-from campaigns.units.models import AdministrativeUnit, UnitSuccession
+from campaigns.units import areas
+from campaigns.units.models import AdministrativeUnit
 
 BASELINE_MONTHS = 12
 LATEST_MONTHS = 3
@@ -44,13 +44,13 @@ MIX_DECAY = 0.5
 PRETREND_ALARM = 0.05
 
 
-class ImpactError(Exception):
+class ImpactError(DomainError):
     """The report cannot be made (unknown scope, empty window…); ``code`` is stable, the message translated."""
 
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+    code = "impact_unavailable"
+
+    def __init__(self, code: str, message: str, params: dict | None = None):
+        super().__init__(code, params, message=message)
 
 
 def _ci(interval) -> list[float] | None:
@@ -94,10 +94,10 @@ def _window(campaign, start, end, scope_ids) -> tuple[datetime.date, datetime.da
     if first_data is None:
         raise ImpactError("no_statistics", gettext("There are no monthly dossier statistics for this scope yet."))
     if campaign is not None:
-        start = start or ordinal_month(month_ordinal(campaign.starts_on) - BASELINE_MONTHS)
-        end = end or ordinal_month(month_ordinal(campaign.ends_on) + 12)
-    start = max(start.replace(day=1), first_data.replace(day=1))
-    end = min(end.replace(day=1), last_data.replace(day=1))
+        start = start or month_from_index(month_index(campaign.starts_on) - BASELINE_MONTHS)
+        end = end or month_from_index(month_index(campaign.ends_on) + 12)
+    start = max(first_day(start), first_day(first_data))
+    end = min(first_day(end), first_day(last_data))
     if end < start:
         raise ImpactError(
             "empty_window",
@@ -122,7 +122,7 @@ def _observed(panel: Panel, campaign_start: int) -> dict:
         interval = _pooled(panel, rows, [column])
         series.append(
             {
-                "period": month_label(month),
+                "period": index_label(month),
                 "rate": interval.estimate,
                 "ci95": _ci(interval),
                 "online": int(panel.online[:, column].sum()),
@@ -131,7 +131,7 @@ def _observed(panel: Panel, campaign_start: int) -> dict:
         )
 
     def span(columns):
-        return [month_label(panel.months[columns[0]]), month_label(panel.months[columns[-1]])] if columns else None
+        return [index_label(panel.months[columns[0]]), index_label(panel.months[columns[-1]])] if columns else None
 
     return {
         "baseline_rate": baseline.estimate,
@@ -205,7 +205,7 @@ def _did(panel: Panel, control: str) -> tuple[dict | None, dict | None, list]:
         "dynamic_overall": _estimate(dynamic),
         "by_group": [
             {
-                "group": month_label(int(item["key"])),
+                "group": index_label(int(item["key"])),
                 "units": int(sizes.get(int(item["key"]), 0)),
                 "att": item["att"],
                 "se": item["se"],
@@ -215,7 +215,7 @@ def _did(panel: Panel, control: str) -> tuple[dict | None, dict | None, list]:
         ],
         "by_period": [
             {
-                "period": month_label(int(item["key"])),
+                "period": index_label(int(item["key"])),
                 "att": item["att"],
                 "se": item["se"],
                 "ci95": _with_ci(item["att"], item["se"]),
@@ -228,7 +228,7 @@ def _did(panel: Panel, control: str) -> tuple[dict | None, dict | None, list]:
     extra = result.extra_outcomes(volume)
     counterfactual = [
         {
-            "period": month_label(int(item["period"])),
+            "period": index_label(int(item["period"])),
             "observed": item["observed"],
             "without_campaign": item["without_campaign"],
             "ci95": list(item["ci95"]),
@@ -268,7 +268,7 @@ def _effect(panel: Panel, control: str, warnings: list) -> dict | None:
             warnings.append({"code": f"effect_{second.code}", "params": {}})
             return None
     for row in result["counterfactual"]:
-        row["period"] = month_label(int(row["period"]))
+        row["period"] = index_label(int(row["period"]))
     if result["ci95"] is None:
         warnings.append({"code": "few_schedules", "params": {"count": result["schedules"]}})
     from_start = int(((panel.first_reached > 0) & (panel.first_reached <= panel.months[0])).sum())
@@ -338,11 +338,11 @@ def _targets(campaign, panel: Panel) -> list[dict]:
             continue
         unit_ids = {u.pk for u in target.units.all()}
         if unit_ids:
-            below = set(AdministrativeUnit.objects.descendants_of(unit_ids).values_list("pk", flat=True))
+            below = areas.descendant_ids(unit_ids)
             rows = [index_of[u.id] for u in panel.units if u.id in below or set(u.sources) & below]
         else:
             rows = list(range(len(panel.units)))
-        deadline = month_ordinal(target.deadline)
+        deadline = month_index(target.deadline)
         due = deadline <= panel.months[-1]
         last = min(deadline, panel.months[-1])
         columns = _columns(panel, last - LATEST_MONTHS + 1, last)
@@ -386,7 +386,7 @@ def _targets(campaign, panel: Panel) -> list[dict]:
                 Indicator.HANDBOOKS: Channel.HANDBOOK,
                 Indicator.LEAFLETS: Channel.LEAFLET,
             }[target.indicator]
-            columns = _columns(panel, month_ordinal(campaign.starts_on), deadline)
+            columns = _columns(panel, month_index(campaign.starts_on), deadline)
             matrix = panel.training_sessions if channel is None else panel.channels.get(channel)
             value = float(matrix[np.ix_(rows, columns)].sum()) if matrix is not None and rows and columns else 0.0
             verdict = "reached" if value >= goal else ("not_reached" if due else "not_yet_due")
@@ -458,7 +458,7 @@ def _units(panel: Panel, campaign_start: int) -> list[dict]:
             {
                 "code": unit.code,
                 "name": unit.name,
-                "reached": month_label(reached) if reached and reached <= panel.months[-1] else None,
+                "reached": index_label(reached) if reached and reached <= panel.months[-1] else None,
                 "baseline_rate": _finite(float(base)) if base is not None else None,
                 "latest_rate": _finite(float(late)) if late is not None else None,
                 "change_pp": float(late - base) if base is not None and late is not None else None,
@@ -495,9 +495,9 @@ def _recommendations(panel: Panel, units: list[dict]) -> dict:
                 "code": unit.code,
                 "name": unit.name,
                 "status": projection.status,
-                "month": month_label(projection.month) if projection.month else None,
-                "earliest": month_label(projection.earliest) if projection.earliest else None,
-                "latest": month_label(projection.latest) if projection.latest else None,
+                "month": index_label(projection.month) if projection.month else None,
+                "earliest": index_label(projection.earliest) if projection.earliest else None,
+                "latest": index_label(projection.latest) if projection.latest else None,
                 "slope_per_month": projection.slope_per_month,
             }
         )
@@ -524,17 +524,12 @@ def _current_recommendations(root, scope_ids, rules, panel: Panel, units: list[d
     that its communes went into, so that the units it recommends exist."""
     today = timezone.localdate()
     if not AdministrativeUnit.objects.valid_on(today).filter(pk=root.pk).exists():
-        below = AdministrativeUnit.objects.descendants_of(scope_ids).values("pk")
-        successors = list(
-            AdministrativeUnit.objects.valid_on(today)
-            .filter(pk__in=UnitSuccession.objects.filter(old_unit_id__in=below).values("new_unit_id"))
-            .values_list("pk", flat=True)
-        )
+        successors = areas.successors_in_force(scope_ids, today)
         if successors:
             scope_ids = successors
     _first, last_data = statistics_months(scope_ids)
-    if last_data is not None and month_ordinal(last_data) > panel.months[-1]:
-        start = ordinal_month(max(month_ordinal(last_data) - RECOMMENDATION_MONTHS + 1, panel.months[0]))
+    if last_data is not None and month_index(last_data) > panel.months[-1]:
+        start = month_from_index(max(month_index(last_data) - RECOMMENDATION_MONTHS + 1, panel.months[0]))
         panel = build_panel(root=root, scope_ids=scope_ids, start=start, end=last_data, rules=rules)
         units = _units(panel, campaign_start)
     in_force = set(
@@ -544,7 +539,7 @@ def _current_recommendations(root, scope_ids, rules, panel: Panel, units: list[d
     )
     result = _recommendations(panel, [row for row in units if row["code"] in in_force])
     result["projections"] = [row for row in result["projections"] if row["code"] in in_force]
-    result["data_end"] = month_label(panel.months[-1])
+    result["data_end"] = index_label(panel.months[-1])
     return result
 
 
@@ -554,7 +549,7 @@ def _plan(campaign, panel: Panel) -> dict | None:
     if plan is None:
         return None
     reached = {
-        unit.code: month_label(int(month)) if 0 < month <= panel.months[-1] else None
+        unit.code: index_label(int(month)) if 0 < month <= panel.months[-1] else None
         for unit, month in zip(panel.units, panel.first_reached, strict=True)
     }
     names = {unit.code: unit.name for unit in panel.units}
@@ -576,7 +571,7 @@ def reported_targets(campaign: Campaign) -> list[dict]:
     """The campaign's targets judged on the values reported for them (no statistics behind them): reached when the
     reported value meets the target, not reached when it does not and the deadline has passed. The report without
     monthly statistics, its PDF and XLSX and the admin page show these."""
-    today = month_ordinal(timezone.localdate())
+    today = month_index(timezone.localdate())
     labels = dict(Indicator.choices)
     targets = []
     for target in campaign.targets.prefetch_related("units"):
@@ -584,7 +579,7 @@ def reported_targets(campaign: Campaign) -> list[dict]:
         if goal is None:
             continue
         value = target.reported_fraction if target.indicator in RATE_INDICATORS else target.reported_value
-        due = month_ordinal(target.deadline) <= today
+        due = month_index(target.deadline) <= today
         verdict = (
             "no_data"
             if value is None
@@ -630,8 +625,8 @@ def unavailable_report(campaign: Campaign, error: ImpactError) -> dict:
             "never_treated_units": 0,
         },
         "window": {
-            "start": month_label(month_ordinal(campaign.starts_on)),
-            "end": month_label(month_ordinal(campaign.ends_on)),
+            "start": index_label(month_index(campaign.starts_on)),
+            "end": index_label(month_index(campaign.ends_on)),
         },
         "treatment_rule": {"channels": sorted({rule["channel"] for rule in rules}), "rules": rules},
         "observed": {"baseline_rate": None, "latest_rate": None, "change_pp": None, "series": []},
@@ -671,13 +666,13 @@ def impact_report(
         raise ImpactError("missing_scope", gettext("Give a campaign, or a unit with a start and an end month."))
     if campaign is not None:
         root = campaign.unit
-        scope_ids = [campaign.unit_id, *campaign.scope_units.values_list("pk", flat=True)]
+        scope_ids = areas.campaign_unit_ids(campaign)
         rules = [RuleSpec(r.channel, float(r.minimum), r.per_thousand_dossiers) for r in campaign.reach_rules.all()]
         if channels:
             rules = [RuleSpec(name, 1.0) for name in channels]
         rules = rules or list(DEFAULT_RULES)
         control = control or campaign.control_group
-        campaign_start = month_ordinal(campaign.starts_on)
+        campaign_start = month_index(campaign.starts_on)
     else:
         root = scope
         scope_ids = [scope.pk]
@@ -697,7 +692,7 @@ def impact_report(
         )
     start, end = _window(campaign, start, end, scope_ids)
     if campaign is None:
-        campaign_start = month_ordinal(start) + BASELINE_MONTHS
+        campaign_start = month_index(start) + BASELINE_MONTHS
     panel = build_panel(root=root, scope_ids=scope_ids, start=start, end=end, rules=rules)
     if not panel.units:
         raise ImpactError("no_units", gettext("No communes or wards lie in this scope."))
@@ -723,7 +718,7 @@ def impact_report(
             "treated_units": int(len(reached)),
             "never_treated_units": int(len(panel.units) - len(reached)),
         },
-        "window": {"start": month_label(panel.months[0]), "end": month_label(last)},
+        "window": {"start": index_label(panel.months[0]), "end": index_label(last)},
         "treatment_rule": {
             "channels": sorted({rule.channel for rule in rules}),
             "rules": [

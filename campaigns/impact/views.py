@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 from wagtail.admin import messages
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from campaigns.access import permissions
+from campaigns.core.admin import AdminPage, attachment
 from campaigns.core.formatting import percent_vi
 from campaigns.impact.models import ImpactResult
 from campaigns.impact.narrative import effect_verdict, format_month, format_points, format_range, interval
@@ -56,14 +56,10 @@ class ImpactAccessMixin:
         return campaign
 
 
-class ImpactIndexView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+class ImpactIndexView(ImpactAccessMixin, AdminPage, TemplateView):
     template_name = "campaigns/impact_index.html"
     page_title = gettext_lazy("Campaign impact")
     header_icon = "pick"
-    _show_breadcrumbs = True
-
-    def get_breadcrumbs_items(self):
-        return [{"url": reverse("wagtailadmin_home"), "label": _("Home")}, {"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -127,20 +123,18 @@ def _verdict_label(verdict: str) -> str:
     }.get(verdict, verdict)
 
 
-class ImpactReportView(ImpactAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+class ImpactReportView(ImpactAccessMixin, AdminPage, TemplateView):
     template_name = "campaigns/impact_report.html"
     header_icon = "pick"
-    _show_breadcrumbs = True
 
     def get_page_title(self):
         return _("Impact: %(campaign)s") % {"campaign": self.campaign.name}
 
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": reverse("campaign_impact_index"), "label": _("Campaign impact")},
-            {"url": "", "label": self.campaign.name},
-        ]
+    def get_parent_crumbs(self):
+        return [(reverse("campaign_impact_index"), _("Campaign impact"))]
+
+    def get_crumb_label(self):
+        return self.campaign.name
 
     def dispatch(self, request, *args, **kwargs):
         if can_view_impact(request.user):
@@ -295,10 +289,9 @@ class ImpactDownloadView(ImpactAccessMixin, View):
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         else:
             raise Http404
-        response = HttpResponse(content, content_type=content_type)
-        name = escape_formula(campaign.slug)
-        response["Content-Disposition"] = f'attachment; filename="tac-dong-{name}.{kind}"'
-        return response
+        return attachment(
+            content, content_type=content_type, filename=f"tac-dong-{escape_formula(campaign.slug)}.{kind}"
+        )
 
 
 class RolloutDesignForm(forms.Form):
@@ -317,12 +310,11 @@ class RolloutDesignForm(forms.Form):
         return Design(**{name: self.cleaned_data[name] for name in self.fields})
 
 
-class RolloutPlanView(WagtailAdminTemplateMixin, TemplateView):
+class RolloutPlanView(AdminPage, TemplateView):
     """Before launch: how small an effect the planned rollout could show, and a random order of reach to save."""
 
     template_name = "campaigns/rollout_plan.html"
     header_icon = "pick"
-    _show_breadcrumbs = True
 
     def dispatch(self, request, *args, **kwargs):
         self.campaign = get_object_or_404(Campaign.objects.select_related("unit"), pk=kwargs["pk"])
@@ -331,12 +323,6 @@ class RolloutPlanView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_page_title(self):
         return _("Measurement plan: %(campaign)s") % {"campaign": self.campaign.name}
-
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": "", "label": self.get_page_title()},
-        ]
 
     def _options(self, form):
         from campaigns.impact.planning import plan_options

@@ -2,14 +2,14 @@
 
 from django.utils.translation import gettext
 
+from campaigns.core.months import index_label
 from campaigns.impact.narrative import format_month
-from campaigns.impact.panel import month_label
 
 
 def _month(value) -> str:
     """A cohort as the analysis gives it (a month ordinal) or as a label ("2022-04"), written 04/2022."""
     if isinstance(value, int) or str(value).isdigit():
-        value = month_label(int(value))
+        value = index_label(int(value))
     return format_month(str(value))
 
 

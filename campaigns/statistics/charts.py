@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator
 
 from campaigns.core.formatting import percent_vi
+from campaigns.core.months import month_from_index, month_index
 
 # DejaVu Sans ships with matplotlib and has the Vietnamese glyphs (ă, ơ, ư, ệ, ỷ …).
 FONT_FAMILY = "DejaVu Sans"
@@ -40,22 +41,19 @@ def _floats(values: Sequence[float | None], name: str, length: int) -> np.ndarra
     return np.array([np.nan if value is None else float(value) for value in values], dtype=float)
 
 
-def _month_index(month: datetime.date) -> int:
-    return month.year * 12 + month.month - 1
-
-
-def _month_from_index(index: int) -> datetime.date:
-    return datetime.date(index // 12, index % 12 + 1, 1)
+def month_tick_indexes(first: int, last: int, *, most: int = MAX_MONTH_LABELS) -> list[int]:
+    """At most ``most`` month indexes between two, on multiples of the step (January, July, …) when possible."""
+    span = last - first + 1
+    step = next((step for step in MONTH_STEPS if math.ceil(span / step) <= most), MONTH_STEPS[-1])
+    start = first + (-first) % step
+    if start > last:
+        start = first
+    return list(range(start, last + 1, step))
 
 
 def _month_ticks(first: int, last: int) -> list[float]:
     """First-of-month positions for at most MAX_MONTH_LABELS labels between two month indexes."""
-    span = last - first + 1
-    step = next((step for step in MONTH_STEPS if math.ceil(span / step) <= MAX_MONTH_LABELS), MONTH_STEPS[-1])
-    start = first + (-first) % step  # align on multiples of the step (January, July, …)
-    if start > last:
-        start = first
-    return [date2num(_month_from_index(index)) for index in range(start, last + 1, step)]
+    return [date2num(month_from_index(index)) for index in month_tick_indexes(first, last)]
 
 
 def _format_month(value: float, _pos=None) -> str:
@@ -98,7 +96,7 @@ def rate_chart_png(
     only once. None rates or bounds leave a gap.
     """
     count = len(months)
-    indexes = [_month_index(month) for month in months]
+    indexes = [month_index(month) for month in months]
     if len(set(indexes)) != count:
         raise ValueError("months must not repeat")
     y = _floats(rates, "rates", count)
@@ -106,7 +104,7 @@ def rate_chart_png(
     y_high = _floats(high, "high", count) if high is not None else None
     order = np.argsort(indexes, kind="stable")
     indexes = [indexes[i] for i in order]
-    x = np.array([date2num(_month_from_index(index)) for index in indexes], dtype=float)
+    x = np.array([date2num(month_from_index(index)) for index in indexes], dtype=float)
     y = y[order]
     y_low = y_low[order] if y_low is not None else None
     y_high = y_high[order] if y_high is not None else None

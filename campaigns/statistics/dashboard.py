@@ -6,21 +6,20 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Sum
 
 from campaigns.access import permissions
-from campaigns.core.months import PeriodKind, add_months, month_bounds, period_label
+from campaigns.core.months import PeriodKind, add_months, first_day, last_day, month_count, period_label
 from campaigns.statistics.indicator_targets import IndicatorTargets
 from campaigns.statistics.indicators import (
-    Area,
     MonthPoint,
     Rate,
     UnitRow,
     _rate,
-    area_for,
     area_totals,
     children_ranking,
     monthly_online_rates,
 )
 from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.rate_definitions import COUNTED, DENOMINATOR
+from campaigns.units.areas import Area, area_for, area_leaves
 from campaigns.units.models import AdministrativeUnit
 
 
@@ -82,13 +81,13 @@ def latest_period_month(area: Area) -> datetime.date | None:
         .exclude(period_kind=PeriodKind.MONTH)
         .aggregate(latest=Max("period_end"))["latest"]
     )
-    return latest.replace(day=1) if latest else None
+    return first_day(latest) if latest else None
 
 
 def periodic_reports(area: Area, start: datetime.date, end: datetime.date) -> list[PeriodicReport]:
     """Reports of longer or irregular periods that end in the window, for the area's own unit and its children."""
     # The area's own unit (and old units that went wholly into it) and the units directly below it.
-    shown = {area.root.pk} | set(area.child_of.values()) | {pk for pk in area.included if pk not in area.child_of}
+    shown = area_leaves(area)
     rows = (
         DossierStatistic.objects.filter(COUNTED, unit_id__in=shown, period_end__gte=start, period_end__lte=end)
         .exclude(period_kind=PeriodKind.MONTH)
@@ -114,8 +113,8 @@ def periodic_reports(area: Area, start: datetime.date, end: datetime.date) -> li
 def campaign_periodic_reports(campaign) -> list[PeriodicReport]:
     """The campaign area's reports of longer or irregular periods ending from a year before the campaign to a year
     after it: the one window of the public campaign page, the admin report page and its PDF and XLSX."""
-    start = add_months(campaign.starts_on.replace(day=1), -12)
-    end = add_months(campaign.ends_on.replace(day=1), 13) - datetime.timedelta(days=1)
+    start = add_months(campaign.starts_on, -12)
+    end = last_day(add_months(campaign.ends_on, 12))
     return periodic_reports(area_for(campaign.unit), start, end)
 
 
@@ -139,11 +138,11 @@ def build_dashboard(
     *, unit: AdministrativeUnit, first_month: datetime.date | None, last_month: datetime.date | None
 ) -> Dashboard:
     area = area_for(unit)
-    last_month = last_month or latest_month(area) or latest_period_month(area) or datetime.date.today().replace(day=1)
+    last_month = last_month or latest_month(area) or latest_period_month(area) or first_day(datetime.date.today())
     first_month = first_month or add_months(last_month, -11)
-    months = (last_month.year - first_month.year) * 12 + last_month.month - first_month.month + 1
+    months = month_count(first_month, last_month)
     start = first_month
-    end = month_bounds(last_month.year, last_month.month)[1]
+    end = last_day(last_month)
     previous_start = add_months(first_month, -months)
     previous_end = first_month - datetime.timedelta(days=1)
     target = IndicatorTargets.load().online_target_fraction

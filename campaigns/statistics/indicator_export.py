@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
+from campaigns.core.errors import DomainError
 from campaigns.core.months import PeriodKind, last_day, months_between
 from campaigns.statistics.exports import escape_formula
-from campaigns.statistics.indicators import area_for
 from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.rate_definitions import COUNTED, DENOMINATOR, POSTAL_KNOWN
+from campaigns.units.areas import area_for, in_force
 from campaigns.units.choices import UnitLevel
 from campaigns.units.models import AdministrativeUnit
 
@@ -36,11 +37,13 @@ INDICATOR_COLUMNS = (
 )
 
 
-class IndicatorExportError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class IndicatorExportError(DomainError):
+    """The scope of an export cannot be used (unknown, or not in force in the months asked)."""
+
+    code = "indicator_export"
+
+    def __init__(self, code: str, message: str, params: dict | None = None):
+        super().__init__(code, params, message=message)
 
 
 @dataclass
@@ -90,15 +93,13 @@ def scope_unit(
 
 
 def _in_force(unit, day: datetime.date) -> bool:
-    return (unit["valid_from"] is None or unit["valid_from"] <= day) and (
-        unit["valid_to"] is None or unit["valid_to"] > day
-    )
+    return in_force(unit["valid_from"], unit["valid_to"], day)
 
 
 def indicator_rows(
     *, scope: AdministrativeUnit, first: datetime.date, last: datetime.date, current_units: bool = False
 ) -> list[IndicatorRow]:
-    months = months_between(first.replace(day=1), last.replace(day=1))
+    months = months_between(first, last)
     area = area_for(scope)
     units = {
         row["pk"]: row

@@ -8,7 +8,6 @@ whatever the number of units.
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, ExpressionWrapper, F, Q, Sum
@@ -20,78 +19,15 @@ from campaigns.core.intervals import (
     target_status,
     wilson_interval,
 )
-from campaigns.core.months import PeriodKind
+from campaigns.core.months import PeriodKind, first_day, month_count
 from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.rate_definitions import BIG, COUNTED, DENOMINATOR, POSTAL_KNOWN, unknown_reason
-from campaigns.units.choices import SuccessionKind
-from campaigns.units.models import AdministrativeUnit, UnitSuccession
+from campaigns.units.areas import Area
+from campaigns.units.models import AdministrativeUnit
 
 
 def _product(left, right):
     return ExpressionWrapper(left * right, output_field=BIG)
-
-
-@dataclass(frozen=True)
-class Area:
-    root: AdministrativeUnit
-    included: frozenset[int]
-    child_of: dict[int, int]  # unit id -> id of the root's direct child it rolls up to
-    partial_children: dict[int, frozenset[int]]  # child id -> old units only partly merged into it
-    partial_root: frozenset[int]  # old units only partly merged into the root
-
-
-def area_for(root: AdministrativeUnit) -> Area:
-    current_rows = list(
-        AdministrativeUnit.objects.descendants_of([root.pk]).values_list("pk", "parent_id", "parent__parent_id")
-    )
-    current = {pk for pk, _parent, _grand in current_rows}
-    child_of = {}
-    for pk, parent, _grand in current_rows:
-        if pk != root.pk:
-            child_of[pk] = pk if parent == root.pk else parent
-
-    candidates = set(UnitSuccession.objects.filter(new_unit_id__in=current).values_list("old_unit_id", flat=True))
-    successors = defaultdict(set)
-    kinds = defaultdict(set)
-    for old, new, kind in UnitSuccession.objects.filter(old_unit_id__in=candidates).values_list(
-        "old_unit_id", "new_unit_id", "kind"
-    ):
-        successors[old].add(new)
-        kinds[old].add(kind)
-    included = set(current)
-    partial_root = set()
-    partial_children = defaultdict(set)
-    whole_old = set()
-    for old in candidates - current:
-        if not successors[old] <= current:
-            partial_root.add(old)
-            continue
-        included.add(old)
-        whole_old.add(old)
-        children = {child_of.get(new) for new in successors[old]}
-        if len(children) == 1 and None not in children and kinds[old] == {SuccessionKind.FULL}:
-            child_of[old] = children.pop()
-        else:
-            for child in children - {None}:
-                partial_children[child].add(old)
-    # Old units below a unit that went wholly into the area (e.g. old districts) count for the area.
-    if whole_old:
-        for pk, parent, grand in AdministrativeUnit.objects.descendants_of(whole_old).values_list(
-            "pk", "parent_id", "parent__parent_id"
-        ):
-            if pk not in included:
-                included.add(pk)
-                for ancestor in (parent, grand):
-                    if ancestor in child_of:
-                        child_of[pk] = child_of[ancestor]
-                        break
-    return Area(
-        root=root,
-        included=frozenset(included),
-        child_of=child_of,
-        partial_children={child: frozenset(units) for child, units in partial_children.items()},
-        partial_root=frozenset(partial_root),
-    )
 
 
 @dataclass(frozen=True)
@@ -124,7 +60,7 @@ def counted_monthly(unit_ids, start: datetime.date, end: datetime.date):
         COUNTED,
         unit_id__in=unit_ids,
         period_kind=PeriodKind.MONTH,
-        report_month__gte=start.replace(day=1),
+        report_month__gte=first_day(start),
         report_month__lte=end,
     )
 
@@ -162,14 +98,10 @@ def monthly_online_rates(area: Area, start: datetime.date, end: datetime.date) -
         )
         points.append(
             MonthPoint(
-                _as_date(row["month"]), row["y"] or 0, row["x"] or 0, Rate(row["y"] or 0, row["x"] or 0, interval)
+                first_day(row["month"]), row["y"] or 0, row["x"] or 0, Rate(row["y"] or 0, row["x"] or 0, interval)
             )
         )
     return points
-
-
-def _as_date(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 @dataclass
@@ -221,10 +153,6 @@ def _cell_rate(child: "UnitRow") -> Rate:
         units=sums["cells"],
     )  # fmt: skip
     return Rate(child.online, child.denominator, interval)
-
-
-def _month_count(start: datetime.date, end: datetime.date) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
 def children_ranking(
@@ -279,7 +207,7 @@ def children_ranking(
         child.unit_months.add((row["unit_id"], row["months"]))
         for key in ("yy", "xy", "xx", "cells"):
             child.cell_sums[key] += row[key] or 0
-    expected = _month_count(start, end)
+    expected = month_count(start, end)
     for child_id, child in children.items():
         child.partial_sources = len(area.partial_children.get(child_id, ()))
         child.rate = _cell_rate(child)

@@ -4,8 +4,9 @@ from wagtail.admin.ui.components import Component
 from campaigns.access import permissions
 from campaigns.core.formatting import percent_vi
 from campaigns.statistics.dashboard import dashboard_roots, latest_month
-from campaigns.statistics.indicators import area_for, monthly_online_rates
+from campaigns.statistics.indicators import monthly_online_rates
 from campaigns.statistics.models import DossierStatistic
+from campaigns.units.areas import area_for
 
 MAX_UNITS = 5
 

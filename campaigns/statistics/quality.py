@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from django.db.models import Sum
 
 from campaigns.core.months import PeriodKind, last_day, months_between
-from campaigns.statistics.indicators import Area
 from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.precedence import precedence_key, source_ranks
 from campaigns.statistics.rate_definitions import COUNTED
+from campaigns.units.areas import Area
 from campaigns.units.models import AdministrativeUnit
 
 MAX_LISTED = 300
@@ -54,7 +54,7 @@ class DataQuality:
 
 
 def data_quality(area: Area, first: datetime.date, last: datetime.date) -> DataQuality:
-    months = months_between(first.replace(day=1), last.replace(day=1))
+    months = months_between(first, last)
     units = {
         unit.pk: unit
         for unit in AdministrativeUnit.objects.filter(

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from campaigns.access import permissions
 from campaigns.statistics.models import DossierStatistic
+from campaigns.units import areas
 from campaigns.units.models import AdministrativeUnit
 
 
@@ -21,7 +22,7 @@ def statistics_for_export(
     if user is not None:
         queryset = permissions.filter_for_user(user, queryset, permissions.VIEW)
     if scope is not None:
-        queryset = queryset.filter(unit_id__in=permissions.expand_scope([scope.pk]))
+        queryset = queryset.filter(unit_id__in=areas.scope_ids([scope.pk]))
     if start is not None:
         queryset = queryset.filter(period_start__gte=start)
     if end is not None:

@@ -1,6 +1,3 @@
-import datetime
-import re
-
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -8,17 +5,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from campaigns.access import permissions
+from campaigns.core.admin import AdminPage, attachment
 from campaigns.core.formatting import percent_vi
 from campaigns.core.intervals import NO_DATA, NOT_REACHED, REACHED, TOO_CLOSE
+from campaigns.core.months import month_count, parse_month
 from campaigns.statistics.dashboard import build_dashboard, dashboard_roots
-from campaigns.statistics.exports import escape_formula
+from campaigns.statistics.exports import XLSX_CONTENT_TYPE, escape_formula
 from campaigns.statistics.models import DossierStatistic
 from campaigns.units.models import AdministrativeUnit
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 VERDICT_LABELS = {
     REACHED: gettext_lazy("reached"),
     NOT_REACHED: gettext_lazy("not reached"),
@@ -34,10 +31,10 @@ class MonthField(forms.CharField):
         value = super().to_python(value)
         if not value:
             return None
-        match = _MONTH.match(value)
-        if not match or not 1 <= int(match[2]) <= 12:
+        month = parse_month(value)
+        if month is None:
             raise forms.ValidationError(_("Enter a month as YYYY-MM."))
-        return datetime.date(int(match[1]), int(match[2]), 1)
+        return month
 
 
 class DashboardForm(forms.Form):
@@ -49,10 +46,8 @@ class DashboardForm(forms.Form):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError(_("The end month is before the start month."))
-        if data.get("start") and data.get("end"):
-            months = (data["end"].year - data["start"].year) * 12 + data["end"].month - data["start"].month
-            if months >= 120:
-                raise forms.ValidationError(_("Choose at most 120 months."))
+        if data.get("start") and data.get("end") and month_count(data["start"], data["end"]) > 120:
+            raise forms.ValidationError(_("Choose at most 120 months."))
         return data
 
 
@@ -78,18 +73,21 @@ class DashboardMixin:
             raise PermissionDenied
         return build_dashboard(unit=unit, first_month=data.get("start"), last_month=data.get("end"))
 
+    def resolve_or_deny(self):
+        """The dashboard, for the views that have nothing to show without one (a user without a unit)."""
+        dashboard = self.resolve()
+        if dashboard is None:
+            raise PermissionDenied
+        return dashboard
+
     def query_string(self, dashboard) -> str:
         return f"unit={dashboard.unit.pk}&start={dashboard.start:%Y-%m}&end={dashboard.end:%Y-%m}"
 
 
-class DashboardView(DashboardMixin, WagtailAdminTemplateMixin, TemplateView):
+class DashboardView(DashboardMixin, AdminPage, TemplateView):
     template_name = "campaigns/dashboard.html"
     page_title = gettext_lazy("Online submission dashboard")
     header_icon = "table"
-    _show_breadcrumbs = True
-
-    def get_breadcrumbs_items(self):
-        return [{"url": reverse("wagtailadmin_home"), "label": _("Home")}, {"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -134,9 +132,7 @@ def _row_context(row) -> dict:
 
 class DashboardChartView(DashboardMixin, View):
     def get(self, request):
-        dashboard = self.resolve()
-        if dashboard is None:
-            raise PermissionDenied
+        dashboard = self.resolve_or_deny()
         from campaigns.statistics.charts import rate_chart_png  # matplotlib loads on the first chart, not at start-up
 
         png = rate_chart_png(
@@ -158,9 +154,7 @@ class DashboardExportView(DashboardMixin, View):
     def get(self, request):
         from openpyxl import Workbook
 
-        dashboard = self.resolve()
-        if dashboard is None:
-            raise PermissionDenied
+        dashboard = self.resolve_or_deny()
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = _("Ranking")[:31]
@@ -206,11 +200,11 @@ class DashboardExportView(DashboardMixin, View):
         for column in "EFGHJ":
             for cell in sheet[column][1:]:
                 cell.number_format = "0.0%"
-        response = HttpResponse(
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        response = attachment(
+            b"",
+            content_type=XLSX_CONTENT_TYPE,
+            filename=f"ty-le-truc-tuyen-{dashboard.unit.code}-{dashboard.start:%Y%m}-{dashboard.end:%Y%m}.xlsx",
         )
-        filename = f"ty-le-truc-tuyen-{dashboard.unit.code}-{dashboard.start:%Y%m}-{dashboard.end:%Y%m}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         workbook.save(response)
         return response
 
@@ -221,31 +215,25 @@ class IndicatorsExportView(DashboardMixin, View):
     def get(self, request):
         from campaigns.statistics.indicator_export import CONTENT_TYPES, RENDERERS, indicator_rows
 
-        dashboard = self.resolve()
-        if dashboard is None:
-            raise PermissionDenied
+        dashboard = self.resolve_or_deny()
         kind = request.GET.get("format", "csv")
         if kind not in RENDERERS:
             kind = "csv"
         rows = indicator_rows(scope=dashboard.unit, first=dashboard.start, last=dashboard.end, current_units=True)
-        response = HttpResponse(RENDERERS[kind](rows), content_type=CONTENT_TYPES[kind])
-        filename = f"chi-so-{dashboard.unit.code}-{dashboard.start:%Y%m}-{dashboard.end:%Y%m}.{kind}"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return attachment(
+            RENDERERS[kind](rows),
+            content_type=CONTENT_TYPES[kind],
+            filename=f"chi-so-{dashboard.unit.code}-{dashboard.start:%Y%m}-{dashboard.end:%Y%m}.{kind}",
+        )
 
 
-class DataQualityView(DashboardMixin, WagtailAdminTemplateMixin, TemplateView):
+class DataQualityView(DashboardMixin, AdminPage, TemplateView):
     template_name = "campaigns/data_quality.html"
     page_title = gettext_lazy("Data quality")
     header_icon = "warning"
-    _show_breadcrumbs = True
 
-    def get_breadcrumbs_items(self):
-        return [
-            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
-            {"url": reverse("statistics_dashboard"), "label": _("Online submission dashboard")},
-            {"url": "", "label": self.page_title},
-        ]
+    def get_parent_crumbs(self):
+        return [(reverse("statistics_dashboard"), _("Online submission dashboard"))]
 
     def get_context_data(self, **kwargs):
         from campaigns.statistics.quality import data_quality

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.core.errors import DataFileError, RowError
 from campaigns.core.text import fold, normalize_text
+from campaigns.units.areas import in_force
 from campaigns.units.choices import CODE_LENGTH_BY_LEVEL, TYPES_BY_LEVEL, SuccessionKind, UnitLevel, UnitType
 from campaigns.units.models import AdministrativeUnit, UnitSuccession
 
@@ -44,9 +45,10 @@ class UnitRow:
         return (self.code, self.valid_from)
 
     def covers(self, day: datetime.date | None) -> bool:
-        starts_before = self.valid_from is None or (day is not None and self.valid_from <= day)
-        ends_after = self.valid_to is None or day is None or self.valid_to > day
-        return starts_before and ends_after
+        """In force on ``day``; an unknown day (since before records) is covered only by a unit without a start."""
+        if day is None:
+            return self.valid_from is None
+        return in_force(self.valid_from, self.valid_to, day)
 
 
 @dataclass

@@ -136,6 +136,11 @@ def demo_load() -> dict:
 
 
 # Plan details written for the demo from the seed articles' facts (issuing bodies and objectives paraphrased).
+def _figures(label: str, *, code: str, source: str, values, percent: bool = False) -> list[tuple]:
+    """Reported figures of one label, unit and source: one per (value, first day, last day)."""
+    return [(label, value, percent, code, start, end, source) for value, start, end in values]
+
+
 CAMPAIGN_DETAILS = {
     "tanh-linh-2022": {
         "issuing_body": "UBND huyện Tánh Linh",
@@ -149,23 +154,17 @@ CAMPAIGN_DETAILS = {
             ("handbooks", "custom", 750, datetime.date(2022, 12, 31)),
         ],  # fmt: skip
         "figures": [
-            (
+            *_figures(
                 "Hồ sơ tiếp nhận, giải quyết qua dịch vụ công trực tuyến mức độ 3, 4",
-                657,
-                False,
-                "599",
-                (2022, 1, 1),
-                (2022, 12, 31),
-                "UBND huyện Tánh Linh",
+                code="599",
+                source="UBND huyện Tánh Linh",
+                values=[(657, (2022, 1, 1), (2022, 12, 31))],
             ),
-            (
+            *_figures(
                 "Hồ sơ tiếp nhận và trả kết quả qua dịch vụ bưu chính công ích",
-                661,
-                False,
-                "599",
-                (2022, 1, 1),
-                (2022, 12, 31),
-                "UBND huyện Tánh Linh",
+                code="599",
+                source="UBND huyện Tánh Linh",
+                values=[(661, (2022, 1, 1), (2022, 12, 31))],
             ),
         ],  # fmt: skip
     },
@@ -198,50 +197,22 @@ CAMPAIGN_DETAILS = {
         "rules": [("zalo", 1, False), ("radio", 1, False)],
         "targets": [("online_rate", "custom", 30, datetime.date(2021, 8, 31))],
         "figures": [
-            (
+            *_figures(
                 "Tỷ lệ hồ sơ trực tuyến của Trung tâm Phục vụ hành chính công tỉnh",
-                11.70,
-                True,
-                "42",
-                (2020, 7, 25),
-                (2020, 8, 25),
-                "Trung tâm Phục vụ hành chính công tỉnh",
+                percent=True,
+                code="42",
+                source="Trung tâm Phục vụ hành chính công tỉnh",
+                values=[
+                    (11.70, (2020, 7, 25), (2020, 8, 25)),
+                    (24.0, (2021, 6, 1), (2021, 6, 30)),
+                    (33.12, (2021, 7, 25), (2021, 8, 25)),
+                ],
             ),
-            (
-                "Tỷ lệ hồ sơ trực tuyến của Trung tâm Phục vụ hành chính công tỉnh",
-                24.0,
-                True,
-                "42",
-                (2021, 6, 1),
-                (2021, 6, 30),
-                "Trung tâm Phục vụ hành chính công tỉnh",
-            ),
-            (
-                "Tỷ lệ hồ sơ trực tuyến của Trung tâm Phục vụ hành chính công tỉnh",
-                33.12,
-                True,
-                "42",
-                (2021, 7, 25),
-                (2021, 8, 25),
-                "Trung tâm Phục vụ hành chính công tỉnh",
-            ),
-            (
+            *_figures(
                 "Hồ sơ trả kết quả qua dịch vụ bưu chính công ích",
-                80852,
-                False,
-                "42",
-                (2021, 6, 1),
-                (2021, 6, 30),
-                "Bưu điện tỉnh Hà Tĩnh",
-            ),
-            (
-                "Hồ sơ trả kết quả qua dịch vụ bưu chính công ích",
-                86969,
-                False,
-                "42",
-                (2021, 7, 1),
-                (2021, 7, 31),
-                "Bưu điện tỉnh Hà Tĩnh",
+                code="42",
+                source="Bưu điện tỉnh Hà Tĩnh",
+                values=[(80852, (2021, 6, 1), (2021, 6, 30)), (86969, (2021, 7, 1), (2021, 7, 31))],
             ),
         ],  # fmt: skip
     },

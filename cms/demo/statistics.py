@@ -19,7 +19,7 @@ import random
 import tempfile
 from pathlib import Path
 
-from campaigns.core.months import month_bounds
+from campaigns.core.months import month_bounds, month_index, months_between
 from campaigns.models import AdministrativeUnit, DossierStatistic
 from campaigns.statistics.services import statistics_import
 
@@ -50,7 +50,7 @@ def planted_effect(code: str, month: datetime.date) -> float:
     """The demo's built-in campaign effect (a fraction) for an old commune in a month; 0 when untrained."""
     if code not in TRAINED_2022:
         return 0.0
-    elapsed = 12 * (month.year - 2022) + month.month - TRAINED_2022[code]
+    elapsed = month_index(month) - month_index(datetime.date(2022, TRAINED_2022[code], 1))
     return 0.0 if elapsed < 0 else min(0.10, 0.04 + 0.003 * elapsed)
 
 
@@ -58,10 +58,7 @@ LAST_MONTH = datetime.date(2026, 10, 1)
 
 
 def _months(first: datetime.date, last: datetime.date):
-    month = first
-    while month <= last:
-        yield month
-        month = datetime.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    yield from months_between(first, last)
 
 
 def _synthetic_rows(rng: random.Random):
@@ -71,13 +68,13 @@ def _synthetic_rows(rng: random.Random):
     new = AdministrativeUnit.objects.filter(level="commune", valid_from=REFORM, parent__code="68").values_list(
         "code", flat=True
     )
-    total_months = 12 * (LAST_MONTH.year - FIRST_MONTH.year) + LAST_MONTH.month - FIRST_MONTH.month
+    total_months = month_index(LAST_MONTH) - month_index(FIRST_MONTH)
     for codes, first, last in ((old, FIRST_MONTH, datetime.date(2025, 6, 1)), (new, REFORM, LAST_MONTH)):
         for code in sorted(codes):
             size = rng.randint(60, 300) * (3 if first == REFORM else 1)
             skill = rng.uniform(-0.12, 0.12)
             for month in _months(first, last):
-                elapsed = 12 * (month.year - FIRST_MONTH.year) + month.month - FIRST_MONTH.month
+                elapsed = month_index(month) - month_index(FIRST_MONTH)
                 trend = 0.12 + 0.45 * elapsed / total_months + skill + rng.gauss(0, 0.03)
                 rate = min(0.95, max(0.02, trend + planted_effect(code, month)))
                 received = max(5, int(rng.gauss(size, size * 0.15)))

@@ -4,7 +4,8 @@ import pytest
 
 from campaigns.core.intervals import NO_DATA, NOT_REACHED, REACHED, TOO_CLOSE
 from campaigns.models import AdministrativeUnit, DossierStatistic
-from campaigns.statistics.indicators import area_for, area_totals, children_ranking, monthly_online_rates
+from campaigns.statistics.indicators import area_totals, children_ranking, monthly_online_rates
+from campaigns.units.areas import area_for
 
 from ..factories.users import unit
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from campaigns.core.errors import RowError
+from campaigns.core.errors import DomainError, RowError
 
 SHOWN_VALUE_LENGTH = 80
 
@@ -76,13 +77,18 @@ class ImportReport:
         return "\n".join(lines)
 
 
-class ImportFailed(Exception):
+class ImportFailed(DomainError):
     """Nothing was written. ``code``: ``unreadable_file`` or ``invalid_rows``; ``report`` lists every bad row."""
 
+    code = "invalid_rows"
+    messages = {
+        "unreadable_file": gettext_lazy("The file cannot be read: nothing was written."),
+        "invalid_rows": gettext_lazy("Rows rejected: %(rejected)s. Nothing was written."),
+    }
+
     def __init__(self, code: str, report: ImportReport):
-        super().__init__(code)
-        self.code = code
         self.report = report
+        super().__init__(code, {"rejected": report.rejected_rows})
 
 
 class RowErrorLog:

@@ -19,13 +19,19 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext_lazy
+
+from campaigns.core.errors import DomainError
 
 FOLDER = "imports/pending"
 _NAME = re.compile(r"^imports/pending/(?P<user>\d+)-(?P<token>[0-9a-f]{32})(?P<suffix>\.[a-z0-9]{1,5})$")
 
 
-class PendingUploadError(Exception):
+class PendingUploadError(DomainError):
     """The stored name is malformed, belongs to someone else, or the file is gone."""
+
+    code = "pending_upload_missing"
+    messages = {code: gettext_lazy("The uploaded file is no longer available: upload it again.")}
 
 
 def keep(upload, *, user) -> tuple[str, str]:
@@ -43,7 +49,7 @@ def keep(upload, *, user) -> tuple[str, str]:
 def _check(name: str, *, user, token: str | None = None) -> None:
     match = _NAME.match(name or "")
     if match is None or match["user"] != str(user.pk) or (token is not None and match["token"] != token):
-        raise PendingUploadError(name)
+        raise PendingUploadError(params={"name": name})
 
 
 @contextlib.contextmanager
@@ -51,7 +57,7 @@ def open_pending(name: str, *, user, token: str | None = None) -> Iterator[Path]
     """A local path to the pending file for the duration of the block (a temporary copy on remote storage)."""
     _check(name, user=user, token=token)
     if not default_storage.exists(name):
-        raise PendingUploadError(name)
+        raise PendingUploadError(params={"name": name})
     try:
         local = Path(default_storage.path(name))
     except NotImplementedError:  # remote storage (S3): no local path

@@ -1,21 +1,18 @@
-import re
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from campaigns.core.months import month_from_index
+from campaigns.core.months import parse_month
 from campaigns.statistics.indicator_export import RENDERERS, IndicatorExportError, indicator_rows, scope_unit
-
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def _month(value: str):
-    match = _MONTH.match(value or "")
-    if not match or not 1 <= int(match[2]) <= 12:
+    month = parse_month(value)
+    if month is None:
         raise CommandError(_("“%(value)s” is not a month in the form YYYY-MM.") % {"value": value})
-    return month_from_index(int(match[1]) * 12 + int(match[2]) - 1)
+    return month
 
 
 class Command(BaseCommand):

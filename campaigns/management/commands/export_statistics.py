@@ -1,5 +1,4 @@
 import datetime
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -7,20 +6,17 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from campaigns.core.months import month_bounds
+from campaigns.core.months import last_day, parse_month
 from campaigns.statistics.exports import write_csv, write_xlsx
 from campaigns.statistics.selectors import statistics_for_export
 from campaigns.units.models import AdministrativeUnit
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
 
 def _month(value: str, *, end: bool) -> datetime.date:
-    match = _MONTH.match(value or "")
-    if not match or not 1 <= int(match[2]) <= 12:
+    month = parse_month(value)
+    if month is None:
         raise CommandError(_("“%(value)s” is not a month in the form YYYY-MM.") % {"value": value})
-    first, last = month_bounds(int(match[1]), int(match[2]))
-    return last if end else first
+    return last_day(month) if end else month
 
 
 class Command(BaseCommand):

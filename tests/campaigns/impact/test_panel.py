@@ -3,7 +3,8 @@ import datetime
 import numpy as np
 import pytest
 
-from campaigns.impact.panel import RuleSpec, build_panel, month_label, month_ordinal
+from campaigns.core.months import index_label, month_index
+from campaigns.impact.panel import RuleSpec, build_panel
 from campaigns.models import AdministrativeUnit, DossierStatistic
 from tests.campaigns.test_indicators import stat
 from tests.factories.users import unit
@@ -14,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_month_ordinals_are_consecutive_across_years():
-    assert month_ordinal(datetime.date(2022, 1, 1)) - month_ordinal(datetime.date(2021, 12, 1)) == 1
-    assert month_label(month_ordinal(datetime.date(2022, 4, 15))) == "2022-04"
+    assert month_index(datetime.date(2022, 1, 1)) - month_index(datetime.date(2021, 12, 1)) == 1
+    assert index_label(month_index(datetime.date(2022, 4, 15))) == "2022-04"
 
 
 def test_panel_of_an_old_district_reads_counts_and_reach(imported):
@@ -33,7 +34,7 @@ def test_panel_of_an_old_district_reads_counts_and_reach(imported):
     lac_tanh = [u.code for u in panel.units].index("23149")
     stored = DossierStatistic.objects.get(unit__code="23149", unit__valid_to__isnull=False, period_start="2022-05-01")
     assert panel.online[lac_tanh, 16] == stored.received_online
-    reached = {u.code: month_label(int(m)) for u, m in zip(panel.units, panel.first_reached, strict=True) if m}
+    reached = {u.code: index_label(int(m)) for u, m in zip(panel.units, panel.first_reached, strict=True) if m}
     assert reached == {code: f"2022-{month:02d}" for code, month in TRAINED.items()}
     assert panel.channels["training"][lac_tanh].sum() == 60  # attendances
     assert panel.training_sessions[lac_tanh].sum() == 1

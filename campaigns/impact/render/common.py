@@ -62,7 +62,16 @@ def ci_bounds(item: Mapping | None) -> tuple[float | None, float | None]:
 
 def key_figures(payload: Mapping) -> list[KeyFigure]:
     """The summary table: observed rates, the effect, additional dossiers, the pre-trend check."""
-    observed = payload.get("observed") or {}
+    figures = _observed_figures(payload.get("observed") or {})
+    headline = payload.get("effect")
+    if effect_verdict(headline) == "none":
+        figures.append(KeyFigure(_("Effect of the campaign"), "text", _("Cannot be estimated")))
+        return figures
+    return figures + _effect_figures(payload, headline)
+
+
+def _observed_figures(observed: Mapping) -> list[KeyFigure]:
+    """The online rate at the start and at the end, and the change between them (observed, not the effect)."""
 
     def with_period(label_with_period: str, label: str, period) -> str:
         # Without monthly statistics there is no period to name: no empty "()".
@@ -96,11 +105,13 @@ def key_figures(payload: Mapping) -> list[KeyFigure]:
             note=_("Observed, not the effect of the campaign"),
         ),
     ]
-    headline = payload.get("effect")
-    if effect_verdict(headline) == "none":
-        figures.append(KeyFigure(_("Effect of the campaign"), "text", _("Cannot be estimated")))
-        return figures
-    figures.append(
+    return figures
+
+
+def _effect_figures(payload: Mapping, headline: Mapping) -> list[KeyFigure]:
+    """The effect, its comparison group, the smallest effect the rollout can show, additional dossiers, the check
+    of the trends before the campaign and the group-time cross-check."""
+    figures = [
         KeyFigure(
             _("Effect of the campaign (percentage points)"),
             "points",
@@ -108,7 +119,7 @@ def key_figures(payload: Mapping) -> list[KeyFigure]:
             *ci_bounds(headline),
             note=str(VERDICT_WORDS[effect_verdict(headline)]),
         )
-    )
+    ]
     figures.append(KeyFigure(_("Comparison group"), "text", comparison_label(headline)))
     figures.append(
         KeyFigure(

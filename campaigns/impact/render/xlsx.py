@@ -100,14 +100,31 @@ def _kind_value(kind: str, value):
 def render_xlsx(payload: Mapping) -> bytes:
     """The report as a workbook: one sheet per table, numbers as numbers with percent/number formats."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    no_estimate = _("The effect of the campaign cannot be estimated from these data.")
-    campaign = payload.get("campaign") or {}
+    # The estimates are shown only when the effect can be estimated; their sheets say so otherwise.
+    headline = payload.get("effect") if effect_verdict(payload.get("effect")) != "none" else None
+    for add_sheet in SHEETS:
+        add_sheet(workbook, payload, headline)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
-    # Summary: what, where, when; the narrative; the key figures.
+
+def _points_heading() -> str:
+    return _("Effect (percentage points)")
+
+
+def _no_estimate() -> str:
+    return _("The effect of the campaign cannot be estimated from these data.")
+
+
+def _summary_sheet(workbook, payload: Mapping, headline: Mapping | None) -> None:
+    """Summary: what, where, when; the narrative; the key figures."""
+    from openpyxl.styles import Alignment
+
+    campaign = payload.get("campaign") or {}
     summary = _Sheet(
         workbook,
         _("Summary"),
@@ -137,23 +154,23 @@ def render_xlsx(payload: Mapping) -> bytes:
             [None, number_format, number_format, number_format],
         )
 
-    # Event study, by quarter since reach.
-    points = _("Effect (percentage points)")
-    headline = payload.get("effect") if effect_verdict(payload.get("effect")) != "none" else None
+
+def _event_study_sheet(workbook, payload: Mapping, headline: Mapping | None) -> None:
+    """Event study, by quarter since reach."""
     sheet = _Sheet(
         workbook,
         _("Event study"),
         [
             _("Months since reach"),
             _("Before or after"),
-            points,
+            _points_heading(),
             _("Plausible range, low"),
             _("Plausible range, high"),
         ],
         [16, 12, 16, 16, 16],
     )
     if not headline:
-        sheet.note(no_estimate)
+        sheet.note(_no_estimate())
     elif not headline.get("event_study"):
         sheet.note(_("No data."))
     for row in sorted((headline or {}).get("event_study") or [], key=lambda r: r["e"]):
@@ -172,11 +189,13 @@ def render_xlsx(payload: Mapping) -> bytes:
         sheet.row([])
         sheet.note(band_note())
 
-    # By cohort: the cross-check's point estimates.
+
+def _cohort_sheet(workbook, payload: Mapping, headline: Mapping | None) -> None:
+    """By cohort: the cross-check's point estimates."""
     headers, rows = cohort_table(payload)
     sheet = _Sheet(workbook, _("By cohort"), headers, [18, 10, 16])
     if not headline:
-        sheet.note(no_estimate)
+        sheet.note(_no_estimate())
     elif not rows:
         sheet.note(_("No data."))
     for group in (payload.get("did") or {}).get("by_group") or [] if headline else []:
@@ -185,7 +204,9 @@ def render_xlsx(payload: Mapping) -> bytes:
             [None, COUNT_FORMAT, POINTS_FORMAT],
         )
 
-    # Counterfactual.
+
+def _counterfactual_sheet(workbook, payload: Mapping, headline: Mapping | None) -> None:
+    """Counterfactual."""
     sheet = _Sheet(
         workbook,
         _("Counterfactual"),
@@ -195,13 +216,13 @@ def render_xlsx(payload: Mapping) -> bytes:
             _("Without the campaign (estimate)"),
             _("95 % interval, low"),
             _("95 % interval, high"),
-            points,
+            _points_heading(),
         ],
         [12, 14, 20, 16, 16, 16],
     )
     counterfactual = (payload.get("counterfactual") or []) if headline else []
     if not headline:
-        sheet.note(no_estimate)
+        sheet.note(_no_estimate())
     elif not counterfactual:
         sheet.note(_("No data."))
     for row in counterfactual:
@@ -213,7 +234,9 @@ def render_xlsx(payload: Mapping) -> bytes:
             [None, RATE_FORMAT, RATE_FORMAT, RATE_FORMAT, RATE_FORMAT, POINTS_FORMAT],
         )
 
-    # Units.
+
+def _units_sheet(workbook, payload: Mapping, headline: Mapping | None) -> None:
+    """Units."""
     sheet = _Sheet(
         workbook,
         _("Units"),
@@ -247,14 +270,16 @@ def render_xlsx(payload: Mapping) -> bytes:
             ["0", None, None, None, RATE_FORMAT, RATE_FORMAT, POINTS_FORMAT, COUNT_FORMAT],
         )
 
-    # Activity mix.
+
+def _activity_mix_sheet(workbook, payload: Mapping, headline: Mapping | None) -> None:
+    """Activity mix."""
     sheet = _Sheet(
         workbook,
         _("Activity mix"),
         [
             _("Activity"),
             _("Per"),
-            points,
+            _points_heading(),
             _("95 % interval, low"),
             _("95 % interval, high"),
             _("Carry-over"),
@@ -264,7 +289,7 @@ def render_xlsx(payload: Mapping) -> bytes:
     )
     channels = (payload.get("channels") or []) if headline else []
     if not headline:
-        sheet.note(no_estimate)
+        sheet.note(_no_estimate())
     elif not channels:
         sheet.note(_("No data."))
     for channel in channels:
@@ -285,7 +310,9 @@ def render_xlsx(payload: Mapping) -> bytes:
         sheet.row([])
         sheet.note(_("Associations, not causes: activities often go together with other changes."))
 
-    # Targets.
+
+def _targets_sheet(workbook, payload: Mapping, headline: Mapping | None) -> None:
+    """Targets."""
     sheet = _Sheet(
         workbook,
         _("Targets"),
@@ -319,7 +346,9 @@ def render_xlsx(payload: Mapping) -> bytes:
             [None, number_format, None, number_format, number_format, number_format],
         )
 
-    # Reports of longer or irregular periods, as stored.
+
+def _periodic_sheet(workbook, payload: Mapping, headline: Mapping | None) -> None:
+    """Reports of longer or irregular periods, as stored."""
     if periodic_table(payload):
         sheet = _Sheet(
             workbook, _("Periodic reports"), [str(header) for header in PERIODIC_HEADERS], [28, 36, 16, 16, 14, 30]
@@ -337,14 +366,18 @@ def render_xlsx(payload: Mapping) -> bytes:
                 [None, None, COUNT_FORMAT, COUNT_FORMAT, RATE_FORMAT],
             )
 
-    # Figures reported elsewhere, as reported.
+
+def _reported_sheet(workbook, payload: Mapping, headline: Mapping | None) -> None:
+    """Figures reported elsewhere, as reported."""
     if reported_table(payload):
         headers, rows = reported_table(payload)
         sheet = _Sheet(workbook, _("Figures reported"), headers, [40, 28, 24, 14, 30])
         for row in rows:
             sheet.row(row)
 
-    # Measurement plan.
+
+def _plan_sheet(workbook, payload: Mapping, headline: Mapping | None) -> None:
+    """Measurement plan."""
     if plan_table(payload):
         headers, rows = plan_table(payload)
         sheet = _Sheet(workbook, _("Plan"), headers, [40, 18, 18])
@@ -352,7 +385,9 @@ def render_xlsx(payload: Mapping) -> bytes:
         for row in rows:
             sheet.row(row)
 
-    # Warnings.
+
+def _warnings_sheet(workbook, payload: Mapping, headline: Mapping | None) -> None:
+    """Warnings."""
     sheet = _Sheet(workbook, _("Warnings"), [_("Message")], [120])
     warnings = payload.get("warnings") or []
     if not warnings:
@@ -360,6 +395,17 @@ def render_xlsx(payload: Mapping) -> bytes:
     for warning in warnings:
         sheet.row([str(warning.get("message") or "")])
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+
+SHEETS = (
+    _summary_sheet,
+    _event_study_sheet,
+    _cohort_sheet,
+    _counterfactual_sheet,
+    _units_sheet,
+    _activity_mix_sheet,
+    _targets_sheet,
+    _periodic_sheet,
+    _reported_sheet,
+    _plan_sheet,
+    _warnings_sheet,
+)

@@ -49,6 +49,7 @@ def register_dashboard_urls():
         path("statistics/dashboard/indicators/", IndicatorsExportView.as_view(), name="statistics_indicators_export"),
         path("statistics/quality/", DataQualityView.as_view(), name="statistics_quality"),
         path("impact/", ImpactIndexView.as_view(), name="campaign_impact_index"),
+        path("impact/results/", ImpactIndexView.as_view(results_only=True), name="campaign_impact_index_results"),
         path("impact/<int:pk>/", ImpactReportView.as_view(), name="campaign_impact"),
         path("impact/<int:pk>/plan/", RolloutPlanView.as_view(), name="campaign_rollout_plan"),
         path("impact/<int:pk>/<slug:kind>.png", ImpactChartView.as_view(), name="campaign_impact_chart"),

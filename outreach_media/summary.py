@@ -6,11 +6,11 @@ import io
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.reports import ReportView
 
 from campaigns.access import permissions
 from campaigns.core.admin import AdminPage
@@ -139,33 +139,64 @@ def xlsx_bytes(summary: dict) -> bytes:
     return buffer.getvalue()
 
 
-class SummaryView(AdminPage, View):
+class GroupedColumn(Column):
+    """A whole number with "." between thousands ("1.250")."""
+
+    def get_value(self, instance):
+        return grouped(super().get_value(instance))
+
+
+class ChannelColumn(Column):
+    """The row's heading cell: the channel."""
+
+    cell_template_name = "outreach_media/tables/row_header_cell.html"
+
+
+class TotalColumn(GroupedColumn):
+    cell_template_name = "outreach_media/tables/strong_cell.html"
+
+
+class SummaryView(AdminPage, ReportView):
+    """Totals by channel (rows) and month (columns), with a headline, a chart and an XLSX file of the same table.
+
+    The chart (``output="png"``) and the XLSX file (``output="xlsx"``) are served at their own addresses from the
+    same choice of campaign, unit and dates.
+    """
+
     page_title = gettext_lazy("Outreach summary")
     header_icon = "table"
     template_name = "outreach_media/summary.html"
+    results_template_name = "outreach_media/summary_results.html"
+    index_url_name = "outreach_media_summary"
+    index_results_url_name = "outreach_media_summary_results"
+    paginate_by = None  # one row per channel
 
     def dispatch(self, request, *args, **kwargs):
-        if not permissions.has_model_permission(request.user, permissions.VIEW, Distribution):
+        if not may_see_summary(request.user):
             permissions.log_denial(request.user, "view", Distribution)
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request, output=None):
-        form = SummaryForm(request.GET or None, user=request.user)
-        data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        if form.is_bound and form.errors:
-            return TemplateResponse(request, self.template_name, {**self.get_context_data(), "form": form})
-        summary = _summary(request.user, data)
-        if output == "png":
-            return HttpResponse(chart_png(summary), content_type="image/png")
-        if output == "xlsx":
-            response = HttpResponse(xlsx_bytes(summary), content_type=XLSX_TYPE)
+    def get(self, request, *args, output=None, **kwargs):
+        self.form = SummaryForm(request.GET or None, user=request.user)
+        data = self.form.cleaned_data if self.form.is_bound and self.form.is_valid() else {}
+        # A choice with errors shows the form and its messages only.
+        self.summary = None if self.form.is_bound and self.form.errors else _summary(request.user, data)
+        if output == "png" and self.summary is not None:
+            return HttpResponse(chart_png(self.summary), content_type="image/png")
+        if output == "xlsx" and self.summary is not None:
+            response = HttpResponse(xlsx_bytes(self.summary), content_type=XLSX_TYPE)
             response["Content-Disposition"] = (
                 f'attachment; filename="tong-hop-truyen-thong-{datetime.date.today():%Y%m%d}.xlsx"'
             )
             return response
-        query = request.GET.urlencode()
-        rows = [
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        summary = self.summary
+        if summary is None:
+            return []
+        return [
             {
                 "label": Channel(channel).label,
                 "cells": [summary["table"][channel].get(month, {}).get("quantity", 0) for month in summary["months"]],
@@ -175,19 +206,40 @@ class SummaryView(AdminPage, View):
             }
             for channel in summary["channels"]
         ]
-        return TemplateResponse(
-            request,
-            self.template_name,
-            {
-                **self.get_context_data(),
-                "form": form,
-                "rows": rows,
-                "months": summary["months"],
-                "headline": headline(summary),
-                "chart_url": f"{reverse('outreach_media_summary_chart')}?{query}",
-                "xlsx_url": f"{reverse('outreach_media_summary_xlsx')}?{query}",
-            },
+
+    @property
+    def columns(self):
+        months = self.summary["months"] if self.summary is not None else []
+        return [
+            ChannelColumn("label", label=_("Channel")),
+            *[
+                GroupedColumn(f"month-{index}", accessor=f"cells.{index}", label=month.strftime("%m/%Y"))
+                for index, month in enumerate(months)
+            ],
+            TotalColumn("total", label=_("Total")),
+            GroupedColumn("people", label=_("People reached")),
+            GroupedColumn("cost", label=_("Cost (VND)")),
+        ]
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["form"] = self.form
+        if self.summary is None:
+            context["rows"] = None
+            return context
+        query = self.request.GET.urlencode()
+        context.update(
+            rows=context["object_list"],
+            months=self.summary["months"],
+            headline=headline(self.summary),
+            chart_url=f"{reverse('outreach_media_summary_chart')}?{query}",
+            xlsx_url=f"{reverse('outreach_media_summary_xlsx')}?{query}",
         )
+        return context
+
+
+def may_see_summary(user) -> bool:
+    return permissions.has_model_permission(user, permissions.VIEW, Distribution)
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -3,14 +3,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from campaigns.access import permissions
 from campaigns.access.viewsets import ScopedPermissionPolicy
 from campaigns.core.admin import PermissionMenuItem
 from outreach_media.admin_import import ActivityImportView, may_import
 from outreach_media.bulk import DistributionBulkView
 from outreach_media.link_views import admin_urlpatterns as link_admin_urlpatterns
 from outreach_media.models import Airing, Distribution, MediaItem, OutreachEvent, Post, TrackedLink
-from outreach_media.summary import SummaryView
+from outreach_media.summary import SummaryView, may_see_summary
 from outreach_media.viewsets import OutreachGroup
 
 for _model in (MediaItem, Distribution, Airing, Post, OutreachEvent, TrackedLink):
@@ -26,6 +25,11 @@ def register_viewsets():
 def register_outreach_urls():
     return [
         path("outreach-media/summary/", SummaryView.as_view(), name="outreach_media_summary"),
+        path(
+            "outreach-media/summary/results/",
+            SummaryView.as_view(results_only=True),
+            name="outreach_media_summary_results",
+        ),
         path("outreach-media/import/", ActivityImportView.as_view(), name="outreach_media_import"),
         path("outreach-media/distributions/bulk/", DistributionBulkView.as_view(), name="outreach_media_bulk"),
         path(
@@ -51,7 +55,7 @@ def register_summary_menu_item():
         reverse("outreach_media_summary"),
         icon_name="table",
         order=560,
-        check=lambda user: permissions.has_model_permission(user, permissions.VIEW, Distribution),
+        check=may_see_summary,
     )
 
 

@@ -20,7 +20,6 @@ from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
-from campaigns.access import permissions
 from campaigns.core.imports.views import ImportView
 from trainings import access, roster, schedule, selectors, services
 from trainings.choices import SEATED, ConsentPurpose, RegistrationSource, Status
@@ -346,27 +345,6 @@ class CheckInView(WagtailAdminTemplateMixin, View):
         checked_at = timezone.localtime(self.registration.checked_in_at).strftime("%H:%M %d/%m/%Y")
         note = (_("Checked in at %(time)s.") if first else _("Already checked in at %(time)s.")) % {"time": checked_at}
         return TemplateResponse(request, self.template, self.context(done=note, first=first))
-
-
-class FeedbackReportView(WagtailAdminTemplateMixin, View):
-    page_title = gettext_lazy("Feedback on classes")
-    header_icon = "comment"
-    template = "trainings/admin/feedback_report.html"
-
-    def get(self, request):
-        if not permissions.has_model_permission(request.user, permissions.VIEW, TrainingSession):
-            permissions.log_denial(request.user, "view", TrainingSession)
-            raise PermissionDenied
-        sessions = access.sessions_for(request.user)
-        return TemplateResponse(
-            request,
-            self.template,
-            {
-                **self.get_context_data(),
-                "by_trainer": selectors.feedback_by_trainer(sessions),
-                "by_session": selectors.feedback_rows(sessions),
-            },
-        )
 
 
 class PurgeSpamForm(forms.Form):

@@ -12,6 +12,7 @@ import json
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse
@@ -136,40 +137,11 @@ def service_worker(request):
         "page": reverse("trainings_offline_check_in"),
         "assets": [static("trainings/offline_check_in.js"), static("trainings/offline_check_in.css")],
     }
-    body = "const PATHS = " + json.dumps(paths) + ";\n" + WORKER
+    body = render_to_string("trainings/admin/offline_check_in_worker.js", {"paths": json.dumps(paths)})
     response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = paths["page"]
     response["Cache-Control"] = "no-cache"
     return response
-
-
-WORKER = """
-const CACHE = "dvc-check-in-v1";
-self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PATHS.assets)).then(() => self.skipWaiting()));
-});
-self.addEventListener("activate", (event) => { event.waitUntil(self.clients.claim()); });
-self.addEventListener("fetch", (event) => {
-  const request = event.request;
-  if (request.method !== "GET") { return; }
-  const url = new URL(request.url);
-  const isPage = url.pathname === PATHS.page;
-  if (!isPage && !PATHS.assets.includes(url.pathname)) { return; }
-  const key = isPage ? PATHS.page : url.pathname;
-  event.respondWith(
-    fetch(request).then((response) => {
-      if (response.ok && !response.redirected) {
-        const copy = response.clone();
-        caches.open(CACHE).then((cache) => cache.put(key, copy));
-      }
-      if (isPage && response.redirected) {  // signed out: keep showing the kept page (the queue waits)
-        return caches.match(key).then((kept) => kept || response);
-      }
-      return response;
-    }).catch(() => caches.match(key).then((kept) => kept || Response.error()))
-  );
-});
-"""
 
 
 class SyncView(View):

@@ -4,10 +4,10 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
 from trainings.admin_personal_data import data_request_viewset
+from trainings.admin_reports import FeedbackReportView
 from trainings.admin_views import (
     AddAttendeeView,
     CheckInView,
-    FeedbackReportView,
     PurgeSpamView,
     RoomPosterView,
     RosterExportView,
@@ -58,6 +58,11 @@ def register_trainer_urls():
         path("trainings/check-in/sync/", SyncView.as_view(), name="trainings_check_in_sync"),
         path("trainings/check-in/<str:token>/", CheckInView.as_view(), name="trainings_check_in"),
         path("trainings/feedback/", FeedbackReportView.as_view(), name="trainings_feedback"),
+        path(
+            "trainings/feedback/results/",
+            FeedbackReportView.as_view(results_only=True),
+            name="trainings_feedback_results",
+        ),
     ]
 
 

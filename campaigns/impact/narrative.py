@@ -210,9 +210,19 @@ def _why_no_range(headline: Mapping) -> str:
 
 
 def _effect_sentences(payload: Mapping, headline: Mapping) -> list[str]:
+    """The effect and how sure it is, additional dossiers, and the check of the trends before the campaign."""
+    verdict = effect_verdict(headline)
+    return [
+        *_verdict_sentences(headline, verdict),
+        *_extra_dossiers_sentences(payload, verdict),
+        *_pretrend_sentences(headline, verdict),
+    ]
+
+
+def _verdict_sentences(headline: Mapping, verdict: str) -> list[str]:
+    """The estimate with its range, why the range is wide or missing, and the smallest effect that would show."""
     att = headline.get("att")
     ci = interval(headline)
-    verdict = effect_verdict(headline)
     values = {
         "effect": format_points(abs(att)),
         "signed_effect": format_points(att),
@@ -263,7 +273,11 @@ def _effect_sentences(payload: Mapping, headline: Mapping) -> list[str]:
             _("With this rollout, only a change of about %(mde)s percentage points or more would show clearly.")
             % {"mde": format_points(mde)}
         )
+    return sentences
 
+
+def _extra_dossiers_sentences(payload: Mapping, verdict: str) -> list[str]:
+    sentences = []
     extra = payload.get("extra_online_dossiers")
     if extra and _finite(extra.get("estimate")):
         extra_ci = interval(extra)
@@ -277,7 +291,12 @@ def _effect_sentences(payload: Mapping, headline: Mapping) -> list[str]:
             )
         elif extra_ci:
             sentences.append(_("Between %(range)s additional online dossiers fit the data.") % extra_values)
+    return sentences
 
+
+def _pretrend_sentences(headline: Mapping, verdict: str) -> list[str]:
+    """Whether the reached units were already moving apart before the campaign, and how far the finding holds."""
+    sentences = []
     pretrend = headline.get("pretrend") or {}
     p_value = pretrend.get("p_value")
     if not _finite(p_value):

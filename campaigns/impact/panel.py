@@ -98,6 +98,33 @@ def build_panel(
     months = list(range(first_month, last_month + 1))
     end_day = last_day(end)
     source_of, partial = areas.communes_on(scope_ids, end_day)
+    units = _panel_units(source_of)
+    row_of = {unit.id: index for index, unit in enumerate(units)}
+    counts = _dossier_counts(source_of, row_of, start, end_day, first_month, (len(units), len(months)))
+    channels, sessions, first_reached = _activities(
+        source_of, row_of, end_day, first_month, last_month, counts["total"], rules
+    )
+    return Panel(
+        root=root,
+        units=units,
+        months=months,
+        online=counts["online"],
+        total=counts["total"],
+        postal=counts["postal"],
+        full_online=counts["full"],
+        reported=counts["reported"],
+        channels=channels,
+        training_sessions=sessions,
+        first_reached=first_reached,
+        postal_total=counts["postal_total"],
+        partial_units=list(
+            AdministrativeUnit.objects.filter(pk__in=partial).order_by("code").values_list("code", flat=True)
+        ),
+    )
+
+
+def _panel_units(source_of: dict[int, int]) -> list[PanelUnit]:
+    """The panel's units (those the sources map to), by id, each with the older units whose figures it takes."""
     panel_ids = sorted(set(source_of.values()))
     info = {
         pk: (code, name, parent_code or "")
@@ -108,9 +135,18 @@ def build_panel(
     sources = defaultdict(list)
     for source, target in source_of.items():
         sources[target].append(source)
-    units = [PanelUnit(pk, *info[pk], sources=sorted(sources[pk])) for pk in panel_ids]
-    row_of = {unit.id: index for index, unit in enumerate(units)}
-    shape = (len(units), len(months))
+    return [PanelUnit(pk, *info[pk], sources=sorted(sources[pk])) for pk in panel_ids]
+
+
+def _dossier_counts(
+    source_of: dict[int, int],
+    row_of: dict[int, int],
+    start: datetime.date,
+    end_day: datetime.date,
+    first_month: int,
+    shape: tuple[int, int],
+) -> dict[str, np.ndarray]:
+    """Dossiers per unit and month (online, all, postal, fully online, with postal known) and which were reported."""
     online, total, postal, full, postal_total = (np.zeros(shape, dtype=np.int64) for _ in range(5))
     reported = np.zeros(shape, dtype=bool)
     for unit_id, month, n_online, n_total, n_postal, n_full, n_postal_total in _statistics(
@@ -123,12 +159,34 @@ def build_panel(
         total[row, column] += n_total
         postal_total[row, column] += n_postal_total or 0
         reported[row, column] = True
+    return {
+        "online": online,
+        "total": total,
+        "postal": postal,
+        "full": full,
+        "postal_total": postal_total,
+        "reported": reported,
+    }
 
+
+def _activities(
+    source_of: dict[int, int],
+    row_of: dict[int, int],
+    end_day: datetime.date,
+    first_month: int,
+    last_month: int,
+    total: np.ndarray,
+    rules: list[RuleSpec],
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Activity volumes per channel in the window, training sessions, and the month each unit was first reached.
+
+    Exposure is read over the whole history up to the window's end: a unit reached before the window is no control.
+    """
+    shape = total.shape
     wanted = {rule.channel for rule in rules}
     channels: dict[str, np.ndarray] = {}
-    first_reached = np.zeros(len(units), dtype=np.int64)
+    first_reached = np.zeros(shape[0], dtype=np.int64)
     sessions = np.zeros(shape, dtype=np.int64)
-    # Exposure over the whole history up to the window's end: a unit reached before the window is no control.
     for row in exposure(unit_ids=list(source_of), end=end_day):
         target = source_of.get(row.unit_id)
         if target is None:
@@ -154,23 +212,7 @@ def build_panel(
                 amount = 1000 * amount / dossiers if dossiers else 0
             if amount >= rule.minimum and (first_reached[index] == 0 or ordinal < first_reached[index]):
                 first_reached[index] = ordinal
-    return Panel(
-        root=root,
-        units=units,
-        months=months,
-        online=online,
-        total=total,
-        postal=postal,
-        full_online=full,
-        reported=reported,
-        channels=channels,
-        training_sessions=sessions,
-        first_reached=first_reached,
-        postal_total=postal_total,
-        partial_units=list(
-            AdministrativeUnit.objects.filter(pk__in=partial).order_by("code").values_list("code", flat=True)
-        ),
-    )
+    return channels, sessions, first_reached
 
 
 def statistics_months(scope_ids: list[int]) -> tuple[datetime.date | None, datetime.date | None]:

@@ -664,46 +664,14 @@ def impact_report(
     """The report for a campaign, or for a scope and window with the given channels counting as reach."""
     if campaign is None and (scope is None or start is None or end is None):
         raise ImpactError("missing_scope", gettext("Give a campaign, or a unit with a start and an end month."))
-    if campaign is not None:
-        root = campaign.unit
-        scope_ids = areas.campaign_unit_ids(campaign)
-        rules = [RuleSpec(r.channel, float(r.minimum), r.per_thousand_dossiers) for r in campaign.reach_rules.all()]
-        if channels:
-            rules = [RuleSpec(name, 1.0) for name in channels]
-        rules = rules or list(DEFAULT_RULES)
-        control = control or campaign.control_group
-        campaign_start = month_index(campaign.starts_on)
-    else:
-        root = scope
-        scope_ids = [scope.pk]
-        rules = [RuleSpec(name, 1.0) for name in channels] if channels else list(DEFAULT_RULES)
-        control = control or ControlGroup.NEVER
-    known = set(Channel.values)
-    unknown = sorted({rule.channel for rule in rules} - known)
-    if unknown:
-        raise ImpactError(
-            "unknown_channel",
-            gettext("Unknown channel “%(value)s”; use one of: %(choices)s.")
-            % {"value": ", ".join(unknown), "choices": ", ".join(Channel.values)},
-        )
-    if control not in ControlGroup.values:
-        raise ImpactError(
-            "unknown_control", gettext("Compare with “never” or “notyet”, not “%(value)s”.") % {"value": control}
-        )
+    root, scope_ids, rules, control = _settings(campaign, scope, channels, control)
+    _check_settings(rules, control)
     start, end = _window(campaign, start, end, scope_ids)
-    if campaign is None:
-        campaign_start = month_index(start) + BASELINE_MONTHS
+    campaign_start = month_index(campaign.starts_on) if campaign is not None else month_index(start) + BASELINE_MONTHS
     panel = build_panel(root=root, scope_ids=scope_ids, start=start, end=end, rules=rules)
     if not panel.units:
         raise ImpactError("no_units", gettext("No communes or wards lie in this scope."))
-    warnings: list[dict] = []
-    if panel.partial_units:
-        warnings.append({"code": "partial_units", "params": {"count": len(panel.partial_units)}})
-    missing = int((~panel.reported).sum())
-    if missing:
-        warnings.append({"code": "missing_months", "params": {"count": missing}})
-    last = panel.months[-1]
-    reached = panel.first_reached[(panel.first_reached > 0) & (panel.first_reached <= last)]
+    warnings = _panel_warnings(panel)
     did_block, _did_extra, _did_counterfactual = _did(panel, control)
     headline = _effect(panel, control, warnings)
     units = _units(panel, campaign_start)
@@ -711,14 +679,8 @@ def impact_report(
     payload = {
         "campaign": {"slug": campaign.slug, "title": campaign.name} if campaign else None,
         "generated_at": timezone.localtime().isoformat(timespec="seconds"),
-        "scope": {
-            "unit_code": root.code,
-            "unit_name": root.name,
-            "units": len(panel.units),
-            "treated_units": int(len(reached)),
-            "never_treated_units": int(len(panel.units) - len(reached)),
-        },
-        "window": {"start": index_label(panel.months[0]), "end": index_label(last)},
+        "scope": _scope_block(root, panel),
+        "window": {"start": index_label(panel.months[0]), "end": index_label(panel.months[-1])},
         "treatment_rule": {
             "channels": sorted({rule.channel for rule in rules}),
             "rules": [
@@ -746,6 +708,59 @@ def impact_report(
 
     payload["narrative"] = narrative(payload)
     return _clean(payload)
+
+
+def _settings(
+    campaign: Campaign | None, scope: AdministrativeUnit | None, channels: list[str] | None, control: str | None
+) -> tuple[AdministrativeUnit, list[int], list[RuleSpec], str]:
+    """(root unit, scope unit ids, reach rules, comparison group): the campaign's, unless given here."""
+    if campaign is not None:
+        scope_ids = areas.campaign_unit_ids(campaign)
+        rules = [RuleSpec(r.channel, float(r.minimum), r.per_thousand_dossiers) for r in campaign.reach_rules.all()]
+        if channels:
+            rules = [RuleSpec(name, 1.0) for name in channels]
+        return campaign.unit, scope_ids, rules or list(DEFAULT_RULES), control or campaign.control_group
+    rules = [RuleSpec(name, 1.0) for name in channels] if channels else list(DEFAULT_RULES)
+    return scope, [scope.pk], rules, control or ControlGroup.NEVER
+
+
+def _check_settings(rules: list[RuleSpec], control: str) -> None:
+    """Refuses (ImpactError) an unknown channel or comparison group."""
+    unknown = sorted({rule.channel for rule in rules} - set(Channel.values))
+    if unknown:
+        raise ImpactError(
+            "unknown_channel",
+            gettext("Unknown channel “%(value)s”; use one of: %(choices)s.")
+            % {"value": ", ".join(unknown), "choices": ", ".join(Channel.values)},
+        )
+    if control not in ControlGroup.values:
+        raise ImpactError(
+            "unknown_control", gettext("Compare with “never” or “notyet”, not “%(value)s”.") % {"value": control}
+        )
+
+
+def _panel_warnings(panel: Panel) -> list[dict]:
+    """Units only partly in the scope, and unit-months without statistics."""
+    warnings: list[dict] = []
+    if panel.partial_units:
+        warnings.append({"code": "partial_units", "params": {"count": len(panel.partial_units)}})
+    missing = int((~panel.reported).sum())
+    if missing:
+        warnings.append({"code": "missing_months", "params": {"count": missing}})
+    return warnings
+
+
+def _scope_block(root: AdministrativeUnit, panel: Panel) -> dict:
+    """The scope's unit, its units and how many of them were reached within the window."""
+    last = panel.months[-1]
+    reached = panel.first_reached[(panel.first_reached > 0) & (panel.first_reached <= last)]
+    return {
+        "unit_code": root.code,
+        "unit_name": root.name,
+        "units": len(panel.units),
+        "treated_units": int(len(reached)),
+        "never_treated_units": int(len(panel.units) - len(reached)),
+    }
 
 
 def _clean(value):

@@ -4,11 +4,15 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 from wagtail.admin import messages
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.reports import ReportView
 
 from campaigns.access import permissions
 from campaigns.core.admin import AdminPage, attachment
@@ -56,13 +60,43 @@ class ImpactAccessMixin:
         return campaign
 
 
-class ImpactIndexView(ImpactAccessMixin, AdminPage, TemplateView):
+class CampaignColumn(Column):
+    """The campaign's name as a link to its report, with its plan number below."""
+
+    cell_template_name = "campaigns/tables/impact_campaign_cell.html"
+
+
+class PeriodColumn(Column):
+    def get_value(self, instance):
+        campaign = instance["campaign"]
+        return f"{date_filter(campaign.starts_on, 'd/m/Y')} – {date_filter(campaign.ends_on, 'd/m/Y')}"
+
+
+class ComputedColumn(Column):
+    def get_value(self, instance):
+        computed_at = instance["computed_at"]
+        return date_filter(timezone.localtime(computed_at), "d/m/Y H:i") if computed_at else _("not yet")
+
+
+class ImpactIndexView(ImpactAccessMixin, AdminPage, ReportView):
+    """The campaigns in the user's scope, each with its headline effect and when it was computed."""
+
     template_name = "campaigns/impact_index.html"
+    results_template_name = "campaigns/impact_index_results.html"
     page_title = gettext_lazy("Campaign impact")
     header_icon = "pick"
+    index_url_name = "campaign_impact_index"
+    index_results_url_name = "campaign_impact_index_results"
+    paginate_by = None  # every campaign in scope, as before
+    columns = [
+        CampaignColumn("campaign", label=gettext_lazy("Campaign")),
+        Column("unit", accessor="campaign.unit.name", label=gettext_lazy("Unit")),
+        PeriodColumn("period", label=gettext_lazy("Period")),
+        Column("effect", label=gettext_lazy("Effect (points)")),
+        ComputedColumn("computed_at", label=gettext_lazy("Computed")),
+    ]
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get_queryset(self):
         campaigns = permissions.filter_for_user(
             self.request.user, Campaign.objects.select_related("unit").order_by("-starts_on")
         )
@@ -78,11 +112,10 @@ class ImpactIndexView(ImpactAccessMixin, AdminPage, TemplateView):
                     "campaign": campaign,
                     "url": reverse("campaign_impact", args=[campaign.pk]),
                     "computed_at": result.computed_at if result else None,
-                    "effect": format_points(overall["att"]) if overall and overall.get("att") is not None else None,
+                    "effect": format_points(overall["att"]) if overall and overall.get("att") is not None else "—",
                 }
             )
-        context["rows"] = rows
-        return context
+        return rows
 
 
 def what_the_data_show(campaign) -> dict:

@@ -357,7 +357,7 @@ def _pdf(title: str, lines: list[str]) -> bytes:
     from reportlab.lib.pagesizes import A5
     from reportlab.pdfgen.canvas import Canvas
 
-    from trainings.pdf import register_fonts
+    from campaigns.core.pdf import register_fonts
 
     regular, bold = register_fonts()
     buffer = io.BytesIO()

@@ -2,6 +2,8 @@
 
 import datetime
 import io
+import logging
+import re
 
 import pytest
 from django.urls import reverse
@@ -189,6 +191,29 @@ def test_the_summary_screen_shows_totals_chart_and_xlsx(client, outreach):
     rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "Hình thức" and rows[0][1] == "03/2026"
     assert ("Sổ tay", 750) in [(row[0], row[1]) for row in rows[1:]]
+
+
+def test_the_summary_table_has_a_row_per_channel_and_a_column_per_month(client, outreach):
+    client.force_login(UserFactory(role=Role.COMMUNICATIONS, scopes=[unit("68")]))
+    for name in ("outreach_media_summary", "outreach_media_summary_results"):
+        response = client.get(reverse(name), {"campaign": outreach.pk})
+        assert response.status_code == 200
+        cells = re.sub(r"\s*([<>])\s*", r"\1", response.content.decode())
+        assert ">03/2026<" in cells and ">04/2026<" in cells
+        assert '<th scope="row">Sổ tay</th><td>750</td><td>0</td><td><strong>750</strong></td>' in cells
+        assert reverse("outreach_media_summary_xlsx") + f"?campaign={outreach.pk}" in cells
+    assert [row["total"] for row in response.context["object_list"]][:1] and response.context["headline"]
+
+
+def test_the_summary_refuses_users_without_the_view_permission(client, outreach, caplog):
+    trainer = UserFactory(role=Role.TRAINER, scopes=[unit("68")])
+    client.force_login(trainer)
+    with caplog.at_level(logging.WARNING, logger="campaigns.access"):
+        for name in ("outreach_media_summary", "outreach_media_summary_results", "outreach_media_summary_xlsx"):
+            response = client.get(reverse(name), {"campaign": outreach.pk})
+            assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
+    assert caplog.text.count(f"access denied: user_id={trainer.pk} action=view model=outreach_media.distribution") == 3
+    assert reverse("outreach_media_summary") not in client.get(reverse("wagtailadmin_home")).content.decode()
 
 
 def test_the_summary_refuses_a_unit_outside_the_scope(client, outreach):

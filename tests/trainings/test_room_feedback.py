@@ -1,6 +1,8 @@
 """The class-wide feedback link for the room: anonymous, rate-limited, open around the class; trainers read comments."""
 
 import datetime
+import logging
+import re
 import zoneinfo
 
 import pytest
@@ -127,3 +129,48 @@ def test_others_cannot_read_the_comments(client, session):
     client.force_login(UserFactory(role=Role.TRAINER, scopes=[unit("68")]))
     assert client.get(reverse("trainings_session_feedback", args=[session.pk])).status_code == 403
     assert client.get(reverse("trainings_room_poster", args=[session.pk])).status_code == 403
+
+
+def test_the_feedback_report_shows_averages_by_trainer_and_by_class_in_scope(client, trainer, session):
+    Feedback.objects.create(session=session, rating=2, pre_score=3, post_score=8)
+    Feedback.objects.create(session=session, rating=5)
+    elsewhere = TrainingSessionFactory(title="Lớp ở tỉnh khác", unit=unit("01"))
+    Feedback.objects.create(session=elsewhere, rating=1)
+    client.force_login(trainer)
+    response = client.get(reverse("trainings_feedback"))
+    assert response.status_code == 200
+    page = " ".join(response.content.decode().split())
+    assert "Ý kiến phản hồi về các lớp" in page
+    rows = response.context["object_list"]
+    assert [row["session"] for row in rows] == [session]  # the class outside the trainer's scope is not listed
+    assert "Lớp VNeID thôn 3" in page and "Lớp ở tỉnh khác" not in page
+    cells = re.sub(r"\s*([<>])\s*", r"\1", page)
+    # Date, answers, average rating (one decimal, Vietnamese), quiz before and after.
+    assert "<td>14/12/2026</td><td>2</td><td>3,5</td><td>3,0</td><td>8,0</td>" in cells
+    by_trainer = response.context["by_trainer"]
+    assert [(row["classes"], row["count"]) for row in by_trainer] == [(1, 2)]
+    results = client.get(reverse("trainings_feedback_results"))
+    assert results.status_code == 200 and "Lớp VNeID thôn 3" in results.content.decode()
+
+
+def test_the_feedback_report_says_when_there_is_none(client, trainer, session):
+    client.force_login(trainer)
+    response = client.get(reverse("trainings_feedback"))
+    assert response.status_code == 200
+    assert list(response.context["object_list"]) == [] and response.context["by_trainer"] == []
+    assert "Chưa có phản hồi." in response.content.decode()
+
+
+def test_the_feedback_report_needs_the_view_permission_on_classes(client, session, caplog):
+    from django.contrib.auth.models import Permission
+
+    Feedback.objects.create(session=session, rating=5, comment="Rất dễ hiểu.")
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    client.force_login(user)
+    with caplog.at_level(logging.WARNING, logger="campaigns.access"):
+        for name in ("trainings_feedback", "trainings_feedback_results"):
+            response = client.get(reverse(name))
+            # The admin turns the refusal into a redirect to its home page, with nothing of the report.
+            assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
+    assert caplog.text.count(f"access denied: user_id={user.pk} action=view model=trainings.trainingsession") == 2

@@ -1,5 +1,6 @@
 import io
 import logging
+import re
 
 import pytest
 from django.urls import reverse
@@ -26,6 +27,13 @@ def test_leader_in_scope_sees_the_report_with_charts_and_downloads(client, impor
     index = client.get(reverse("campaign_impact_index"))
     assert index.status_code == 200
     assert "Tánh Linh (kiểm thử)" in index.content.decode()
+    cells = re.sub(r"\s*([<>])\s*", r"\1", index.content.decode())
+    report_url = reverse("campaign_impact", args=[imported.pk])
+    assert f'<td><a href="{report_url}">{imported.name}</a><br><small>12/KH-UBND</small></td>' in cells
+    assert "<td>01/04/2022 – 31/12/2022</td>" in cells
+    assert "<td>—</td><td>chưa tính</td>" in cells  # not computed yet: no effect, no time
+    results = client.get(reverse("campaign_impact_index_results"))
+    assert results.status_code == 200 and report_url in results.content.decode()
     response = client.get(reverse("campaign_impact", args=[imported.pk]))
     assert response.status_code == 200
     text = response.content.decode()

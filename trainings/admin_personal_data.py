@@ -46,9 +46,9 @@ from campaigns.access.roles import Role, role_group_name
 from campaigns.core.text import fold
 from campaigns.statistics.viewsets import DayColumn
 from trainings.choices import ConsentPurpose, DataRequestKind
-from trainings.forms import PersonCleaning
 from trainings.identity import format_phone, mask_phone, normalise_phone
 from trainings.models import Attendee, DataRequest
+from trainings.people import PERSON_FIELDS, StaffPersonForm
 from trainings.personal_data import (
     ANONYMISE_ACTION,
     CONTENT_TYPES,
@@ -453,6 +453,16 @@ class PersonExportView(View):
         return response
 
 
+def erased_field_labels() -> list[str]:
+    """The names of the fields erasure clears (``trainings.people``), as the model labels them."""
+    labels = []
+    for field in PERSON_FIELDS:
+        model_field = Attendee._meta.get_field(field.name)
+        if model_field.editable:  # derived fields (the folded name) go with the field they come from
+            labels.append(str(model_field.verbose_name))
+    return labels
+
+
 class PersonEraseView(WagtailAdminTemplateMixin, TemplateView):
     """GET: what will be erased and what stays; POST: erase, close the request, back to it with a message."""
 
@@ -518,7 +528,7 @@ class PersonEraseView(WagtailAdminTemplateMixin, TemplateView):
             ],
             erased_heading=_("Erased"),
             erased_items=[
-                _("Name, phone number, e-mail, organisation, position, citizen ID and unit."),
+                _("Personal details: %(fields)s.") % {"fields": ", ".join(erased_field_labels())},
                 _("Comments written in feedback: %(count)s.") % {"count": comments},
             ],
             kept_heading=_("Kept, without anything that identifies the person"),
@@ -563,13 +573,8 @@ class PersonEraseView(WagtailAdminTemplateMixin, TemplateView):
         return redirect(_edit_url(data_request))
 
 
-class CorrectionForm(PersonCleaning, forms.Form):
-    full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=10_000)
-    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=40)
-    email = forms.EmailField(label=gettext_lazy("E-mail"), required=False, max_length=254)
-    organisation = forms.CharField(label=gettext_lazy("Organisation"), max_length=200, required=False)
-    position = forms.CharField(label=gettext_lazy("Position"), max_length=200, required=False)
-    citizen_id = forms.CharField(label=gettext_lazy("Citizen ID"), max_length=40, required=False)
+class CorrectionForm(StaffPersonForm):
+    """The fields a person may have corrected (``trainings.people``), with the checks of the trainer's form."""
 
 
 class PersonCorrectView(WagtailAdminTemplateMixin, TemplateView):

@@ -22,11 +22,11 @@ from wagtail.log_actions import log
 
 from campaigns.access import permissions
 from campaigns.core import previews
-from trainings import access, roster, schedule, selectors, services
+from trainings import access, people, roster, schedule, selectors, services
 from trainings.choices import SEATED, ConsentPurpose, RegistrationSource, Status
-from trainings.forms import PersonCleaning
 from trainings.identity import mask_phone
 from trainings.models import Registration, TrainingSession
+from trainings.people import StaffPersonForm
 
 SESSION_IMPORT_KEY = "trainings_roster_import"
 _ID = re.compile(r"[0-9]{1,12}")
@@ -133,13 +133,7 @@ class RosterView(SessionMixin, View):
         return redirect("trainings_roster", pk=self.session.pk)
 
 
-class AttendeeForm(PersonCleaning, forms.Form):
-    full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=10_000)
-    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=40)
-    email = forms.EmailField(label=gettext_lazy("E-mail"), required=False, max_length=254)
-    organisation = forms.CharField(label=gettext_lazy("Organisation"), max_length=200, required=False)
-    position = forms.CharField(label=gettext_lazy("Position"), max_length=200, required=False)
-    citizen_id = forms.CharField(label=gettext_lazy("Citizen ID"), max_length=40, required=False)
+class AttendeeForm(StaffPersonForm):
     consent = forms.BooleanField(
         label=gettext_lazy("The person agreed (on paper or in person) to the use of their data for this class"),
         required=True,
@@ -164,7 +158,7 @@ class AddAttendeeView(SessionMixin, View):
         result = services.register(
             self.session,
             phone=data["phone"],
-            details={name: data[name] for name in ("full_name", "email", "organisation", "position", "citizen_id")},
+            details=people.details(data),
             consents=[ConsentPurpose.TRAINING] + ([ConsentPurpose.CERTIFICATE] if data["consent_certificate"] else []),
             source=RegistrationSource.TRAINER,
             check_window=False,

@@ -5,8 +5,8 @@ JSON or XLSX, ``erase_person`` removes it, and ``anonymise_expired`` removes it 
 last class ended longer ago than the retention period.
 
 Erasure keeps the registrations (class, status, seat, times), the consent records (purpose, text
-shown, times) and the feedback ratings: once the attendee row holds no name, phone, e-mail,
-organisation, position, citizen ID or unit they describe nobody, and class counts stay right.
+shown, times) and the feedback ratings: once the attendee row holds none of its personal fields
+(``trainings.people.PERSON_FIELDS``) they describe nobody, and class counts stay right.
 
 Audit entries go through Wagtail's audit log. They carry the attendee's number (``Attendee #N``)
 and counts, never a name, phone number or anything else the person told us; nothing here writes
@@ -31,32 +31,19 @@ from campaigns.core.text import strip_control_characters
 from campaigns.statistics.exports import escape_formula
 from trainings import services
 from trainings.choices import Status
-from trainings.identity import format_phone
 from trainings.models import Attendee, Certificate, Consent, DataRequest, Feedback, Registration
+from trainings.people import CORRECTABLE_FIELDS, ERASED_VALUES, EXPORTED_FIELDS, export_values
 
 EXPORT_ACTION = "trainings.export_personal_data"
 ERASE_ACTION = "trainings.erase_personal_data"
 ANONYMISE_ACTION = "trainings.anonymise_attendees"
 CORRECT_ACTION = "trainings.correct_personal_data"
 WITHDRAW_ACTION = "trainings.withdraw_consent"
-CORRECTABLE_FIELDS = ("full_name", "phone", "email", "organisation", "position", "citizen_id")
 
 FORMATS = ("json", "xlsx")
 CONTENT_TYPES = {
     "json": "application/json; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-# What erasure writes over the attendee's personal fields.
-ERASED_VALUES = {
-    "full_name": "",
-    "name_key": "",
-    "phone": None,
-    "email": "",
-    "organisation": "",
-    "position": "",
-    "citizen_id": "",
-    "unit": None,
 }
 
 # A request must be acknowledged within this many working days (Monday to Friday) of its receipt.
@@ -88,17 +75,10 @@ def person_data(attendee: Attendee) -> dict:
     feedback = Feedback.objects.filter(registration__attendee=attendee).select_related("registration__session")
     certificates = Certificate.objects.filter(registration__attendee=attendee).select_related("registration__session")
     requests = DataRequest.objects.filter(attendee=attendee).order_by("received_on", "pk")
-    unit = attendee.unit
     return {
         "attendee": {
             "number": attendee.pk,
-            "full_name": attendee.full_name,
-            "phone": attendee.phone or "",
-            "email": attendee.email,
-            "organisation": attendee.organisation,
-            "position": attendee.position,
-            "unit": {"code": unit.code, "name": unit.name} if unit else None,
-            "citizen_id": attendee.citizen_id,
+            **export_values(attendee),
             "created_at": _moment(attendee.created_at),
             "anonymised_at": _moment(attendee.anonymised_at),
         },
@@ -218,20 +198,16 @@ def _as_xlsx(data: dict) -> bytes:
     from trainings.models import TrainingSession
 
     person = data["attendee"]
-    unit = person["unit"]
     sheets: list[tuple[str, list[str], Iterable[list]]] = [
         (
             _("Personal details"),
             [_("Field"), _("Value")],
             [
                 [_("Attendee number"), person["number"]],
-                [_field_label(Attendee, "full_name"), _text(person["full_name"])],
-                [_field_label(Attendee, "phone"), _text(format_phone(person["phone"]))],
-                [_field_label(Attendee, "email"), _text(person["email"])],
-                [_field_label(Attendee, "organisation"), _text(person["organisation"])],
-                [_field_label(Attendee, "position"), _text(person["position"])],
-                [_field_label(Attendee, "unit"), _text(f"{unit['name']} ({unit['code']})" if unit else "")],
-                [_field_label(Attendee, "citizen_id"), _text(person["citizen_id"])],
+                *(
+                    [_field_label(Attendee, field.name), _text(field.shown(person[field.name]))]
+                    for field in EXPORTED_FIELDS
+                ),
                 [_("First recorded at"), _shown_moment(person["created_at"])],
                 [_field_label(Attendee, "anonymised_at"), _shown_moment(person["anonymised_at"])],
             ],

@@ -60,11 +60,12 @@ from trainings.personal_data import (
     PersonalDataRefused,
     acknowledge_by,
     acknowledgement_overdue,
-    correct_person,
-    erase_person,
+    consent_withdraw,
+    data_request_close,
     export_filename,
-    export_person,
-    withdraw_consent,
+    person_correct,
+    person_erase,
+    person_export,
 )
 
 # --- Audit log actions ------------------------------------------------------------------------
@@ -446,7 +447,7 @@ class PersonExportView(View):
             messages.error(request, _("This request is not linked to a person, so there is nothing to export."))
             return redirect(_edit_url(data_request))
         attendee = data_request.attendee
-        content = export_person(attendee, user=request.user, file_format=file_format)
+        content = person_export(actor=request.user, attendee=attendee, file_format=file_format)
         response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
         response["Content-Disposition"] = f'attachment; filename="{export_filename(attendee, file_format)}"'
         response["Cache-Control"] = "no-store"
@@ -564,11 +565,8 @@ class PersonEraseView(WagtailAdminTemplateMixin, TemplateView):
             )
             return redirect(_edit_url(data_request))
         with transaction.atomic():
-            attendee = erase_person(attendee, user=request.user)
-            today = timezone.localdate()
-            data_request.done_on = data_request.done_on or max(today, data_request.received_on)
-            data_request.handled_by = request.user
-            data_request.save(update_fields=["done_on", "handled_by"])
+            attendee = person_erase(actor=request.user, attendee=attendee)
+            data_request_close(actor=request.user, data_request=data_request)
         messages.success(request, _("The personal data of %(person)s has been erased.") % {"person": attendee})
         return redirect(_edit_url(data_request))
 
@@ -646,7 +644,9 @@ class PersonCorrectView(WagtailAdminTemplateMixin, TemplateView):
             purpose = request.POST.get("purpose", "")
             if purpose not in ConsentPurpose.values:
                 raise Http404
-            count = withdraw_consent(self.attendee, purpose=purpose, user=request.user, data_request=self.data_request)
+            count = consent_withdraw(
+                actor=request.user, attendee=self.attendee, purpose=purpose, data_request=self.data_request
+            )
             if count:
                 messages.success(
                     request,
@@ -663,8 +663,8 @@ class PersonCorrectView(WagtailAdminTemplateMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         try:
-            changed = correct_person(
-                self.attendee, user=request.user, changes=form.cleaned_data, data_request=self.data_request
+            changed = person_correct(
+                actor=request.user, attendee=self.attendee, changes=form.cleaned_data, data_request=self.data_request
             )
         except PersonalDataRefused as exc:
             form.add_error(exc.field, exc.message)

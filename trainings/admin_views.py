@@ -96,7 +96,9 @@ class RosterView(SessionMixin, View):
         if action == "attendance":
             present = {int(value) for value in request.POST.getlist("present") if _ID.fullmatch(value)}
             try:
-                attended, absent = services.record_attendance(self.session, present)
+                attended, absent = services.attendance_record(
+                    actor=request.user, session=self.session, present_ids=present
+                )
             except services.CheckInRefused as exc:
                 messages.error(request, exc.message)
             else:
@@ -114,18 +116,18 @@ class RosterView(SessionMixin, View):
             registration = get_object_or_404(Registration, pk=int(chosen), session=self.session)
             if action == "check_in":
                 try:
-                    services.check_in(registration)
+                    services.registration_check_in(actor=request.user, registration=registration)
                     messages.success(request, _("Checked in."))
                 except services.CheckInRefused as exc:
                     messages.error(request, exc.message)
             elif action == "cancel":
-                promoted = services.cancel(registration)
+                promoted = services.registration_cancel(actor=request.user, registration=registration)
                 messages.success(request, _("Registration cancelled."))
                 if promoted:
                     messages.info(request, _("The freed seat went to the first person on the waiting list."))
             else:
                 try:
-                    certificate = services.issue_certificate(registration)
+                    certificate = services.certificate_issue(actor=request.user, registration=registration)
                 except services.CheckInRefused as exc:
                     messages.error(request, exc.message)
                 else:
@@ -155,8 +157,9 @@ class AddAttendeeView(SessionMixin, View):
         if not form.is_valid():
             return self.render("trainings/admin/attendee_form.html", form=form)
         data = form.cleaned_data
-        result = services.register(
-            self.session,
+        result = services.registration_create(
+            actor=request.user,
+            session=self.session,
             phone=data["phone"],
             details=people.details(data),
             consents=[ConsentPurpose.TRAINING] + ([ConsentPurpose.CERTIFICATE] if data["consent_certificate"] else []),
@@ -250,7 +253,9 @@ class RosterImportView(SessionMixin, View):
         confirm_form.is_valid()
         attested = confirm_form.cleaned_data.get("attest")
         try:
-            counts = roster.import_roster(self.session, rows, attested_by=request.user if attested else None)
+            counts = roster.roster_import(
+                actor=request.user, session=self.session, rows=rows, attested_by=request.user if attested else None
+            )
         except roster.RosterRefused as exc:
             confirm_form.add_error("attest", exc.message)
             check = roster.RosterCheck(rows=rows, header_row=pending.get("header_row", 1))
@@ -332,7 +337,9 @@ class CheckInView(WagtailAdminTemplateMixin, View):
 
     def post(self, request, token):
         try:
-            self.registration, first = services.check_in(self.registration)
+            self.registration, first = services.registration_check_in(
+                actor=request.user, registration=self.registration
+            )
         except services.CheckInRefused as exc:
             return TemplateResponse(request, self.template, self.context(refused=exc.message))
         checked_at = timezone.localtime(self.registration.checked_in_at).strftime("%H:%M %d/%m/%Y")
@@ -399,11 +406,11 @@ class PurgeSpamView(SessionMixin, View):
         form = PurgeSpamForm(request.POST)
         if not form.is_valid():
             return self.render(self.template, form=form)
-        removed, promoted = services.purge_registrations(
-            self.session,
+        removed, promoted = services.registration_purge(
+            actor=request.user,
+            session=self.session,
             registered_from=form.cleaned_data["registered_from"],
             registered_until=form.cleaned_data["registered_until"],
-            user=request.user,
         )
         messages.success(
             request,

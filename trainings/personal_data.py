@@ -1,7 +1,7 @@
 """The data subject's rights over what the trainings app holds (Law 91/2025/QH15, Decree 356/2025/NĐ-CP).
 
-``person_data`` gathers everything stored about one attendee, ``export_person`` hands it out as
-JSON or XLSX, ``erase_person`` removes it, and ``anonymise_expired`` removes it for everyone whose
+``person_data`` gathers everything stored about one attendee, ``person_export`` hands it out as
+JSON or XLSX, ``person_erase`` removes it, and ``person_anonymise_expired`` removes it for everyone whose
 last class ended longer ago than the retention period.
 
 Erasure keeps the registrations (class, status, seat, times), the consent records (purpose, text
@@ -25,8 +25,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
+from campaigns.core.errors import DomainError
 from campaigns.core.text import strip_control_characters
 from campaigns.statistics.exports import escape_formula
 from trainings import services
@@ -51,8 +53,8 @@ ACKNOWLEDGE_WITHIN_WORKING_DAYS = 2
 _BATCH = 500
 
 
-class UnknownFormat(ValueError):
-    pass
+class UnknownFormat(DomainError, ValueError):
+    messages = {"unknown_format": gettext_lazy("There is no export in the format “%(format)s”.")}
 
 
 # --- What we hold -----------------------------------------------------------------------------
@@ -153,13 +155,13 @@ def export_filename(attendee: Attendee, file_format: str) -> str:
     return f"du-lieu-ca-nhan-{attendee.pk}.{file_format}"
 
 
-def export_person(attendee: Attendee, *, user, file_format: str) -> bytes:
-    """The person's data as a JSON or XLSX file; every export leaves an audit entry."""
+def person_export(*, actor, attendee: Attendee, file_format: str) -> bytes:
+    """The person's data as a JSON or XLSX file; every export leaves an audit entry naming ``actor``."""
     if file_format not in FORMATS:
-        raise UnknownFormat(file_format)
+        raise UnknownFormat("unknown_format", {"format": file_format})
     data = person_data(attendee)
     content = _as_json(data) if file_format == "json" else _as_xlsx(data)
-    log(instance=attendee, action=EXPORT_ACTION, user=user, data={"format": file_format})
+    log(instance=attendee, action=EXPORT_ACTION, user=actor, data={"format": file_format})
     return content
 
 
@@ -322,13 +324,21 @@ def _as_xlsx(data: dict) -> bytes:
 # --- Correction and withdrawal of consent -----------------------------------------------------
 
 
-class PersonalDataRefused(Exception):
-    def __init__(self, message: str, code: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.code, self.field = message, code, field
+class PersonalDataRefused(DomainError):
+    """A correction refused; ``field``: the form field the message belongs to (None: the whole form)."""
+
+    messages = {
+        "erased": gettext_lazy("This person's data has been erased: there is nothing to correct."),
+        "phone_taken": gettext_lazy("Another person is recorded with this phone number."),
+    }
+    fields = {"phone_taken": "phone"}
+
+    @property
+    def field(self) -> str | None:
+        return self.fields.get(self.code)
 
 
-def correct_person(attendee: Attendee, *, user, changes: dict, data_request: DataRequest | None = None) -> list[str]:
+def person_correct(*, actor, attendee: Attendee, changes: dict, data_request: DataRequest | None = None) -> list[str]:
     """Apply a person's corrections (already cleaned values of ``CORRECTABLE_FIELDS``); returns the fields changed.
 
     The audit entry names the fields changed, never their old or new values. A phone number already used by
@@ -337,12 +347,10 @@ def correct_person(attendee: Attendee, *, user, changes: dict, data_request: Dat
     with transaction.atomic():
         attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
         if attendee.anonymised_at:
-            raise PersonalDataRefused(_("This person's data has been erased: there is nothing to correct."), "erased")
+            raise PersonalDataRefused("erased")
         changed = [name for name in CORRECTABLE_FIELDS if name in changes and changes[name] != getattr(attendee, name)]
         if "phone" in changed and Attendee.objects.filter(phone=changes["phone"]).exclude(pk=attendee.pk).exists():
-            raise PersonalDataRefused(
-                _("Another person is recorded with this phone number."), "phone_taken", field="phone"
-            )
+            raise PersonalDataRefused("phone_taken")
         for name in changed:
             setattr(attendee, name, changes[name])
         if changed:
@@ -351,16 +359,21 @@ def correct_person(attendee: Attendee, *, user, changes: dict, data_request: Dat
         log(
             instance=attendee,
             action=CORRECT_ACTION,
-            user=user,
+            user=actor,
             data={"fields": changed, "request": data_request.pk if data_request else None},
         )
         if data_request is not None:
-            _close(data_request, user)
+            data_request_close(actor=actor, data_request=data_request)
     return changed
 
 
-def withdraw_consent(
-    attendee: Attendee, *, purpose: str, user, now=None, data_request: DataRequest | None = None
+def consent_withdraw(
+    *,
+    actor,
+    attendee: Attendee,
+    purpose: str,
+    now: datetime.datetime | None = None,
+    data_request: DataRequest | None = None,
 ) -> int:
     """Withdraw the person's consents for one purpose, dated ``now``; returns how many were still in force.
 
@@ -376,7 +389,7 @@ def withdraw_consent(
         log(
             instance=attendee,
             action=WITHDRAW_ACTION,
-            user=user,
+            user=actor,
             data={
                 "purpose": purpose,
                 "withdrawn_at": now.isoformat(),
@@ -387,11 +400,14 @@ def withdraw_consent(
     return count
 
 
-def _close(data_request: DataRequest, user) -> None:
+def data_request_close(*, actor, data_request: DataRequest) -> DataRequest:
+    """Mark the request done today (or on the day already recorded), handled by ``actor``."""
     today = timezone.localdate()
     data_request.done_on = data_request.done_on or max(today, data_request.received_on)
-    data_request.handled_by = user
+    data_request.handled_by = actor
+    data_request.full_clean(exclude=["attendee", "handled_by"])
     data_request.save(update_fields=["done_on", "handled_by"])
+    return data_request
 
 
 # --- Erasure ----------------------------------------------------------------------------------
@@ -408,7 +424,7 @@ def _scrub(attendee_ids: list[int], now: datetime.datetime) -> int:
     )
 
 
-def erase_person(attendee: Attendee, *, user, now=None) -> Attendee:
+def person_erase(*, actor, attendee: Attendee, now: datetime.datetime | None = None) -> Attendee:
     """Remove everything that identifies the person; registrations and consent records stay, anonymous.
 
     Safe to run twice: the first erasure time is kept. Returns the attendee as stored afterwards.
@@ -421,11 +437,11 @@ def erase_person(attendee: Attendee, *, user, now=None) -> Attendee:
         for registration in Registration.objects.filter(
             attendee=attendee, session__starts_at__gt=now, status__in=[Status.REGISTERED, Status.WAITLISTED]
         ):
-            services.cancel(registration, now=now)
+            services.registration_cancel(actor=actor, registration=registration, now=now)
         comments = Feedback.objects.filter(registration__attendee=attendee).exclude(comment="").count()
         _scrub([attendee.pk], now)
         attendee.refresh_from_db()
-        log(instance=attendee, action=ERASE_ACTION, user=user, data={"feedback_comments_cleared": comments})
+        log(instance=attendee, action=ERASE_ACTION, user=actor, data={"feedback_comments_cleared": comments})
         forget_person_elsewhere(phone)
     return attendee
 
@@ -451,8 +467,10 @@ def expired_attendees(*, days: int, now=None):
     )
 
 
-def anonymise_expired(*, days: int, now=None, dry_run: bool = False) -> int:
+def person_anonymise_expired(*, actor, days: int, now: datetime.datetime | None = None, dry_run: bool = False) -> int:
     """Anonymise every attendee past the retention period; returns how many were (or would be) anonymised.
+
+    ``actor`` is None when the scheduled command runs it.
 
     One audit entry per run (not per person), with the count and the period.
     """
@@ -479,7 +497,7 @@ def anonymise_expired(*, days: int, now=None, dry_run: bool = False) -> int:
         log(
             instance=ContentType.objects.get_for_model(Attendee),
             action=ANONYMISE_ACTION,
-            user=None,
+            user=actor,
             title=capfirst(str(Attendee._meta.verbose_name_plural)),
             data={"count": count, "days": days},
         )

@@ -22,7 +22,6 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -153,8 +152,9 @@ def register(request, public_token: str):
             form = _rebind_with_new_challenge(request, form, first=True)
         return _registration_page(request, session, form)
     try:
-        pending = services.registration_request(
-            session,
+        pending = services.pending_registration_create(
+            actor=None,
+            session=session,
             phone=form.cleaned_data["phone"],
             details=form.details(session),
             consents=form.consents(),
@@ -200,7 +200,7 @@ def confirm(request, token: str):
     if not form.is_valid():
         return _private(TemplateResponse(request, template, context | {"form": form}))
     try:
-        result = services.confirm_registration(pending, code=form.cleaned_data["code"])
+        result = services.pending_registration_confirm(actor=None, pending=pending, code=form.cleaned_data["code"])
     except services.RegistrationRefused as refused:
         expired = not PendingRegistration.objects.filter(pk=pending.pk).exists()
         return _private(
@@ -316,7 +316,7 @@ def cancel(request, token: str):
     can_cancel = registration.status in (Status.REGISTERED, Status.WAITLISTED)
     if request.method == "POST":
         if can_cancel:
-            services.cancel(registration)
+            services.registration_cancel(actor=None, registration=registration)
             logger.info("public cancellation of registration %s", registration.pk)
         return redirect("trainings:ticket", token=registration.token)
     context = {"registration": registration, "session": registration.session, "can_cancel": can_cancel}
@@ -352,11 +352,8 @@ def feedback(request, token: str):
         return _private(TemplateResponse(request, template, context | {"state": "received"}))
     form = FeedbackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                Feedback.objects.create(registration=registration, **form.cleaned_data)
-        except IntegrityError:  # the same form sent twice at once: the first one counts
-            pass
+        # The same form sent twice at once: the first one counts (the service returns None for the second).
+        services.feedback_create(actor=None, registration=registration, **form.cleaned_data)
         return redirect("trainings:feedback", token=registration.token)
     return _private(TemplateResponse(request, template, context | {"state": "form", "form": form}))
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 
+from campaigns.core.errors import DomainError
 from campaigns.core.imports.safe_xlsx import UnsafeArchive, check_xlsx_archive
 from campaigns.core.text import first_control_character, fold, strip_control_characters
 from campaigns.statistics.exports import escape_formula
@@ -26,7 +27,7 @@ from trainings.identity import mask_phone
 from trainings.models import Attendee, Registration, TrainingSession
 from trainings.people import REQUIRED_ROSTER_FIELDS as REQUIRED
 from trainings.people import ROSTER_FIELDS
-from trainings.services import record_consent, register
+from trainings.services import consent_create, registration_create
 
 MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024
@@ -393,26 +394,24 @@ def template_xlsx(session: TrainingSession) -> bytes:
     return buffer.getvalue()
 
 
-def import_roster(session: TrainingSession, rows: list[RosterRow], *, attested_by=None) -> dict:
+def roster_import(*, actor, session: TrainingSession, rows: list[RosterRow], attested_by=None) -> dict:
     """Register every row (all or nothing); people already registered stay as they are.
+
+    ``actor``: the trainer confirming the import.
 
     ``attested_by``: the trainer who attests holding the signed paper consent forms; rows marked in the consent
     column then also get the certificate consent, recorded as given on paper and attested by that trainer.
     Without an attestation, a file marking consents is refused (nothing written).
     """
     if attested_by is None and any(row.consent_certificate for row in rows):
-        raise RosterRefused(
-            _(
-                "Tick the attestation that you hold the signed consent forms, or remove the marks in the consent column."
-            ),
-            code="attestation_missing",
-        )
+        raise RosterRefused("attestation_missing")
     counts = {"registered": 0, "waitlisted": 0, "unchanged": 0}
     with transaction.atomic():
         for row in rows:
             consents = [ConsentPurpose.TRAINING] + ([ConsentPurpose.CERTIFICATE] if row.consent_certificate else [])
-            result = register(
-                session,
+            result = registration_create(
+                actor=actor,
+                session=session,
                 phone=row.phone,
                 details=row.details(),
                 consents=consents,
@@ -424,9 +423,10 @@ def import_roster(session: TrainingSession, rows: list[RosterRow], *, attested_b
                 attendee = result.registration.attendee
                 agreed = attendee.consents.filter(purpose=ConsentPurpose.CERTIFICATE, withdrawn_at__isnull=True)
                 if row.consent_certificate and not agreed.exists():
-                    record_consent(
-                        attendee,
-                        ConsentPurpose.CERTIFICATE,
+                    consent_create(
+                        actor=actor,
+                        attendee=attendee,
+                        purpose=ConsentPurpose.CERTIFICATE,
                         source=RegistrationSource.IMPORT,
                         attested_by=attested_by,
                     )
@@ -438,8 +438,9 @@ def import_roster(session: TrainingSession, rows: list[RosterRow], *, attested_b
     return counts
 
 
-class RosterRefused(Exception):
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+class RosterRefused(DomainError):
+    messages = {
+        "attestation_missing": gettext_lazy(
+            "Tick the attestation that you hold the signed consent forms, or remove the marks in the consent column."
+        ),
+    }

@@ -18,7 +18,7 @@ from cms import retention
 from trainings.admin_views import SESSION_IMPORT_KEY
 from trainings.cleanup import purge_stale_roster_previews
 from trainings.models import Registration
-from trainings.personal_data import erase_person
+from trainings.personal_data import person_erase
 
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory
 from ..factories.users import UserFactory, unit
@@ -108,7 +108,7 @@ def test_an_expired_roster_preview_cannot_be_confirmed(client, previewed, settin
 def test_erasing_a_person_reaches_roster_previews_that_hold_them(client, previewed):
     person = AttendeeFactory(phone="+84912000777")
     RegistrationFactory(attendee=person, session=TrainingSessionFactory(), seat=1)
-    erase_person(person, user=UserFactory(role=Role.ADMINISTRATOR))
+    person_erase(actor=UserFactory(role=Role.ADMINISTRATOR), attendee=person)
     assert _stored_previews() == 0
 
 

@@ -22,7 +22,7 @@ from trainings.models import (
     PendingRegistration,
     Registration,
 )
-from trainings.personal_data import anonymise_expired, erase_person, export_person
+from trainings.personal_data import person_anonymise_expired, person_erase, person_export
 
 from ..factories.trainings import RegistrationFactory, TrainingSessionFactory
 from ..factories.users import UserFactory, unit
@@ -196,7 +196,7 @@ def test_erasure_writes_every_personal_field_over_and_reaches_the_other_models()
         session=session, phone=attendee.phone, details={"full_name": attendee.full_name}, expires_at=session.starts_at
     )
 
-    erase_person(attendee, user=UserFactory(role=Role.ADMINISTRATOR))
+    person_erase(actor=UserFactory(role=Role.ADMINISTRATOR), attendee=attendee)
 
     _assert_erased(attendee)
     assert Feedback.objects.get(registration=registration).comment == ""
@@ -213,7 +213,7 @@ def test_the_retention_job_writes_every_personal_field_over():
     attendee = _filled_attendee(2)
     Attendee.objects.filter(pk=attendee.pk).update(created_at=timezone.now() - datetime.timedelta(days=400))
 
-    assert anonymise_expired(days=365) == 1
+    assert person_anonymise_expired(actor=None, days=365) == 1
 
     _assert_erased(attendee)
 
@@ -232,7 +232,9 @@ def test_the_forms_the_roster_and_the_export_take_the_fields_from_the_definition
         assert field.roster_aliases and all(roster.ALIASES[alias] == field.name for alias in field.roster_aliases)
 
     attendee = _filled_attendee(3)
-    exported = json.loads(export_person(attendee, user=UserFactory(role=Role.ADMINISTRATOR), file_format="json"))
+    exported = json.loads(
+        person_export(actor=UserFactory(role=Role.ADMINISTRATOR), attendee=attendee, file_format="json")
+    )
     assert [name for name in exported["attendee"] if name in people.BY_NAME] == [
         field.name for field in people.EXPORTED_FIELDS
     ]

@@ -461,7 +461,7 @@ def open_static(name: str) -> str:
 @pytest.fixture
 def attended(session):
     registration = RegistrationFactory(session=session, seat=1)
-    registration, _first = services.check_in(registration, now=session.starts_at)
+    registration, _first = services.registration_check_in(actor=None, registration=registration, now=session.starts_at)
     return registration
 
 

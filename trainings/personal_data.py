@@ -442,17 +442,17 @@ def person_erase(*, actor, attendee: Attendee, now: datetime.datetime | None = N
         _scrub([attendee.pk], now)
         attendee.refresh_from_db()
         log(instance=attendee, action=ERASE_ACTION, user=actor, data={"feedback_comments_cleared": comments})
-        forget_person_elsewhere(phone)
+        _forget_person_elsewhere(actor, phone)
     return attendee
 
 
-def forget_person_elsewhere(phone: str) -> None:
+def _forget_person_elsewhere(actor, phone: str) -> None:
     """Unconfirmed copies of the person's data outside the attendee tables: roster previews in sessions and
     registrations waiting for confirmation."""
-    from trainings.cleanup import forget_roster_previews_of
+    from trainings.cleanup import roster_preview_forget
     from trainings.models import PendingRegistration
 
-    forget_roster_previews_of(phone)
+    roster_preview_forget(actor=actor, phone=phone)
     PendingRegistration.objects.filter(phone=phone).delete()
 
 

@@ -302,11 +302,11 @@ def registration_check_in(
             raise _window_refusal(registration.session)
         registration.status, registration.checked_in_at = Status.ATTENDED, now
         _save(registration, ["status", "checked_in_at"])
-        invite_feedback([registration])
+        _invite_feedback([registration])
     return registration, True
 
 
-def invite_feedback(registrations) -> None:
+def _invite_feedback(registrations) -> None:
     """After the commit, e-mail a feedback link to those who attended and gave an address."""
     from trainings.tasks import send_feedback_invitation
 
@@ -344,7 +344,7 @@ def attendance_record(
                     registration.status, registration.checked_in_at = Status.NO_SHOW, None
                     _save(registration, ["status", "checked_in_at"])
                 absent += 1
-        invite_feedback(newly_attended)
+        _invite_feedback(newly_attended)
     return attended, absent
 
 

@@ -16,7 +16,7 @@ from campaigns.core.imports import uploads
 from campaigns.models import DossierStatistic
 from cms import retention
 from trainings.admin_views import SESSION_IMPORT_KEY
-from trainings.cleanup import purge_stale_roster_previews
+from trainings.cleanup import roster_preview_purge_stale
 from trainings.models import Registration
 from trainings.personal_data import person_erase
 
@@ -91,9 +91,9 @@ def _stored_previews() -> int:
 
 def test_an_unconfirmed_roster_preview_expires_and_is_erased_from_the_sessions(client, previewed, settings):
     assert _stored_previews() == 1
-    assert purge_stale_roster_previews() == 0
+    assert roster_preview_purge_stale(actor=None) == 0
     later = time.time() + settings.IMPORT_PREVIEW_MAX_AGE_SECONDS + 1
-    assert purge_stale_roster_previews(now=later) == 1
+    assert roster_preview_purge_stale(actor=None, now=later) == 1
     assert _stored_previews() == 0
 
 

@@ -269,12 +269,24 @@ def sign_in_sheet_pdf(session, registrations) -> bytes:
         Paragraph(_text(session.title), styles["subtitle"]),
         Spacer(1, 4 * mm),
     ]
+    details_table = _session_details_table(session, len(registrations), styles)
+    story += [details_table, Spacer(1, 5 * mm)]
+
+    story.append(_attendance_table(registrations, styles))
+
+    footer = f"{heading} · {session.title} · {format_date(session.starts_at)}"
+    document.build(story, canvasmaker=_numbered_canvas(footer))
+    return buffer.getvalue()
+
+
+def _session_details_table(session, seat_holders: int, styles) -> Table:
+    """Venue, time, trainers and the number of seat holders, as label/value rows under the title."""
     trainers = ", ".join(person_name(user) for user in session.trainers.all())
     details = [
         (_("Venue"), session.venue),
         (_("Time"), session_times(session)),
         (_("Trainers"), trainers),
-        (_("Seat holders"), str(len(registrations))),
+        (_("Seat holders"), str(seat_holders)),
     ]
     details_table = Table(
         [
@@ -294,8 +306,12 @@ def sign_in_sheet_pdf(session, registrations) -> bytes:
             ]
         )
     )
-    story += [details_table, Spacer(1, 5 * mm)]
+    return details_table
 
+
+def _attendance_rows(registrations: list, styles) -> list[list]:
+    """The header row and one row per registration: number, name, organisation (and position), masked phone, a box
+    to tick, room to sign, the check-in QR code."""
     header = [
         Paragraph(_text(label), styles["head"])
         for label in (
@@ -329,6 +345,12 @@ def sign_in_sheet_pdf(session, registrations) -> bytes:
     if not registrations:
         rows.append([Paragraph(_text(_("No one holds a seat in this class yet.")), styles["base"])] + [""] * 6)
 
+    return rows
+
+
+def _attendance_table(registrations: list, styles) -> Table:
+    """The attendance rows, then a last row (never alone on a page) for the trainer to confirm the count."""
+    rows = _attendance_rows(registrations, styles)
     last = len(rows) - 1
     # Room for the trainer to confirm the count by hand: a last row without lines, never alone on a page.
     rows.append(
@@ -349,6 +371,12 @@ def sign_in_sheet_pdf(session, registrations) -> bytes:
         repeatRows=1,
         hAlign="LEFT",
     )
+    table.setStyle(TableStyle(_attendance_style(last, empty=not registrations)))
+    return table
+
+
+def _attendance_style(last: int, *, empty: bool) -> list[tuple]:
+    """Grid and header for rows 0..``last``, the confirmation row below without lines."""
     commands = [
         ("GRID", (0, 0), (-1, last), 0.6, GRID),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
@@ -370,14 +398,9 @@ def sign_in_sheet_pdf(session, registrations) -> bytes:
         ("ALIGN", (3, -1), (-1, -1), "CENTER"),
         ("NOSPLIT", (0, last), (-1, -1)),
     ]
-    if not registrations:
+    if empty:
         commands.append(("SPAN", (0, 1), (-1, 1)))
-    table.setStyle(TableStyle(commands))
-    story.append(table)
-
-    footer = f"{heading} · {session.title} · {format_date(session.starts_at)}"
-    document.build(story, canvasmaker=_numbered_canvas(footer))
-    return buffer.getvalue()
+    return commands
 
 
 # --- Certificate ---------------------------------------------------------------------------------------------
@@ -461,12 +484,33 @@ def _certificate_pdf(certificate) -> bytes:
         raise ValueError("the certificate holder's data has been erased")
     regular, bold = register_fonts()
     page_width, page_height = landscape(A4)
-    centre = page_width / 2
     buffer = io.BytesIO()
-    heading = _("CERTIFICATE")
-    upper_body, issuing_body = issuing_body_lines(session)
     canvas = Canvas(buffer, pagesize=(page_width, page_height), invariant=True, lang="vi")
+    _certificate_metadata(canvas, certificate)
+    _draw_frame(canvas, page_width, page_height)
+    header_bottom = _draw_certificate_header(canvas, certificate, regular, bold, page_width, page_height)
+    body_bottom = _draw_certificate_body(canvas, certificate, regular, bold, page_width, page_height, header_bottom)
+    _draw_signature(canvas, session, regular, bold, page_width, body_bottom)
+    _draw_verification(canvas, certificate, regular)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _header_styles(regular: str, bold: str) -> tuple[ParagraphStyle, ParagraphStyle]:
+    """The header's regular and bold styles (also the signature's)."""
+    header = ParagraphStyle(
+        "cert-header", fontName=regular, fontSize=12, leading=15, alignment=TA_CENTER, textColor=INK
+    )
+    return header, ParagraphStyle("cert-header-bold", parent=header, fontName=bold)
+
+
+def _certificate_metadata(canvas: Canvas, certificate) -> None:
+    """Title (heading and number), author and creator (the issuing body), subject (the class), keywords."""
+    session = certificate.registration.session
+    upper_body, issuing_body = issuing_body_lines(session)
     number_text = _("No.: %(number)s") % {"number": certificate.number}
+    heading = _("CERTIFICATE")
     canvas.setTitle(f"{heading} {number_text}")
     issuer = f"{upper_body} {issuing_body}"
     canvas.setAuthor(issuer)
@@ -475,21 +519,28 @@ def _certificate_pdf(certificate) -> bytes:
     canvas.setProducer(issuer)
     canvas.setKeywords(_("certificate, training class"))
 
-    # Frame: a strong outer line and a thin inner one.
+
+def _draw_frame(canvas: Canvas, page_width: float, page_height: float) -> None:
+    """A strong outer line and a thin inner one."""
     canvas.setStrokeColor(ACCENT)
     canvas.setLineWidth(2.4)
     canvas.rect(9 * mm, 9 * mm, page_width - 18 * mm, page_height - 18 * mm)
     canvas.setLineWidth(0.7)
     canvas.rect(12 * mm, 12 * mm, page_width - 24 * mm, page_height - 24 * mm)
 
-    # Header: issuing body (left) and Quốc hiệu, Tiêu ngữ (right), as in Nghị định 30/2020/NĐ-CP, Phụ lục I.
+
+def _draw_certificate_header(
+    canvas: Canvas, certificate, regular: str, bold: str, page_width: float, page_height: float
+) -> float:
+    """Issuing body and number (left), Quốc hiệu, Tiêu ngữ, place and date (right), as in Nghị định 30/2020/NĐ-CP,
+    Phụ lục I. Returns the y below the lower of the two blocks."""
+    session = certificate.registration.session
+    upper_body, issuing_body = issuing_body_lines(session)
+    number_text = _("No.: %(number)s") % {"number": certificate.number}
     left_block, right_block = 100 * mm, 130 * mm
     left_centre, right_centre = 20 * mm + left_block / 2, page_width - 18 * mm - right_block / 2
     top = page_height - 20 * mm
-    header = ParagraphStyle(
-        "cert-header", fontName=regular, fontSize=12, leading=15, alignment=TA_CENTER, textColor=INK
-    )
-    header_bold = ParagraphStyle("cert-header-bold", parent=header, fontName=bold)
+    header, header_bold = _header_styles(regular, bold)
     motto_style = ParagraphStyle("cert-motto", parent=header_bold, fontSize=13, leading=16)
     bottom_left = _centred_paragraph(canvas, _text(upper_body), header, left_centre, top, left_block)
     bottom_left = _centred_paragraph(canvas, _text(issuing_body), header_bold, left_centre, bottom_left, left_block)
@@ -517,8 +568,17 @@ def _certificate_pdf(certificate) -> bytes:
         motto_bottom - 5 * mm,
         right_block,
     )
+    return min(number_bottom, date_bottom)
 
-    # Body: centred across the page, between the header and the signature block.
+
+def _draw_certificate_body(
+    canvas: Canvas, certificate, regular: str, bold: str, page_width: float, page_height: float, top: float
+) -> float:
+    """The heading, the holder's name and the class, centred across the page below ``top``; returns its bottom."""
+    registration = certificate.registration
+    attendee, session = registration.attendee, registration.session
+    heading = _("CERTIFICATE")
+    centre = page_width / 2
     body_width = page_width - 60 * mm
     lead_style = ParagraphStyle(
         "cert-lead", fontName=regular, fontSize=13, leading=17, alignment=TA_CENTER, textColor=INK
@@ -550,16 +610,20 @@ def _certificate_pdf(certificate) -> bytes:
         (held, lead_style, 2 * mm),
     ]
     paragraphs = [(Paragraph(_text(text), style), space) for text, style, space in body]
-    y = min(number_bottom, date_bottom) - 8 * mm
+    y = top - 8 * mm
     for paragraph, space in paragraphs:
         paragraph.wrap(body_width, page_height)
         y -= space + paragraph.height
         paragraph.drawOn(canvas, centre - body_width / 2, y)
+    return y
 
-    # Signature: title (bold, upper case), room for the signature and the seal, the name (bold).
+
+def _draw_signature(canvas: Canvas, session, regular: str, bold: str, page_width: float, top: float) -> None:
+    """The signer's title (bold, upper case), room for the signature and the seal, the signer's name (bold)."""
+    _header, header_bold = _header_styles(regular, bold)
     sign_block = 100 * mm
     sign_centre = page_width - 24 * mm - sign_block / 2
-    sign_top = y - 5 * mm
+    sign_top = top - 5 * mm
     signer_title = (session.signer_title or _("Chairman")).upper()
     title_lines = [line.strip() for line in re.split(r"\n| / ", signer_title) if line.strip()]
     sign_bottom = _centred_paragraph(
@@ -570,7 +634,9 @@ def _certificate_pdf(certificate) -> bytes:
             canvas, _text(session.signer_name), header_bold, sign_centre, sign_bottom - 26 * mm, sign_block
         )
 
-    # Bottom left: the verification QR with its address (the site's configured address, never the request's host).
+
+def _draw_verification(canvas: Canvas, certificate, regular: str) -> None:
+    """Bottom left: the verification QR with its address (the site's configured address, never the request's host)."""
     url = verification_url(certificate)
     qr_x, qr_y = 22 * mm, 18 * mm
     draw_qr(canvas, segno.make(url, error="m", micro=False), qr_x, qr_y, CERTIFICATE_QR)
@@ -592,7 +658,3 @@ def _certificate_pdf(certificate) -> bytes:
     )
     _w, verify_height = verify.wrap(verify_width, 100 * mm)
     verify.drawOn(canvas, qr_x + CERTIFICATE_QR + 3 * mm, qr_y + (CERTIFICATE_QR - verify_height) / 2)
-
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()

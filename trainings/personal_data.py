@@ -192,117 +192,153 @@ def _sheet_title(title: str) -> str:
     return title[:31]
 
 
+Sheet = tuple[str, list[str], Iterable[list]]  # title, header, rows
+
+
+def _personal_sheet(data: dict) -> Sheet:
+    """The personal details, one field a row (the exported fields of ``trainings.people``)."""
+    person = data["attendee"]
+    return (
+        _("Personal details"),
+        [_("Field"), _("Value")],
+        [
+            [_("Attendee number"), person["number"]],
+            *(
+                [_field_label(Attendee, field.name), _text(field.shown(person[field.name]))]
+                for field in EXPORTED_FIELDS
+            ),
+            [_("First recorded at"), _shown_moment(person["created_at"])],
+            [_field_label(Attendee, "anonymised_at"), _shown_moment(person["anonymised_at"])],
+        ],
+    )
+
+
+def _consents_sheet(data: dict) -> Sheet:
+    """Every consent given, with the text shown."""
+    return (
+        capfirst(str(Consent._meta.verbose_name_plural)),
+        [
+            _field_label(Consent, name)
+            for name in ("purpose", "text", "text_version", "given_at", "source", "withdrawn_at")
+        ],
+        [
+            [
+                _text(item["purpose_label"]),
+                _text(item["text"]),
+                _text(item["text_version"]),
+                _shown_moment(item["given_at"]),
+                _text(item["source_label"]),
+                _shown_moment(item["withdrawn_at"]),
+            ]
+            for item in data["consents"]
+        ],
+    )
+
+
+def _registrations_sheet(data: dict) -> Sheet:
+    """Every registration with its class."""
+    from trainings.models import TrainingSession
+
+    return (
+        capfirst(str(Registration._meta.verbose_name_plural)),
+        [
+            _("Class"),
+            _field_label(TrainingSession, "starts_at"),
+            _field_label(TrainingSession, "ends_at"),
+            _field_label(TrainingSession, "venue"),
+            *(
+                _field_label(Registration, name)
+                for name in ("status", "seat", "source", "registered_at", "checked_in_at", "cancelled_at")
+            ),
+        ],
+        [
+            [
+                _text(item["class"]),
+                _shown_moment(item["starts_at"]),
+                _shown_moment(item["ends_at"]),
+                _text(item["venue"]),
+                _text(item["status_label"]),
+                item["seat"],
+                _text(item["source_label"]),
+                _shown_moment(item["registered_at"]),
+                _shown_moment(item["checked_in_at"]),
+                _shown_moment(item["cancelled_at"]),
+            ]
+            for item in data["registrations"]
+        ],
+    )
+
+
+def _feedback_sheet(data: dict) -> Sheet:
+    """Every feedback answer."""
+    return (
+        capfirst(str(Feedback._meta.verbose_name_plural)),
+        [
+            _("Class"),
+            *(
+                _field_label(Feedback, name)
+                for name in ("rating", "pre_score", "post_score", "comment", "submitted_at")
+            ),
+        ],
+        [
+            [
+                _text(item["class"]),
+                item["rating"],
+                item["quiz_score_before"],
+                item["quiz_score_after"],
+                _text(item["comment"]),
+                _shown_moment(item["submitted_at"]),
+            ]
+            for item in data["feedback"]
+        ],
+    )
+
+
+def _certificates_sheet(data: dict) -> Sheet:
+    """Every certificate issued."""
+    return (
+        capfirst(str(Certificate._meta.verbose_name_plural)),
+        [_field_label(Certificate, "number"), _("Class"), _field_label(Certificate, "issued_at")],
+        [
+            [_text(item["number"]), _text(item["class"]), _shown_moment(item["issued_at"])]
+            for item in data["certificates"]
+        ],
+    )
+
+
+def _requests_sheet(data: dict) -> Sheet:
+    """Every request the person made about their data."""
+    return (
+        capfirst(str(DataRequest._meta.verbose_name_plural)),
+        [_field_label(DataRequest, name) for name in ("kind", "received_on", "acknowledged_on", "done_on")],
+        [
+            [
+                _text(item["request_label"]),
+                _shown_day(item["received_on"]),
+                _shown_day(item["acknowledged_on"]),
+                _shown_day(item["done_on"]),
+            ]
+            for item in data["data_requests"]
+        ],
+    )
+
+
+SHEETS = (
+    _personal_sheet,
+    _consents_sheet,
+    _registrations_sheet,
+    _feedback_sheet,
+    _certificates_sheet,
+    _requests_sheet,
+)
+
+
 def _as_xlsx(data: dict) -> bytes:
     """One sheet per kind of record; dates dd/mm/yyyy; text cells protected from formula injection."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from trainings.models import TrainingSession
-
-    person = data["attendee"]
-    sheets: list[tuple[str, list[str], Iterable[list]]] = [
-        (
-            _("Personal details"),
-            [_("Field"), _("Value")],
-            [
-                [_("Attendee number"), person["number"]],
-                *(
-                    [_field_label(Attendee, field.name), _text(field.shown(person[field.name]))]
-                    for field in EXPORTED_FIELDS
-                ),
-                [_("First recorded at"), _shown_moment(person["created_at"])],
-                [_field_label(Attendee, "anonymised_at"), _shown_moment(person["anonymised_at"])],
-            ],
-        ),
-        (
-            capfirst(str(Consent._meta.verbose_name_plural)),
-            [
-                _field_label(Consent, name)
-                for name in ("purpose", "text", "text_version", "given_at", "source", "withdrawn_at")
-            ],
-            [
-                [
-                    _text(item["purpose_label"]),
-                    _text(item["text"]),
-                    _text(item["text_version"]),
-                    _shown_moment(item["given_at"]),
-                    _text(item["source_label"]),
-                    _shown_moment(item["withdrawn_at"]),
-                ]
-                for item in data["consents"]
-            ],
-        ),
-        (
-            capfirst(str(Registration._meta.verbose_name_plural)),
-            [
-                _("Class"),
-                _field_label(TrainingSession, "starts_at"),
-                _field_label(TrainingSession, "ends_at"),
-                _field_label(TrainingSession, "venue"),
-                *(
-                    _field_label(Registration, name)
-                    for name in ("status", "seat", "source", "registered_at", "checked_in_at", "cancelled_at")
-                ),
-            ],
-            [
-                [
-                    _text(item["class"]),
-                    _shown_moment(item["starts_at"]),
-                    _shown_moment(item["ends_at"]),
-                    _text(item["venue"]),
-                    _text(item["status_label"]),
-                    item["seat"],
-                    _text(item["source_label"]),
-                    _shown_moment(item["registered_at"]),
-                    _shown_moment(item["checked_in_at"]),
-                    _shown_moment(item["cancelled_at"]),
-                ]
-                for item in data["registrations"]
-            ],
-        ),
-        (
-            capfirst(str(Feedback._meta.verbose_name_plural)),
-            [
-                _("Class"),
-                *(
-                    _field_label(Feedback, name)
-                    for name in ("rating", "pre_score", "post_score", "comment", "submitted_at")
-                ),
-            ],
-            [
-                [
-                    _text(item["class"]),
-                    item["rating"],
-                    item["quiz_score_before"],
-                    item["quiz_score_after"],
-                    _text(item["comment"]),
-                    _shown_moment(item["submitted_at"]),
-                ]
-                for item in data["feedback"]
-            ],
-        ),
-        (
-            capfirst(str(Certificate._meta.verbose_name_plural)),
-            [_field_label(Certificate, "number"), _("Class"), _field_label(Certificate, "issued_at")],
-            [
-                [_text(item["number"]), _text(item["class"]), _shown_moment(item["issued_at"])]
-                for item in data["certificates"]
-            ],
-        ),
-        (
-            capfirst(str(DataRequest._meta.verbose_name_plural)),
-            [_field_label(DataRequest, name) for name in ("kind", "received_on", "acknowledged_on", "done_on")],
-            [
-                [
-                    _text(item["request_label"]),
-                    _shown_day(item["received_on"]),
-                    _shown_day(item["acknowledged_on"]),
-                    _shown_day(item["done_on"]),
-                ]
-                for item in data["data_requests"]
-            ],
-        ),
-    ]
+    sheets = [build(data) for build in SHEETS]
     workbook = Workbook()
     workbook.remove(workbook.active)
     bold = Font(bold=True)

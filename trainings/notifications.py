@@ -181,7 +181,9 @@ def notification_create(*, actor, registration: Registration, kind: str, key: st
 
 
 def notification_create_for_session(*, actor, session: TrainingSession, kind: str, key: str = "") -> int:
-    """Tell everyone holding a seat or waiting in ``session``; returns the number of messages recorded."""
+    """Tell everyone holding a seat or waiting in ``session``; returns the number of messages recorded.
+
+    ``actor``: the trainer whose change calls for the messages."""
     registrations = session.registrations.select_related("attendee", "session", "session__unit").filter(
         status__in=[Status.REGISTERED, Status.WAITLISTED]
     )
@@ -196,7 +198,9 @@ SCHEDULE_FIELDS = frozenset({"starts_at", "ends_at", "venue", "unit"})
 
 def notification_create_for_change(*, actor, session: TrainingSession, changed: set[str]) -> int:
     """After a trainer saved ``session`` with the fields ``changed``: tell everyone registered that the class was
-    cancelled, or that it moved (a new time or place; each version once)."""
+    cancelled, or that it moved (a new time or place; each version once).
+
+    ``actor``: the trainer who saved the class."""
     if "is_cancelled" in changed and session.is_cancelled:
         return notification_create_for_session(actor=actor, session=session, kind=NotificationKind.CANCELLED)
     if not session.is_cancelled and changed & SCHEDULE_FIELDS:

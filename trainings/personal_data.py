@@ -379,6 +379,8 @@ def person_correct(*, actor, attendee: Attendee, changes: dict, data_request: Da
 
     The audit entry names the fields changed, never their old or new values. A phone number already used by
     someone else is refused (records are one per phone). The request, if given, is marked done.
+
+    ``actor``: the administrator, named in the audit entry.
     """
     with transaction.atomic():
         attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
@@ -415,6 +417,8 @@ def consent_withdraw(
 
     A certificate consent withdrawn means no new certificate; the training consent withdrawn leaves the past
     attendance (a legal record of the class) but no new registration by the organisers. Audited with the date.
+
+    ``actor``: the administrator, named in the audit entry.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -464,6 +468,8 @@ def person_erase(*, actor, attendee: Attendee, now: datetime.datetime | None = N
     """Remove everything that identifies the person; registrations and consent records stay, anonymous.
 
     Safe to run twice: the first erasure time is kept. Returns the attendee as stored afterwards.
+
+    ``actor``: the administrator, named in the audit entry (None: no one, e.g. a script).
     """
     now = now or timezone.now()
     with transaction.atomic():

@@ -239,7 +239,9 @@ def _notify_seat_freed(registration: Registration) -> None:
 
 def session_reconcile(*, actor, session: TrainingSession, changed: set[str]) -> TrainingSession:
     """Bring the registrations in line with a class the admin's form just saved (fields ``changed``): seats added
-    go to the waiting list in order, and everyone registered is told of a cancelled or moved class."""
+    go to the waiting list in order, and everyone registered is told of a cancelled or moved class.
+
+    ``actor``: the trainer who saved the class."""
     from trainings.notifications import notification_create_for_change
 
     with transaction.atomic():
@@ -322,6 +324,8 @@ def attendance_record(
 
     Not before the check-in window opens. Before the class has ended, unticked people are left as they are
     (they may still come): nobody is marked absent until the class is over.
+
+    ``actor``: the trainer with the ticked sheet (access is the caller's check).
     """
     now = now or timezone.now()
     attended = absent = 0
@@ -353,6 +357,8 @@ def certificate_issue(*, actor, registration: Registration, now: datetime.dateti
 
     Only once the class has been held (its end has passed). Numbered as on administrative documents
     (Nghị định 30/2020/NĐ-CP): ``Số: 12/GCN-UBND``, counted per issuing body's symbol and year.
+
+    ``actor``: the trainer asking for it; None when demo data is made.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -509,7 +515,9 @@ def registration_purge(
 ) -> tuple[int, list[Registration]]:
     """Remove spam: public registrations of ``session`` made in the period that hold a seat or wait (not those
     who attended). People left without any registration are deleted with their consents. Freed seats go to the
-    waiting list. Returns (removed, promoted)."""
+    waiting list. Returns (removed, promoted).
+
+    ``actor``: the trainer, named in the audit entry."""
     from wagtail.log_actions import log
 
     with transaction.atomic():
@@ -549,6 +557,8 @@ def registration_check_in_scans(*, actor, scans: list[dict], now: datetime.datet
     Idempotent by ticket (a queue sent twice checks in once). The scan's own time is kept when it is
     plausible (not in the future, within the class's check-in window); otherwise it is refused like a scan
     made then. Tickets of classes the user may not check in are answered as unknown, like missing ones.
+
+    ``actor``: the trainer whose queue it is; only their classes' tickets count.
     """
     from trainings import access
 

@@ -23,12 +23,12 @@ def clear_expired_sessions() -> None:
 def purge_stale_data() -> dict[str, int]:
     """Everything above, and the other apps' short-lived data; returns counts per kind."""
     from cms.auth import purge_login_throttles
-    from trainings.cleanup import purge_stale_registrations, purge_stale_roster_previews
+    from trainings.cleanup import pending_registration_purge_expired, roster_preview_purge_stale
 
     counts = {
         "pending_files": purge_pending_files(),
-        "roster_previews": purge_stale_roster_previews(),
-        "unconfirmed_registrations": purge_stale_registrations(),
+        "roster_previews": roster_preview_purge_stale(actor=None),
+        "unconfirmed_registrations": pending_registration_purge_expired(actor=None),
         "login_counters": purge_login_throttles(),
     }
     clear_expired_sessions()

@@ -21,11 +21,11 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
 from campaigns.core.imports.views import ImportView
-from trainings import access, roster, schedule, selectors, services
+from trainings import access, people, roster, schedule, selectors, services
 from trainings.choices import SEATED, ConsentPurpose, RegistrationSource, Status
-from trainings.forms import PersonCleaning
 from trainings.identity import mask_phone
 from trainings.models import Registration, TrainingSession
+from trainings.people import StaffPersonForm
 
 SESSION_IMPORT_KEY = "trainings_roster_import"
 _ID = re.compile(r"[0-9]{1,12}")
@@ -95,7 +95,9 @@ class RosterView(SessionMixin, View):
         if action == "attendance":
             present = {int(value) for value in request.POST.getlist("present") if _ID.fullmatch(value)}
             try:
-                attended, absent = services.record_attendance(self.session, present)
+                attended, absent = services.attendance_record(
+                    actor=request.user, session=self.session, present_ids=present
+                )
             except services.CheckInRefused as exc:
                 messages.error(request, exc.message)
             else:
@@ -113,18 +115,18 @@ class RosterView(SessionMixin, View):
             registration = get_object_or_404(Registration, pk=int(chosen), session=self.session)
             if action == "check_in":
                 try:
-                    services.check_in(registration)
+                    services.registration_check_in(actor=request.user, registration=registration)
                     messages.success(request, _("Checked in."))
                 except services.CheckInRefused as exc:
                     messages.error(request, exc.message)
             elif action == "cancel":
-                promoted = services.cancel(registration)
+                promoted = services.registration_cancel(actor=request.user, registration=registration)
                 messages.success(request, _("Registration cancelled."))
                 if promoted:
                     messages.info(request, _("The freed seat went to the first person on the waiting list."))
             else:
                 try:
-                    certificate = services.issue_certificate(registration)
+                    certificate = services.certificate_issue(actor=request.user, registration=registration)
                 except services.CheckInRefused as exc:
                     messages.error(request, exc.message)
                 else:
@@ -132,13 +134,7 @@ class RosterView(SessionMixin, View):
         return redirect("trainings_roster", pk=self.session.pk)
 
 
-class AttendeeForm(PersonCleaning, forms.Form):
-    full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=10_000)
-    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=40)
-    email = forms.EmailField(label=gettext_lazy("E-mail"), required=False, max_length=254)
-    organisation = forms.CharField(label=gettext_lazy("Organisation"), max_length=200, required=False)
-    position = forms.CharField(label=gettext_lazy("Position"), max_length=200, required=False)
-    citizen_id = forms.CharField(label=gettext_lazy("Citizen ID"), max_length=40, required=False)
+class AttendeeForm(StaffPersonForm):
     consent = forms.BooleanField(
         label=gettext_lazy("The person agreed (on paper or in person) to the use of their data for this class"),
         required=True,
@@ -160,10 +156,11 @@ class AddAttendeeView(SessionMixin, View):
         if not form.is_valid():
             return self.render("trainings/admin/attendee_form.html", form=form)
         data = form.cleaned_data
-        result = services.register(
-            self.session,
+        result = services.registration_create(
+            actor=request.user,
+            session=self.session,
             phone=data["phone"],
-            details={name: data[name] for name in ("full_name", "email", "organisation", "position", "citizen_id")},
+            details=people.details(data),
             consents=[ConsentPurpose.TRAINING] + ([ConsentPurpose.CERTIFICATE] if data["consent_certificate"] else []),
             source=RegistrationSource.TRAINER,
             check_window=False,
@@ -257,7 +254,9 @@ class RosterImportView(ImportView, SessionMixin):
         confirm_form.is_valid()
         attested = confirm_form.cleaned_data.get("attest")
         try:
-            counts = roster.import_roster(self.session, rows, attested_by=request.user if attested else None)
+            counts = roster.roster_import(
+                actor=request.user, session=self.session, rows=rows, attested_by=request.user if attested else None
+            )
         except roster.RosterRefused as exc:
             confirm_form.add_error("attest", exc.message)
             check = roster.RosterCheck(rows=rows, header_row=pending.get("header_row", 1))
@@ -339,7 +338,9 @@ class CheckInView(WagtailAdminTemplateMixin, View):
 
     def post(self, request, token):
         try:
-            self.registration, first = services.check_in(self.registration)
+            self.registration, first = services.registration_check_in(
+                actor=request.user, registration=self.registration
+            )
         except services.CheckInRefused as exc:
             return TemplateResponse(request, self.template, self.context(refused=exc.message))
         checked_at = timezone.localtime(self.registration.checked_in_at).strftime("%H:%M %d/%m/%Y")
@@ -385,11 +386,11 @@ class PurgeSpamView(SessionMixin, View):
         form = PurgeSpamForm(request.POST)
         if not form.is_valid():
             return self.render(self.template, form=form)
-        removed, promoted = services.purge_registrations(
-            self.session,
+        removed, promoted = services.registration_purge(
+            actor=request.user,
+            session=self.session,
             registered_from=form.cleaned_data["registered_from"],
             registered_until=form.cleaned_data["registered_until"],
-            user=request.user,
         )
         messages.success(
             request,

@@ -5,12 +5,13 @@ from campaigns.core import previews
 from trainings.admin_views import SESSION_IMPORT_KEY
 
 
-def purge_stale_roster_previews(*, now: float | None = None) -> int:
+def roster_preview_purge_stale(*, actor, now: float | None = None) -> int:
+    """Erase roster previews older than their lifetime from every back-office session (``actor`` None: cron)."""
     return previews.scrub_sessions(lambda data: previews.drop_stale_previews(data, (SESSION_IMPORT_KEY,), now=now))
 
 
-def forget_roster_previews_of(phone: str) -> int:
-    """Drop every unconfirmed roster preview that lists ``phone`` (a person's erasure reaches them)."""
+def roster_preview_forget(*, actor, phone: str) -> int:
+    """Drop every unconfirmed roster preview that lists ``phone`` (``actor``'s erasure of the person reaches them)."""
 
     def clean(data: dict) -> bool:
         preview = data.get(SESSION_IMPORT_KEY)
@@ -22,8 +23,8 @@ def forget_roster_previews_of(phone: str) -> int:
     return previews.scrub_sessions(clean) if phone else 0
 
 
-def purge_stale_registrations(*, now=None) -> int:
-    """Erase public registrations whose confirmation code has expired (they held no seat)."""
+def pending_registration_purge_expired(*, actor, now=None) -> int:
+    """Erase public registrations whose confirmation code has expired (they held no seat); ``actor`` None: cron."""
     from django.utils import timezone
 
     from trainings.models import PendingRegistration

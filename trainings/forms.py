@@ -1,6 +1,6 @@
 """Public forms: registering for a class and giving feedback after it.
 
-Names, phone numbers and citizen IDs go through ``trainings.identity`` so that the public form,
+The person's fields and their checks come from ``trainings.people`` so that the public form,
 the trainer's form and roster imports accept and refuse exactly the same things.
 """
 
@@ -11,8 +11,10 @@ from django.core import signing
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from trainings import people
 from trainings.choices import ConsentPurpose
-from trainings.identity import MAX_NAME, clean_name, normalise_phone, validate_citizen_id
+from trainings.identity import normalise_phone
+from trainings.people import PublicPersonForm
 from trainings.services import consent_text
 
 CHALLENGE_SALT = "trainings.registration-challenge"
@@ -55,62 +57,10 @@ def consent_field_name(purpose: str) -> str:
     return f"consent_{purpose}"
 
 
-class PersonCleaning:
-    """The checks every form that takes a person uses (the public form and the trainer's form)."""
+class RegistrationForm(PublicPersonForm):
+    """One person for one class; the session's unit becomes the person's unit when they have none.
 
-    def clean_full_name(self):
-        return clean_name(self.cleaned_data["full_name"])
-
-    def clean_phone(self):
-        return normalise_phone(self.cleaned_data["phone"])
-
-    def clean_citizen_id(self):
-        return validate_citizen_id(self.cleaned_data["citizen_id"])
-
-
-class RegistrationForm(PersonCleaning, forms.Form):
-    """One person for one class; the session's unit becomes the person's unit when they have none."""
-
-    # No max_length here: clean_name explains a too long name itself ("at most 200 characters").
-    full_name = forms.CharField(
-        label=gettext_lazy("Full name"),
-        widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": MAX_NAME}),
-    )
-    phone = forms.CharField(
-        label=gettext_lazy("Phone number"),
-        help_text=gettext_lazy(
-            "For example 0912 345 678. Members of a family may register with the same number, each with their name."
-        ),
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel", "maxlength": 20}),
-    )
-    email = forms.EmailField(
-        label=gettext_lazy("E-mail (optional)"),
-        help_text=gettext_lazy(
-            "If you give one, we send your ticket there and tell you of any change (a seat freed, the class moved)."
-        ),
-        required=False,
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    organisation = forms.CharField(
-        label=gettext_lazy("Organisation (optional)"),
-        help_text=gettext_lazy("Your agency, school, company or village."),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
-    )
-    position = forms.CharField(
-        label=gettext_lazy("Position (optional)"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
-    )
-    citizen_id = forms.CharField(
-        label=gettext_lazy("Citizen ID number (optional)"),
-        help_text=gettext_lazy("12 digits. Only needed if the organisers ask for it."),
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 20}),
-    )
+    The person's fields come from ``trainings.people``; the challenge and one checkbox per consent follow them."""
 
     def __init__(self, *args, email_required: bool = False, challenge: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,21 +110,13 @@ class RegistrationForm(PersonCleaning, forms.Form):
         return [(purpose.value, purpose.label, self[consent_field_name(purpose)]) for purpose in ConsentPurpose]
 
     def person_fields(self):
-        return [self[name] for name in ("full_name", "phone", "email", "organisation", "position", "citizen_id")]
+        return [self[name] for name in PublicPersonForm.base_fields]
 
     def consents(self) -> list[str]:
         return [purpose.value for purpose in ConsentPurpose if self.cleaned_data.get(consent_field_name(purpose))]
 
     def details(self, session) -> dict:
-        data = self.cleaned_data
-        return {
-            "full_name": data["full_name"],
-            "email": data["email"],
-            "organisation": data["organisation"],
-            "position": data["position"],
-            "citizen_id": data["citizen_id"],
-            "unit": session.unit,
-        }
+        return {**people.details(self.cleaned_data), "unit": session.unit}
 
 
 class FindTicketForm(forms.Form):

@@ -149,17 +149,25 @@ def moved_key(session: TrainingSession) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def notify(registration: Registration, kind: str, *, key: str = "") -> list[Notification]:
+def notification_create(*, actor, registration: Registration, kind: str, key: str = "") -> list[Notification]:
     """Record the message of ``kind`` on every channel the person can be reached by, and send it after the commit.
+
+    ``actor``: the user whose action calls for the message; None for the system (reminders, a freed seat) and
+    for a person acting on the public site.
 
     A message already recorded for the same (kind, key) is not recorded or sent again. Returns the new rows."""
     created = []
     for channel in _channels(registration):
         try:
             with transaction.atomic():
-                item, new = Notification.objects.get_or_create(
+                item = Notification.objects.filter(
                     registration=registration, kind=kind, channel=channel, key=key
-                )
+                ).first()
+                new = item is None
+                if new:
+                    item = Notification(registration=registration, kind=kind, channel=channel, key=key)
+                    item.full_clean(validate_constraints=False)  # once per message: the database's constraint
+                    item.save()
         except IntegrityError:  # the same message recorded at the same moment elsewhere
             continue
         if new:
@@ -172,24 +180,33 @@ def notify(registration: Registration, kind: str, *, key: str = "") -> list[Noti
     return created
 
 
-def notify_session(session: TrainingSession, kind: str, *, key: str = "") -> int:
-    """Tell everyone holding a seat or waiting in ``session``; returns the number of messages recorded."""
+def notification_create_for_session(*, actor, session: TrainingSession, kind: str, key: str = "") -> int:
+    """Tell everyone holding a seat or waiting in ``session``; returns the number of messages recorded.
+
+    ``actor``: the trainer whose change calls for the messages."""
     registrations = session.registrations.select_related("attendee", "session", "session__unit").filter(
         status__in=[Status.REGISTERED, Status.WAITLISTED]
     )
-    return sum(len(notify(registration, kind, key=key)) for registration in registrations)
+    return sum(
+        len(notification_create(actor=actor, registration=registration, kind=kind, key=key))
+        for registration in registrations
+    )
 
 
 SCHEDULE_FIELDS = frozenset({"starts_at", "ends_at", "venue", "unit"})
 
 
-def notify_session_change(session: TrainingSession, *, changed: set[str]) -> int:
+def notification_create_for_change(*, actor, session: TrainingSession, changed: set[str]) -> int:
     """After a trainer saved ``session`` with the fields ``changed``: tell everyone registered that the class was
-    cancelled, or that it moved (a new time or place; each version once)."""
+    cancelled, or that it moved (a new time or place; each version once).
+
+    ``actor``: the trainer who saved the class."""
     if "is_cancelled" in changed and session.is_cancelled:
-        return notify_session(session, NotificationKind.CANCELLED)
+        return notification_create_for_session(actor=actor, session=session, kind=NotificationKind.CANCELLED)
     if not session.is_cancelled and changed & SCHEDULE_FIELDS:
-        return notify_session(session, NotificationKind.MOVED, key=moved_key(session))
+        return notification_create_for_session(
+            actor=actor, session=session, kind=NotificationKind.MOVED, key=moved_key(session)
+        )
     return 0
 
 
@@ -204,8 +221,8 @@ def _error_text(exc: Exception) -> str:
     return f"{type(exc).__name__}{f' {code}' if code else ''}"[:200]
 
 
-def deliver(notification_id: int) -> str:
-    """Send one recorded message; returns its status. The row is claimed in a short transaction and the message
+def notification_deliver(*, actor, notification_id: int) -> str:
+    """Send one recorded message (``actor`` None: the task queue); returns its status. The row is claimed in a short transaction and the message
     sent outside it (an SMTP server taking its time holds no lock). On failure the row records it and, below the
     limit of attempts, the task is queued again after the back-off."""
     with transaction.atomic():
@@ -253,8 +270,10 @@ def _requeue(notification_id: int, delay: datetime.timedelta) -> None:
     task.enqueue(notification_id)
 
 
-def reminders_due(*, now=None) -> int:
+def notification_create_reminders(*, actor, now: datetime.datetime | None = None) -> int:
     """Record (and send) the reminder for every seat holder of the classes that start tomorrow (local date).
+
+    ``actor`` is None when cron runs it.
 
     Idempotent: the reminder's key is the class's date, so running it again (hourly by cron, after a crash) sends
     nothing twice; a class moved to another day gets its reminder for the new day."""
@@ -270,7 +289,14 @@ def reminders_due(*, now=None) -> int:
         )
         with transaction.atomic():
             for registration in registrations:
-                count += len(notify(registration, NotificationKind.REMINDER, key=tomorrow.isoformat()))
+                count += len(
+                    notification_create(
+                        actor=actor,
+                        registration=registration,
+                        kind=NotificationKind.REMINDER,
+                        key=tomorrow.isoformat(),
+                    )
+                )
     return count
 
 
@@ -312,8 +338,8 @@ def tickets_for_contact(*, phone: str = "", email: str = "", now=None) -> list[i
     )
 
 
-def send_ticket_links(registration_ids: list[int], *, by_phone: bool) -> int:
-    """Send the links to these tickets (from ``tickets_for_contact``): ``by_phone``, all of them by text message to
+def ticket_links_send(*, actor, registration_ids: list[int], by_phone: bool) -> int:
+    """``actor`` is None (a person asking on the public site, through the task queue). Send the links to these tickets (from ``tickets_for_contact``): ``by_phone``, all of them by text message to
     the phone they share and each person's by e-mail to their address on record; otherwise by e-mail to the address
     they share. An e-mail address only ever receives the tickets of the person whose address it is. Returns the
     number of messages sent (tests and logs only: the page never tells)."""

@@ -157,7 +157,7 @@ class SyncView(View):
                 raise ValueError
         except (ValueError, KeyError, TypeError, UnicodeDecodeError):
             return HttpResponseBadRequest(_("The check-ins sent could not be read."))
-        results = services.check_in_scans(user=request.user, scans=scans)
+        results = services.registration_check_in_scans(actor=request.user, scans=scans)
         return JsonResponse(
             {
                 "results": [

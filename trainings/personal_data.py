@@ -1,12 +1,12 @@
 """The data subject's rights over what the trainings app holds (Law 91/2025/QH15, Decree 356/2025/NĐ-CP).
 
-``person_data`` gathers everything stored about one attendee, ``export_person`` hands it out as
-JSON or XLSX, ``erase_person`` removes it, and ``anonymise_expired`` removes it for everyone whose
+``person_data`` gathers everything stored about one attendee, ``person_export`` hands it out as
+JSON or XLSX, ``person_erase`` removes it, and ``person_anonymise_expired`` removes it for everyone whose
 last class ended longer ago than the retention period.
 
 Erasure keeps the registrations (class, status, seat, times), the consent records (purpose, text
-shown, times) and the feedback ratings: once the attendee row holds no name, phone, e-mail,
-organisation, position, citizen ID or unit they describe nobody, and class counts stay right.
+shown, times) and the feedback ratings: once the attendee row holds none of its personal fields
+(``trainings.people.PERSON_FIELDS``) they describe nobody, and class counts stay right.
 
 Audit entries go through Wagtail's audit log. They carry the attendee's number (``Attendee #N``)
 and counts, never a name, phone number or anything else the person told us; nothing here writes
@@ -25,21 +25,22 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
+from campaigns.core.errors import DomainError
 from campaigns.core.text import strip_control_characters
 from campaigns.statistics.exports import escape_formula
 from trainings import services
 from trainings.choices import Status
-from trainings.identity import format_phone
 from trainings.models import Attendee, Certificate, Consent, DataRequest, Feedback, Registration
+from trainings.people import CORRECTABLE_FIELDS, ERASED_VALUES, EXPORTED_FIELDS, export_values
 
 EXPORT_ACTION = "trainings.export_personal_data"
 ERASE_ACTION = "trainings.erase_personal_data"
 ANONYMISE_ACTION = "trainings.anonymise_attendees"
 CORRECT_ACTION = "trainings.correct_personal_data"
 WITHDRAW_ACTION = "trainings.withdraw_consent"
-CORRECTABLE_FIELDS = ("full_name", "phone", "email", "organisation", "position", "citizen_id")
 
 FORMATS = ("json", "xlsx")
 CONTENT_TYPES = {
@@ -47,25 +48,13 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-# What erasure writes over the attendee's personal fields.
-ERASED_VALUES = {
-    "full_name": "",
-    "name_key": "",
-    "phone": None,
-    "email": "",
-    "organisation": "",
-    "position": "",
-    "citizen_id": "",
-    "unit": None,
-}
-
 # A request must be acknowledged within this many working days (Monday to Friday) of its receipt.
 ACKNOWLEDGE_WITHIN_WORKING_DAYS = 2
 _BATCH = 500
 
 
-class UnknownFormat(ValueError):
-    pass
+class UnknownFormat(DomainError, ValueError):
+    messages = {"unknown_format": gettext_lazy("There is no export in the format “%(format)s”.")}
 
 
 # --- What we hold -----------------------------------------------------------------------------
@@ -88,17 +77,10 @@ def person_data(attendee: Attendee) -> dict:
     feedback = Feedback.objects.filter(registration__attendee=attendee).select_related("registration__session")
     certificates = Certificate.objects.filter(registration__attendee=attendee).select_related("registration__session")
     requests = DataRequest.objects.filter(attendee=attendee).order_by("received_on", "pk")
-    unit = attendee.unit
     return {
         "attendee": {
             "number": attendee.pk,
-            "full_name": attendee.full_name,
-            "phone": attendee.phone or "",
-            "email": attendee.email,
-            "organisation": attendee.organisation,
-            "position": attendee.position,
-            "unit": {"code": unit.code, "name": unit.name} if unit else None,
-            "citizen_id": attendee.citizen_id,
+            **export_values(attendee),
             "created_at": _moment(attendee.created_at),
             "anonymised_at": _moment(attendee.anonymised_at),
         },
@@ -173,13 +155,13 @@ def export_filename(attendee: Attendee, file_format: str) -> str:
     return f"du-lieu-ca-nhan-{attendee.pk}.{file_format}"
 
 
-def export_person(attendee: Attendee, *, user, file_format: str) -> bytes:
-    """The person's data as a JSON or XLSX file; every export leaves an audit entry."""
+def person_export(*, actor, attendee: Attendee, file_format: str) -> bytes:
+    """The person's data as a JSON or XLSX file; every export leaves an audit entry naming ``actor``."""
     if file_format not in FORMATS:
-        raise UnknownFormat(file_format)
+        raise UnknownFormat("unknown_format", {"format": file_format})
     data = person_data(attendee)
     content = _as_json(data) if file_format == "json" else _as_xlsx(data)
-    log(instance=attendee, action=EXPORT_ACTION, user=user, data={"format": file_format})
+    log(instance=attendee, action=EXPORT_ACTION, user=actor, data={"format": file_format})
     return content
 
 
@@ -210,121 +192,153 @@ def _sheet_title(title: str) -> str:
     return title[:31]
 
 
+Sheet = tuple[str, list[str], Iterable[list]]  # title, header, rows
+
+
+def _personal_sheet(data: dict) -> Sheet:
+    """The personal details, one field a row (the exported fields of ``trainings.people``)."""
+    person = data["attendee"]
+    return (
+        _("Personal details"),
+        [_("Field"), _("Value")],
+        [
+            [_("Attendee number"), person["number"]],
+            *(
+                [_field_label(Attendee, field.name), _text(field.shown(person[field.name]))]
+                for field in EXPORTED_FIELDS
+            ),
+            [_("First recorded at"), _shown_moment(person["created_at"])],
+            [_field_label(Attendee, "anonymised_at"), _shown_moment(person["anonymised_at"])],
+        ],
+    )
+
+
+def _consents_sheet(data: dict) -> Sheet:
+    """Every consent given, with the text shown."""
+    return (
+        capfirst(str(Consent._meta.verbose_name_plural)),
+        [
+            _field_label(Consent, name)
+            for name in ("purpose", "text", "text_version", "given_at", "source", "withdrawn_at")
+        ],
+        [
+            [
+                _text(item["purpose_label"]),
+                _text(item["text"]),
+                _text(item["text_version"]),
+                _shown_moment(item["given_at"]),
+                _text(item["source_label"]),
+                _shown_moment(item["withdrawn_at"]),
+            ]
+            for item in data["consents"]
+        ],
+    )
+
+
+def _registrations_sheet(data: dict) -> Sheet:
+    """Every registration with its class."""
+    from trainings.models import TrainingSession
+
+    return (
+        capfirst(str(Registration._meta.verbose_name_plural)),
+        [
+            _("Class"),
+            _field_label(TrainingSession, "starts_at"),
+            _field_label(TrainingSession, "ends_at"),
+            _field_label(TrainingSession, "venue"),
+            *(
+                _field_label(Registration, name)
+                for name in ("status", "seat", "source", "registered_at", "checked_in_at", "cancelled_at")
+            ),
+        ],
+        [
+            [
+                _text(item["class"]),
+                _shown_moment(item["starts_at"]),
+                _shown_moment(item["ends_at"]),
+                _text(item["venue"]),
+                _text(item["status_label"]),
+                item["seat"],
+                _text(item["source_label"]),
+                _shown_moment(item["registered_at"]),
+                _shown_moment(item["checked_in_at"]),
+                _shown_moment(item["cancelled_at"]),
+            ]
+            for item in data["registrations"]
+        ],
+    )
+
+
+def _feedback_sheet(data: dict) -> Sheet:
+    """Every feedback answer."""
+    return (
+        capfirst(str(Feedback._meta.verbose_name_plural)),
+        [
+            _("Class"),
+            *(
+                _field_label(Feedback, name)
+                for name in ("rating", "pre_score", "post_score", "comment", "submitted_at")
+            ),
+        ],
+        [
+            [
+                _text(item["class"]),
+                item["rating"],
+                item["quiz_score_before"],
+                item["quiz_score_after"],
+                _text(item["comment"]),
+                _shown_moment(item["submitted_at"]),
+            ]
+            for item in data["feedback"]
+        ],
+    )
+
+
+def _certificates_sheet(data: dict) -> Sheet:
+    """Every certificate issued."""
+    return (
+        capfirst(str(Certificate._meta.verbose_name_plural)),
+        [_field_label(Certificate, "number"), _("Class"), _field_label(Certificate, "issued_at")],
+        [
+            [_text(item["number"]), _text(item["class"]), _shown_moment(item["issued_at"])]
+            for item in data["certificates"]
+        ],
+    )
+
+
+def _requests_sheet(data: dict) -> Sheet:
+    """Every request the person made about their data."""
+    return (
+        capfirst(str(DataRequest._meta.verbose_name_plural)),
+        [_field_label(DataRequest, name) for name in ("kind", "received_on", "acknowledged_on", "done_on")],
+        [
+            [
+                _text(item["request_label"]),
+                _shown_day(item["received_on"]),
+                _shown_day(item["acknowledged_on"]),
+                _shown_day(item["done_on"]),
+            ]
+            for item in data["data_requests"]
+        ],
+    )
+
+
+SHEETS = (
+    _personal_sheet,
+    _consents_sheet,
+    _registrations_sheet,
+    _feedback_sheet,
+    _certificates_sheet,
+    _requests_sheet,
+)
+
+
 def _as_xlsx(data: dict) -> bytes:
     """One sheet per kind of record; dates dd/mm/yyyy; text cells protected from formula injection."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from trainings.models import TrainingSession
-
-    person = data["attendee"]
-    unit = person["unit"]
-    sheets: list[tuple[str, list[str], Iterable[list]]] = [
-        (
-            _("Personal details"),
-            [_("Field"), _("Value")],
-            [
-                [_("Attendee number"), person["number"]],
-                [_field_label(Attendee, "full_name"), _text(person["full_name"])],
-                [_field_label(Attendee, "phone"), _text(format_phone(person["phone"]))],
-                [_field_label(Attendee, "email"), _text(person["email"])],
-                [_field_label(Attendee, "organisation"), _text(person["organisation"])],
-                [_field_label(Attendee, "position"), _text(person["position"])],
-                [_field_label(Attendee, "unit"), _text(f"{unit['name']} ({unit['code']})" if unit else "")],
-                [_field_label(Attendee, "citizen_id"), _text(person["citizen_id"])],
-                [_("First recorded at"), _shown_moment(person["created_at"])],
-                [_field_label(Attendee, "anonymised_at"), _shown_moment(person["anonymised_at"])],
-            ],
-        ),
-        (
-            capfirst(str(Consent._meta.verbose_name_plural)),
-            [
-                _field_label(Consent, name)
-                for name in ("purpose", "text", "text_version", "given_at", "source", "withdrawn_at")
-            ],
-            [
-                [
-                    _text(item["purpose_label"]),
-                    _text(item["text"]),
-                    _text(item["text_version"]),
-                    _shown_moment(item["given_at"]),
-                    _text(item["source_label"]),
-                    _shown_moment(item["withdrawn_at"]),
-                ]
-                for item in data["consents"]
-            ],
-        ),
-        (
-            capfirst(str(Registration._meta.verbose_name_plural)),
-            [
-                _("Class"),
-                _field_label(TrainingSession, "starts_at"),
-                _field_label(TrainingSession, "ends_at"),
-                _field_label(TrainingSession, "venue"),
-                *(
-                    _field_label(Registration, name)
-                    for name in ("status", "seat", "source", "registered_at", "checked_in_at", "cancelled_at")
-                ),
-            ],
-            [
-                [
-                    _text(item["class"]),
-                    _shown_moment(item["starts_at"]),
-                    _shown_moment(item["ends_at"]),
-                    _text(item["venue"]),
-                    _text(item["status_label"]),
-                    item["seat"],
-                    _text(item["source_label"]),
-                    _shown_moment(item["registered_at"]),
-                    _shown_moment(item["checked_in_at"]),
-                    _shown_moment(item["cancelled_at"]),
-                ]
-                for item in data["registrations"]
-            ],
-        ),
-        (
-            capfirst(str(Feedback._meta.verbose_name_plural)),
-            [
-                _("Class"),
-                *(
-                    _field_label(Feedback, name)
-                    for name in ("rating", "pre_score", "post_score", "comment", "submitted_at")
-                ),
-            ],
-            [
-                [
-                    _text(item["class"]),
-                    item["rating"],
-                    item["quiz_score_before"],
-                    item["quiz_score_after"],
-                    _text(item["comment"]),
-                    _shown_moment(item["submitted_at"]),
-                ]
-                for item in data["feedback"]
-            ],
-        ),
-        (
-            capfirst(str(Certificate._meta.verbose_name_plural)),
-            [_field_label(Certificate, "number"), _("Class"), _field_label(Certificate, "issued_at")],
-            [
-                [_text(item["number"]), _text(item["class"]), _shown_moment(item["issued_at"])]
-                for item in data["certificates"]
-            ],
-        ),
-        (
-            capfirst(str(DataRequest._meta.verbose_name_plural)),
-            [_field_label(DataRequest, name) for name in ("kind", "received_on", "acknowledged_on", "done_on")],
-            [
-                [
-                    _text(item["request_label"]),
-                    _shown_day(item["received_on"]),
-                    _shown_day(item["acknowledged_on"]),
-                    _shown_day(item["done_on"]),
-                ]
-                for item in data["data_requests"]
-            ],
-        ),
-    ]
+    sheets = [build(data) for build in SHEETS]
     workbook = Workbook()
     workbook.remove(workbook.active)
     bold = Font(bold=True)
@@ -346,27 +360,35 @@ def _as_xlsx(data: dict) -> bytes:
 # --- Correction and withdrawal of consent -----------------------------------------------------
 
 
-class PersonalDataRefused(Exception):
-    def __init__(self, message: str, code: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.code, self.field = message, code, field
+class PersonalDataRefused(DomainError):
+    """A correction refused; ``field``: the form field the message belongs to (None: the whole form)."""
+
+    messages = {
+        "erased": gettext_lazy("This person's data has been erased: there is nothing to correct."),
+        "phone_taken": gettext_lazy("Another person is recorded with this phone number."),
+    }
+    fields = {"phone_taken": "phone"}
+
+    @property
+    def field(self) -> str | None:
+        return self.fields.get(self.code)
 
 
-def correct_person(attendee: Attendee, *, user, changes: dict, data_request: DataRequest | None = None) -> list[str]:
+def person_correct(*, actor, attendee: Attendee, changes: dict, data_request: DataRequest | None = None) -> list[str]:
     """Apply a person's corrections (already cleaned values of ``CORRECTABLE_FIELDS``); returns the fields changed.
 
     The audit entry names the fields changed, never their old or new values. A phone number already used by
     someone else is refused (records are one per phone). The request, if given, is marked done.
+
+    ``actor``: the administrator, named in the audit entry.
     """
     with transaction.atomic():
         attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
         if attendee.anonymised_at:
-            raise PersonalDataRefused(_("This person's data has been erased: there is nothing to correct."), "erased")
+            raise PersonalDataRefused("erased")
         changed = [name for name in CORRECTABLE_FIELDS if name in changes and changes[name] != getattr(attendee, name)]
         if "phone" in changed and Attendee.objects.filter(phone=changes["phone"]).exclude(pk=attendee.pk).exists():
-            raise PersonalDataRefused(
-                _("Another person is recorded with this phone number."), "phone_taken", field="phone"
-            )
+            raise PersonalDataRefused("phone_taken")
         for name in changed:
             setattr(attendee, name, changes[name])
         if changed:
@@ -375,21 +397,28 @@ def correct_person(attendee: Attendee, *, user, changes: dict, data_request: Dat
         log(
             instance=attendee,
             action=CORRECT_ACTION,
-            user=user,
+            user=actor,
             data={"fields": changed, "request": data_request.pk if data_request else None},
         )
         if data_request is not None:
-            _close(data_request, user)
+            data_request_close(actor=actor, data_request=data_request)
     return changed
 
 
-def withdraw_consent(
-    attendee: Attendee, *, purpose: str, user, now=None, data_request: DataRequest | None = None
+def consent_withdraw(
+    *,
+    actor,
+    attendee: Attendee,
+    purpose: str,
+    now: datetime.datetime | None = None,
+    data_request: DataRequest | None = None,
 ) -> int:
     """Withdraw the person's consents for one purpose, dated ``now``; returns how many were still in force.
 
     A certificate consent withdrawn means no new certificate; the training consent withdrawn leaves the past
     attendance (a legal record of the class) but no new registration by the organisers. Audited with the date.
+
+    ``actor``: the administrator, named in the audit entry.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -400,7 +429,7 @@ def withdraw_consent(
         log(
             instance=attendee,
             action=WITHDRAW_ACTION,
-            user=user,
+            user=actor,
             data={
                 "purpose": purpose,
                 "withdrawn_at": now.isoformat(),
@@ -411,11 +440,14 @@ def withdraw_consent(
     return count
 
 
-def _close(data_request: DataRequest, user) -> None:
+def data_request_close(*, actor, data_request: DataRequest) -> DataRequest:
+    """Mark the request done today (or on the day already recorded), handled by ``actor``."""
     today = timezone.localdate()
     data_request.done_on = data_request.done_on or max(today, data_request.received_on)
-    data_request.handled_by = user
+    data_request.handled_by = actor
+    data_request.full_clean(exclude=["attendee", "handled_by"])
     data_request.save(update_fields=["done_on", "handled_by"])
+    return data_request
 
 
 # --- Erasure ----------------------------------------------------------------------------------
@@ -432,10 +464,12 @@ def _scrub(attendee_ids: list[int], now: datetime.datetime) -> int:
     )
 
 
-def erase_person(attendee: Attendee, *, user, now=None) -> Attendee:
+def person_erase(*, actor, attendee: Attendee, now: datetime.datetime | None = None) -> Attendee:
     """Remove everything that identifies the person; registrations and consent records stay, anonymous.
 
     Safe to run twice: the first erasure time is kept. Returns the attendee as stored afterwards.
+
+    ``actor``: the administrator, named in the audit entry (None: no one, e.g. a script).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -445,22 +479,22 @@ def erase_person(attendee: Attendee, *, user, now=None) -> Attendee:
         for registration in Registration.objects.filter(
             attendee=attendee, session__starts_at__gt=now, status__in=[Status.REGISTERED, Status.WAITLISTED]
         ):
-            services.cancel(registration, now=now)
+            services.registration_cancel(actor=actor, registration=registration, now=now)
         comments = Feedback.objects.filter(registration__attendee=attendee).exclude(comment="").count()
         _scrub([attendee.pk], now)
         attendee.refresh_from_db()
-        log(instance=attendee, action=ERASE_ACTION, user=user, data={"feedback_comments_cleared": comments})
-        forget_person_elsewhere(phone)
+        log(instance=attendee, action=ERASE_ACTION, user=actor, data={"feedback_comments_cleared": comments})
+        _forget_person_elsewhere(actor, phone)
     return attendee
 
 
-def forget_person_elsewhere(phone: str) -> None:
+def _forget_person_elsewhere(actor, phone: str) -> None:
     """Unconfirmed copies of the person's data outside the attendee tables: roster previews in sessions and
     registrations waiting for confirmation."""
-    from trainings.cleanup import forget_roster_previews_of
+    from trainings.cleanup import roster_preview_forget
     from trainings.models import PendingRegistration
 
-    forget_roster_previews_of(phone)
+    roster_preview_forget(actor=actor, phone=phone)
     PendingRegistration.objects.filter(phone=phone).delete()
 
 
@@ -475,8 +509,10 @@ def expired_attendees(*, days: int, now=None):
     )
 
 
-def anonymise_expired(*, days: int, now=None, dry_run: bool = False) -> int:
+def person_anonymise_expired(*, actor, days: int, now: datetime.datetime | None = None, dry_run: bool = False) -> int:
     """Anonymise every attendee past the retention period; returns how many were (or would be) anonymised.
+
+    ``actor`` is None when the scheduled command runs it.
 
     One audit entry per run (not per person), with the count and the period.
     """
@@ -503,7 +539,7 @@ def anonymise_expired(*, days: int, now=None, dry_run: bool = False) -> int:
         log(
             instance=ContentType.objects.get_for_model(Attendee),
             action=ANONYMISE_ACTION,
-            user=None,
+            user=actor,
             title=capfirst(str(Attendee._meta.verbose_name_plural)),
             data={"count": count, "days": days},
         )

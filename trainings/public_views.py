@@ -5,8 +5,8 @@ person's pages (ticket, cancellation, consent record, feedback) through the regi
 which only they receive. Those pages are never cached and never indexed.
 
 Sending the form holds no seat: it keeps a pending registration and sends a code to the phone or
-to the e-mail on record (``services.registration_request``); the answer is the same whether the
-phone is known or not, and only the code leads to a ticket (``confirm``). Registration posts are
+to the e-mail on record (``services.pending_registration_create``); the answer is the same whether the
+phone is known or not, and only the code leads to a ticket (``pending_registration_confirm``). Registration posts are
 counted per client address in the cache, successful and failed posts apart: past
 ``REGISTRATION_CHALLENGE_AFTER`` failures the form asks a small sum, past ``REGISTRATION_FAILURE_LIMIT`` failures or
 ``REGISTRATION_RATE_LIMIT`` codes asked it answers 429; a missing cache only weakens these (the per-phone and per-class
@@ -22,7 +22,6 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -71,7 +70,7 @@ def check_in_url(registration: Registration) -> str:
 # -- rate limiting ------------------------------------------------------------------------------
 # Two counters per client address and hour. Requests that passed the form (a code was asked for) are limited by
 # REGISTRATION_RATE_LIMIT, high enough for a commune hall behind one address; the phone and class limits in
-# services.registration_request stop the abuse of those. Failed posts (invalid form, wrong sum, refusal) are counted
+# services.pending_registration_create stop the abuse of those. Failed posts (invalid form, wrong sum, refusal) are counted
 # apart: past REGISTRATION_CHALLENGE_AFTER the form asks a small sum, past REGISTRATION_FAILURE_LIMIT it answers 429.
 # So a hall of villagers who type well is never slowed down, and a script that posts garbage is.
 def _rate_key(request, kind: str) -> str:
@@ -153,8 +152,9 @@ def register(request, public_token: str):
             form = _rebind_with_new_challenge(request, form, first=True)
         return _registration_page(request, session, form)
     try:
-        pending = services.registration_request(
-            session,
+        pending = services.pending_registration_create(
+            actor=None,
+            session=session,
             phone=form.cleaned_data["phone"],
             details=form.details(session),
             consents=form.consents(),
@@ -200,7 +200,7 @@ def confirm(request, token: str):
     if not form.is_valid():
         return _private(TemplateResponse(request, template, context | {"form": form}))
     try:
-        result = services.confirm_registration(pending, code=form.cleaned_data["code"])
+        result = services.pending_registration_confirm(actor=None, pending=pending, code=form.cleaned_data["code"])
     except services.RegistrationRefused as refused:
         expired = not PendingRegistration.objects.filter(pk=pending.pk).exists()
         return _private(
@@ -316,7 +316,7 @@ def cancel(request, token: str):
     can_cancel = registration.status in (Status.REGISTERED, Status.WAITLISTED)
     if request.method == "POST":
         if can_cancel:
-            services.cancel(registration)
+            services.registration_cancel(actor=None, registration=registration)
             logger.info("public cancellation of registration %s", registration.pk)
         return redirect("trainings:ticket", token=registration.token)
     context = {"registration": registration, "session": registration.session, "can_cancel": can_cancel}
@@ -352,11 +352,8 @@ def feedback(request, token: str):
         return _private(TemplateResponse(request, template, context | {"state": "received"}))
     form = FeedbackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                Feedback.objects.create(registration=registration, **form.cleaned_data)
-        except IntegrityError:  # the same form sent twice at once: the first one counts
-            pass
+        # The same form sent twice at once: the first one counts (the service returns None for the second).
+        services.feedback_create(actor=None, registration=registration, **form.cleaned_data)
         return redirect("trainings:feedback", token=registration.token)
     return _private(TemplateResponse(request, template, context | {"state": "form", "form": form}))
 

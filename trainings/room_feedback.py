@@ -21,7 +21,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from trainings import schedule
 from trainings.forms import FeedbackForm
-from trainings.models import Feedback, TrainingSession
+from trainings.models import TrainingSession
+from trainings.services import feedback_create
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 WINDOW_SECONDS = 60 * 60
@@ -69,7 +70,7 @@ def room_feedback(request, public_token: str):
         if _throttled(request, session):
             return _render(request, session, state="throttled", status=429)
         if form.is_valid():
-            Feedback.objects.create(session=session, registration=None, **form.cleaned_data)
+            feedback_create(actor=None, session=session, **form.cleaned_data)
             return redirect(reverse("trainings:room_feedback", args=[session.public_token]) + "?da-gui=1")
     return _render(request, session, state="form", form=form)
 

@@ -17,26 +17,27 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 
+from campaigns.core.errors import DomainError
 from campaigns.core.imports.headers import alias_table, find_header_row, header_key, map_columns
 from campaigns.core.imports.report import CellError, shown_value
 from campaigns.core.imports.safe_xlsx import UnsafeArchive, check_xlsx_archive
-from campaigns.core.text import first_control_character, fold, normalize_text, strip_control_characters
+from campaigns.core.text import first_control_character, fold, strip_control_characters
 from campaigns.statistics.exports import escape_formula
+from trainings import people
 from trainings.choices import ConsentPurpose, RegistrationSource
-from trainings.identity import clean_name, format_phone, mask_phone, normalise_phone, validate_citizen_id
+from trainings.identity import mask_phone
 from trainings.models import Attendee, Registration, TrainingSession
-from trainings.services import record_consent, register
+from trainings.people import REQUIRED_ROSTER_FIELDS as REQUIRED
+from trainings.people import ROSTER_FIELDS
+from trainings.services import consent_create, registration_create
 
 MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024
+CONSENT_COLUMN = "consent_certificate"
+# Column name -> header label: the person's roster fields (``trainings.people``), then the certificate consent.
 COLUMNS = {
-    "full_name": gettext_lazy("Full name"),
-    "phone": gettext_lazy("Phone"),
-    "email": gettext_lazy("E-mail"),
-    "organisation": gettext_lazy("Organisation"),
-    "position": gettext_lazy("Position"),
-    "citizen_id": gettext_lazy("Citizen ID"),
-    "consent_certificate": gettext_lazy("Agrees to the name on a certificate"),
+    **{field.name: field.label for field in ROSTER_FIELDS},
+    CONSENT_COLUMN: gettext_lazy("Agrees to the name on a certificate"),
 }
 # How far down a spreadsheet the header row may sit (title lines, the issuing body, merged cells above it).
 HEADER_SEARCH_ROWS = 15
@@ -44,47 +45,28 @@ YES = {"x", "co", "dong y", "yes", "y", "1", "true", "v", "✓", "✔"}
 NO = {"", "khong", "khong dong y", "no", "n", "0", "false", "-"}
 # Header spellings accepted besides the translated labels (folded: no accents, lower case).
 ALIASES = {
-    "ho va ten": "full_name",
-    "ho ten": "full_name",
-    "ten": "full_name",
-    "so dien thoai": "phone",
-    "dien thoai": "phone",
-    "sdt": "phone",
-    "email": "email",
-    "thu dien tu": "email",
-    "co quan": "organisation",
-    "co quan don vi": "organisation",
-    "don vi": "organisation",
-    "chuc vu": "position",
-    "cccd": "citizen_id",
-    "so cccd": "citizen_id",
-    "can cuoc cong dan": "citizen_id",
-    "so dinh danh ca nhan": "citizen_id",
-    "dong y cap giay chung nhan": "consent_certificate",
-    "dong y in ten tren giay chung nhan": "consent_certificate",
-    "dong y ghi ten tren giay chung nhan": "consent_certificate",
-    "dong y chung nhan": "consent_certificate",
-    "consent certificate": "consent_certificate",
+    **{alias: field.name for field in ROSTER_FIELDS for alias in field.roster_aliases},
+    "dong y cap giay chung nhan": CONSENT_COLUMN,
+    "dong y in ten tren giay chung nhan": CONSENT_COLUMN,
+    "dong y ghi ten tren giay chung nhan": CONSENT_COLUMN,
+    "dong y chung nhan": CONSENT_COLUMN,
+    "consent certificate": CONSENT_COLUMN,
 }
 
 
-class RosterResource(resources.Resource):
-    """The roster columns; exports read registrations, imports read people."""
+def _person_column(field) -> fields.Field:
+    return fields.Field(
+        column_name=field.label,
+        dehydrate_method=lambda registration: field.shown(field.as_json(getattr(registration.attendee, field.name))),
+    )
 
-    full_name = fields.Field(attribute="attendee__full_name", column_name=COLUMNS["full_name"])
-    phone = fields.Field(column_name=COLUMNS["phone"])
-    email = fields.Field(attribute="attendee__email", column_name=COLUMNS["email"])
-    organisation = fields.Field(attribute="attendee__organisation", column_name=COLUMNS["organisation"])
-    position = fields.Field(attribute="attendee__position", column_name=COLUMNS["position"])
+
+class _RosterColumns(resources.Resource):
+    """The roster's own columns; the person's columns are added from ``trainings.people`` below."""
+
     seat = fields.Field(attribute="seat", column_name=gettext_lazy("Seat"))
     status = fields.Field(column_name=gettext_lazy("Status"))
     checked_in_at = fields.Field(column_name=gettext_lazy("Checked in at"))
-
-    class Meta:
-        fields = ("full_name", "phone", "email", "organisation", "position", "seat", "status", "checked_in_at")
-
-    def dehydrate_phone(self, registration):
-        return format_phone(registration.attendee.phone)
 
     def dehydrate_status(self, registration):
         return str(registration.get_status_display())
@@ -99,6 +81,22 @@ class RosterResource(resources.Resource):
         return escape_formula(strip_control_characters(value)) if isinstance(value, str) else value
 
 
+_EXPORTED = [field for field in ROSTER_FIELDS if field.roster_export]
+# The roster columns; exports read registrations (the person's columns first, then seat, status, check-in).
+RosterResource = type(_RosterColumns)(
+    "RosterResource",
+    (_RosterColumns,),
+    {
+        "__module__": __name__,
+        "__doc__": "The roster columns as exported: the person's, then seat, status and check-in time.",
+        **{field.name: _person_column(field) for field in _EXPORTED},
+        "Meta": type(
+            "Meta", (), {"fields": (*(field.name for field in _EXPORTED), "seat", "status", "checked_in_at")}
+        ),
+    },
+)
+
+
 def export_roster(session: TrainingSession, file_format: str) -> bytes:
     registrations = session.registrations.select_related("attendee").order_by("status", "seat", "registered_at")
     dataset = RosterResource().export(queryset=registrations)
@@ -109,32 +107,31 @@ def export_roster(session: TrainingSession, file_format: str) -> bytes:
 
 @dataclass
 class RosterRow:
+    """One good row: the phone, the person's other roster fields (``trainings.people``) by name, the consent."""
+
     row: int
-    full_name: str
     phone: str
-    email: str = ""
-    organisation: str = ""
-    position: str = ""
-    citizen_id: str = ""
+    person: dict = field(default_factory=dict)
     consent_certificate: bool = False
     status: str = "new"  # new person / known person / already registered
+
+    def __getattr__(self, name):
+        # row.full_name, row.email…: the person's fields read like attributes.
+        if name in people.BY_NAME and name in self.__dict__.get("person", {}):
+            return self.__dict__["person"][name]
+        raise AttributeError(name)
 
     @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
 
-    @property
-    def masked_citizen_id(self) -> str:
-        return f"{self.citizen_id[:3]} ••• {self.citizen_id[-3:]}" if self.citizen_id else ""
+    def preview_cells(self) -> list[str]:
+        """What the preview shows of each roster field (phone and citizen ID masked), in the columns' order."""
+        values = {"phone": self.phone, **self.person}
+        return [person_field.masked(values.get(person_field.name, "")) for person_field in ROSTER_FIELDS]
 
     def details(self) -> dict:
-        return {
-            "full_name": self.full_name,
-            "email": self.email,
-            "organisation": self.organisation,
-            "position": self.position,
-            "citizen_id": self.citizen_id,
-        }
+        return people.details(self.person)
 
 
 @dataclass
@@ -162,6 +159,10 @@ class RosterCheck:
     @property
     def certificate_consents(self) -> int:
         return sum(1 for row in self.rows if row.consent_certificate)
+
+    @property
+    def preview_headers(self) -> list[str]:
+        return [str(person_field.label) for person_field in ROSTER_FIELDS]
 
 
 def read_dataset(content: bytes, name: str) -> tablib.Dataset:
@@ -264,9 +265,9 @@ def _find_header(rows: list[list]) -> tuple[int, dict[str, int]]:
     def accept(head) -> bool:
         nonlocal best
         mapping = _header_map(head[-1])
-        if len(mapping) > len(best[1]) or ("full_name" in mapping and "phone" in mapping):
+        if len(mapping) > len(best[1]) or all(name in mapping for name in REQUIRED):
             best = (len(head) - 1, mapping)
-        return "full_name" in mapping and "phone" in mapping
+        return all(name in mapping for name in REQUIRED)
 
     find_header_row(rows, accept, limit=HEADER_SEARCH_ROWS)
     return best
@@ -281,12 +282,36 @@ def _consent(value) -> bool | None:
     return None
 
 
+def _check_cells(cells: dict) -> tuple[list[tuple], dict]:
+    """Each roster field's cell through its check (``trainings.people``), then the consent mark.
+
+    Returns (problems as (column, value shown, message), the clean values by name)."""
+    problems, clean = [], {}
+    for person_field in ROSTER_FIELDS:
+        raw = cells.get(person_field.name)
+        try:
+            clean[person_field.name] = person_field.roster_clean(raw)
+        except ValidationError as exc:
+            problems.append((person_field.name, getattr(exc, "shown", raw), exc.messages[0]))
+    consent = _consent(cells.get(CONSENT_COLUMN))
+    if consent is None:
+        problems.append(
+            (
+                CONSENT_COLUMN,
+                cells.get(CONSENT_COLUMN),
+                _("Write x (or Có) when the person agreed, leave empty (or Không) otherwise."),
+            )
+        )
+    clean[CONSENT_COLUMN] = bool(consent)
+    return problems, clean
+
+
 def check_roster(session: TrainingSession, dataset: tablib.Dataset) -> RosterCheck:
     """Validate every row; nothing is written. Rows are numbered as the spreadsheet shows them."""
     result = RosterCheck()
     rows = [*([dataset.headers] if dataset.headers else []), *dataset]
     header_index, mapping = _find_header(rows)
-    missing = [str(COLUMNS[name]) for name in ("full_name", "phone") if name not in mapping]
+    missing = [str(COLUMNS[name]) for name in REQUIRED if name not in mapping]
     if missing:
         result.errors.append(
             CellError(
@@ -318,45 +343,7 @@ def check_roster(session: TrainingSession, dataset: tablib.Dataset) -> RosterChe
         cells = {name: values[position] if position < len(values) else None for name, position in mapping.items()}
         if all(value in (None, "") for value in cells.values()):
             continue
-        problems = []
-        clean = {}
-        for name, validator in (("full_name", clean_name), ("phone", normalise_phone)):
-            try:
-                clean[name] = validator(cells.get(name))
-            except ValidationError as exc:
-                problems.append((name, cells.get(name), exc.messages[0]))
-        if "<" in clean.get("full_name", "") or ">" in clean.get("full_name", ""):
-            problems.append(("full_name", cells.get("full_name"), _("A name cannot contain < or >.")))
-        try:
-            clean["citizen_id"] = validate_citizen_id(cells.get("citizen_id") or "")
-        except ValidationError as exc:
-            problems.append(("citizen_id", cells.get("citizen_id"), exc.messages[0]))
-        email = normalize_text(str(cells.get("email") or ""))
-        if len(email) > 254:
-            problems.append(("email", email[:40] + "…", _("At most 254 characters.")))
-            email = ""
-        if email:
-            from django.core.validators import validate_email
-
-            try:
-                validate_email(email)
-            except ValidationError:
-                problems.append(("email", email, _("This is not an e-mail address.")))
-        for name in ("organisation", "position"):
-            value = normalize_text(str(cells.get(name) or ""))
-            if len(value) > 200:
-                problems.append((name, value[:40] + "…", _("At most 200 characters.")))
-            clean[name] = value
-        consent = _consent(cells.get("consent_certificate"))
-        if consent is None:
-            problems.append(
-                (
-                    "consent_certificate",
-                    cells.get("consent_certificate"),
-                    _("Write x (or Có) when the person agreed, leave empty (or Không) otherwise."),
-                )
-            )
-        clean["consent_certificate"] = bool(consent)
+        problems, clean = _check_cells(cells)
         phone = clean.get("phone")
         person = (phone, fold(clean.get("full_name") or ""))
         if phone and person in seen:
@@ -374,7 +361,9 @@ def check_roster(session: TrainingSession, dataset: tablib.Dataset) -> RosterChe
         if problems:
             continue
         status = "registered" if person in registered else "known" if person in known else "new"
-        result.rows.append(RosterRow(index, email=email, status=status, **clean))
+        consent = clean.pop(CONSENT_COLUMN)
+        phone = clean.pop("phone")
+        result.rows.append(RosterRow(index, phone=phone, person=clean, consent_certificate=consent, status=status))
     if not result.rows and not result.errors:
         result.errors.append(CellError(None, None, "", _("The file has no rows of people.")))
     return result
@@ -410,26 +399,24 @@ def template_xlsx(session: TrainingSession) -> bytes:
     return buffer.getvalue()
 
 
-def import_roster(session: TrainingSession, rows: list[RosterRow], *, attested_by=None) -> dict:
+def roster_import(*, actor, session: TrainingSession, rows: list[RosterRow], attested_by=None) -> dict:
     """Register every row (all or nothing); people already registered stay as they are.
+
+    ``actor``: the trainer confirming the import.
 
     ``attested_by``: the trainer who attests holding the signed paper consent forms; rows marked in the consent
     column then also get the certificate consent, recorded as given on paper and attested by that trainer.
     Without an attestation, a file marking consents is refused (nothing written).
     """
     if attested_by is None and any(row.consent_certificate for row in rows):
-        raise RosterRefused(
-            _(
-                "Tick the attestation that you hold the signed consent forms, or remove the marks in the consent column."
-            ),
-            code="attestation_missing",
-        )
+        raise RosterRefused("attestation_missing")
     counts = {"registered": 0, "waitlisted": 0, "unchanged": 0}
     with transaction.atomic():
         for row in rows:
             consents = [ConsentPurpose.TRAINING] + ([ConsentPurpose.CERTIFICATE] if row.consent_certificate else [])
-            result = register(
-                session,
+            result = registration_create(
+                actor=actor,
+                session=session,
                 phone=row.phone,
                 details=row.details(),
                 consents=consents,
@@ -441,9 +428,10 @@ def import_roster(session: TrainingSession, rows: list[RosterRow], *, attested_b
                 attendee = result.registration.attendee
                 agreed = attendee.consents.filter(purpose=ConsentPurpose.CERTIFICATE, withdrawn_at__isnull=True)
                 if row.consent_certificate and not agreed.exists():
-                    record_consent(
-                        attendee,
-                        ConsentPurpose.CERTIFICATE,
+                    consent_create(
+                        actor=actor,
+                        attendee=attendee,
+                        purpose=ConsentPurpose.CERTIFICATE,
                         source=RegistrationSource.IMPORT,
                         attested_by=attested_by,
                     )
@@ -455,8 +443,9 @@ def import_roster(session: TrainingSession, rows: list[RosterRow], *, attested_b
     return counts
 
 
-class RosterRefused(Exception):
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+class RosterRefused(DomainError):
+    messages = {
+        "attestation_missing": gettext_lazy(
+            "Tick the attestation that you hold the signed consent forms, or remove the marks in the consent column."
+        ),
+    }

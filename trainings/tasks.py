@@ -13,9 +13,9 @@ from campaigns.core.text import fold
 @task()
 def deliver_notification(notification_id: int) -> str:
     """Send one recorded message to a registered person (see ``trainings.notifications``)."""
-    from trainings.notifications import deliver
+    from trainings.notifications import notification_deliver
 
-    return deliver(notification_id)
+    return notification_deliver(actor=None, notification_id=notification_id)
 
 
 @task()
@@ -89,6 +89,6 @@ def send_registration_code(pending_id: int) -> bool:
 @task()
 def find_tickets(registration_ids: list[int], by_phone: bool) -> int:
     """The "find my ticket" page's request: the links go to the phone or e-mail on record, never to the page."""
-    from trainings.notifications import send_ticket_links
+    from trainings.notifications import ticket_links_send
 
-    return send_ticket_links(registration_ids, by_phone=by_phone)
+    return ticket_links_send(actor=None, registration_ids=registration_ids, by_phone=by_phone)

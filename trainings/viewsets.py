@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +24,6 @@ from campaigns.statistics.viewsets import unit_chooser_viewset
 from trainings import access, services
 from trainings.choices import SEATED, Topic
 from trainings.models import TrainingSession
-from trainings.notifications import notify_session_change
 
 
 class TrainingSessionPermissionPolicy(ModelPermissionPolicy):
@@ -101,22 +99,15 @@ class TrainingSessionEditView(ScopedObject, generic.EditView):
 
     def save_instance(self):
         instance = super().save_instance()
-        with transaction.atomic():
-            locked = TrainingSession.objects.select_for_update().get(pk=instance.pk)
-            promoted = services.fill_free_seats(locked)
-        for registration in promoted:
-            services.notify_seat_freed(registration)
-        notify_session_change(instance, changed=set(self.form.changed_data))
+        services.session_reconcile(actor=self.request.user, session=instance, changed=set(self.form.changed_data))
         return instance
 
 
 class TrainingSessionCreateView(generic.CreateView):
     def save_instance(self):
-        instance = self.form.save(commit=False)
-        instance.created_by = self.request.user
-        instance.save()
-        self.form.save_m2m()
-        return instance
+        return services.session_create(
+            actor=self.request.user, session=self.form.save(commit=False), save_related=self.form.save_m2m
+        )
 
 
 class TrainingSessionCopyView(ScopedObject, generic.CopyView):

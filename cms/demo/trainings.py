@@ -20,7 +20,7 @@ from campaigns.models import AdministrativeUnit, Campaign
 from cms.demo.campaigns import REFORM, SEED_CAMPAIGNS
 from trainings.choices import Audience, ConsentPurpose, Format, RegistrationSource, Status, Topic
 from trainings.models import Attendee, Consent, Feedback, Registration, TrainingSession
-from trainings.services import CONSENT_TEXT_VERSION, consent_text, issue_certificate
+from trainings.services import CONSENT_TEXT_VERSION, certificate_issue, consent_text
 
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
@@ -137,7 +137,7 @@ def _roster(session: TrainingSession, people: list[Attendee], attended: int, rng
             given_at=registration.registered_at,
             source=RegistrationSource.IMPORT,
         )
-        issue_certificate(registration)
+        certificate_issue(actor=None, registration=registration)
 
 
 @transaction.atomic

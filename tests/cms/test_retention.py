@@ -16,9 +16,9 @@ from campaigns.core.imports import uploads
 from campaigns.models import DossierStatistic
 from cms import retention
 from trainings.admin_views import SESSION_IMPORT_KEY
-from trainings.cleanup import purge_stale_roster_previews
+from trainings.cleanup import roster_preview_purge_stale
 from trainings.models import Registration
-from trainings.personal_data import erase_person
+from trainings.personal_data import person_erase
 
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory
 from ..factories.users import UserFactory, unit
@@ -91,9 +91,9 @@ def _stored_previews() -> int:
 
 def test_an_unconfirmed_roster_preview_expires_and_is_erased_from_the_sessions(client, previewed, settings):
     assert _stored_previews() == 1
-    assert purge_stale_roster_previews() == 0
+    assert roster_preview_purge_stale(actor=None) == 0
     later = time.time() + settings.IMPORT_PREVIEW_MAX_AGE_SECONDS + 1
-    assert purge_stale_roster_previews(now=later) == 1
+    assert roster_preview_purge_stale(actor=None, now=later) == 1
     assert _stored_previews() == 0
 
 
@@ -108,7 +108,7 @@ def test_an_expired_roster_preview_cannot_be_confirmed(client, previewed, settin
 def test_erasing_a_person_reaches_roster_previews_that_hold_them(client, previewed):
     person = AttendeeFactory(phone="+84912000777")
     RegistrationFactory(attendee=person, session=TrainingSessionFactory(), seat=1)
-    erase_person(person, user=UserFactory(role=Role.ADMINISTRATOR))
+    person_erase(actor=UserFactory(role=Role.ADMINISTRATOR), attendee=person)
     assert _stored_previews() == 0
 
 

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from trainings.choices import Status
 from trainings.pdf import certificate_pdf, place_of_issue
-from trainings.services import issue_certificate
+from trainings.services import certificate_issue
 
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory, agreed
 
@@ -37,7 +37,7 @@ def certificate():
     registration = RegistrationFactory(
         session=session, seat=1, status=Status.ATTENDED, attendee=AttendeeFactory(full_name="Lê Thị Thu Hà")
     )
-    return issue_certificate(agreed(registration), now=ISSUED)
+    return certificate_issue(actor=None, registration=agreed(registration), now=ISSUED)
 
 
 def pdf_text(data: bytes) -> str:

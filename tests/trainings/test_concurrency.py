@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 from trainings.choices import ConsentPurpose, RegistrationSource, Status
 from trainings.models import Attendee, Registration, TrainingSession
-from trainings.services import RegistrationResult, register
+from trainings.services import RegistrationResult, registration_create
 
 from ..concurrency import at_once
 from ..factories.trainings import TrainingSessionFactory
@@ -31,8 +31,9 @@ def test_two_hundred_people_at_once_get_exactly_the_thirty_seats(shared_database
     session = TrainingSessionFactory(capacity=CAPACITY)
 
     def one_person(number) -> RegistrationResult:
-        return register(
-            session,
+        return registration_create(
+            actor=None,
+            session=session,
             phone=phone(number),
             details={"full_name": f"Người đăng ký {number}", "organisation": "Thôn 3"},
             consents=[ConsentPurpose.TRAINING],
@@ -57,7 +58,9 @@ def test_the_same_phone_sent_ten_times_at_once_registers_once(shared_database):
     session = TrainingSessionFactory(capacity=CAPACITY)
 
     def double_click(number) -> RegistrationResult:
-        return register(session, phone=phone(7), details={"full_name": "Nguyễn Văn Bảy"}, consents=["training"])
+        return registration_create(
+            actor=None, session=session, phone=phone(7), details={"full_name": "Nguyễn Văn Bảy"}, consents=["training"]
+        )
 
     results, errors = at_once(10, double_click)
 
@@ -70,7 +73,7 @@ def test_the_same_phone_sent_ten_times_at_once_registers_once(shared_database):
 
 # -- control: without the lock the race is real ---------------------------------------------------------------
 def naive_register(session: TrainingSession, number: int, barrier: threading.Barrier) -> Registration:
-    """What register() would be without the session lock: count, (everyone has counted), insert count + 1."""
+    """What registration_create(actor=None) would be without the session lock: count, (everyone has counted), insert count + 1."""
     seated = Registration.objects.filter(session=session, seat__isnull=False).count()
     barrier.wait()
     with transaction.atomic():

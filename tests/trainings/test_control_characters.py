@@ -57,7 +57,7 @@ def test_exports_of_old_records_with_control_characters_do_not_fail(client):
     response = client.get(reverse("trainings_roster_export", args=[session.pk, "csv"]))
     assert response.status_code == 200
     assert "Nguyễn Văn Cũ" in response.content.decode("utf-8-sig")
-    from trainings.personal_data import export_person
+    from trainings.personal_data import person_export
 
-    content = export_person(attendee, user=UserFactory(role=Role.ADMINISTRATOR), file_format="xlsx")
+    content = person_export(actor=UserFactory(role=Role.ADMINISTRATOR), attendee=attendee, file_format="xlsx")
     assert content.startswith(b"PK")

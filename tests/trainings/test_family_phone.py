@@ -22,7 +22,9 @@ def person(name, email=""):
 def test_three_members_of_a_family_register_with_one_phone_each_with_their_own_ticket(client):
     session = TrainingSessionFactory(capacity=2)
     results = [
-        services.register(session, phone=PHONE, details=person(name), consents=[ConsentPurpose.TRAINING])
+        services.registration_create(
+            actor=None, session=session, phone=PHONE, details=person(name), consents=[ConsentPurpose.TRAINING]
+        )
         for name in ("Nguyễn Văn Hùng", "Trần Thị Hoa", "Nguyễn Thị Hoà")
     ]
     assert [result.created for result in results] == [True, True, True]
@@ -42,8 +44,12 @@ def test_three_members_of_a_family_register_with_one_phone_each_with_their_own_t
 @pytest.mark.parametrize("again", ["Nguyễn Văn Hùng", "nguyen van hung", "NGUYỄN  VĂN HÙNG", "Nguyễn Văn Hùng"])
 def test_the_same_name_with_the_same_phone_is_the_same_person_registered_once(again):
     session = TrainingSessionFactory()
-    first = services.register(session, phone=PHONE, details=person("Nguyễn Văn Hùng"), consents=["training"])
-    second = services.register(session, phone=PHONE, details=person(again), consents=["training"])
+    first = services.registration_create(
+        actor=None, session=session, phone=PHONE, details=person("Nguyễn Văn Hùng"), consents=["training"]
+    )
+    second = services.registration_create(
+        actor=None, session=session, phone=PHONE, details=person(again), consents=["training"]
+    )
     assert second.created is False and second.registration == first.registration
     assert Attendee.objects.count() == 1
 
@@ -62,8 +68,12 @@ def test_the_code_for_a_family_member_goes_to_their_own_e_mail_not_to_another_me
     settings.SMS_BACKEND = "trainings.sms.DisabledSmsBackend"
     session = TrainingSessionFactory()
     AttendeeFactory(full_name="Nguyễn Văn Hùng", phone=PHONE, email="hung@example.vn")
-    pending = services.registration_request(
-        session, phone=PHONE, details=person("Trần Thị Hoa", "hoa@example.vn"), consents=["training"]
+    pending = services.pending_registration_create(
+        actor=None,
+        session=session,
+        phone=PHONE,
+        details=person("Trần Thị Hoa", "hoa@example.vn"),
+        consents=["training"],
     )
     from trainings.tasks import send_registration_code
 
@@ -71,8 +81,12 @@ def test_the_code_for_a_family_member_goes_to_their_own_e_mail_not_to_another_me
     assert [message.to for message in mailoutbox] == [["hoa@example.vn"]]
     # The same person again: the code goes to the address on record, never to a new one typed.
     mailoutbox.clear()
-    pending = services.registration_request(
-        session, phone=PHONE, details=person("nguyen van hung", "ke-gian@example.vn"), consents=["training"]
+    pending = services.pending_registration_create(
+        actor=None,
+        session=session,
+        phone=PHONE,
+        details=person("nguyen van hung", "ke-gian@example.vn"),
+        consents=["training"],
     )
     send_registration_code.call(pending.pk)
     assert [message.to for message in mailoutbox] == [["hung@example.vn"]]
@@ -88,7 +102,7 @@ def test_a_roster_with_two_members_of_one_family_imports_both_and_refuses_the_sa
     dataset.append(["Trần Thị Hoa", "0912 345 678"])
     check = roster.check_roster(session, dataset)
     assert check.errors == [] and len(check.rows) == 2
-    roster.import_roster(session, check.rows)
+    roster.roster_import(actor=None, session=session, rows=check.rows)
     assert Registration.objects.filter(session=session).count() == 2
     dataset.append(["nguyen van hung", "0912345678"])
     check = roster.check_roster(session, dataset)

@@ -10,7 +10,7 @@ from campaigns.access.roles import Role
 from trainings.choices import Status
 from trainings.models import Certificate, TrainingSession
 from trainings.selectors import training_counts
-from trainings.services import CheckInRefused, issue_certificate, record_attendance
+from trainings.services import CheckInRefused, attendance_record, certificate_issue
 
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory, agreed
 from ..factories.users import UserFactory, unit
@@ -32,17 +32,19 @@ def test_a_certificate_needs_the_persons_consent():
     registration = RegistrationFactory(status=Status.ATTENDED, seat=1)
     held = registration.session.ends_at
     with pytest.raises(CheckInRefused) as refused:
-        issue_certificate(registration, now=held)
+        certificate_issue(actor=None, registration=registration, now=held)
     assert refused.value.code == "no_certificate_consent"
-    assert issue_certificate(agreed(registration), now=held).number.endswith("/GCN-UBND")
+    assert certificate_issue(actor=None, registration=agreed(registration), now=held).number.endswith("/GCN-UBND")
 
 
 def test_a_certificate_stops_verifying_when_attendance_is_corrected(client):
     registration = RegistrationFactory(status=Status.ATTENDED, seat=1)
     held = registration.session.ends_at
-    certificate = issue_certificate(agreed(registration), now=held)
+    certificate = certificate_issue(actor=None, registration=agreed(registration), now=held)
     assert client.get(reverse("trainings:certificate_verify", args=[certificate.code])).status_code == 200
-    record_attendance(registration.session, set(), now=held)  # the sheet says: not there
+    attendance_record(
+        actor=None, session=registration.session, present_ids=set(), now=held
+    )  # the sheet says: not there
     assert client.get(reverse("trainings:certificate_verify", args=[certificate.code])).status_code == 404
     assert client.get(reverse("trainings:certificate_pdf", args=[certificate.code])).status_code == 404
     assert Certificate.objects.count() == 1

@@ -53,14 +53,17 @@ def subject(message) -> str:
 
 def confirm(session, *, phone="0912345678", name="Trần Thị Mai", email="mai@example.vn"):
     details = {"full_name": name, "email": email, "organisation": "", "position": "", "citizen_id": ""}
-    pending = services.registration_request(
-        session,
+    pending = services.pending_registration_create(
+        actor=None,
+        session=session,
         phone=normalise_phone(phone),
         details=details,
         consents=[ConsentPurpose.TRAINING],
         address="203.0.113.9",
     )
-    return services.confirm_registration(pending, code=services.confirmation_code(pending)).registration
+    return services.pending_registration_confirm(
+        actor=None, pending=pending, code=services.confirmation_code(pending)
+    ).registration
 
 
 def test_the_ticket_reaches_a_real_smtp_server_and_the_phone(session, smtp_server, django_capture_on_commit_callbacks):
@@ -88,8 +91,12 @@ def test_the_ticket_reaches_a_real_smtp_server_and_the_phone(session, smtp_serve
 def test_the_code_request_itself_sends_no_ticket(session, smtp_server, django_capture_on_commit_callbacks):
     details = {"full_name": "Trần Thị Mai", "email": "mai@example.vn", "organisation": "", "position": ""}
     with django_capture_on_commit_callbacks(execute=True):
-        services.registration_request(
-            session, phone="+84912345678", details=details | {"citizen_id": ""}, consents=[ConsentPurpose.TRAINING]
+        services.pending_registration_create(
+            actor=None,
+            session=session,
+            phone="+84912345678",
+            details=details | {"citizen_id": ""},
+            consents=[ConsentPurpose.TRAINING],
         )
     assert not Notification.objects.exists()
     assert "/lop-tap-huan/ve/" not in smtp_server.body(smtp_server.wait_for(1)[0])  # only the code
@@ -114,7 +121,7 @@ def test_a_full_class_puts_the_person_on_the_waiting_list_with_their_position_th
     assert lead % {"title": "Lớp dùng VNeID", "position": 2} in smtp_server.body(waiting)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.cancel(first)
+        services.registration_cancel(actor=None, registration=first)
     freed = smtp_server.wait_for(4)[-1]
     assert freed["To"] == "b@example.vn"
     assert subject(freed) == gettext("A seat is free for you: %(title)s") % {"title": "Lớp dùng VNeID"}
@@ -133,16 +140,20 @@ def test_a_moved_class_is_told_once_per_new_time_and_a_cancelled_class_once(
     session.ends_at += datetime.timedelta(days=1)
     session.save()
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.notify_session_change(session, changed={"starts_at", "ends_at"})
-        notifications.notify_session_change(session, changed={"starts_at"})  # saved twice: told once
-        notifications.notify_session_change(session, changed={"title"})  # not a change of time or place
+        notifications.notification_create_for_change(actor=None, session=session, changed={"starts_at", "ends_at"})
+        notifications.notification_create_for_change(
+            actor=None, session=session, changed={"starts_at"}
+        )  # saved twice: told once
+        notifications.notification_create_for_change(
+            actor=None, session=session, changed={"title"}
+        )  # not a change of time or place
     moved = smtp_server.wait_for(1)
     assert len(moved) == 1 and moved[0]["To"] == "an@example.vn"
     assert "06/03/2030" in smtp_server.body(moved[0])
     session.is_cancelled = True
     session.save()
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.notify_session_change(session, changed={"is_cancelled", "venue"})
+        notifications.notification_create_for_change(actor=None, session=session, changed={"is_cancelled", "venue"})
     cancelled = smtp_server.wait_for(2)[-1]
     assert subject(cancelled) == gettext("The class has been cancelled: %(title)s") % {"title": "Lớp dùng VNeID"}
     assert Notification.objects.filter(registration=holder).count() == 4  # moved and cancelled, e-mail and SMS
@@ -188,8 +199,10 @@ def test_reminders_go_the_day_before_and_never_twice(smtp_server, django_capture
     RegistrationFactory(session=later, seat=1, attendee=AttendeeFactory(email="later@example.vn"))
     RegistrationFactory(session=cancelled, seat=1, attendee=AttendeeFactory(email="gone@example.vn"))
     with django_capture_on_commit_callbacks(execute=True):
-        assert notifications.reminders_due(now=now) == 2  # e-mail and SMS to the one seat holder
-        assert notifications.reminders_due(now=now) == 0
+        assert (
+            notifications.notification_create_reminders(actor=None, now=now) == 2
+        )  # e-mail and SMS to the one seat holder
+        assert notifications.notification_create_reminders(actor=None, now=now) == 0
         out = io.StringIO()
         call_command("send_class_reminders", "--date", "04/03/2030", stdout=out)
     assert out.getvalue().strip() == gettext("%(count)s reminder(s) queued.") % {"count": 0}
@@ -219,7 +232,7 @@ def test_an_unreachable_smtp_server_is_retried_a_bounded_number_of_times_and_sho
         session=session, seat=1, attendee=AttendeeFactory(full_name="Vũ Thị Hoa", email="hoa@example.vn")
     )
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.notify(registration, NotificationKind.TICKET)
+        notifications.notification_create(actor=None, registration=registration, kind=NotificationKind.TICKET)
     item = Notification.objects.get()
     assert (item.status, item.attempts) == (NotificationStatus.FAILED, settings.NOTIFICATION_MAX_ATTEMPTS)
     assert item.last_error.startswith("ConnectionRefusedError")
@@ -245,7 +258,7 @@ def test_a_send_that_fails_once_succeeds_on_the_retry(settings, django_capture_o
     FlakySms.calls = 0
     registration = RegistrationFactory(seat=1)
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.notify(registration, NotificationKind.SEAT_FREED)
+        notifications.notification_create(actor=None, registration=registration, kind=NotificationKind.SEAT_FREED)
     item = Notification.objects.get()
     assert (item.channel, item.status, item.attempts, item.last_error) == (
         NotificationChannel.SMS,
@@ -265,22 +278,26 @@ def test_retries_wait_longer_each_time_on_a_backend_that_defers(settings, django
     assert [notifications.retry_delay(n).total_seconds() for n in (1, 2, 3)] == [60, 300, 1500]
     registration = RegistrationFactory(seat=1)
     with django_capture_on_commit_callbacks(execute=True):
-        item = notifications.notify(registration, NotificationKind.SEAT_FREED)[0]
+        item = notifications.notification_create(
+            actor=None, registration=registration, kind=NotificationKind.SEAT_FREED
+        )[0]
     with django_capture_on_commit_callbacks(execute=True):
-        assert notifications.deliver(item.pk) == NotificationStatus.RETRYING
+        assert notifications.notification_deliver(actor=None, notification_id=item.pk) == NotificationStatus.RETRYING
     queued = [result for result in default_task_backend.results if result.task.name == "deliver_notification"]
     assert len(queued) == 2  # the first try, then the retry
     assert queued[-1].task.run_after is not None and queued[-1].task.run_after > timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
-        assert notifications.deliver(item.pk) == NotificationStatus.SENT
-        assert notifications.deliver(item.pk) == NotificationStatus.SENT  # a duplicate task sends nothing more
+        assert notifications.notification_deliver(actor=None, notification_id=item.pk) == NotificationStatus.SENT
+        assert (
+            notifications.notification_deliver(actor=None, notification_id=item.pk) == NotificationStatus.SENT
+        )  # a duplicate task sends nothing more
     assert len(LocmemSmsBackend.outbox) == 1
 
 
 def test_a_person_without_e_mail_and_without_sms_gets_no_row(settings):
     settings.SMS_BACKEND = "trainings.sms.DisabledSmsBackend"
     registration = RegistrationFactory(seat=1)
-    assert notifications.notify(registration, NotificationKind.TICKET) == []
+    assert notifications.notification_create(actor=None, registration=registration, kind=NotificationKind.TICKET) == []
     assert not Registration.objects.filter(notifications__isnull=False).exists()
     assert not PendingRegistration.objects.exists()
 
@@ -294,7 +311,7 @@ def test_a_message_being_sent_by_another_worker_is_not_sent_again(settings):
         status=NotificationStatus.SENDING,
         attempts=1,
     )
-    assert notifications.deliver(item.pk) == NotificationStatus.SENDING
-    assert notifications.deliver(999_999_999) == ""
+    assert notifications.notification_deliver(actor=None, notification_id=item.pk) == NotificationStatus.SENDING
+    assert notifications.notification_deliver(actor=None, notification_id=999_999_999) == ""
     item.refresh_from_db()
     assert item.attempts == 1 and LocmemSmsBackend.outbox == []

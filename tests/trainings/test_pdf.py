@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from trainings.choices import Status
 from trainings.models import Registration
 from trainings.pdf import certificate_pdf, check_in_url, sign_in_sheet_pdf, verification_url
-from trainings.services import issue_certificate
+from trainings.services import certificate_issue
 
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory, agreed
 from ..factories.users import UserFactory
@@ -129,7 +129,7 @@ def test_the_qr_addresses_are_absolute(session):
     assert check_in_url(registration) == "http://testserver" + reverse("trainings_check_in", args=[registration.token])
     registration.status = Status.ATTENDED
     registration.save()
-    certificate = issue_certificate(agreed(registration))
+    certificate = certificate_issue(actor=None, registration=agreed(registration))
     assert verification_url(certificate) == f"http://testserver/chung-nhan/{certificate.code}/"
 
 
@@ -137,7 +137,7 @@ def test_the_certificate_is_one_landscape_page_with_name_number_and_verification
     registration = RegistrationFactory(
         session=session, seat=1, status=Status.ATTENDED, attendee=AttendeeFactory(full_name="Phạm Thị Hương Giang")
     )
-    certificate = issue_certificate(agreed(registration))
+    certificate = certificate_issue(actor=None, registration=agreed(registration))
     certificate.issued_at = timezone.make_aware(datetime.datetime(2026, 3, 15, 23, 30), datetime.UTC)
     certificate.save()
     data = certificate_pdf(certificate)
@@ -161,7 +161,7 @@ def test_the_certificate_is_one_landscape_page_with_name_number_and_verification
 
 def test_no_certificate_pdf_for_an_erased_attendee(session):
     registration = RegistrationFactory(session=session, seat=1, status=Status.ATTENDED)
-    certificate = issue_certificate(agreed(registration))
+    certificate = certificate_issue(actor=None, registration=agreed(registration))
     registration.attendee.anonymised_at = timezone.now()
     registration.attendee.save()
     certificate.refresh_from_db()

@@ -26,10 +26,10 @@ from trainings.personal_data import (
     UnknownFormat,
     acknowledge_by,
     acknowledgement_overdue,
-    anonymise_expired,
-    erase_person,
-    export_person,
+    person_anonymise_expired,
     person_data,
+    person_erase,
+    person_export,
 )
 
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory, agreed
@@ -72,15 +72,17 @@ def person():
         starts_at=timezone.now() - datetime.timedelta(days=40),
     )
     upcoming = TrainingSessionFactory(title="Lớp thanh toán trực tuyến")
-    attended = services.register(
-        past, phone=PHONE, details=_details(), consents=ALL_CONSENTS, check_window=False
+    attended = services.registration_create(
+        actor=None, session=past, phone=PHONE, details=_details(), consents=ALL_CONSENTS, check_window=False
     ).registration
-    services.register(upcoming, phone=PHONE, details=_details(), consents=[ConsentPurpose.TRAINING])
-    attended, _first = services.check_in(attended, now=past.starts_at)
+    services.registration_create(
+        actor=None, session=upcoming, phone=PHONE, details=_details(), consents=[ConsentPurpose.TRAINING]
+    )
+    attended, _first = services.registration_check_in(actor=None, registration=attended, now=past.starts_at)
     Feedback.objects.create(
         registration=attended, rating=5, pre_score=40, post_score=90, comment=f"Tôi là {NAME}, lớp rất hay."
     )
-    services.issue_certificate(agreed(attended))
+    services.certificate_issue(actor=None, registration=agreed(attended))
     return Attendee.objects.get(phone=PHONE)
 
 
@@ -133,7 +135,7 @@ def test_person_data_holds_everything_about_the_person(person):
 
 
 def test_json_export_holds_the_data_and_leaves_an_audit_entry(person, administrator):
-    content = export_person(person, user=administrator, file_format="json")
+    content = person_export(actor=administrator, attendee=person, file_format="json")
     document = json.loads(content.decode("utf-8"))
     assert document["attendee"]["full_name"] == NAME
     assert document["attendee"]["phone"] == PHONE
@@ -153,7 +155,7 @@ def test_json_export_holds_the_data_and_leaves_an_audit_entry(person, administra
 
 def test_xlsx_export_holds_the_data_escapes_formulas_and_leaves_an_audit_entry(person, administrator):
     Attendee.objects.filter(pk=person.pk).update(organisation='=HYPERLINK("http://example.invalid")')
-    content = export_person(person, user=administrator, file_format="xlsx")
+    content = person_export(actor=administrator, attendee=person, file_format="xlsx")
     workbook = load_workbook(io.BytesIO(content))
     values = [str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row if cell]
     assert NAME in values
@@ -174,11 +176,11 @@ def test_xlsx_export_holds_the_data_escapes_formulas_and_leaves_an_audit_entry(p
 
 
 def test_each_export_is_audited_and_unknown_formats_are_refused(person, administrator):
-    export_person(person, user=administrator, file_format="json")
-    export_person(person, user=administrator, file_format="xlsx")
+    person_export(actor=administrator, attendee=person, file_format="json")
+    person_export(actor=administrator, attendee=person, file_format="xlsx")
     assert ModelLogEntry.objects.filter(action=EXPORT_ACTION, object_id=str(person.pk)).count() == 2
     with pytest.raises(UnknownFormat):
-        export_person(person, user=administrator, file_format="csv")
+        person_export(actor=administrator, attendee=person, file_format="csv")
     assert ModelLogEntry.objects.filter(action=EXPORT_ACTION).count() == 2
 
 
@@ -186,12 +188,12 @@ def test_each_export_is_audited_and_unknown_formats_are_refused(person, administ
 
 
 def test_erasure_leaves_no_personal_data_anywhere_in_the_database(person, administrator):
-    export_person(person, user=administrator, file_format="json")  # an earlier export's entry too
+    person_export(actor=administrator, attendee=person, file_format="json")  # an earlier export's entry too
     registrations_before = list(Registration.objects.order_by("pk").values_list("pk", "session_id", "status", "seat"))
     consents_before = list(Consent.objects.order_by("pk").values_list("pk", "purpose", "given_at"))
     certificate = Certificate.objects.get()
 
-    erase_person(person, user=administrator)
+    person_erase(actor=administrator, attendee=person)
 
     _assert_no_personal_data_anywhere()
     person.refresh_from_db()
@@ -218,15 +220,19 @@ def test_erasure_leaves_no_personal_data_anywhere_in_the_database(person, admini
 
 
 def test_erasing_twice_keeps_the_first_erasure_time(person, administrator):
-    first = erase_person(person, user=administrator).anonymised_at
-    second = erase_person(person, user=administrator, now=timezone.now() + datetime.timedelta(days=1)).anonymised_at
+    first = person_erase(actor=administrator, attendee=person).anonymised_at
+    second = person_erase(
+        actor=administrator, attendee=person, now=timezone.now() + datetime.timedelta(days=1)
+    ).anonymised_at
     assert first == second
 
 
 def test_the_same_phone_registering_after_erasure_is_a_new_person(person, administrator):
-    erase_person(person, user=administrator)
+    person_erase(actor=administrator, attendee=person)
     session = TrainingSessionFactory()
-    result = services.register(session, phone=PHONE, details={"full_name": NAME}, consents=[ConsentPurpose.TRAINING])
+    result = services.registration_create(
+        actor=None, session=session, phone=PHONE, details={"full_name": NAME}, consents=[ConsentPurpose.TRAINING]
+    )
     assert result.registration.attendee_id != person.pk
     person.refresh_from_db()
     assert person.full_name == "" and person.phone is None
@@ -323,7 +329,7 @@ def test_zero_or_negative_days_are_refused(retention_cases, days):
         call_command("anonymise_attendees", f"--days={days}", stdout=io.StringIO())
     assert Attendee.objects.filter(anonymised_at__isnull=False).count() == 1
     with pytest.raises(ValueError):
-        anonymise_expired(days=0)
+        person_anonymise_expired(actor=None, days=0)
 
 
 def test_nothing_to_do_still_leaves_a_run_entry():
@@ -512,8 +518,10 @@ def test_no_personal_data_in_any_log_record(client, administrator, caplog):
     for name in ("django", "django.request", "django.db.backends", "wagtail", "trainings", "campaigns"):
         caplog.set_level(logging.DEBUG, logger=name)
     session = TrainingSessionFactory()
-    registration = services.register(session, phone=PHONE, details=_details(), consents=ALL_CONSENTS).registration
-    services.check_in(registration, now=session.starts_at)
+    registration = services.registration_create(
+        actor=None, session=session, phone=PHONE, details=_details(), consents=ALL_CONSENTS
+    ).registration
+    services.registration_check_in(actor=None, registration=registration, now=session.starts_at)
     attendee = registration.attendee
     data_request = DataRequest.objects.create(attendee=attendee, kind=DataRequestKind.ERASURE)
     client.force_login(administrator)
@@ -540,7 +548,7 @@ def test_erasure_gives_the_seats_of_classes_to_come_to_the_waiting_list():
     session = TrainingSessionFactory(capacity=1)
     leaving = RegistrationFactory(session=session, seat=1)
     waiting = RegistrationFactory(session=session, status=RegistrationStatus.WAITLISTED, seat=None)
-    erase_person(leaving.attendee, user=None)
+    person_erase(actor=None, attendee=leaving.attendee)
     leaving.refresh_from_db()
     waiting.refresh_from_db()
     assert (leaving.status, leaving.seat) == (RegistrationStatus.CANCELLED, None)

@@ -9,8 +9,8 @@ from wagtail.models import ModelLogEntry
 from campaigns.access.roles import Role
 from trainings.choices import ConsentPurpose, DataRequestKind, Status
 from trainings.models import Attendee, Consent, DataRequest
-from trainings.personal_data import CORRECT_ACTION, WITHDRAW_ACTION, withdraw_consent
-from trainings.services import CheckInRefused, issue_certificate
+from trainings.personal_data import CORRECT_ACTION, WITHDRAW_ACTION, consent_withdraw
+from trainings.services import CheckInRefused, certificate_issue
 
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, agreed
 from ..factories.users import UserFactory, unit
@@ -118,16 +118,16 @@ def test_consent_is_withdrawn_per_purpose_with_its_date(client, administrator, p
     assert entry.data["withdrawn_at"] == certificate.withdrawn_at.isoformat()
     # From now on: no certificate with the name.
     with pytest.raises(CheckInRefused) as refused:
-        issue_certificate(registration, now=registration.session.ends_at)
+        certificate_issue(actor=None, registration=registration, now=registration.session.ends_at)
     assert refused.value.code == "no_certificate_consent"
 
 
 def test_withdrawing_hides_the_name_on_an_existing_certificate(client, administrator, person):
     registration = agreed(RegistrationFactory(attendee=person, status=Status.ATTENDED, seat=1))
-    certificate = issue_certificate(registration, now=registration.session.ends_at)
+    certificate = certificate_issue(actor=None, registration=registration, now=registration.session.ends_at)
     verify = reverse("trainings:certificate_verify", args=[certificate.code])
     assert "Nguyen Thi Hoa" in client.get(verify).content.decode()
-    withdraw_consent(person, purpose=ConsentPurpose.CERTIFICATE, user=administrator)
+    consent_withdraw(actor=administrator, attendee=person, purpose=ConsentPurpose.CERTIFICATE)
     assert "Nguyen Thi Hoa" not in client.get(verify).content.decode()
     assert client.get(reverse("trainings:certificate_pdf", args=[certificate.code])).status_code == 404
 
@@ -142,8 +142,8 @@ def test_withdrawing_twice_keeps_the_first_date(administrator, person):
         attendee=person, purpose=ConsentPurpose.NOTIFICATIONS, text_version="2026-01", text="…", source="public"
     )
     first = datetime.datetime(2026, 12, 1, 3, 0, tzinfo=datetime.UTC)
-    assert withdraw_consent(person, purpose=ConsentPurpose.NOTIFICATIONS, user=administrator, now=first) == 1
-    assert withdraw_consent(person, purpose=ConsentPurpose.NOTIFICATIONS, user=administrator) == 0
+    assert consent_withdraw(actor=administrator, attendee=person, purpose=ConsentPurpose.NOTIFICATIONS, now=first) == 1
+    assert consent_withdraw(actor=administrator, attendee=person, purpose=ConsentPurpose.NOTIFICATIONS) == 0
     assert Consent.objects.get().withdrawn_at == first
 
 
@@ -156,8 +156,8 @@ def test_only_administrators_use_the_screen(client, data_request, person, role):
 
 
 def test_an_erased_person_cannot_be_corrected(client, administrator, person, data_request):
-    from trainings.personal_data import erase_person
+    from trainings.personal_data import person_erase
 
-    erase_person(person, user=administrator)
+    person_erase(actor=administrator, attendee=person)
     client.force_login(administrator)
     assert client.get(url(data_request)).status_code == 302

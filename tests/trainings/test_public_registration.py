@@ -220,12 +220,12 @@ def test_too_many_wrong_codes_end_the_request(client, session, settings):
 
 
 def test_no_seat_is_held_before_the_code_and_expired_requests_are_erased(client, session):
-    from trainings.cleanup import purge_stale_registrations
+    from trainings.cleanup import pending_registration_purge_expired
 
     client.post(register_url(session), form())
     assert not Registration.objects.exists() and not Attendee.objects.exists()
     pending = PendingRegistration.objects.get()
-    assert purge_stale_registrations(now=pending.expires_at + datetime.timedelta(seconds=1)) == 1
+    assert pending_registration_purge_expired(actor=None, now=pending.expires_at + datetime.timedelta(seconds=1)) == 1
     assert not PendingRegistration.objects.exists()
 
 
@@ -461,7 +461,7 @@ def open_static(name: str) -> str:
 @pytest.fixture
 def attended(session):
     registration = RegistrationFactory(session=session, seat=1)
-    registration, _first = services.check_in(registration, now=session.starts_at)
+    registration, _first = services.registration_check_in(actor=None, registration=registration, now=session.starts_at)
     return registration
 
 

@@ -13,7 +13,7 @@ from campaigns.access.roles import Role
 from trainings import schedule
 from trainings.choices import Status
 from trainings.models import Certificate
-from trainings.services import CheckInRefused, check_in, issue_certificate, record_attendance
+from trainings.services import CheckInRefused, attendance_record, certificate_issue, registration_check_in
 from trainings.viewsets import training_session_viewset
 
 from ..factories.trainings import RegistrationFactory, TrainingSessionFactory, agreed
@@ -42,10 +42,13 @@ def refused_code(call) -> str:
 def test_check_in_opens_two_hours_before_the_start(session):
     registration = RegistrationFactory(session=session, seat=1)
     opens = datetime.datetime(2026, 12, 14, 6, 0, tzinfo=HCM)
-    assert refused_code(lambda: check_in(registration, now=opens - SECOND)) == "outside_check_in_window"
+    assert (
+        refused_code(lambda: registration_check_in(actor=None, registration=registration, now=opens - SECOND))
+        == "outside_check_in_window"
+    )
     registration.refresh_from_db()
     assert registration.status == Status.REGISTERED and registration.checked_in_at is None
-    checked, first = check_in(registration, now=opens)
+    checked, first = registration_check_in(actor=None, registration=registration, now=opens)
     assert first and checked.status == Status.ATTENDED
 
 
@@ -53,14 +56,17 @@ def test_check_in_closes_six_hours_after_the_end(session):
     closes = datetime.datetime(2026, 12, 14, 17, 0, tzinfo=HCM)
     late = RegistrationFactory(session=session, seat=1)
     on_time = RegistrationFactory(session=session, seat=2)
-    assert refused_code(lambda: check_in(late, now=closes + SECOND)) == "outside_check_in_window"
-    assert check_in(on_time, now=closes)[1] is True
+    assert (
+        refused_code(lambda: registration_check_in(actor=None, registration=late, now=closes + SECOND))
+        == "outside_check_in_window"
+    )
+    assert registration_check_in(actor=None, registration=on_time, now=closes)[1] is True
 
 
 def test_the_refusal_says_when_check_in_is_open(session):
     registration = RegistrationFactory(session=session, seat=1)
     with pytest.raises(CheckInRefused) as refused:
-        check_in(registration, now=STARTS - datetime.timedelta(days=1))
+        registration_check_in(actor=None, registration=registration, now=STARTS - datetime.timedelta(days=1))
     assert refused.value.message == "Chỉ điểm danh lớp này từ 06:00 14/12/2026 đến 17:00 14/12/2026."
 
 
@@ -74,8 +80,11 @@ def test_check_in_never_runs_past_the_class_day():
     assert window.closes > datetime.datetime(2026, 12, 15, 0, 0, tzinfo=HCM) - SECOND
     registration = RegistrationFactory(session=evening, seat=1)
     midnight = datetime.datetime(2026, 12, 15, 0, 0, tzinfo=HCM)
-    assert refused_code(lambda: check_in(registration, now=midnight)) == "outside_check_in_window"
-    assert check_in(registration, now=midnight - SECOND)[1] is True
+    assert (
+        refused_code(lambda: registration_check_in(actor=None, registration=registration, now=midnight))
+        == "outside_check_in_window"
+    )
+    assert registration_check_in(actor=None, registration=registration, now=midnight - SECOND)[1] is True
 
 
 def test_check_in_never_opens_the_day_before():
@@ -103,8 +112,8 @@ def test_the_window_is_a_setting(session):
 
 def test_a_second_scan_outside_the_window_still_answers_already_checked_in(session):
     registration = RegistrationFactory(session=session, seat=1)
-    check_in(registration, now=STARTS)
-    again, first = check_in(registration, now=ENDS + datetime.timedelta(days=3))
+    registration_check_in(actor=None, registration=registration, now=STARTS)
+    again, first = registration_check_in(actor=None, registration=registration, now=ENDS + datetime.timedelta(days=3))
     assert not first and again.checked_in_at == STARTS
 
 
@@ -112,10 +121,10 @@ def test_a_second_scan_outside_the_window_still_answers_already_checked_in(sessi
 def test_nobody_is_marked_absent_before_the_class_has_ended(session):
     present = RegistrationFactory(session=session, seat=1)
     not_yet = RegistrationFactory(session=session, seat=2)
-    assert record_attendance(session, {present.pk}, now=ENDS - SECOND) == (1, 0)
+    assert attendance_record(actor=None, session=session, present_ids={present.pk}, now=ENDS - SECOND) == (1, 0)
     not_yet.refresh_from_db()
     assert not_yet.status == Status.REGISTERED
-    assert record_attendance(session, {present.pk}, now=ENDS) == (1, 1)
+    assert attendance_record(actor=None, session=session, present_ids={present.pk}, now=ENDS) == (1, 1)
     not_yet.refresh_from_db()
     assert not_yet.status == Status.NO_SHOW
 
@@ -123,24 +132,29 @@ def test_nobody_is_marked_absent_before_the_class_has_ended(session):
 def test_a_sheet_cannot_be_recorded_before_check_in_opens(session):
     registration = RegistrationFactory(session=session, seat=1)
     opens = STARTS - datetime.timedelta(hours=2)
-    assert refused_code(lambda: record_attendance(session, {registration.pk}, now=opens - SECOND)) == (
-        "outside_check_in_window"
-    )
+    assert refused_code(
+        lambda: attendance_record(actor=None, session=session, present_ids={registration.pk}, now=opens - SECOND)
+    ) == ("outside_check_in_window")
     registration.refresh_from_db()
     assert registration.status == Status.REGISTERED
 
 
 def test_a_paper_sheet_can_be_typed_in_days_later(session):
     registration = RegistrationFactory(session=session, seat=1)
-    assert record_attendance(session, {registration.pk}, now=ENDS + datetime.timedelta(days=5)) == (1, 0)
+    assert attendance_record(
+        actor=None, session=session, present_ids={registration.pk}, now=ENDS + datetime.timedelta(days=5)
+    ) == (1, 0)
 
 
 # -- certificates ------------------------------------------------------------------------------------------------
 def test_a_certificate_only_once_the_class_has_been_held(session):
     registration = agreed(RegistrationFactory(session=session, seat=1, status=Status.ATTENDED))
-    assert refused_code(lambda: issue_certificate(registration, now=ENDS - SECOND)) == "class_not_held"
+    assert (
+        refused_code(lambda: certificate_issue(actor=None, registration=registration, now=ENDS - SECOND))
+        == "class_not_held"
+    )
     assert not Certificate.objects.exists()
-    certificate = issue_certificate(registration, now=ENDS)
+    certificate = certificate_issue(actor=None, registration=registration, now=ENDS)
     assert certificate.issued_at == ENDS
 
 

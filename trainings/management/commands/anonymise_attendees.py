@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from trainings.personal_data import anonymise_expired
+from trainings.personal_data import person_anonymise_expired
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             raise CommandError(
                 _("--days must be a whole number of days greater than zero (got %(days)s).") % {"days": days}
             )
-        count = anonymise_expired(days=days, dry_run=options["dry_run"])
+        count = person_anonymise_expired(actor=None, days=days, dry_run=options["dry_run"])
         values = {"count": count, "days": days}
         if options["dry_run"]:
             summary = (

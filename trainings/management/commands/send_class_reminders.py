@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trainings.notifications import reminders_due
+from trainings.notifications import notification_create_reminders
 
 
 class Command(BaseCommand):
@@ -30,5 +30,5 @@ class Command(BaseCommand):
                     _("--date must be a date as dd/mm/yyyy (got “%(value)s”).") % {"value": options["date"][:40]}
                 ) from None
             now = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
-        count = reminders_due(now=now)
+        count = notification_create_reminders(actor=None, now=now)
         self.stdout.write(self.style.SUCCESS(_("%(count)s reminder(s) queued.") % {"count": count}))

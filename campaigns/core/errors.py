@@ -67,26 +67,3 @@ class DataFileError(DomainError):
     @property
     def message(self) -> str:
         return "\n".join(str(error) for error in self.errors)
-
-
-class DomainError(Exception):
-    """An action refused by a rule. ``code`` is stable (callers and tests branch on it, never on the text);
-    ``params`` fill the message. A subclass gives the message of each code in ``messages`` (marked with
-    ``gettext_lazy``), so the message is translated in the language active when it is read."""
-
-    messages: dict = {}
-
-    def __init__(self, code: str, params: dict | None = None):
-        self.code: str = code
-        self.params: dict = dict(params or {})
-        super().__init__(code)
-
-    @property
-    def message(self) -> str:
-        template = self.messages.get(self.code)
-        if template is None:
-            return self.code
-        return str(template) % self.params if self.params else str(template)
-
-    def __str__(self):
-        return self.message

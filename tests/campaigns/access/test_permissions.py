@@ -7,8 +7,7 @@ from django.core.exceptions import PermissionDenied
 from campaigns.access import permissions
 from campaigns.access.roles import Role
 from campaigns.models import AdministrativeUnit
-
-from ..factories.users import UserFactory, unit
+from tests.factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 
 from campaigns.impact.panel import RuleSpec, build_panel, month_label, month_ordinal
 from campaigns.models import AdministrativeUnit, DossierStatistic
-from tests.campaigns.test_indicators import stat
+from tests.campaigns.statistics.test_indicators import stat
 from tests.factories.users import unit
 
 from .conftest import TRAINED

@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 
 from campaigns.access.roles import Role
 from campaigns.models import DossierStatistic
+from tests.factories.users import UserFactory, unit
 
-from ..factories.users import UserFactory, unit
 from .test_indicators import JULY, stat
 
 pytestmark = pytest.mark.django_db

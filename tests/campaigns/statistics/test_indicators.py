@@ -5,8 +5,7 @@ import pytest
 from campaigns.core.intervals import NO_DATA, NOT_REACHED, REACHED, TOO_CLOSE
 from campaigns.models import AdministrativeUnit, DossierStatistic
 from campaigns.statistics.indicators import area_for, area_totals, children_ranking, monthly_online_rates
-
-from ..factories.users import unit
+from tests.factories.users import unit
 
 pytestmark = pytest.mark.django_db
 JULY, AUGUST = datetime.date(2025, 7, 1), datetime.date(2025, 8, 1)

@@ -4,8 +4,7 @@ from wagtail.models import ModelLogEntry
 
 from campaigns.access.roles import Role
 from campaigns.models import UserScope
-
-from ..factories.users import UserFactory, unit
+from tests.factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,11 @@
 """Administrative units for tests that need a few of them, not the 24.806 rows of the real catalogue.
 
-``mini_tree()`` builds ten units shaped like the real data: one province with two districts and four communes or
-wards that ended on 01/07/2025 (when districts were abolished), and three communes or wards in force since then,
-made from the old ones by succession links (whole or in part; two keep an old code, as real codes are reused across
-eras). Unlike the real data the province is one row in force throughout, the root of both eras. The codes
-(province 97, districts 980-981, communes 33xxx) are outside the real catalogue, so the tree may sit next to it.
+``mini_tree()`` builds a province shaped like the real data, in eleven rows: until 01/07/2025 the province, two
+districts and four communes or wards (districts were abolished that day); since then the province again (a new row
+with the same code) and three communes or wards, made from the old ones by succession links (whole or in part; two
+keep an old code, as real codes are reused across eras). As in the real data, old units are below the old
+province, and reach today's only by their links. The codes (province 97, districts 980-981, communes 33xxx) are
+outside the real catalogue, so the tree may sit next to it.
 """
 
 import datetime
@@ -47,7 +48,8 @@ class UnitSuccessionFactory(factory.django.DjangoModelFactory):
 
 @dataclass(frozen=True)
 class MiniTree:
-    province: AdministrativeUnit  # 97 Tỉnh Sông Mây, in force throughout
+    province: AdministrativeUnit  # 97 Tỉnh Sông Mây since 01/07/2025
+    old_province: AdministrativeUnit  # 97 Tỉnh Sông Mây until 01/07/2025, wholly into province
     district: AdministrativeUnit  # 980 Huyện Đồi Thông, ended 01/07/2025
     city: AdministrativeUnit  # 981 Thành phố Mây Trắng, ended 01/07/2025
     old_commune: AdministrativeUnit  # 33001 Xã Hòa Thuận (Huyện Đồi Thông), ended; its code lives on in new_commune
@@ -72,15 +74,17 @@ class MiniTree:
 
 
 def mini_tree() -> MiniTree:
-    """Create (or fetch, it is idempotent) the ten-unit tree and its succession links."""
+    """Create (or fetch, it is idempotent) the tree and its succession links."""
     unit = AdministrativeUnitFactory
-    province = unit(code="97", level=UnitLevel.PROVINCE, unit_type=UnitType.PROVINCE, name="Tỉnh Sông Mây")
+    province_fields = {"code": "97", "level": UnitLevel.PROVINCE, "unit_type": UnitType.PROVINCE}
+    old_province = unit(**province_fields, name="Tỉnh Sông Mây", valid_to=REFORM)
+    province = unit(**province_fields, name="Tỉnh Sông Mây", valid_from=REFORM)
     district = unit(
         code="980",
         level=UnitLevel.DISTRICT,
         unit_type=UnitType.RURAL_DISTRICT,
         name="Huyện Đồi Thông",
-        parent=province,
+        parent=old_province,
         valid_to=REFORM,
     )
     city = unit(
@@ -88,11 +92,12 @@ def mini_tree() -> MiniTree:
         level=UnitLevel.DISTRICT,
         unit_type=UnitType.PROVINCIAL_CITY,
         name="Thành phố Mây Trắng",
-        parent=province,
+        parent=old_province,
         valid_to=REFORM,
     )
     tree = MiniTree(
         province=province,
+        old_province=old_province,
         district=district,
         city=city,
         old_commune=unit(code="33001", name="Xã Hòa Thuận", parent=district, valid_to=REFORM),
@@ -110,6 +115,7 @@ def mini_tree() -> MiniTree:
         ),
     )
     link = UnitSuccessionFactory
+    link(old_unit=old_province, new_unit=province)
     link(old_unit=tree.old_commune, new_unit=tree.new_commune)
     link(old_unit=tree.old_township, new_unit=tree.new_commune)
     link(old_unit=tree.old_ward, new_unit=tree.new_ward)

@@ -1,4 +1,4 @@
-"""The ten-unit tree of tests/factories/units.py keeps the shape of the real catalogue that the tests rely on."""
+"""The small tree of tests/factories/units.py keeps the shape of the real catalogue that the tests rely on."""
 
 import datetime
 
@@ -11,14 +11,14 @@ from tests.factories.units import REFORM, mini_tree
 pytestmark = pytest.mark.django_db
 
 
-def test_ten_units_two_eras_codes_reused_and_outside_the_real_catalogue():
+def test_eleven_units_two_eras_codes_reused_and_outside_the_real_catalogue():
     tree = mini_tree()
-    assert len({unit.pk for unit in tree.units}) == 10
+    assert len({unit.pk for unit in tree.units}) == 11
     assert mini_tree() == tree  # idempotent: asking twice gives the same rows
     before = AdministrativeUnit.objects.valid_on(REFORM - datetime.timedelta(days=1))
     after = AdministrativeUnit.objects.valid_on(REFORM)
     assert set(before.filter(code__in=["97", "980", "981", "33001", "33004", "33007", "33010", "33013"])) == {
-        tree.province,
+        tree.old_province,
         tree.district,
         tree.city,
         *tree.old_communes,
@@ -27,6 +27,10 @@ def test_ten_units_two_eras_codes_reused_and_outside_the_real_catalogue():
     assert tree.old_commune.code == tree.new_commune.code and tree.old_commune.name != tree.new_commune.name
     assert {unit.parent for unit in tree.old_communes} == {tree.district, tree.city}
     assert {unit.parent for unit in tree.current_communes} == {tree.province}
+    assert {tree.district.parent, tree.city.parent} == {tree.old_province}
+    assert set(after.filter(code="97")) == {tree.province} and tree.old_province.code == "97"
+    # Old units are not below today's province: they reach it by their links only, as in the real data.
+    assert not AdministrativeUnit.objects.descendants_of([tree.province.pk]).filter(valid_to__isnull=False).exists()
 
 
 def test_figures_of_old_units_follow_the_links_and_a_split_is_flagged():

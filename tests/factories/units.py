@@ -52,11 +52,11 @@ class MiniTree:
     old_province: AdministrativeUnit  # 97 Tỉnh Sông Mây until 01/07/2025, wholly into province
     district: AdministrativeUnit  # 980 Huyện Đồi Thông, ended 01/07/2025
     city: AdministrativeUnit  # 981 Thành phố Mây Trắng, ended 01/07/2025
-    old_commune: AdministrativeUnit  # 33001 Xã Hòa Thuận (Huyện Đồi Thông), ended; its code lives on in new_commune
+    old_commune: AdministrativeUnit  # 33001 Xã Suối Mây (Huyện Đồi Thông), ended; its code lives on in new_commune
     old_township: AdministrativeUnit  # 33004 Thị trấn Đồi Thông (Huyện Đồi Thông), ended
     old_ward: AdministrativeUnit  # 33007 Phường Bến Mây (Thành phố Mây Trắng), ended
     old_ward_split: AdministrativeUnit  # 33010 Phường Cầu Gỗ (Thành phố Mây Trắng), ended, split in two
-    new_commune: AdministrativeUnit  # 33001 Xã Đồi Thông since 01/07/2025 = Hòa Thuận + Đồi Thông township
+    new_commune: AdministrativeUnit  # 33001 Xã Đồi Thông since 01/07/2025 = Suối Mây + Đồi Thông township
     new_ward: AdministrativeUnit  # 33007 Phường Mây Trắng since 01/07/2025 = Bến Mây + part of Cầu Gỗ
     new_ward_2: AdministrativeUnit  # 33013 Phường Cầu Gỗ since 01/07/2025 = the rest of old Cầu Gỗ (new code)
 
@@ -100,7 +100,7 @@ def mini_tree() -> MiniTree:
         old_province=old_province,
         district=district,
         city=city,
-        old_commune=unit(code="33001", name="Xã Hòa Thuận", parent=district, valid_to=REFORM),
+        old_commune=unit(code="33001", name="Xã Suối Mây", parent=district, valid_to=REFORM),
         old_township=unit(
             code="33004", unit_type=UnitType.TOWNSHIP, name="Thị trấn Đồi Thông", parent=district, valid_to=REFORM
         ),

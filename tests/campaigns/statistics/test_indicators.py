@@ -50,7 +50,7 @@ def test_roll_up_sums_counts_then_divides(tree):
 
 
 def test_old_units_count_under_todays_unit(tree):
-    # Before the reform Xã Hòa Thuận and Thị trấn Đồi Thông reported separately; today they are Xã Đồi Thông.
+    # Before the reform Xã Suối Mây and Thị trấn Đồi Thông reported separately; today they are Xã Đồi Thông.
     stat(tree.old_commune, datetime.date(2025, 5, 1), 5, 45)
     stat(tree.old_township, datetime.date(2025, 5, 1), 15, 35)
     stat(tree.new_commune, JULY, 30, 70)

@@ -122,3 +122,20 @@ def mini_tree() -> MiniTree:
     link(old_unit=tree.old_ward_split, new_unit=tree.new_ward, kind=SuccessionKind.PARTIAL)
     link(old_unit=tree.old_ward_split, new_unit=tree.new_ward_2, kind=SuccessionKind.PARTIAL)
     return tree
+
+
+@dataclass(frozen=True)
+class OtherProvince:
+    province: AdministrativeUnit  # 99 Tỉnh Núi Xa since 01/07/2025
+    ward: AdministrativeUnit  # 33901 Phường Đá Mây, in it
+
+
+def other_province() -> OtherProvince:
+    """A second province with one ward, for what must stay out of the tree's scope (codes outside the catalogue)."""
+    province = AdministrativeUnitFactory(
+        code="99", level=UnitLevel.PROVINCE, unit_type=UnitType.PROVINCE, name="Tỉnh Núi Xa", valid_from=REFORM
+    )
+    ward = AdministrativeUnitFactory(
+        code="33901", unit_type=UnitType.WARD, name="Phường Đá Mây", parent=province, valid_from=REFORM
+    )
+    return OtherProvince(province=province, ward=ward)

@@ -1,4 +1,4 @@
-"""Shared by the browser tests: the system Chromium and the units a transactional test needs."""
+"""Shared by the browser tests: the system Chromium (the units a transactional test needs come from tests/conftest.py)."""
 
 import os
 import shutil
@@ -30,13 +30,3 @@ def chromium():
             yield browser
         finally:
             browser.close()
-
-
-@pytest.fixture
-def units():
-    # Transactional tests start from the migrated database without the session's units.
-    from campaigns.models import AdministrativeUnit
-    from campaigns.units.services import units_load
-
-    if not AdministrativeUnit.objects.exists():
-        units_load()

@@ -632,16 +632,6 @@ def test_admin_communications_staff_may_import_in_their_scope(client, settings, 
 
 
 # -- concurrency -------------------------------------------------------------------------------------------
-@pytest.fixture
-def units():
-    # Transactional tests start from the migrated database without the session's units.
-    from campaigns.models import AdministrativeUnit
-    from campaigns.units.services import units_load
-
-    if not AdministrativeUnit.objects.exists():
-        units_load()
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_imports_of_the_same_file_at_once_write_each_row_once(tmp_path, shared_database):
     from django.utils import translation

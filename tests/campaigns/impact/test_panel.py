@@ -6,7 +6,7 @@ import pytest
 from campaigns.core.months import index_label, month_index
 from campaigns.impact.panel import RuleSpec, build_panel
 from campaigns.models import AdministrativeUnit, DossierStatistic
-from tests.campaigns.test_indicators import stat
+from tests.campaigns.statistics.test_indicators import stat
 from tests.factories.users import unit
 
 from .conftest import TRAINED

@@ -9,8 +9,7 @@ from django.urls import reverse
 from campaigns.access.roles import Role
 from campaigns.models import DossierStatistic
 from campaigns.statistics import viewsets
-
-from ..factories.users import UserFactory, unit
+from tests.factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,9 @@ from campaigns.statistics import copy as statistics_copy
 from campaigns.statistics.models import COUNT_FIELD_NAMES
 from campaigns.statistics.reader import StatisticsReader
 from campaigns.statistics.services import StatisticsImportError, statistics_import
+from tests.factories.users import unit
 
-from ..factories.users import unit
-from .test_import_statistics import COUNTS, FIELDS, VI, record, statistic, table, write_csv
+from .test_services import COUNTS, FIELDS, VI, record, statistic, table, write_csv
 
 pytestmark = pytest.mark.django_db
 postgresql_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the fast path is PostgreSQL's")

@@ -11,8 +11,7 @@ from django.urls import reverse
 from campaigns.access.choosers import unit_choice_label
 from campaigns.access.roles import Role
 from campaigns.models import AdministrativeUnit, Campaign, DossierStatistic, Target
-
-from ..factories.users import UserFactory, unit
+from tests.factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,8 @@ from openpyxl import Workbook
 from campaigns.core.months import PeriodKind, classify_period
 from campaigns.models import DossierStatistic, StatisticSource
 from campaigns.statistics.services import StatisticsImportError, statistics_import
-
-from ..factories.office_sheets import FIELDS, form06_workbook, names_report_workbook, total_of
-from ..factories.users import unit
+from tests.factories.office_sheets import FIELDS, form06_workbook, names_report_workbook, total_of
+from tests.factories.users import unit
 
 pytestmark = pytest.mark.django_db
 
@@ -303,8 +302,7 @@ def test_command_refuses_bad_options(tmp_path, arguments):
 @pytest.fixture
 def commune_officer(client, settings, tmp_path):
     from campaigns.access.roles import Role
-
-    from ..factories.users import UserFactory
+    from tests.factories.users import UserFactory
 
     settings.MEDIA_ROOT = tmp_path / "media"
     user = UserFactory(role=Role.UNIT_OFFICER, scopes=[unit("23149")])

@@ -2,8 +2,7 @@ import pytest
 
 from campaigns.models import AdministrativeUnit
 from campaigns.units.succession import map_figures, map_to_current_units
-
-from ..factories.users import unit
+from tests.factories.users import unit
 
 # Hand-built network: 1+2 merge wholly into 10; 3 is split over 10 and 11; 4 is still current;
 # 5 went into 6 (itself abolished later) and then into 11; 7 has no successor at all.

@@ -19,9 +19,8 @@ from openpyxl import Workbook
 from campaigns.models import DossierStatistic, DossierStatisticRevision
 from campaigns.statistics.models import COUNT_FIELD_NAMES
 from campaigns.statistics.services import StatisticsImportError, statistics_import
-
-from ..factories.office_sheets import coded_report_workbook
-from ..factories.users import UserFactory, unit
+from tests.factories.office_sheets import coded_report_workbook
+from tests.factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -805,16 +804,6 @@ def test_command_second_run_of_the_same_file_succeeds(tmp_path):
 
 
 # -- concurrency ---------------------------------------------------------------------------------------
-@pytest.fixture
-def units():
-    # Transactional tests start from the migrated database without the session's units.
-    from campaigns.models import AdministrativeUnit
-    from campaigns.units.services import units_load
-
-    if not AdministrativeUnit.objects.exists():
-        units_load()
-
-
 CONCURRENT_UNITS = [("23149", "Xã Tánh Linh"), ("23152", "Xã Bắc Ruộng"), ("23173", "Xã Đồng Kho")]
 
 

@@ -4,8 +4,7 @@ from django.urls import reverse
 
 from campaigns.access.roles import Role
 from campaigns.models import DossierStatistic, DossierStatisticRevision
-
-from ..factories.users import UserFactory, unit
+from tests.factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
 HEADER = "Mã ĐVHC,Kỳ,Tiếp nhận trực tuyến,Tiếp nhận trực tiếp\n"

@@ -15,9 +15,8 @@ from campaigns.statistics.exports import write_csv, write_xlsx
 from campaigns.statistics.models import COUNT_FIELD_NAMES
 from campaigns.statistics.selectors import statistics_for_export
 from campaigns.statistics.services import statistics_import
-
-from ..factories.office_sheets import EXPORT_HEADER
-from ..factories.users import UserFactory, unit
+from tests.factories.office_sheets import EXPORT_HEADER
+from tests.factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
 

@@ -17,10 +17,9 @@ from campaigns.models import AdministrativeUnit, Campaign, DossierStatistic
 from campaigns.plans.channels import Channel
 from outreach_media.choices import Platform
 from outreach_media.models import Airing, Distribution, MediaItem, OutreachEvent, Post, TrackedLink
+from tests.factories.trainings import RegistrationFactory, TrainingSessionFactory
+from tests.factories.users import UserFactory, unit
 from trainings.models import DataRequest, TrainingSession
-
-from ..factories.trainings import RegistrationFactory, TrainingSessionFactory
-from ..factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
 

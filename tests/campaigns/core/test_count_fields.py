@@ -6,8 +6,7 @@ from django.urls import reverse
 from campaigns.access.roles import Role
 from campaigns.core.count_fields import CountField, group_digits
 from campaigns.models import DossierStatistic
-
-from ..factories.users import UserFactory, unit
+from tests.factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from campaigns.statistics.charts import percent_vi, rate_chart_png
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 
 def _months(count, start=datetime.date(2020, 1, 1)):

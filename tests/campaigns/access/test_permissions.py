@@ -7,20 +7,31 @@ from django.core.exceptions import PermissionDenied
 from campaigns.access import permissions
 from campaigns.access.roles import Role
 from campaigns.models import AdministrativeUnit
+from tests.factories.units import mini_tree, other_province
+from tests.factories.users import UserFactory
 
-from ..factories.users import UserFactory, unit
-
+# On the small tree of tests/factories/units.py and a second province: the same scope rules, a few rows.
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def commune_a():
-    return unit("23149")  # Xã Tánh Linh (Lâm Đồng)
+def tree():
+    return mini_tree()
 
 
 @pytest.fixture
-def commune_b():
-    return unit("00004")  # Phường Ba Đình (Hà Nội)
+def far():
+    return other_province()
+
+
+@pytest.fixture
+def commune_a(tree):
+    return tree.new_commune  # Xã Đồi Thông (Tỉnh Sông Mây)
+
+
+@pytest.fixture
+def commune_b(far):
+    return far.ward  # Phường Đá Mây (Tỉnh Núi Xa)
 
 
 def test_unit_officer_of_commune_a_cannot_read_commune_b(commune_a, commune_b):
@@ -39,31 +50,32 @@ def test_denials_are_logged_without_personal_data(commune_a, commune_b, caplog):
     assert "officer.a" not in caplog.text
 
 
-def test_scope_includes_all_units_below(commune_a):
-    province = unit("68")
-    leader = UserFactory(role=Role.LEADER, scopes=[province])
+def test_scope_includes_all_units_below(commune_a, tree, far):
+    leader = UserFactory(role=Role.LEADER, scopes=[tree.province])
     assert permissions.user_can(leader, "view", commune_a)
-    assert not permissions.user_can(leader, "view", unit("01"))
+    assert not permissions.user_can(leader, "view", far.province)
 
 
-def test_scope_includes_old_units_that_went_into_it(commune_a):
+def test_scope_includes_old_units_that_went_into_it(commune_a, tree):
     officer = UserFactory(role=Role.UNIT_OFFICER, scopes=[commune_a])
-    assert permissions.user_can(officer, "view", unit("23176", current=False))  # Xã Gia An, merged in
-    assert not permissions.user_can(officer, "view", unit("00004", current=False))
+    assert permissions.user_can(officer, "view", tree.old_township)  # Thị trấn Đồi Thông, merged in
+    assert not permissions.user_can(officer, "view", tree.old_ward)  # went into the neighbouring ward
 
 
-def test_old_district_scope_covers_its_old_communes():
-    trainer = UserFactory(role=Role.TRAINER, scopes=[unit("599", current=False)])
+def test_old_district_scope_covers_its_old_communes(tree):
+    trainer = UserFactory(role=Role.TRAINER, scopes=[tree.district])
     scope = permissions.scope_unit_ids(trainer)
-    old_communes = AdministrativeUnit.objects.filter(parent__code="599", parent__valid_to__isnull=False)
+    old_communes = AdministrativeUnit.objects.filter(parent=tree.district)
+    assert set(old_communes.values_list("pk", flat=True)) == {tree.old_commune.pk, tree.old_township.pk}
     assert set(old_communes.values_list("pk", flat=True)) <= scope
-    assert unit("599", current=False).pk in scope
+    assert tree.district.pk in scope
+    assert tree.old_ward.pk not in scope
 
 
-def test_filter_for_user_narrows_listings(commune_a):
+def test_filter_for_user_narrows_listings(commune_a, tree):
     officer = UserFactory(role=Role.UNIT_OFFICER, scopes=[commune_a])
     visible = permissions.filter_for_user(officer, AdministrativeUnit.objects.all())
-    assert set(visible.values_list("code", flat=True)) == {"23149", "23176", "23185"}
+    assert set(visible) == {tree.new_commune, tree.old_commune, tree.old_township}
 
 
 def test_user_without_scope_sees_nothing():

@@ -6,18 +6,26 @@ from campaigns.core.intervals import NO_DATA, NOT_REACHED, REACHED, TOO_CLOSE
 from campaigns.models import AdministrativeUnit, DossierStatistic
 from campaigns.statistics.indicators import area_totals, children_ranking, monthly_online_rates
 from campaigns.units.areas import area_for
+from tests.factories.units import mini_tree
+from tests.factories.users import unit
 
-from ..factories.users import unit
-
+# Most tests use the small tree of tests/factories/units.py (a province of a few communes, in both eras); the
+# real catalogue only where its own data is the point (query counts on Hà Nội, the Hà Tĩnh centre's reports).
 pytestmark = pytest.mark.django_db
 JULY, AUGUST = datetime.date(2025, 7, 1), datetime.date(2025, 8, 1)
 
 
-def stat(code, month, online, direct, postal=None, *, current=True, **extra):
+@pytest.fixture
+def tree():
+    return mini_tree()
+
+
+def stat(code_or_unit, month, online, direct, postal=None, *, current=True, **extra):
+    """Figures of a calendar month for a unit, or for a real unit by its code (``current=False``: before 2025)."""
     start = month
     end = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
     return DossierStatistic.objects.create(
-        unit=unit(code, current=current),
+        unit=code_or_unit if isinstance(code_or_unit, AdministrativeUnit) else unit(code_or_unit, current=current),
         period_start=start,
         period_end=end,
         received_online=online,
@@ -27,13 +35,13 @@ def stat(code, month, online, direct, postal=None, *, current=True, **extra):
     )
 
 
-def test_roll_up_sums_counts_then_divides():
-    # Two communes of Lâm Đồng: 10 of 100 and 90 of 100 -> 100 of 200 = 50 %, while the mean of
+def test_roll_up_sums_counts_then_divides(tree):
+    # Two communes of a province: 10 of 100 and 90 of 100 -> 100 of 200 = 50 %, while the mean of
     # the two rates would be 50 % too; make them unequal in size to tell the two apart:
     # 10 of 100 (10 %) and 90 of 300 (30 %): roll-up 100/400 = 25 %, mean of rates 20 %.
-    stat("23149", JULY, 10, 90)
-    stat("24820", JULY, 90, 200, 10)
-    area = area_for(unit("68"))
+    stat(tree.new_commune, JULY, 10, 90)
+    stat(tree.new_ward, JULY, 90, 200, 10)
+    area = area_for(tree.province)
     totals = area_totals(area, JULY, JULY)
     assert totals["online_rate"].numerator == 100
     assert totals["online_rate"].denominator == 400
@@ -42,12 +50,12 @@ def test_roll_up_sums_counts_then_divides():
     assert totals["bcci_rate"].value == pytest.approx(10 / 300)
 
 
-def test_old_units_count_under_todays_unit():
-    # Before the reform Lạc Tánh, Gia An and Đức Thuận reported separately; today they are Xã Tánh Linh.
-    stat("23149", datetime.date(2025, 5, 1), 5, 45, current=False)
-    stat("23176", datetime.date(2025, 5, 1), 15, 35, current=False)
-    stat("23149", JULY, 30, 70)
-    area = area_for(unit("23149"))
+def test_old_units_count_under_todays_unit(tree):
+    # Before the reform Xã Suối Mây and Thị trấn Đồi Thông reported separately; today they are Xã Đồi Thông.
+    stat(tree.old_commune, datetime.date(2025, 5, 1), 5, 45)
+    stat(tree.old_township, datetime.date(2025, 5, 1), 15, 35)
+    stat(tree.new_commune, JULY, 30, 70)
+    area = area_for(tree.new_commune)
     points = monthly_online_rates(area, datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
     assert [(point.month, point.online, point.denominator) for point in points] == [
         (datetime.date(2025, 5, 1), 20, 100),
@@ -77,12 +85,15 @@ def test_split_old_unit_is_flagged_not_counted_in_a_child():
     assert area_totals(hanoi, datetime.date(2025, 5, 1), datetime.date(2025, 5, 1))["online_rate"].numerator == 50
 
 
-def test_ranking_orders_by_rate_with_change_and_verdicts():
-    stat("23149", JULY, 60, 40)  # 60 % now
-    stat("24820", JULY, 300, 700)  # 30 % of 1000: interval straddles 30 %
-    stat("24820", AUGUST, 0, 0)
-    stat("25036", JULY, 1, 99)  # 1 %
-    area = area_for(unit("68"))
+def test_ranking_orders_by_rate_with_change_and_verdicts(tree):
+    stat(tree.new_commune, JULY, 60, 40)  # 60 % now
+    stat(tree.new_ward, JULY, 300, 700)  # 30 % of 1000: interval straddles 30 %
+    stat(tree.new_ward, AUGUST, 0, 0)
+    stat(tree.new_ward_2, JULY, 1, 99)  # 1 %
+    silent = AdministrativeUnit.objects.create(
+        code="33016", level="commune", unit_type="xa", name="Xã Lặng Im", parent=tree.province, valid_from=JULY
+    )
+    area = area_for(tree.province)
     ranking = children_ranking(
         area,
         start=JULY,
@@ -91,17 +102,17 @@ def test_ranking_orders_by_rate_with_change_and_verdicts():
         previous_end=datetime.date(2025, 6, 30),
         target=0.30,
     )
-    assert [row.unit.code for row in ranking[:3]] == ["23149", "24820", "25036"]
+    assert [row.unit.code for row in ranking[:3]] == ["33001", "33007", "33013"]
     assert [row.verdict for row in ranking[:3]] == [REACHED, TOO_CLOSE, NOT_REACHED]
-    assert ranking[-1].verdict == NO_DATA
+    assert ranking[-1].unit == silent and ranking[-1].verdict == NO_DATA
     assert ranking[0].change_points is None  # no figures for June
 
 
-def test_change_since_previous_period_in_points():
-    stat("23149", datetime.date(2025, 6, 1), 20, 80)
-    stat("23149", JULY, 35, 65)
+def test_change_since_previous_period_in_points(tree):
+    stat(tree.new_commune, datetime.date(2025, 6, 1), 20, 80)
+    stat(tree.new_commune, JULY, 35, 65)
     ranking = children_ranking(
-        area_for(unit("68")),
+        area_for(tree.province),
         start=JULY,
         end=datetime.date(2025, 7, 31),
         previous_start=datetime.date(2025, 6, 1),
@@ -109,24 +120,24 @@ def test_change_since_previous_period_in_points():
         target=None,
     )
     top = ranking[0]
-    assert top.unit.code == "23149"
+    assert top.unit == tree.new_commune
     assert top.change_points == pytest.approx(15.0)
 
 
-def test_optional_counts_use_the_rows_that_report_them():
+def test_optional_counts_use_the_rows_that_report_them(tree):
     # Only one of two communes reports full-process online: its share is 20 of 100, not 20 of 300.
-    stat("23149", JULY, 50, 50, received_online_full=20)
-    stat("24820", JULY, 100, 100)
-    totals = area_totals(area_for(unit("68")), JULY, JULY)
+    stat(tree.new_commune, JULY, 50, 50, received_online_full=20)
+    stat(tree.new_ward, JULY, 100, 100)
+    totals = area_totals(area_for(tree.province), JULY, JULY)
     assert (totals["full_online_share"].numerator, totals["full_online_share"].denominator) == (20, 100)
 
 
-def test_monthly_interval_is_cluster_robust():
+def test_monthly_interval_is_cluster_robust(tree):
     # Units at 10 % and 90 % of equal size: the pooled Wilson interval of 100/200 is about ±7 points,
     # the unit-clustered one is much wider because the two units disagree.
-    stat("23149", JULY, 10, 90)
-    stat("24820", JULY, 90, 10)
-    point = monthly_online_rates(area_for(unit("68")), JULY, JULY)[0]
+    stat(tree.new_commune, JULY, 10, 90)
+    stat(tree.new_ward, JULY, 90, 10)
+    point = monthly_online_rates(area_for(tree.province), JULY, JULY)[0]
     assert point.rate.value == pytest.approx(0.5)
     assert point.rate.interval.high - point.rate.interval.low > 0.5
 
@@ -175,17 +186,17 @@ def test_periods_off_the_report_months_are_never_placed_in_a_month():
     ]
 
 
-def test_15th_to_14th_reports_are_the_next_months_report():
+def test_15th_to_14th_reports_are_the_next_months_report(tree):
     # Nghị định 09/2019: 15/10–14/11 is the November report, next to a calendar-month report elsewhere.
     DossierStatistic.objects.create(
-        unit=unit("23149"),
+        unit=tree.new_commune,
         period_start=datetime.date(2025, 10, 15),
         period_end=datetime.date(2025, 11, 14),
         received_online=40,
         received_direct=60,
     )
-    stat("24820", datetime.date(2025, 11, 1), 10, 90)
-    points = monthly_online_rates(area_for(unit("68")), datetime.date(2025, 10, 1), datetime.date(2025, 11, 30))
+    stat(tree.new_ward, datetime.date(2025, 11, 1), 10, 90)
+    points = monthly_online_rates(area_for(tree.province), datetime.date(2025, 10, 1), datetime.date(2025, 11, 30))
     assert [(point.month, point.online, point.denominator) for point in points] == [
         (datetime.date(2025, 11, 1), 50, 200)
     ]

@@ -14,8 +14,7 @@ from openpyxl import load_workbook
 from campaigns.access.roles import Role
 from campaigns.models import DossierStatistic
 from campaigns.statistics.indicator_export import INDICATOR_COLUMNS
-
-from ..factories.users import UserFactory, unit
+from tests.factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
 NOVEMBER = (datetime.date(2025, 10, 15), datetime.date(2025, 11, 14))

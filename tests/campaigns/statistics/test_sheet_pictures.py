@@ -10,10 +10,9 @@ from django.core.management import call_command
 
 from campaigns.models import DossierStatistic
 from campaigns.statistics.exports import header
+from tests.factories.office_sheets import EXPORT_HEADER
 
-from ..factories.office_sheets import EXPORT_HEADER
-
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DOCS = ROOT / "docs" / "data"
 
 

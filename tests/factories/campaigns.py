@@ -1,0 +1,60 @@
+"""Campaigns with their targets and reach rules."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+
+from campaigns.plans.models import Campaign, ReachRule, Target
+
+from .units import AdministrativeUnitFactory
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    """A province's plan for the second half of 2025 (pass ``unit``; scope_units and targets are optional)."""
+
+    class Meta:
+        model = Campaign
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Kế hoạch tuyên truyền dịch vụ công trực tuyến số {n}")
+    slug = factory.Sequence(lambda n: f"ke-hoach-{n}")
+    unit = factory.SubFactory(AdministrativeUnitFactory)
+    starts_on = datetime.date(2025, 7, 1)
+    ends_on = datetime.date(2025, 12, 31)
+    plan_number = factory.Sequence(lambda n: f"{n + 1}/KH-UBND")
+
+    @factory.post_generation
+    def scope_units(self, create, extracted, **kwargs):
+        if extracted:
+            self.scope_units.set(extracted)
+
+
+class ReachRuleFactory(factory.django.DjangoModelFactory):
+    """A unit is reached in a month with at least one training class."""
+
+    class Meta:
+        model = ReachRule
+
+    campaign = factory.SubFactory(CampaignFactory)
+    channel = "training"
+    minimum = Decimal("1")
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    """50 % of dossiers online by the end of the campaign, for the whole campaign (pass ``units`` for some)."""
+
+    class Meta:
+        model = Target
+        skip_postgeneration_save = True
+
+    campaign = factory.SubFactory(CampaignFactory)
+    indicator = "online_rate"
+    preset = "custom"
+    value = Decimal("50")
+    deadline = factory.LazyAttribute(lambda target: target.campaign.ends_on)
+
+    @factory.post_generation
+    def units(self, create, extracted, **kwargs):
+        if extracted:
+            self.units.set(extracted)

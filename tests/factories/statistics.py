@@ -1,0 +1,27 @@
+"""Dossier statistics: one unit, one calendar month, one source."""
+
+import datetime
+
+import factory
+
+from campaigns.statistics.models import DossierStatistic
+
+from .units import AdministrativeUnitFactory
+
+
+def month_end(start: datetime.date) -> datetime.date:
+    return (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+
+
+class DossierStatisticFactory(factory.django.DjangoModelFactory):
+    """August 2025 of a commune: 60 of 100 dossiers online (pass ``period_start`` for another month)."""
+
+    class Meta:
+        model = DossierStatistic
+
+    unit = factory.SubFactory(AdministrativeUnitFactory)
+    period_start = datetime.date(2025, 8, 1)
+    period_end = factory.LazyAttribute(lambda statistic: month_end(statistic.period_start))
+    source = ""
+    received_online = 60
+    received_direct = 40

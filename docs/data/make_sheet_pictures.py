@@ -2,7 +2,7 @@
 
 Each workbook is built by tests/factories/office_sheets.py (the builders the import tests use), turned into
 an HTML table that keeps its merged cells, bold and italic text, borders, column widths, column letters
-and row numbers, and photographed with the system Chromium. tests/campaigns/test_sheet_pictures.py imports
+and row numbers, and photographed with the system Chromium. tests/campaigns/statistics/test_sheet_pictures.py imports
 every workbook listed here with the options its caption gives, so a picture cannot show a layout the
 import refuses.
 

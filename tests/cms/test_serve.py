@@ -120,7 +120,7 @@ def test_ctrl_c_stops_the_server_and_the_worker(tmp_path):
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=5) as response:  # noqa: S310
                     status = response.status
             except OSError:
-                time.sleep(0.5)
+                time.sleep(0.1)
         assert status == 200
         # The demo serves the site's own Vietnamese 404 page, not Django's English debug page with every URL pattern.
         with pytest.raises(urllib.error.HTTPError) as missing:

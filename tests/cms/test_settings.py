@@ -2,6 +2,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -175,8 +176,20 @@ def test_the_caches_are_shared_by_every_process_with_or_without_redis(redis, bac
     assert result.stdout.split() == backends
 
 
-def test_migrate_creates_the_database_cache_tables(tmp_path):
-    database = tmp_path / "cache.sqlite3"
+@pytest.fixture
+def memory_tmp_path(tmp_path):
+    """A folder in memory (/dev/shm) where the system has one, else ``tmp_path``: each of the two hundred migrations
+    commits its own transaction, and on disk every commit waits for the disk to confirm the write."""
+    shm = Path("/dev/shm")  # noqa: S108 - a private folder made in it below
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        yield tmp_path
+        return
+    with tempfile.TemporaryDirectory(dir=shm, prefix="dvc-test-") as folder:
+        yield Path(folder)
+
+
+def test_migrate_creates_the_database_cache_tables(memory_tmp_path):
+    database = memory_tmp_path / "cache.sqlite3"
     environment = {"DJANGO_SETTINGS_MODULE": "cms.settings.dev", "DATABASE_URL": f"sqlite:///{database}"}
     result = _run(["manage.py", "migrate", "-v0"], REDIS_URL="", **environment)
     assert result.returncode == 0, result.stderr

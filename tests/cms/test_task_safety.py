@@ -185,7 +185,7 @@ def _worker_environment(settings_dict, **extra) -> dict:
         "DJANGO_SETTINGS_MODULE": "cms.settings.dev",
         "DATABASE_URL": _database_url(settings_dict),
         "TASKS_BACKEND": "database",
-        "TASK_WORKER_STALE_SECONDS": "3",
+        "TASK_WORKER_STALE_SECONDS": "2",  # twice the heartbeat of the workers below
         "TASK_RETRY_SECONDS": "0",
         **extra,
     }
@@ -233,7 +233,12 @@ def test_a_worker_killed_mid_task_leaves_the_task_to_another_which_runs_it_once(
     row = DBTaskResult.objects.get(pk=queued.id)
     assert row.status == TaskResultStatus.RUNNING and row.worker_ids == ["first"]
 
-    time.sleep(4)  # longer than TASK_WORKER_STALE_SECONDS: the first worker's heartbeat is stale
+    # Wait until the first worker's last heartbeat is older than TASK_WORKER_STALE_SECONDS (and a little more), the
+    # time that makes it stale, counted from the beat itself rather than a fixed sleep.
+    last_beat = WorkerHeartbeat.objects.get(worker_id="first").seen_at
+    stale_at = last_beat + datetime.timedelta(seconds=int(environment["TASK_WORKER_STALE_SECONDS"]) + 0.5)
+    time.sleep(max(0.0, (stale_at - timezone.now()).total_seconds()))
+    assert timezone.now() > stale_at
     second = subprocess.run(
         [sys.executable, "manage.py", "run_worker", "--batch", "--heartbeat", "1", "--worker-id", "second"],
         cwd=ROOT, env=environment, capture_output=True, timeout=180,

@@ -18,13 +18,19 @@ from campaigns.plans.channels import Channel
 from outreach_media.choices import Platform
 from outreach_media.models import Airing, Distribution, MediaItem, OutreachEvent, Post, TrackedLink
 from tests.factories.trainings import RegistrationFactory, TrainingSessionFactory
-from tests.factories.users import UserFactory, unit
+from tests.factories.units import mini_tree, other_province
+from tests.factories.users import UserFactory
 from trainings.models import DataRequest, TrainingSession
 
 pytestmark = pytest.mark.django_db
 
-OUTSIDE = "23149"  # Xã Tánh Linh: the objects
-SCOPES = {"neighbour commune": ["23152"], "another province": ["01"]}
+# The objects are in the small tree's Xã Đồi Thông; the scopes are a neighbouring ward of the same province and
+# another province (the small tree, not the real catalogue: a scope over hundreds of real communes made every
+# request of the sweep expand it, and the sweep's point is only that the object is outside).
+SCOPES = {
+    "neighbour commune": lambda tree, other: [tree.new_ward],
+    "another province": lambda tree, other: [other.province],
+}
 
 # Admin URLs of our own whose view has no ``model``: the model their ``pk`` names.
 CUSTOM_URL_MODELS = {
@@ -117,17 +123,27 @@ def object_urls(objects):
 
 
 @pytest.fixture
-def objects(admin_user):
-    place = unit(OUTSIDE)
-    item = MediaItem.objects.create(kind="leaflet", title="Tờ rơi Tánh Linh", unit=place, live=True)
+def tree():
+    return mini_tree()
+
+
+@pytest.fixture
+def other():
+    return other_province()
+
+
+@pytest.fixture
+def objects(admin_user, tree):
+    place = tree.new_commune
+    item = MediaItem.objects.create(kind="leaflet", title="Tờ rơi Đồi Thông", unit=place, live=True)
     item.save_revision(user=admin_user)
-    item.title = "Tờ rơi Tánh Linh (bản 2)"
+    item.title = "Tờ rơi Đồi Thông (bản 2)"
     item.save_revision(user=admin_user)
     session = TrainingSessionFactory(unit=place)
     RegistrationFactory(session=session)
     campaign = Campaign.objects.create(
-        name="Chiến dịch Tánh Linh",
-        slug="tanh-linh",
+        name="Chiến dịch Đồi Thông",
+        slug="doi-thong",
         unit=place,
         starts_on=datetime.date(2025, 8, 1),
         ends_on=datetime.date(2026, 6, 30),
@@ -160,7 +176,7 @@ def leaked(response, obj) -> bool:
     return response.status_code == 200
 
 
-def test_every_object_url_of_every_scoped_model_refuses_every_role_outside_the_scope(client, objects):
+def test_every_object_url_of_every_scoped_model_refuses_every_role_outside_the_scope(client, objects, tree, other):
     urls, unknown = object_urls(objects)
     assert not unknown, f"admin URLs naming an object of an unknown model: {unknown}"
     names = {name for name, _ in urls}
@@ -178,9 +194,11 @@ def test_every_object_url_of_every_scoped_model_refuses_every_role_outside_the_s
     ):
         assert expected in names, expected
     leaks = []
-    for scope_name, codes in SCOPES.items():
+    for scope_name, scope_units in SCOPES.items():
+        scopes = scope_units(tree, other)
+        assert objects[AdministrativeUnit] not in scopes
         for role in (Role.COMMUNICATIONS, Role.TRAINER, Role.UNIT_OFFICER, Role.LEADER):
-            user = UserFactory(role=role, scopes=[unit(code) for code in codes])
+            user = UserFactory(role=role, scopes=scopes)
             client.force_login(user)
             for name, url in urls:
                 response = client.get(url)
@@ -213,12 +231,13 @@ def test_a_pk_that_is_not_a_number_is_not_found(client, objects):
 
 
 def test_a_scoped_user_opens_objects_inside_the_scope(client, objects):
-    client.force_login(UserFactory(role=Role.COMMUNICATIONS, scopes=[unit(OUTSIDE)]))
+    place = objects[AdministrativeUnit]
+    client.force_login(UserFactory(role=Role.COMMUNICATIONS, scopes=[place]))
     item = objects[MediaItem]
     url = reverse("wagtailsnippets_outreach_media_mediaitem:revisions_compare", args=[item.pk, "earliest", "latest"])
     assert client.get(url).status_code == 200
     session = objects[TrainingSession]
-    trainer = UserFactory(role=Role.TRAINER, scopes=[unit(OUTSIDE)])
+    trainer = UserFactory(role=Role.TRAINER, scopes=[place])
     session.trainers.add(trainer)
     client.force_login(trainer)
     assert client.get(reverse("training_sessions:history", args=[session.pk])).status_code == 200

@@ -8,6 +8,7 @@ class CampaignsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Imported here: these modules use models, which exist only once every app is loaded.
         from django.db.models.signals import post_delete, post_migrate, post_save
 
         from campaigns.access.roles import sync_role_groups_after_migrate

@@ -16,6 +16,8 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from campaigns.access import permissions
 from campaigns.statistics.exports import escape_formula
+from cms.feedback import feedback_counts
+from cms.models import PageFeedback
 
 
 def may_see_site_history(user) -> bool:
@@ -60,12 +62,10 @@ class PageFeedbackReportView(ReportView):
     ]
 
     def get_queryset(self):
-        from cms.feedback import feedback_counts
 
         return feedback_counts()
 
     def get_context_data(self, *args, **kwargs):
-        from cms.models import PageFeedback
 
         context = super().get_context_data(*args, **kwargs)
         context["latest_comments"] = (

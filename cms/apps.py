@@ -8,6 +8,7 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Imported here: these modules use models, which exist only once every app is loaded.
         from django.db.models.signals import post_migrate
 
         from campaigns.core.events import role_groups_synced

@@ -24,6 +24,8 @@ from django.db import DatabaseError, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
+from cms.models import LoginThrottle
+
 logger = logging.getLogger(__name__)
 
 
@@ -55,7 +57,6 @@ def backoff_seconds(failures: int, limit: int) -> int:
 
 
 def login_is_throttled(username: str | None, request, *, now=None) -> bool:
-    from cms.models import LoginThrottle
 
     now = now or timezone.now()
     keys = [key for key, _limit in _keys(username, request)]
@@ -66,7 +67,6 @@ def login_is_throttled(username: str | None, request, *, now=None) -> bool:
 
 
 def record_login_failure(username: str | None, request, *, now=None) -> None:
-    from cms.models import LoginThrottle
 
     now = now or timezone.now()
     window = datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
@@ -85,7 +85,6 @@ def record_login_failure(username: str | None, request, *, now=None) -> None:
 
 
 def clear_login_failures(username: str | None, request) -> None:
-    from cms.models import LoginThrottle
 
     LoginThrottle.objects.filter(key=_keys(username, request)[0][0]).delete()
 
@@ -93,8 +92,6 @@ def clear_login_failures(username: str | None, request) -> None:
 def purge_login_throttles(*, now=None) -> int:
     """Forget counters that neither refuse anyone nor count any more (scheduled clean-up)."""
     from django.db.models import Q
-
-    from cms.models import LoginThrottle
 
     now = now or timezone.now()
     stale = now - datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)

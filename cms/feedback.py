@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from campaigns.core.errors import DomainError
+from cms.models import PageFeedback
 
 LIMIT = 5
 WINDOW_SECONDS = 3600
@@ -42,7 +43,6 @@ def _address_key(address: str) -> str:
 def clean_comment(raw: str) -> str:
     """The comment as stored (NFC, trimmed), or a FeedbackError naming what is wrong with it."""
     text = unicodedata.normalize("NFC", raw or "").strip()
-    from cms.models import PageFeedback
 
     if len(text) > PageFeedback.COMMENT_MAX_LENGTH:
         raise FeedbackError(
@@ -61,7 +61,6 @@ def clean_comment(raw: str) -> str:
 
 def feedback_record(*, page, answer: str, comment: str, address: str):
     """Record one answer to a live public page, or raise FeedbackError (nothing is written then)."""
-    from cms.models import PageFeedback
 
     if answer not in ("yes", "no"):
         raise FeedbackError(_("Choose “Yes” or “No”."), code="answer_missing")

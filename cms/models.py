@@ -28,9 +28,20 @@ from wagtail.search import index
 
 from campaigns.core.task_models import TaskLock, WorkerHeartbeat  # noqa: F401 (tables of the cms app)
 from campaigns.core.text import ascii_slug, fold, slug_formatters
+from campaigns.impact.narrative import public_sentences
+from campaigns.impact.render import target_table
+from campaigns.impact.report import reported_targets
+from campaigns.models import AdministrativeUnit, Campaign, ImpactResult
+from campaigns.plans.choices import CampaignStatus
+from campaigns.units.areas import with_current_successors
 from cms.attachments import attachment_for
 from cms.blocks import BODY_FEATURES, GuideStreamBlock, NewsStreamBlock, sanitise_html, sanitise_value
 from cms.page_cache import memo, page_cache_seconds, tag_versions
+from cms.progress import cached_campaign_progress
+from outreach_media.choices import MediaKind
+from outreach_media.models import MediaItem
+from trainings.models import TrainingSession
+from trainings.selectors import public_calendar, with_availability
 
 INTRO_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -107,6 +118,7 @@ class SitePage(Page):
         route = getattr(request, "_wagtail_route_for_request", None)
         if route is not None and route[0] is self and hasattr(request, "_cms_breadcrumb"):
             return list(request._cms_breadcrumb)
+        # Imported when used: cms.routing imports Wagtail's views, which need the app registry this module helps fill.
         from cms.routing import Crumb
 
         return [Crumb(page.title, page.get_url(request)) for page in self.get_ancestors().filter(depth__gt=1)]
@@ -199,8 +211,6 @@ class HomePage(IntroPage):
 
     def open_classes(self, now=None) -> list:
         """Public classes still to come whose registration is open, the nearest first, with their seats."""
-        from trainings.models import TrainingSession
-        from trainings.selectors import with_availability
 
         now = now or timezone.now()
         return with_availability(
@@ -217,7 +227,6 @@ class HomePage(IntroPage):
 
     def running_campaigns(self) -> list:
         """Published campaign pages of campaigns under way today, each with its current rate (``cms.progress``)."""
-        from campaigns.plans.choices import CampaignStatus
 
         today = timezone.localdate()
         pages = (
@@ -317,6 +326,7 @@ class GuidePage(SitePage):
 
     def related_links(self, request) -> tuple:
         """The live related guides as (title, url): plain data, kept per content version by the routing memo."""
+        # Imported when used: cms.routing imports Wagtail's views, which need the app registry this module helps fill.
         from cms.routing import Crumb
 
         links = self.related_guides.select_related("guide").order_by("sort_order")
@@ -480,8 +490,6 @@ class CampaignPage(SitePage):
         communes that took over its communes (wholly or in part), through the unit succession links."""
         from django.core.cache import cache
 
-        from campaigns.units.areas import with_current_successors
-
         key = f"cms:campaign-class-units:{self.campaign.unit_id}:{timezone.localdate()}"
         with contextlib.suppress(Exception):  # a broken cache only costs speed
             found = cache.get(key)
@@ -494,16 +502,12 @@ class CampaignPage(SitePage):
 
     @cached_property
     def progress(self):
-        from cms.progress import cached_campaign_progress
 
         return cached_campaign_progress(self.campaign)
 
     def campaign_targets(self) -> list[list[str]]:
         """The campaign's targets as its report judges them (indicator, target, deadline, value, verdict): from the
         stored report when there is one, else the targets that have a reported value."""
-        from campaigns.impact.render import target_table
-        from campaigns.impact.report import reported_targets
-        from campaigns.models import ImpactResult
 
         result = ImpactResult.objects.filter(campaign_id=self.campaign_id).only("payload").first()
         if result is not None:
@@ -520,8 +524,6 @@ class CampaignPage(SitePage):
         return [*super().cache_tags(), f"campaign:{self.campaign_id}", "campaigns", "trainings"]
 
     def get_context(self, request, *args, **kwargs):
-        from trainings.models import TrainingSession
-        from trainings.selectors import with_availability
 
         context = super().get_context(request, *args, **kwargs)
         context["progress"] = self.progress
@@ -542,8 +544,6 @@ class CampaignPage(SitePage):
     def impact_summary(self) -> dict | None:
         """The stored impact report in plain words, in the visitor's language (``public_sentences``: what was
         observed and the headline effect, no confidence intervals), when one has been computed."""
-        from campaigns.impact.narrative import public_sentences
-        from campaigns.models import ImpactResult
 
         result = ImpactResult.objects.filter(campaign_id=self.campaign_id).only("payload", "computed_at").first()
         if result is None:
@@ -570,9 +570,6 @@ class TrainingCalendarPage(IntroPage):
         verbose_name_plural = _("training calendars")
 
     def get_context(self, request, *args, **kwargs):
-        from campaigns.models import AdministrativeUnit
-        from trainings.models import TrainingSession
-        from trainings.selectors import public_calendar
 
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
@@ -600,9 +597,6 @@ class DocumentLibraryPage(IntroPage):
         verbose_name_plural = _("document libraries")
 
     def get_context(self, request, *args, **kwargs):
-        from campaigns.models import Campaign
-        from outreach_media.choices import MediaKind
-        from outreach_media.models import MediaItem
 
         context = super().get_context(request, *args, **kwargs)
         items = MediaItem.objects.filter(live=True, document__isnull=False).select_related("document", "campaign")

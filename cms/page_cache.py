@@ -45,6 +45,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 
+from cms.middleware import language_for_request
+
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "cms:content-version"
@@ -221,7 +223,6 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if page_cache_seconds() <= 0 or not _lookup_allowed(request):
             return self.get_response(request)
-        from cms.middleware import language_for_request
 
         try:
             key = _key(request, language_for_request(request))

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from campaigns.core import intervals as rates
 from campaigns.core.formatting import percent_vi
+from campaigns.core.intervals import NO_DATA, NO_INTERVAL, target_status
+from campaigns.core.months import add_months, last_day, month_index
+from campaigns.models import IndicatorTargets
+from campaigns.statistics.choices import Indicator
+from campaigns.statistics.dashboard import campaign_periodic_reports, latest_month
+from campaigns.statistics.indicators import MonthPoint, Rate, monthly_online_rates
+from campaigns.units.areas import area_for
 
 CHART_MONTHS = 12
 CACHE_SECONDS = 60  # as long as the campaign page itself may be kept (CampaignPage.cache_seconds)
@@ -73,7 +81,6 @@ class CampaignProgress:
 
     @property
     def verdict_text(self) -> str:
-        from campaigns.core import intervals as rates
 
         return {
             rates.REACHED: _("target reached"),
@@ -149,7 +156,6 @@ class CampaignProgress:
 def _online_target(campaign, thresholds, last_month: datetime.date | None):
     """The campaign's own target for the online rate of its whole area (the first one not yet due, else the last),
     or the province's default threshold by the end of the campaign."""
-    from campaigns.statistics.choices import Indicator
 
     targets = [
         target
@@ -167,12 +173,6 @@ def _online_target(campaign, thresholds, last_month: datetime.date | None):
 
 def campaign_progress(campaign) -> CampaignProgress:
     """The campaign area's latest online rate against its target, and the last twelve months (a few queries)."""
-    from campaigns.core.intervals import NO_DATA, NO_INTERVAL, target_status
-    from campaigns.core.months import add_months, last_day, month_index
-    from campaigns.models import IndicatorTargets
-    from campaigns.statistics.dashboard import campaign_periodic_reports, latest_month
-    from campaigns.statistics.indicators import MonthPoint, Rate, monthly_online_rates
-    from campaigns.units.areas import area_for
 
     area = area_for(campaign.unit)
     thresholds = IndicatorTargets.load()

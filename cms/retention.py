@@ -7,10 +7,13 @@ from importlib import import_module
 
 from django.conf import settings
 
+from campaigns.core.imports.uploads import purge
+from cms.auth import purge_login_throttles
+from trainings.cleanup import pending_registration_purge_expired, roster_preview_purge_stale
+
 
 def purge_pending_files(*, now: float | None = None) -> int:
     """Delete uploaded import files older than the maximum age (abandoned previews, refused files)."""
-    from campaigns.core.imports.uploads import purge
 
     return purge(now=now)
 
@@ -22,8 +25,6 @@ def clear_expired_sessions() -> None:
 
 def purge_stale_data() -> dict[str, int]:
     """Everything above, and the other apps' short-lived data; returns counts per kind."""
-    from cms.auth import purge_login_throttles
-    from trainings.cleanup import pending_registration_purge_expired, roster_preview_purge_stale
 
     counts = {
         "pending_files": purge_pending_files(),

@@ -11,6 +11,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.core.text import fold
+from cms.feedback import FeedbackError, feedback_record
+from cms.models import GuidePage, NewsPage, TrainingCalendarPage
+from outreach_media.models import MediaItem
+from trainings.models import TrainingSession
+from trainings.selectors import with_availability
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
@@ -22,7 +27,6 @@ MAX_RESULTS = 30
 
 
 def _documents(query: str) -> list:
-    from outreach_media.models import MediaItem
 
     words = query.split()
     items = MediaItem.objects.filter(live=True, document__isnull=False).select_related("document", "campaign")
@@ -37,9 +41,6 @@ def _documents(query: str) -> list:
 def _classes(query: str) -> tuple[list, list]:
     """The training calendar page and the upcoming public classes whose words (with "lớp tập huấn", what every
     class is) contain every word of the query, accents ignored: "tap huan" finds them all."""
-    from cms.models import TrainingCalendarPage
-    from trainings.models import TrainingSession
-    from trainings.selectors import with_availability
 
     words = query.split()
     calendars = [
@@ -72,8 +73,6 @@ def search(request):
     """Guides, news, classes and documents matching every word of the query, ignoring accents and case; the
     ``type`` filter narrows the results to one kind, each kind shown with its count."""
     from django.utils.translation import gettext_lazy, pgettext_lazy
-
-    from cms.models import GuidePage, NewsPage
 
     raw = request.GET.get("q", "")[:MAX_QUERY_LENGTH].strip()
     # Words only: punctuation means nothing here and is syntax to the full-text engines (FTS5, tsquery).
@@ -124,8 +123,6 @@ def search(request):
 def page_feedback(request):
     """'Was this page useful?': record the answer (``cms.feedback``) and thank the visitor, or say what is wrong."""
     from wagtail.models import Page
-
-    from cms.feedback import FeedbackError, feedback_record
 
     page_id = request.POST.get("page", "")
     page = (

@@ -9,6 +9,7 @@ site's home page are created once and refreshed afterwards.
 from django.db import transaction
 
 from campaigns.access.roles import Role, role_group_name
+from cms.models import HomePage
 
 WORKFLOW_NAME = "Kiểm duyệt trước khi đăng"
 TASK_NAME = "Duyệt nội dung"
@@ -31,8 +32,6 @@ def ensure_moderation_workflow():
     """Create or refresh the moderation workflow; returns it, assigned to the home page when one exists."""
     from django.contrib.auth.models import Group
     from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
-
-    from cms.models import HomePage
 
     retire_wagtail_starter_workflow()
     workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})

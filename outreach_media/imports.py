@@ -27,6 +27,7 @@ from campaigns.core.imports.report import RowErrorLog
 from campaigns.core.imports.tabular import UnreadableFile, iter_rows
 from campaigns.core.text import fold
 from campaigns.plans.channels import REGISTRY, Channel
+from campaigns.plans.models import Campaign
 from campaigns.statistics.reader import UnitIndex
 
 # The Vietnamese header of each column (the first alias); the English name is accepted too.
@@ -130,7 +131,6 @@ class CampaignIndex:
     """Campaigns by slug (exact, then case-insensitive), loaded once per import."""
 
     def __init__(self):
-        from campaigns.plans.models import Campaign
 
         self.by_slug = dict(Campaign.objects.values_list("slug", "pk"))
         self.by_folded = {slug.casefold(): (slug, pk) for slug, pk in self.by_slug.items()}

@@ -25,7 +25,9 @@ from trainings import access, people, roster, schedule, selectors, services
 from trainings.choices import SEATED, ConsentPurpose, RegistrationSource, Status
 from trainings.identity import mask_phone
 from trainings.models import Registration, TrainingSession
+from trainings.pdf import sign_in_sheet_pdf
 from trainings.people import StaffPersonForm
+from trainings.room_feedback import room_feedback_url
 
 SESSION_IMPORT_KEY = "trainings_roster_import"
 _ID = re.compile(r"[0-9]{1,12}")
@@ -299,7 +301,6 @@ class RosterExportView(SessionMixin, View):
 
 class SignInSheetView(SessionMixin, View):
     def get(self, request, pk):
-        from trainings.pdf import sign_in_sheet_pdf
 
         registrations = list(
             self.session.registrations.filter(status__in=SEATED).select_related("attendee").order_by("seat")
@@ -407,7 +408,6 @@ class SessionFeedbackView(SessionMixin, View):
     header_icon = "comment"
 
     def get(self, request, pk):
-        from trainings.room_feedback import room_feedback_url
 
         answers = list(selectors.feedback_comments(self.session))
         return self.render(
@@ -425,7 +425,6 @@ class RoomPosterView(SessionMixin, View):
     """A page to print and put up in the room: the class, the QR code of its feedback link and the address."""
 
     def get(self, request, pk):
-        from trainings.room_feedback import room_feedback_url
 
         return TemplateResponse(
             request,

@@ -3,6 +3,7 @@
 
 from campaigns.core import previews
 from trainings.admin_views import SESSION_IMPORT_KEY
+from trainings.models import PendingRegistration
 
 
 def roster_preview_purge_stale(*, actor, now: float | None = None) -> int:
@@ -26,8 +27,6 @@ def roster_preview_forget(*, actor, phone: str) -> int:
 def pending_registration_purge_expired(*, actor, now=None) -> int:
     """Erase public registrations whose confirmation code has expired (they held no seat); ``actor`` None: cron."""
     from django.utils import timezone
-
-    from trainings.models import PendingRegistration
 
     deleted, _ = PendingRegistration.objects.filter(expires_at__lte=now or timezone.now()).delete()
     return deleted

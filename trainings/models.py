@@ -31,6 +31,7 @@ from trainings.choices import (
     Status,
     Topic,
 )
+from trainings.schedule import unit_in_force
 
 
 def new_token() -> str:
@@ -155,7 +156,6 @@ class TrainingSession(models.Model):
 
     def clean(self):
         super().clean()
-        from trainings.schedule import unit_in_force
 
         if self.unit_id is None or self.starts_at is None:
             return

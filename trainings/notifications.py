@@ -25,8 +25,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from trainings.choices import NotificationChannel, NotificationKind, NotificationStatus, Status
-from trainings.models import Notification, Registration, TrainingSession
+from trainings.models import Attendee, Notification, Registration, TrainingSession
 from trainings.sms import send_sms, sms_available
+from trainings.tasks import deliver_notification
 
 logger = logging.getLogger(__name__)
 
@@ -173,8 +174,6 @@ def notification_create(*, actor, registration: Registration, kind: str, key: st
         if new:
             created.append(item)
     if created:
-        from trainings.tasks import deliver_notification
-
         ids = [item.pk for item in created]
         transaction.on_commit(lambda: [deliver_notification.enqueue(pk) for pk in ids])
     return created
@@ -262,8 +261,6 @@ def notification_deliver(*, actor, notification_id: int) -> str:
 def _requeue(notification_id: int, delay: datetime.timedelta) -> None:
     from django_tasks import default_task_backend
 
-    from trainings.tasks import deliver_notification
-
     task = deliver_notification
     if default_task_backend.supports_defer:
         task = task.using(run_after=timezone.now() + delay)
@@ -324,7 +321,6 @@ def tickets_for_contact(*, phone: str = "", email: str = "", now=None) -> list[i
     """The current tickets held with this phone (every person sharing it) or this e-mail address: their ids, so the
     task that sends them carries no phone number or address in the task queue's table. Empty past the hourly
     limit of sends to one contact (FIND_TICKET_SENDS_PER_CONTACT)."""
-    from trainings.models import Attendee
 
     contact = phone or email.lower()
     if not contact or not _contact_allowed(contact):

@@ -33,7 +33,17 @@ from campaigns.core.text import strip_control_characters
 from campaigns.statistics.exports import escape_formula
 from trainings import services
 from trainings.choices import Status
-from trainings.models import Attendee, Certificate, Consent, DataRequest, Feedback, Registration
+from trainings.cleanup import roster_preview_forget
+from trainings.models import (
+    Attendee,
+    Certificate,
+    Consent,
+    DataRequest,
+    Feedback,
+    PendingRegistration,
+    Registration,
+    TrainingSession,
+)
 from trainings.people import CORRECTABLE_FIELDS, ERASED_VALUES, EXPORTED_FIELDS, export_values
 
 EXPORT_ACTION = "trainings.export_personal_data"
@@ -237,7 +247,6 @@ def _consents_sheet(data: dict) -> Sheet:
 
 def _registrations_sheet(data: dict) -> Sheet:
     """Every registration with its class."""
-    from trainings.models import TrainingSession
 
     return (
         capfirst(str(Registration._meta.verbose_name_plural)),
@@ -491,8 +500,6 @@ def person_erase(*, actor, attendee: Attendee, now: datetime.datetime | None = N
 def _forget_person_elsewhere(actor, phone: str) -> None:
     """Unconfirmed copies of the person's data outside the attendee tables: roster previews in sessions and
     registrations waiting for confirmation."""
-    from trainings.cleanup import roster_preview_forget
-    from trainings.models import PendingRegistration
 
     roster_preview_forget(actor=actor, phone=phone)
     PendingRegistration.objects.filter(phone=phone).delete()

@@ -36,6 +36,7 @@ from trainings.forms import ConfirmationForm, FeedbackForm, FindTicketForm, Regi
 from trainings.identity import mask_name, mask_phone
 from trainings.models import Feedback, PendingRegistration, Registration, TrainingSession
 from trainings.sms import sms_available
+from trainings.tasks import find_tickets
 
 logger = logging.getLogger(__name__)
 
@@ -280,7 +281,6 @@ def _find_throttled(request) -> bool:
 def find_ticket(request):
     """Someone types a phone or an e-mail address; the links go to that phone or address, if it is on record.
     The page answers the same in every case (it never tells whether a phone is registered)."""
-    from trainings.tasks import find_tickets
 
     template = "trainings/public/find_ticket.html"
     if request.method != "POST":

@@ -15,8 +15,8 @@ from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from trainings.choices import SEATED, Status
-from trainings.models import Feedback, Registration, TrainingSession
+from trainings.choices import SEATED, NotificationStatus, Status
+from trainings.models import Feedback, Notification, Registration, TrainingSession
 
 
 @dataclass
@@ -132,8 +132,6 @@ def counts_by_status(session: TrainingSession) -> dict[str, int]:
 def undelivered_messages(session):
     """Messages to this class's people that could not be sent (after every retry) or are waiting to be tried again,
     for the trainer's roster (phone and e-mail masked there)."""
-    from trainings.choices import NotificationStatus
-    from trainings.models import Notification
 
     return (
         Notification.objects.filter(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from campaigns.core.errors import DomainError
 from campaigns.core.text import fold
-from trainings import schedule
+from trainings import access, schedule
 from trainings.choices import SEATED, ConsentPurpose, NotificationKind, RegistrationSource, Status
 from trainings.models import (
     Attendee,
@@ -30,6 +30,8 @@ from trainings.models import (
     Registration,
     TrainingSession,
 )
+from trainings.notifications import notification_create, notification_create_for_change
+from trainings.tasks import send_feedback_invitation, send_registration_code
 
 CONSENT_TEXT_VERSION = "2026-01"
 
@@ -232,7 +234,6 @@ def _fill_free_seats(session: TrainingSession) -> list[Registration]:
 
 def _notify_seat_freed(registration: Registration) -> None:
     """Tell the person by e-mail and text message that the seat is theirs (after the commit)."""
-    from trainings.notifications import notification_create
 
     notification_create(actor=None, registration=registration, kind=NotificationKind.SEAT_FREED)
 
@@ -242,7 +243,6 @@ def session_reconcile(*, actor, session: TrainingSession, changed: set[str]) -> 
     go to the waiting list in order, and everyone registered is told of a cancelled or moved class.
 
     ``actor``: the trainer who saved the class."""
-    from trainings.notifications import notification_create_for_change
 
     with transaction.atomic():
         promoted = _fill_free_seats(_locked(session.pk))
@@ -310,7 +310,6 @@ def registration_check_in(
 
 def _invite_feedback(registrations) -> None:
     """After the commit, e-mail a feedback link to those who attended and gave an address."""
-    from trainings.tasks import send_feedback_invitation
 
     for registration in registrations:
         if registration.status == Status.ATTENDED and registration.attendee.email:
@@ -456,7 +455,6 @@ def pending_registration_create(
         )
         pending.full_clean()
         pending.save()
-        from trainings.tasks import send_registration_code
 
         transaction.on_commit(lambda: send_registration_code.enqueue(pending.pk))
     return pending
@@ -500,7 +498,6 @@ def pending_registration_confirm(
     if result.created:
         # The ticket (or the place on the waiting list) by e-mail and text message: the link is not only in the
         # browser's address bar.
-        from trainings.notifications import notification_create
 
         notification_create(actor=actor, registration=result.registration, kind=NotificationKind.TICKET)
     return result
@@ -560,7 +557,6 @@ def registration_check_in_scans(*, actor, scans: list[dict], now: datetime.datet
 
     ``actor``: the trainer whose queue it is; only their classes' tickets count.
     """
-    from trainings import access
 
     now = now or timezone.now()
     results = []

@@ -8,11 +8,15 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from campaigns.core.text import fold
+from trainings.choices import Status
+from trainings.models import Attendee, Feedback, PendingRegistration, Registration
+from trainings.sms import send_sms
 
 
 @task()
 def deliver_notification(notification_id: int) -> str:
     """Send one recorded message to a registered person (see ``trainings.notifications``)."""
+    # Imported when the task runs: trainings.notifications queues the tasks of this module (an import cycle).
     from trainings.notifications import notification_deliver
 
     return notification_deliver(actor=None, notification_id=notification_id)
@@ -21,8 +25,6 @@ def deliver_notification(notification_id: int) -> str:
 @task()
 def send_feedback_invitation(registration_id: int) -> bool:
     """Ask a person who attended for feedback (only attended registrations, only with an e-mail address)."""
-    from trainings.choices import Status
-    from trainings.models import Feedback, Registration
 
     registration = Registration.objects.select_related("session", "attendee").filter(pk=registration_id).first()
     if registration is None or registration.status != Status.ATTENDED or not registration.attendee.email:
@@ -49,9 +51,8 @@ def send_registration_code(pending_id: int) -> bool:
     """Send a pending registration's code: by SMS to the phone, and by e-mail to the address on record for that
     phone and name (for a person never seen, the address typed in the form). Never to an address typed for a known
     phone: whoever types someone else's number learns nothing and gets nothing."""
-    from trainings.models import Attendee, PendingRegistration
+    # Imported when the task runs: trainings.services queues the tasks of this module (an import cycle).
     from trainings.services import confirmation_code
-    from trainings.sms import send_sms
 
     pending = PendingRegistration.objects.select_related("session").filter(pk=pending_id).first()
     if pending is None:
@@ -89,6 +90,7 @@ def send_registration_code(pending_id: int) -> bool:
 @task()
 def find_tickets(registration_ids: list[int], by_phone: bool) -> int:
     """The "find my ticket" page's request: the links go to the phone or e-mail on record, never to the page."""
+    # Imported when the task runs: trainings.notifications queues the tasks of this module (an import cycle).
     from trainings.notifications import ticket_links_send
 
     return ticket_links_send(actor=None, registration_ids=registration_ids, by_phone=by_phone)

@@ -16,7 +16,7 @@ from django.utils.translation import override
 
 from campaigns.impact.analysis.effect import METHOD
 from campaigns.impact.models import ImpactResult, RolloutPlan
-from campaigns.impact.report import METHOD_VERSION, impact_report
+from campaigns.impact.report import METHOD_VERSION, ImpactError, impact_report, unavailable_report
 from campaigns.plans.models import Campaign
 from campaigns.statistics.indicator_targets import IndicatorTargets
 from campaigns.statistics.models import DossierStatistic
@@ -76,7 +76,6 @@ def impact_result_refresh(*, campaign: Campaign, fingerprint: str | None = None)
     effect stores what can be said instead (``unavailable_report``, with an ``unavailable`` key): the page, the PDF
     and the XLSX show it, and an import that brings its statistics makes it stale like any other report.
     """
-    from campaigns.impact.report import ImpactError, unavailable_report
 
     fingerprint = fingerprint or data_fingerprint(campaign)
     started = time.perf_counter()
@@ -97,32 +96,6 @@ def impact_result_refresh(*, campaign: Campaign, fingerprint: str | None = None)
         },
     )
     return result
-
-
-def cached_impact(campaign: Campaign) -> tuple[ImpactResult | None, bool]:
-    """(the stored report or None, whether it is current). Queues a computation when there is none or the data
-    changed; the request never computes one itself."""
-    from campaigns.impact.tasks import queue_refresh
-
-    fingerprint = data_fingerprint(campaign)
-    result = ImpactResult.objects.filter(campaign=campaign).first()
-    if result is not None and is_current(result, fingerprint):
-        return result, True
-    queue_refresh(campaign.pk)
-    # With a worker busy elsewhere the report is not there yet; the immediate backend (tests) has just computed it.
-    result = ImpactResult.objects.filter(campaign=campaign).first()
-    return result, result is not None and is_current(result, fingerprint)
-
-
-def computation_state(campaign: Campaign) -> dict:
-    """Where the campaign's computation stands, for the page that waits for it: queued, or running since when."""
-    from campaigns.core.task_models import TaskLock
-    from campaigns.impact.tasks import impact_key
-
-    running = TaskLock.objects.filter(key=impact_key(campaign.pk)).first()
-    if running is not None:
-        return {"state": "running", "since": running.taken_at}
-    return {"state": "queued", "since": None}
 
 
 def is_current(result: ImpactResult, fingerprint: str) -> bool:

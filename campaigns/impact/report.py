@@ -16,6 +16,7 @@ from campaigns.core.intervals import NO_INTERVAL, cell_interval, ratio_interval_
 from campaigns.core.months import first_day, index_label, month_from_index, month_index
 from campaigns.impact import warnings as impact_warnings
 from campaigns.impact.analysis import descriptive, did, effect, mix, recommend
+from campaigns.impact.narrative import narrative
 from campaigns.impact.panel import (
     Panel,
     RuleSpec,
@@ -26,6 +27,7 @@ from campaigns.plans.channels import BY_VALUE, Channel
 from campaigns.plans.choices import ControlGroup
 from campaigns.plans.models import Campaign
 from campaigns.statistics.choices import RATE_INDICATORS, Indicator
+from campaigns.statistics.dashboard import campaign_periodic_reports
 from campaigns.statistics.indicator_targets import IndicatorTargets
 from campaigns.units import areas
 from campaigns.units.models import AdministrativeUnit
@@ -422,7 +424,6 @@ def reported_figures(campaign) -> list[dict]:
 def periodic_reports_of(campaign) -> list[dict]:
     """The campaign area's quarterly, 6-month, annual and irregular reports from a year before the campaign to a
     year after it, as stored (never split into months): the admin report page, its PDF and its XLSX show these."""
-    from campaigns.statistics.dashboard import campaign_periodic_reports
 
     if campaign is None:
         return []
@@ -646,7 +647,6 @@ def unavailable_report(campaign: Campaign, error: ImpactError) -> dict:
         # Why no effect can be estimated: the stored report says so instead of being computed again and again.
         "unavailable": {"code": error.code, "message": error.message},
     }
-    from campaigns.impact.narrative import narrative
 
     payload["narrative"] = narrative(payload)
     return _clean(payload)
@@ -704,7 +704,6 @@ def impact_report(
         "method_version": METHOD_VERSION,
     }
     payload["warnings"] = impact_warnings.messages(warnings)
-    from campaigns.impact.narrative import narrative
 
     payload["narrative"] = narrative(payload)
     return _clean(payload)

@@ -1,10 +1,17 @@
-"""Background work of the campaigns app (Django's Tasks API).
+"""Background work of the impact reports (Django's Tasks API), and what a request asks of it.
 
 A report is recomputed by one worker at a time (a lock per campaign, campaigns.core.tasks) and only when its data or
 method changed, so two workers draining the same queue, or twenty imports in a row, never compute it twice.
 """
 
+from django.db import transaction
 from django_tasks import task
+
+from campaigns.core.task_models import TaskLock
+from campaigns.core.tasks import enqueue_once, locked, started
+from campaigns.impact.cache import data_fingerprint, impact_result_refresh, is_current
+from campaigns.impact.models import ImpactResult
+from campaigns.plans.models import Campaign
 
 STALE_KEY = "refresh_stale_impacts"
 
@@ -19,10 +26,6 @@ def _holder(context) -> str:
 
 def _refresh_if_stale(campaign, holder: str, fingerprint: str | None = None) -> bool:
     """Recompute under the campaign's lock unless another worker has it or the stored report is current."""
-    from campaigns.core.tasks import locked
-    from campaigns.impact.cache import data_fingerprint, impact_result_refresh, is_current
-    from campaigns.impact.models import ImpactResult
-
     with locked(impact_key(campaign.pk), holder) as mine:
         if not mine:
             return False
@@ -39,8 +42,6 @@ def _refresh_if_stale(campaign, holder: str, fingerprint: str | None = None) -> 
 @task(takes_context=True)
 def refresh_impact(context, campaign_id: int) -> bool:
     """Recompute a campaign's impact report if its data changed. False when nothing was computed."""
-    from campaigns.core.tasks import started
-    from campaigns.plans.models import Campaign
 
     started(impact_key(campaign_id))
     campaign = Campaign.objects.filter(pk=campaign_id).first()
@@ -52,10 +53,6 @@ def refresh_impact(context, campaign_id: int) -> bool:
 @task(takes_context=True)
 def refresh_stale_impacts(context) -> int:
     """Recompute the stored impact reports whose data changed (after an import). Returns how many."""
-    from campaigns.core.tasks import started
-    from campaigns.impact.cache import data_fingerprint, is_current
-    from campaigns.plans.models import Campaign
-
     started(STALE_KEY)
     count = 0
     for campaign in Campaign.objects.filter(impact_result__isnull=False).select_related("impact_result"):
@@ -68,20 +65,38 @@ def refresh_stale_impacts(context) -> int:
 
 def queue_refresh(campaign_id: int):
     """Queue one recomputation of a campaign's report (none when one is already waiting)."""
-    from campaigns.core.tasks import enqueue_once
 
     return enqueue_once(refresh_impact, campaign_id, key=impact_key(campaign_id))
 
 
 def data_changed() -> None:
     """Call after data the impact reports read has been written: the stale ones are recomputed in the background."""
-    from django.db import transaction
-
-    from campaigns.core.tasks import enqueue_once
-
     transaction.on_commit(lambda: enqueue_once(refresh_stale_impacts, key=STALE_KEY))
 
 
 def figures_changed_receiver(sender, **kwargs) -> None:
     """campaigns.core.events.figures_changed: an import wrote figures the reports read."""
     data_changed()
+
+
+def cached_impact(campaign: Campaign) -> tuple[ImpactResult | None, bool]:
+    """(the stored report or None, whether it is current). Queues a computation when there is none or the data
+    changed; the request never computes one itself."""
+
+    fingerprint = data_fingerprint(campaign)
+    result = ImpactResult.objects.filter(campaign=campaign).first()
+    if result is not None and is_current(result, fingerprint):
+        return result, True
+    queue_refresh(campaign.pk)
+    # With a worker busy elsewhere the report is not there yet; the immediate backend (tests) has just computed it.
+    result = ImpactResult.objects.filter(campaign=campaign).first()
+    return result, result is not None and is_current(result, fingerprint)
+
+
+def computation_state(campaign: Campaign) -> dict:
+    """Where the campaign's computation stands, for the page that waits for it: queued, or running since when."""
+
+    running = TaskLock.objects.filter(key=impact_key(campaign.pk)).first()
+    if running is not None:
+        return {"state": "running", "since": running.taken_at}
+    return {"state": "queued", "since": None}

@@ -17,20 +17,26 @@ from wagtail.admin.views.reports import ReportView
 from campaigns.access import permissions
 from campaigns.core.admin import AdminPage, attachment
 from campaigns.core.formatting import percent_vi
-from campaigns.impact.models import ImpactResult
+from campaigns.core.text import fold
+from campaigns.impact import charts, render
+from campaigns.impact.models import ImpactResult, RolloutPlan
 from campaigns.impact.narrative import effect_verdict, format_month, format_points, format_range, interval
+from campaigns.impact.planning import Design, plan_options, rollout_plan_save
 from campaigns.impact.render import (
     band_note,
     cohort_table,
     event_rows,
     figure_interval,
     key_figures,
+    periodic_table,
     plan_note,
     plan_table,
     projection_text,
     target_table,
 )
 from campaigns.impact.render import format_value as render_format
+from campaigns.impact.report import ImpactError, periodic_reports_of, reported_targets
+from campaigns.impact.tasks import cached_impact, computation_state, queue_refresh
 from campaigns.plans.models import Campaign
 from campaigns.statistics.exports import escape_formula
 
@@ -121,8 +127,6 @@ class ImpactIndexView(ImpactAccessMixin, AdminPage, ReportView):
 def what_the_data_show(campaign) -> dict:
     """When no effect can be estimated: the reports of longer periods, the reported figures and the targets judged
     on their reported values, as they are: the same tables as the PDF and XLSX (campaigns.impact.render)."""
-    from campaigns.impact.render import periodic_table, target_table
-    from campaigns.impact.report import periodic_reports_of, reported_targets
 
     periodic = periodic_table({"periodic_reports": periodic_reports_of(campaign)})
     targets = reported_targets(campaign)
@@ -175,8 +179,6 @@ class ImpactReportView(ImpactAccessMixin, AdminPage, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        from campaigns.impact.models import ImpactResult
-        from campaigns.impact.tasks import queue_refresh
 
         # "Tính lại ngay" forces a run even when the stored report looks current (e.g. after a code change).
         ImpactResult.objects.filter(campaign=self.campaign).update(fingerprint="")
@@ -185,7 +187,6 @@ class ImpactReportView(ImpactAccessMixin, AdminPage, TemplateView):
         return redirect("campaign_impact", self.campaign.pk)
 
     def get_context_data(self, **kwargs):
-        from campaigns.impact.cache import cached_impact, computation_state
 
         context = super().get_context_data(**kwargs)
         result, current = cached_impact(self.campaign)
@@ -259,8 +260,6 @@ class ImpactReportView(ImpactAccessMixin, AdminPage, TemplateView):
         """One page of the unit table, searched by accent-folded name or code (a province has thousands)."""
         from django.core.paginator import Paginator
 
-        from campaigns.core.text import fold
-
         query = fold(self.request.GET.get("q", "")[:100]).strip()
         if query:
             units = [row for row in units if query in fold(row["name"]) or query in str(row["code"])]
@@ -282,8 +281,6 @@ class ImpactChartView(ImpactAccessMixin, View):
     def get(self, request, pk, kind):
         from django.core.cache import cache
 
-        from campaigns.impact import charts
-
         campaign = self.get_campaign()
         result = get_object_or_404(ImpactResult, campaign=campaign)
         key = f"impact-chart:{campaign.pk}:{kind}:{result.fingerprint}:{result.computed_at.timestamp()}"
@@ -303,8 +300,6 @@ class ImpactChartView(ImpactAccessMixin, View):
 
 class ImpactDownloadView(ImpactAccessMixin, View):
     def get(self, request, pk, kind):
-        from campaigns.impact import render
-        from campaigns.impact.cache import cached_impact
 
         campaign = self.get_campaign()
         if kind not in ("pdf", "xlsx"):
@@ -338,7 +333,6 @@ class RolloutDesignForm(forms.Form):
     )
 
     def design(self):
-        from campaigns.impact.planning import Design
 
         return Design(**{name: self.cleaned_data[name] for name in self.fields})
 
@@ -358,8 +352,6 @@ class RolloutPlanView(AdminPage, TemplateView):
         return _("Measurement plan: %(campaign)s") % {"campaign": self.campaign.name}
 
     def _options(self, form):
-        from campaigns.impact.planning import plan_options
-        from campaigns.impact.report import ImpactError
 
         try:
             return plan_options(self.campaign, form.design()), None
@@ -374,7 +366,6 @@ class RolloutPlanView(AdminPage, TemplateView):
         return self.render_to_response(self.get_context_data(form=form, options=options, error=error))
 
     def post(self, request, *args, **kwargs):
-        from campaigns.impact.planning import rollout_plan_save
 
         form = RolloutDesignForm(request.POST)
         if not form.is_valid():
@@ -387,7 +378,6 @@ class RolloutPlanView(AdminPage, TemplateView):
         return redirect("campaign_rollout_plan", self.campaign.pk)
 
     def get_context_data(self, **kwargs):
-        from campaigns.impact.models import RolloutPlan
 
         context = super().get_context_data(**kwargs)
         options = kwargs.get("options")

@@ -9,6 +9,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
+from campaigns.core.formatting import percent_vi
 from campaigns.plans.channels import Channel
 from campaigns.plans.choices import CampaignStatus, ControlGroup, TargetPreset
 from campaigns.plans.numbers import normalise_plan_number, validate_plan_number
@@ -241,7 +242,6 @@ class ReportedFigure(Orderable):
 
     @property
     def value_text(self) -> str:
-        from campaigns.core.formatting import percent_vi
 
         if self.is_percent:
             # As precise as reported: 33,12 % stays 33,12 %, 24 % is 24,0 %.

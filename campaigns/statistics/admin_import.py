@@ -18,6 +18,7 @@ from campaigns.access import permissions
 from campaigns.core.imports.views import ImportUploadForm, StoredFileImportView
 from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.services import statistics_import
+from campaigns.units.models import AdministrativeUnit
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 SESSION_KEY = "statistics_import"
@@ -58,7 +59,6 @@ class UploadForm(ImportUploadForm):
                 self.fields["unit"].initial = own[0].unit.code
 
     def _code(self, name):
-        from campaigns.units.models import AdministrativeUnit
 
         code = (self.cleaned_data.get(name) or "").strip()
         if code and not AdministrativeUnit.objects.filter(code=code).exists():
@@ -134,7 +134,6 @@ class StatisticsImportView(StoredFileImportView):
         return bool(report.error_count and not options["skip_invalid"]) or not report.rows_read
 
     def run_import(self, *, source: str, unit: str = "", scope: str = "", start: str = "", end: str = "", **common):
-        from campaigns.units.models import AdministrativeUnit
 
         names_scope = None
         if scope:

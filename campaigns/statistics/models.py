@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.core.months import PeriodKind
+from campaigns.core.months import PeriodKind, classify_period, period_label
 from campaigns.units.models import AdministrativeUnit
 
 # Every count a statistic carries, in the order of the import / export columns.
@@ -119,7 +119,6 @@ class DossierStatistic(models.Model):
 
     def save(self, *args, **kwargs):
         # The kind of period and the report month follow from the period (one calendar for every read).
-        from campaigns.core.months import classify_period
 
         start, end = self.period_start, self.period_end
         if isinstance(start, str) or isinstance(end, str):
@@ -130,7 +129,6 @@ class DossierStatistic(models.Model):
 
     @property
     def period_label(self) -> str:
-        from campaigns.core.months import period_label
 
         return period_label(self.period_kind, self.period_start, self.period_end, self.report_month)
 

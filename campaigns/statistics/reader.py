@@ -19,6 +19,7 @@ from campaigns.core.imports.report import RowErrorLog
 from campaigns.core.imports.tabular import UnreadableFile, iter_rows
 from campaigns.core.text import fold, normalize_text
 from campaigns.statistics.models import COUNT_FIELD_NAMES
+from campaigns.units.models import AdministrativeUnit
 
 # The Vietnamese headers written by the export (and the first alias of each column).
 VIETNAMESE_HEADERS = {
@@ -110,7 +111,6 @@ class UnitIndex:
     """Every unit by code with its validity, loaded once per import (about 14,000 rows)."""
 
     def __init__(self):
-        from campaigns.units.models import AdministrativeUnit
 
         self.by_code: dict[str, list[tuple]] = {}
         for pk, code, name, folded, valid_from, valid_to in AdministrativeUnit.objects.values_list(
@@ -152,7 +152,6 @@ class ScopeIndex:
     """The units under a scope by accent-folded name, for reports that list units by name only."""
 
     def __init__(self, scope):
-        from campaigns.units.models import AdministrativeUnit
 
         self.scope = scope
         self.by_name: dict[str, list[tuple]] = {}

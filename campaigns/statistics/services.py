@@ -22,10 +22,10 @@ from campaigns.core.errors import RowError
 from campaigns.core.events import figures_changed
 from campaigns.core.imports.report import ImportFailed, ImportReport
 from campaigns.core.imports.transactions import import_transaction
-from campaigns.core.months import classify_period
+from campaigns.core.months import classify_period, period_label
 from campaigns.statistics import copy as statistics_copy
 from campaigns.statistics.models import COUNT_FIELD_NAMES, DossierStatistic, DossierStatisticRevision
-from campaigns.statistics.precedence import statistics_recount
+from campaigns.statistics.precedence import precedence_key, statistics_recount
 from campaigns.statistics.reader import HeaderError, StatisticsReader
 from campaigns.units.models import AdministrativeUnit
 
@@ -122,7 +122,6 @@ class PreviewRow:
 
     @property
     def period_label(self) -> str:
-        from campaigns.core.months import period_label
 
         kind, month = classify_period(self.start, self.end)
         return period_label(kind, self.start, self.end, month)
@@ -143,7 +142,6 @@ class PreviewRow:
 
 
 def _preview(cursor, limit: int) -> list[PreviewRow]:
-    from campaigns.statistics.precedence import precedence_key
 
     units = AdministrativeUnit._meta.db_table
     cursor.execute(

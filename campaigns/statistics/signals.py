@@ -2,14 +2,14 @@
 
 from django.db import transaction
 
+from campaigns.statistics.precedence import statistics_recount
+
 
 def statistic_saved_or_deleted(sender, instance, **kwargs):
-    from campaigns.statistics.precedence import statistics_recount
 
     statistics_recount(unit_ids=[instance.unit_id])
 
 
 def precedence_changed(sender, instance, **kwargs):
-    from campaigns.statistics.precedence import statistics_recount
 
     transaction.on_commit(statistics_recount)

@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.statistics.models import StatisticSource
+
 PROVINCIAL_SYSTEM = "Hệ thống thông tin giải quyết TTHC"
 FORM_06 = "Biểu 06/VPCP/KSTT"
 HAND_ENTRY = "Nhập tay"
@@ -18,8 +20,6 @@ def translate_default_descriptions(sender=None, using="default", **kwargs):
     """After ``migrate``: the default sources' descriptions in Vietnamese. Migrations run without a language, so the
     sources they create get the English text; a description an administrator has changed is left alone."""
     from django.utils import translation
-
-    from campaigns.statistics.models import StatisticSource
 
     with translation.override("vi"):
         for name, _rank, description in DEFAULT_PRECEDENCE:

@@ -11,9 +11,12 @@ from campaigns.core.admin import AdminPage, attachment
 from campaigns.core.formatting import percent_vi
 from campaigns.core.intervals import NO_DATA, NOT_REACHED, REACHED, TOO_CLOSE
 from campaigns.core.months import month_count, parse_month
+from campaigns.statistics.charts import rate_chart_png
 from campaigns.statistics.dashboard import build_dashboard, dashboard_roots
 from campaigns.statistics.exports import XLSX_CONTENT_TYPE, escape_formula
+from campaigns.statistics.indicator_export import CONTENT_TYPES, RENDERERS, indicator_rows
 from campaigns.statistics.models import DossierStatistic
+from campaigns.statistics.quality import data_quality
 from campaigns.units.models import AdministrativeUnit
 
 VERDICT_LABELS = {
@@ -133,7 +136,6 @@ def _row_context(row) -> dict:
 class DashboardChartView(DashboardMixin, View):
     def get(self, request):
         dashboard = self.resolve_or_deny()
-        from campaigns.statistics.charts import rate_chart_png  # matplotlib loads on the first chart, not at start-up
 
         png = rate_chart_png(
             months=[point.month for point in dashboard.points],
@@ -213,7 +215,6 @@ class IndicatorsExportView(DashboardMixin, View):
     """The dashboard's download of ``export_indicators``: the communes of the area, report month by month."""
 
     def get(self, request):
-        from campaigns.statistics.indicator_export import CONTENT_TYPES, RENDERERS, indicator_rows
 
         dashboard = self.resolve_or_deny()
         kind = request.GET.get("format", "csv")
@@ -236,7 +237,6 @@ class DataQualityView(DashboardMixin, AdminPage, TemplateView):
         return [(reverse("statistics_dashboard"), _("Online submission dashboard"))]
 
     def get_context_data(self, **kwargs):
-        from campaigns.statistics.quality import data_quality
 
         context = super().get_context_data(**kwargs)
         dashboard = self.resolve()

@@ -29,9 +29,11 @@ from campaigns.access.choosers import unit_choice_label
 from campaigns.access.models import UserScope
 from campaigns.access.viewsets import ScopedEditView, ScopedIndexView, ScopedModelViewSet, ScopeGuardMixin
 from campaigns.core.count_fields import count_column
+from campaigns.core.months import classify_period, period_label
 from campaigns.core.text import fold
 from campaigns.statistics.exports import EXPORT_FIELDS, spreadsheet_response
 from campaigns.statistics.models import COUNT_FIELD_NAMES, DossierStatistic, StatisticSource
+from campaigns.statistics.precedence import counting_source, precedence_key
 from campaigns.units.choices import UnitLevel
 from campaigns.units.models import AdministrativeUnit, UnitSuccession
 
@@ -396,8 +398,6 @@ class DossierStatisticIndexView(ScopedIndexView):
 
 def statistic_source_note(*, unit, start, end, source: str, exclude_pk=None) -> str:
     """What the hand-entry form says when the unit's report month already has figures from another source."""
-    from campaigns.core.months import classify_period, period_label
-    from campaigns.statistics.precedence import counting_source, precedence_key
 
     kind, month = classify_period(start, end)
     _counting, sources = counting_source(

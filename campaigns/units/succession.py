@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from numbers import Number
 
 from campaigns.units.choices import SuccessionKind
+from campaigns.units.models import AdministrativeUnit, UnitSuccession
 
 
 @dataclass
@@ -90,8 +91,6 @@ def map_to_current_units(
 ) -> SuccessionMapping:
     """Map figures keyed by unit id to the units in force on ``on_date`` (default: today)."""
     from django.utils import timezone
-
-    from campaigns.units.models import AdministrativeUnit, UnitSuccession
 
     day = on_date or timezone.localdate()
     links = list(UnitSuccession.objects.values_list("old_unit_id", "new_unit_id", "kind"))

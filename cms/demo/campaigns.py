@@ -13,7 +13,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from campaigns.access.roles import Role, role_group_name
-from campaigns.models import AdministrativeUnit, UserScope
+from campaigns.impact.cache import impact_result_refresh
+from campaigns.models import AdministrativeUnit, Campaign, ReachRule, ReportedFigure, Target, UserScope
+from campaigns.plans.choices import CampaignStatus
 
 REFORM = datetime.date(2025, 7, 1)
 DEMO_PASSWORD_ENV = "DEMO_PASSWORD"  # noqa: S105 - the name of a variable
@@ -228,8 +230,6 @@ CAMPAIGN_DETAILS = {
 @transaction.atomic
 def demo_campaigns_load() -> int:
     """The seed campaigns with plan document, partners, reach rules and targets (safe to run again)."""
-    from campaigns.models import Campaign, ReachRule, ReportedFigure, Target
-    from campaigns.plans.choices import CampaignStatus
 
     count = 0
     for seed in SEED_CAMPAIGNS:
@@ -293,8 +293,6 @@ def demo_campaigns_load() -> int:
 def demo_impact_load() -> int:
     """Compute and store the impact report of every seed campaign, so the demo's pages open at once; those whose
     data allow no effect store what can be said instead. Returns how many allow an effect."""
-    from campaigns.impact.cache import impact_result_refresh
-    from campaigns.models import Campaign
 
     count = 0
     for campaign in Campaign.objects.filter(slug__in=[seed.slug for seed in SEED_CAMPAIGNS]):

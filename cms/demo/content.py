@@ -13,6 +13,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.search import index
 
+from campaigns.core.pdf import register_fonts
+from campaigns.models import Campaign
 from cms.models import (
     CampaignPage,
     DocumentLibraryPage,
@@ -26,6 +28,8 @@ from cms.models import (
     TrainingCalendarPage,
 )
 from cms.workflow import ensure_moderation_workflow
+from outreach_media.choices import MediaKind
+from outreach_media.models import MediaItem
 
 HANDBOOK_TITLE = "Sổ tay hướng dẫn sử dụng dịch vụ công trực tuyến (bản điện tử)"
 LEAFLET_TITLE = "Tờ rơi: gửi hồ sơ, nhận kết quả qua bưu điện (bản điện tử)"
@@ -357,8 +361,6 @@ def _pdf(title: str, lines: list[str]) -> bytes:
     from reportlab.lib.pagesizes import A5
     from reportlab.pdfgen.canvas import Canvas
 
-    from campaigns.core.pdf import register_fonts
-
     regular, bold = register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A5)
@@ -394,9 +396,6 @@ def _child(parent, model, slug, **fields):
 @transaction.atomic
 def demo_pages_load() -> dict:
     """Create the demo pages under the home page; returns how many pages of each kind exist."""
-    from campaigns.models import Campaign
-    from outreach_media.choices import MediaKind
-    from outreach_media.models import MediaItem
 
     home = HomePage.objects.first()
     if home is None:

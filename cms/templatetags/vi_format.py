@@ -1,6 +1,8 @@
 from django import template
 from django.utils.formats import number_format
 
+from campaigns.core.formatting import percent_vi
+
 register = template.Library()
 
 
@@ -15,6 +17,5 @@ def grouped(value, decimals=None):
 @register.filter
 def percent(value, decimals=1):
     """0.395 -> "39,5 %"; None -> "—" (an unknown rate is never shown as 0)."""
-    from campaigns.core.formatting import percent_vi
 
     return percent_vi(value, int(decimals))

@@ -9,6 +9,9 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from campaigns.core.imports.safe_xlsx import UnsafeArchive, check_xlsx_archive
+from campaigns.core.text import first_control_character
+
 XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -63,8 +66,6 @@ def _refuse_control_characters(row, number) -> None:
     """A NUL byte (PostgreSQL refuses it) or another control character anywhere refuses the file, naming the row."""
     from django.utils.translation import gettext as _
 
-    from campaigns.core.text import first_control_character
-
     for value in row:
         if isinstance(value, str):
             character = first_control_character(value)
@@ -96,8 +97,6 @@ def _iter_xlsx(path: Path) -> Iterator[list]:
     from django.utils.translation import gettext as _
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
-
-    from campaigns.core.imports.safe_xlsx import UnsafeArchive, check_xlsx_archive
 
     try:
         check_xlsx_archive(path)  # declared sizes, entry count and ratio: before any XML is parsed

@@ -25,6 +25,7 @@ from campaigns.core.pdf import (
     numbered_canvas,
     register_fonts,
 )
+from campaigns.impact.charts import FIGSIZE, counterfactual_chart, event_study_chart
 from campaigns.impact.narrative import effect_verdict, format_number, narrative_text
 from campaigns.impact.render.common import (
     band_note,
@@ -101,7 +102,6 @@ def _pdf_table(
 
 
 def _chart_image(png: bytes, width_mm: float) -> Image:
-    from campaigns.impact.charts import FIGSIZE
 
     width = width_mm * mm
     return Image(io.BytesIO(png), width=width, height=width * FIGSIZE[1] / FIGSIZE[0])
@@ -197,7 +197,6 @@ def _key_figures_block(payload: Mapping, styles) -> list:
 
 def _chart_blocks(payload: Mapping, styles, chart_dpi: int) -> list:
     """Both charts (when there is something to draw), each kept with its heading and caption."""
-    from campaigns.impact.charts import counterfactual_chart, event_study_chart
 
     charts = []
     if payload.get("counterfactual"):

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from campaigns.impact import render
 from campaigns.impact.report import ImpactError, impact_report
 from campaigns.management.commands.export_statistics import _month
 from campaigns.plans.choices import ControlGroup
@@ -68,7 +69,6 @@ class Command(BaseCommand):
             )
         except ImpactError as error:
             raise CommandError(error.message) from error
-        from campaigns.impact import render
 
         if kind == "json":
             content = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

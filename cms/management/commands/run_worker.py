@@ -15,6 +15,8 @@ from django.db import close_old_connections, connections
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
+from campaigns.core import tasks as task_safety
+
 RQ_JOB_CLASS = "django_tasks_rq.backend.Job"
 
 
@@ -57,8 +59,6 @@ class Command(BaseCommand):
 
     def _run_database(self, *, batch, max_tasks, interval, heartbeat, worker_id):
         from django_tasks_db.management.commands.db_worker import Worker
-
-        from campaigns.core import tasks as task_safety
 
         worker_id = worker_id or get_random_string(32)
         heartbeat = heartbeat if heartbeat is not None else float(getattr(settings, "TASK_HEARTBEAT_SECONDS", 10))

@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from trainings.admin_personal_data.guard import page_template
+from trainings.admin_personal_data.guard import PAGE_TEMPLATE
 from trainings.admin_personal_data.requests import RequestPageMixin, edit_url, erase_url, export_url, person_label
 from trainings.choices import DataRequestKind
 from trainings.models import Attendee
@@ -48,7 +48,7 @@ class PersonEraseView(RequestPageMixin, TemplateView):
         return _("Erase personal data")
 
     def get_template_names(self):
-        return page_template()
+        return [PAGE_TEMPLATE]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

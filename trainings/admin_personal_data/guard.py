@@ -3,7 +3,6 @@
 import functools
 
 from django.http import HttpResponse
-from django.template import engines
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from wagtail.permission_policies.base import ModelPermissionPolicy
@@ -49,35 +48,9 @@ class AdministratorsOnlyPolicy(ModelPermissionPolicy):
 
 register_permission_policy(DataRequest, AdministratorsOnlyPolicy(DataRequest))
 
-_PAGE = """{% extends "wagtailadmin/generic/base.html" %}
-{% block main_content %}
-  {% for paragraph in paragraphs %}<p>{{ paragraph }}</p>{% endfor %}
-  {% if erased_items %}
-    <h2 class="w-h3">{{ erased_heading }}</h2>
-    <ul>{% for item in erased_items %}<li>{{ item }}</li>{% endfor %}</ul>
-    <h2 class="w-h3">{{ kept_heading }}</h2>
-    <ul>{% for item in kept_items %}<li>{{ item }}</li>{% endfor %}</ul>
-  {% endif %}
-  {% if warning %}<div class="help-block help-warning"><p>{{ warning }}</p></div>{% endif %}
-  {% if export_links %}
-    <p>{% for link in export_links %}<a class="button button-small button-secondary" href="{{ link.url }}">{{ link.label }}</a> {% endfor %}</p>
-  {% endif %}
-  {% if submit_label %}
-    <form action="{{ form_action }}" method="post">{% csrf_token %}
-      <button type="submit" class="button serious">{{ submit_label }}</button>
-      <a href="{{ cancel_url }}" class="button button-secondary">{{ cancel_label }}</a>
-    </form>
-  {% elif cancel_url %}
-    <p><a href="{{ cancel_url }}" class="button button-secondary">{{ cancel_label }}</a></p>
-  {% endif %}
-{% endblock %}
-"""
 
-
-@functools.cache
-def page_template():
-    # Texts come translated from Python (makemessages does not read templates held in strings).
-    return engines["django"].from_string(_PAGE)
+# The page of the personal-data screens; its texts come translated from the views.
+PAGE_TEMPLATE = "trainings/admin/personal_data_page.html"
 
 
 def forbidden(request, *, obj_id=None) -> HttpResponse:
@@ -92,7 +65,7 @@ def forbidden(request, *, obj_id=None) -> HttpResponse:
         "breadcrumbs_items": [],
         "paragraphs": [_("Only administrators may handle personal data requests.")],
     }
-    return TemplateResponse(request, page_template(), context, status=403)
+    return TemplateResponse(request, PAGE_TEMPLATE, context, status=403)
 
 
 def administrators_only(view):

@@ -121,11 +121,20 @@ def file_database(tmp_path):
     name = connection.settings_dict["NAME"]
     connection.connection = None  # the in-memory database stays open (and alive) in ``memory``
     connection.settings_dict["NAME"] = str(path)
+    # Writers queue on the busy timeout as in production; on a loaded test machine twenty queued writers may wait
+    # longer than production's 20 seconds, so the wait is longer here (the queueing itself is what is tested).
+    options = connection.settings_dict.setdefault("OPTIONS", {})
+    timeout = options.get("timeout")
+    options["timeout"] = max(timeout or 0, 120)
     try:
         yield connection.settings_dict
     finally:
         connection.close()
         connection.settings_dict["NAME"] = name
+        if timeout is None:
+            options.pop("timeout", None)
+        else:
+            options["timeout"] = timeout
         connection.connection = memory
 
 

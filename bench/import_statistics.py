@@ -48,6 +48,13 @@ def write_file(path: Path, rows: int) -> None:
                 written += 1
 
 
+def sqlite_env(folder: Path) -> dict:
+    """The environment of a ``manage.py`` run on a fresh SQLite database in ``folder`` (dev settings)."""
+    env = {**os.environ, "SQLITE_PATH": str(folder / "bench.sqlite3"), "DJANGO_SETTINGS_MODULE": "cms.settings.dev"}
+    env.pop("DATABASE_URL", None)
+    return env
+
+
 def manage(*args, env, measure=False):
     started = time.perf_counter()
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)  # noqa: S603
@@ -65,28 +72,37 @@ def _copy_reference_stage(cur, path: Path) -> None:
             copy.write(chunk)
 
 
-def reference_bare(url: str, path: Path) -> float:
-    """COPY + INSERT … ON CONFLICT into a bare table keyed on the file's text (no foreign key, one index)."""
+def _time_reference(url: str, path: Path, statements, *, cleanup: str) -> float:
+    """Seconds to COPY the file into the staging table and run ``statements`` in one transaction; ``cleanup`` after."""
     import psycopg
 
     with psycopg.connect(url, autocommit=False) as conn, conn.cursor() as cur:
         started = time.perf_counter()
         _copy_reference_stage(cur, path)
-        cur.execute(
-            "CREATE TABLE IF NOT EXISTS ref_target (code text, period text, source text, online bigint, "
-            "direct bigint, postal bigint, early bigint, on_time bigint, late bigint, "
-            "PRIMARY KEY (code, period, source))"
-        )
-        cur.execute(
-            "INSERT INTO ref_target SELECT code, period, source, replace(online, '.', '')::bigint, direct::bigint, "
-            "postal::bigint, early::bigint, on_time::bigint, late::bigint FROM ref_stage "
-            "ON CONFLICT (code, period, source) DO UPDATE SET online = excluded.online, direct = excluded.direct"
-        )
+        for statement in statements:
+            cur.execute(statement)
         conn.commit()
         elapsed = time.perf_counter() - started
-        cur.execute("DROP TABLE ref_target")
+        cur.execute(cleanup)
         conn.commit()
     return elapsed
+
+
+def reference_bare(url: str, path: Path) -> float:
+    """COPY + INSERT … ON CONFLICT into a bare table keyed on the file's text (no foreign key, one index)."""
+    return _time_reference(
+        url,
+        path,
+        (
+            "CREATE TABLE IF NOT EXISTS ref_target (code text, period text, source text, online bigint, "
+            "direct bigint, postal bigint, early bigint, on_time bigint, late bigint, "
+            "PRIMARY KEY (code, period, source))",
+            "INSERT INTO ref_target SELECT code, period, source, replace(online, '.', '')::bigint, direct::bigint, "
+            "postal::bigint, early::bigint, on_time::bigint, late::bigint FROM ref_stage "
+            "ON CONFLICT (code, period, source) DO UPDATE SET online = excluded.online, direct = excluded.direct",
+        ),
+        cleanup="DROP TABLE ref_target",
+    )
 
 
 def reference_statistics_table(url: str, path: Path) -> float:
@@ -95,12 +111,10 @@ def reference_statistics_table(url: str, path: Path) -> float:
     The unit codes are mapped to units in force for the month (a join, not a check), so the rows land
     where the import puts them, with the same indexes, constraints and foreign key.
     """
-    import psycopg
-
-    with psycopg.connect(url, autocommit=False) as conn, conn.cursor() as cur:
-        started = time.perf_counter()
-        _copy_reference_stage(cur, path)
-        cur.execute(
+    return _time_reference(
+        url,
+        path,
+        (
             "INSERT INTO campaigns_dossierstatistic (unit_id, period_start, period_end, source, received_online, "
             "received_direct, received_postal, resolved_early, resolved_on_time, resolved_late, created_at, updated_at, "
             "period_kind, report_month, is_counted) "
@@ -111,13 +125,10 @@ def reference_statistics_table(url: str, path: Path) -> float:
             "JOIN campaigns_administrativeunit u ON u.code = s.code "
             "AND (u.valid_from IS NULL OR u.valid_from <= m.start) AND (u.valid_to IS NULL OR u.valid_to > m.start) "
             "ON CONFLICT (unit_id, period_start, period_end, source) DO UPDATE SET "
-            "received_online = excluded.received_online, received_direct = excluded.received_direct"
-        )
-        conn.commit()
-        elapsed = time.perf_counter() - started
-        cur.execute("TRUNCATE campaigns_dossierstatistic CASCADE")
-        conn.commit()
-    return elapsed
+            "received_online = excluded.received_online, received_direct = excluded.received_direct",
+        ),
+        cleanup="TRUNCATE campaigns_dossierstatistic CASCADE",
+    )
 
 
 def peak_child_mb() -> float:
@@ -162,12 +173,7 @@ def bench_postgresql(path: Path, rows: int, base_url: str):
 
 def bench_sqlite(path: Path, rows: int):
     with tempfile.TemporaryDirectory() as folder:
-        env = {
-            **os.environ,
-            "SQLITE_PATH": str(Path(folder) / "bench.sqlite3"),
-            "DJANGO_SETTINGS_MODULE": "cms.settings.dev",
-        }
-        env.pop("DATABASE_URL", None)
+        env = sqlite_env(Path(folder))
         manage("migrate", "-v0", env=env)
         manage("load_units", env=env)
         ours = manage("import_statistics", str(path), env=env)

@@ -7,9 +7,7 @@ tables (no validation, no parents, no idempotency). Budget: a first load in unde
 """
 
 import csv
-import os
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -17,6 +15,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "campaigns" / "units" / "data" / "units"
+sys.path.insert(0, str(ROOT / "bench"))
+
+from import_statistics import manage, sqlite_env  # noqa: E402
 
 
 def reference(path: Path) -> float:
@@ -36,18 +37,9 @@ def reference(path: Path) -> float:
     return time.perf_counter() - started
 
 
-def manage(*args, env):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)  # noqa: S603
-
-
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "SQLITE_PATH": str(Path(tmp) / "bench.sqlite3"),
-            "DJANGO_SETTINGS_MODULE": "cms.settings.dev",
-        }
-        env.pop("DATABASE_URL", None)
+        env = sqlite_env(Path(tmp))
         manage("migrate", "-v0", env=env)
         started = time.perf_counter()
         manage("load_units", env=env)

@@ -100,6 +100,26 @@ _TOTAL_INDEX = {name: index for index, name in enumerate(COUNT_FIELD_NAMES)}
 TYPE_PREFIXES = ("thanh pho ", "thi tran ", "thi xa ", "dac khu ", "phuong ", "huyen ", "quan ", "tinh ", "xa ")
 
 
+def _parse_counts(row_number, cells, positions, error) -> list:
+    """The row's counts at ``positions`` ((field name, column or None) pairs): None where the column is missing,
+    a plain digit string read directly, anything else through ``parse_count`` with its error sent to ``error``."""
+    width = len(cells)
+    counts = []
+    for name, position in positions:
+        if position is None:
+            counts.append(None)
+            continue
+        raw = cells[position] if position < width else None
+        if type(raw) is str and raw.isdigit() and raw.isascii() and len(raw) < 10:
+            counts.append(int(raw))
+            continue
+        value, message = parse_count(raw)
+        if message:
+            error(row_number, name, raw, message)
+        counts.append(value)
+    return counts
+
+
 def without_type(folded_name: str) -> str:
     for prefix in TYPE_PREFIXES:
         if folded_name.startswith(prefix):
@@ -432,20 +452,7 @@ class StatisticsReader(RowErrorLog):
         columns = self.columns
         error = self.error
         before = self.error_count
-        counts = []
-        for name in COUNT_FIELD_NAMES:
-            position = columns.get(name)
-            if position is None:
-                counts.append(None)
-                continue
-            raw = cells[position] if position < width else None
-            if type(raw) is str and raw.isdigit() and raw.isascii() and len(raw) < 10:
-                counts.append(int(raw))
-                continue
-            value, message = parse_count(raw)
-            if message:
-                error(row_number, name, raw, message)
-            counts.append(value)
+        counts = _parse_counts(row_number, cells, [(name, columns.get(name)) for name in COUNT_FIELD_NAMES], error)
         checks = {}
         for name in CHECK_FIELDS:
             position = columns.get(name)
@@ -794,19 +801,7 @@ class StatisticsReader(RowErrorLog):
             if not plain:
                 counts = self._counts(row_number, cells)
             else:
-                counts = []
-                for name, position in count_positions:
-                    if position is None:
-                        counts.append(None)
-                        continue
-                    raw = cells[position] if position < width else None
-                    if type(raw) is str and raw.isdigit() and raw.isascii() and len(raw) < 10:
-                        counts.append(int(raw))
-                        continue
-                    value, message = parse_count(raw)
-                    if message:
-                        error(row_number, name, raw, message)
-                    counts.append(value)
+                counts = _parse_counts(row_number, cells, count_positions, error)
                 for name in ("received_online", "received_direct"):
                     if counts[COUNT_FIELD_NAMES.index(name)] is None and self.error_count == before:
                         error(row_number, name, "", _("this count is required"))

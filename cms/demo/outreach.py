@@ -19,6 +19,26 @@ from outreach_media.models import Airing, Distribution, LinkScan, MediaItem, Out
 COMMUNES = ("23149", "23152", "23158", "23161", "23164", "23176")
 
 
+# The campaign's media items, in the order they are created: name -> (kind, title, other fields).
+DEMO_ITEMS = {
+    "handbook": (
+        MediaKind.HANDBOOK,
+        "Sổ tay hướng dẫn sử dụng dịch vụ công trực tuyến",
+        {"print_run": 750, "cost": 11_250_000, "produced_on": datetime.date(2022, 3, 15)},
+    ),
+    "leaflet": (
+        MediaKind.LEAFLET,
+        "Tờ rơi: gửi hồ sơ, nhận kết quả qua bưu điện",
+        {"print_run": 300, "cost": 1_500_000, "produced_on": datetime.date(2022, 3, 20)},
+    ),
+    "panel": (MediaKind.PANEL, "Pa nô: Dịch vụ công trực tuyến – nhanh, gọn, tiết kiệm", {}),
+    "reportage": (MediaKind.REPORTAGE, "Phóng sự: Người dân Tánh Linh nộp hồ sơ trực tuyến", {}),
+    "radio": (MediaKind.RADIO, "Chuyên mục truyền thanh: dịch vụ công trực tuyến", {}),
+    "zalo": (MediaKind.ZALO, "Tin nhắn Zalo: nộp hồ sơ trực tuyến tại nhà", {}),
+    "fanpage": (MediaKind.FANPAGE, "Bài đăng Fanpage: hướng dẫn dịch vụ công trực tuyến", {}),
+}
+
+
 def _split(total: int, parts: int, rng: random.Random) -> list[int]:
     """``total`` in ``parts`` positive shares that add up exactly."""
     cuts = sorted(rng.sample(range(1, total), parts - 1))
@@ -40,29 +60,11 @@ def demo_outreach_load() -> dict:
         return {"items": 0}
     district = AdministrativeUnit.objects.get(code="599", valid_to=REFORM)
     communes = [AdministrativeUnit.objects.get(code=code, valid_to=REFORM) for code in COMMUNES]
-    handbook = _item(
-        campaign,
-        district,
-        MediaKind.HANDBOOK,
-        "Sổ tay hướng dẫn sử dụng dịch vụ công trực tuyến",
-        print_run=750,
-        cost=11_250_000,
-        produced_on=datetime.date(2022, 3, 15),
-    )
-    leaflet = _item(
-        campaign,
-        district,
-        MediaKind.LEAFLET,
-        "Tờ rơi: gửi hồ sơ, nhận kết quả qua bưu điện",
-        print_run=300,
-        cost=1_500_000,
-        produced_on=datetime.date(2022, 3, 20),
-    )
-    panel = _item(campaign, district, MediaKind.PANEL, "Pa nô: Dịch vụ công trực tuyến – nhanh, gọn, tiết kiệm")
-    reportage = _item(campaign, district, MediaKind.REPORTAGE, "Phóng sự: Người dân Tánh Linh nộp hồ sơ trực tuyến")
-    radio = _item(campaign, district, MediaKind.RADIO, "Chuyên mục truyền thanh: dịch vụ công trực tuyến")
-    zalo = _item(campaign, district, MediaKind.ZALO, "Tin nhắn Zalo: nộp hồ sơ trực tuyến tại nhà")
-    fanpage = _item(campaign, district, MediaKind.FANPAGE, "Bài đăng Fanpage: hướng dẫn dịch vụ công trực tuyến")
+    items = {
+        name: _item(campaign, district, kind, title, **fields) for name, (kind, title, fields) in DEMO_ITEMS.items()
+    }
+    handbook, leaflet, panel = items["handbook"], items["leaflet"], items["panel"]
+    reportage, radio, zalo, fanpage = items["reportage"], items["radio"], items["zalo"], items["fanpage"]
     if not Distribution.objects.filter(media_item__campaign=campaign).exists():
         months = [4, 5, 6, 7, 8, 9]
         for item, total in ((handbook, 750), (leaflet, 300)):

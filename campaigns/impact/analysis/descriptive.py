@@ -35,6 +35,14 @@ def _finite_vector(values, name: str) -> np.ndarray:
     return array
 
 
+def _check_non_negative_pair(values: np.ndarray, name: str, other: np.ndarray, other_name: str) -> None:
+    """A ValueError unless ``values`` is as long as ``other`` and has no negative value."""
+    if values.size != other.size:
+        raise ValueError(f"{name} and {other_name} must have the same length, got {values.size} and {other.size}")
+    if values.size and values.min() < 0:
+        raise ValueError(f"{name} must not be negative, got {values.min()!r}")
+
+
 def _check_interval(interval: Interval, name: str) -> None:
     if interval.estimate is None or interval.low is None or interval.high is None:
         return
@@ -203,21 +211,11 @@ def dose_bins(
         raise ValueError(f"bins must be a positive integer, got {bins!r}")
     intensity_values = _finite_vector(intensity, "intensity")
     change_values = _finite_vector(change, "change")
-    if intensity_values.size != change_values.size:
-        raise ValueError(
-            f"intensity and change must have the same length, got {intensity_values.size} and {change_values.size}"
-        )
-    if intensity_values.size and intensity_values.min() < 0:
-        raise ValueError(f"intensity must not be negative, got {intensity_values.min()!r}")
+    _check_non_negative_pair(intensity_values, "intensity", change_values, "change")
     weights = None
     if volume is not None:
         weights = _finite_vector(volume, "volume")
-        if weights.size != intensity_values.size:
-            raise ValueError(
-                f"volume and intensity must have the same length, got {weights.size} and {intensity_values.size}"
-            )
-        if weights.size and weights.min() < 0:
-            raise ValueError(f"volume must not be negative, got {weights.min()!r}")
+        _check_non_negative_pair(weights, "volume", intensity_values, "intensity")
 
     result = []
 

@@ -196,24 +196,24 @@ def _target_value(target: Mapping, value) -> str:
     return format_number(value, 0 if float(value).is_integer() else 1)  # counts: 750, not 750,0
 
 
-def format_day(value) -> str:
-    """ "2022-12-31" -> "31/12/2022"; a month "2022-12" -> "12/2022"; anything else as it is."""
+def _reformat(value, parse, pattern: str, fallback) -> str:
+    """``value`` parsed from ISO text and written with ``pattern``; "" for nothing, ``fallback(value)`` if unparsable."""
     if not value:
         return ""
     try:
-        return datetime.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+        return parse(str(value)).strftime(pattern)
     except ValueError:
-        return format_month(value)
+        return fallback(value)
+
+
+def format_day(value) -> str:
+    """ "2022-12-31" -> "31/12/2022"; a month "2022-12" -> "12/2022"; anything else as it is."""
+    return _reformat(value, datetime.date.fromisoformat, "%d/%m/%Y", format_month)
 
 
 def format_moment(value) -> str:
     """An ISO timestamp as "21/11/2026 16:00" in its own offset."""
-    if not value:
-        return ""
-    try:
-        return datetime.datetime.fromisoformat(str(value)).strftime("%d/%m/%Y %H:%M")
-    except ValueError:
-        return str(value)
+    return _reformat(value, datetime.datetime.fromisoformat, "%d/%m/%Y %H:%M", str)
 
 
 def ranked_units(payload: Mapping) -> list[Mapping]:

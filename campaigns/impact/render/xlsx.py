@@ -80,6 +80,13 @@ class _Sheet:
     def note(self, text: str) -> None:
         self.row([text])
 
+    def note_missing(self, headline, rows) -> None:
+        """Say why the sheet is empty: no estimate at all, or no rows of its own."""
+        if not headline:
+            self.note(_no_estimate())
+        elif not rows:
+            self.note(_("No data."))
+
 
 def _sheet_title(title: str) -> str:
     for character in "[]:*?/\\":
@@ -169,11 +176,9 @@ def _event_study_sheet(workbook, payload: Mapping, headline: Mapping | None) -> 
         ],
         [16, 12, 16, 16, 16],
     )
-    if not headline:
-        sheet.note(_no_estimate())
-    elif not headline.get("event_study"):
-        sheet.note(_("No data."))
-    for row in sorted((headline or {}).get("event_study") or [], key=lambda r: r["e"]):
+    events = (headline or {}).get("event_study") or []
+    sheet.note_missing(headline, events)
+    for row in sorted(events, key=lambda r: r["e"]):
         low, high = ci_bounds(row)
         sheet.row(
             [
@@ -185,7 +190,7 @@ def _event_study_sheet(workbook, payload: Mapping, headline: Mapping | None) -> 
             ],
             [None, None, POINTS_FORMAT, POINTS_FORMAT, POINTS_FORMAT],
         )
-    if headline and headline.get("event_study"):
+    if events:
         sheet.row([])
         sheet.note(band_note())
 
@@ -194,10 +199,7 @@ def _cohort_sheet(workbook, payload: Mapping, headline: Mapping | None) -> None:
     """By cohort: the cross-check's point estimates."""
     headers, rows = cohort_table(payload)
     sheet = _Sheet(workbook, _("By cohort"), headers, [18, 10, 16])
-    if not headline:
-        sheet.note(_no_estimate())
-    elif not rows:
-        sheet.note(_("No data."))
+    sheet.note_missing(headline, rows)
     for group in (payload.get("did") or {}).get("by_group") or [] if headline else []:
         sheet.row(
             [format_month(group.get("group")), group.get("units"), _points_value(group.get("att"))],
@@ -221,10 +223,7 @@ def _counterfactual_sheet(workbook, payload: Mapping, headline: Mapping | None) 
         [12, 14, 20, 16, 16, 16],
     )
     counterfactual = (payload.get("counterfactual") or []) if headline else []
-    if not headline:
-        sheet.note(_no_estimate())
-    elif not counterfactual:
-        sheet.note(_("No data."))
+    sheet.note_missing(headline, counterfactual)
     for row in counterfactual:
         low, high = ci_bounds(row)
         observed, without = row.get("observed"), row.get("without_campaign")
@@ -288,10 +287,7 @@ def _activity_mix_sheet(workbook, payload: Mapping, headline: Mapping | None) ->
         [24, 8, 16, 16, 16, 12, 30],
     )
     channels = (payload.get("channels") or []) if headline else []
-    if not headline:
-        sheet.note(_no_estimate())
-    elif not channels:
-        sheet.note(_("No data."))
+    sheet.note_missing(headline, channels)
     for channel in channels:
         low, high = ci_bounds(channel)
         sheet.row(

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
@@ -19,7 +18,7 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from campaigns.access import permissions
 from campaigns.access.roles import Role, role_group_name
-from campaigns.access.viewsets import scope_guarded
+from campaigns.access.viewsets import UnitInScopeForm, scope_guarded
 from campaigns.statistics.viewsets import unit_chooser_viewset
 from trainings import access, services
 from trainings.choices import SEATED, Topic
@@ -121,7 +120,7 @@ class TrainingSessionDeleteView(ScopedObject, generic.DeleteView):
     scoped_action = "delete"
 
 
-class TrainingSessionForm(WagtailAdminModelForm):
+class TrainingSessionForm(UnitInScopeForm):
     topics = forms.MultipleChoiceField(
         label=_("Topics"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -133,18 +132,6 @@ class TrainingSessionForm(WagtailAdminModelForm):
             trainers.queryset = trainers.queryset.filter(
                 Q(groups__name=role_group_name(Role.TRAINER)) | Q(is_superuser=True)
             ).distinct()
-
-    def clean_unit(self):
-        unit = self.cleaned_data.get("unit")
-        if unit is not None and not permissions.user_can_use_unit(self.for_user, unit):
-            raise forms.ValidationError(_("This unit is outside your scope."), code="out_of_scope")
-        return unit
-
-    def clean_campaign(self):
-        campaign = self.cleaned_data.get("campaign")
-        if campaign is not None and not permissions.campaign_touches_scope(self.for_user, campaign):
-            raise forms.ValidationError(_("This campaign does not cover any unit of your scope."), code="out_of_scope")
-        return campaign
 
     def clean_capacity(self):
         capacity = self.cleaned_data.get("capacity")

@@ -14,32 +14,24 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from campaigns.access import permissions
 from campaigns.access.roles import Role, role_group_name
-from campaigns.access.viewsets import UnitInScopeForm, scope_guarded
+from campaigns.access.viewsets import ScopedPermissionPolicy, UnitInScopeForm, scope_guarded
 from campaigns.statistics.viewsets import unit_chooser_viewset
 from trainings import access, services
 from trainings.choices import SEATED, Topic
 from trainings.models import TrainingSession
 
 
-class TrainingSessionPermissionPolicy(ModelPermissionPolicy):
+class TrainingSessionPermissionPolicy(ScopedPermissionPolicy):
+    """Classes follow trainings.access (trainers see their own classes) rather than the unit scope alone."""
+
     def user_has_permission_for_instance(self, user, action, instance):
         return access.can(user, action, instance)
 
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return any(access.can(user, action, instance) for action in actions)
-
     def instances_user_has_permission_for(self, user, action):
         return access.sessions_for(user, action)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        queryset = self.model._default_manager.none()
-        for action in actions:
-            queryset = queryset | access.sessions_for(user, action)
-        return queryset
 
 
 class RosterColumn(Column):

@@ -41,7 +41,7 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         return permissions.user_can(user, action, instance)
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
-        return any(permissions.user_can(user, action, instance) for action in actions)
+        return any(self.user_has_permission_for_instance(user, action, instance) for action in actions)
 
     def instances_user_has_permission_for(self, user, action):
         return permissions.filter_for_user(user, self.model._default_manager.all(), action)

@@ -21,6 +21,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -31,7 +32,7 @@ from outreach_media.models import MediaItem, TrackedLink
 logger = logging.getLogger(__name__)
 
 NOT_FOUND_TEMPLATE = "outreach_media/links/not_found.html"
-FORBIDDEN_TEMPLATE = "outreach_media/links/forbidden.html"
+FORBIDDEN_TEMPLATE = "trainings/admin/forbidden.html"
 
 
 # -- public: the short link ----------------------------------------------------------------------------------
@@ -80,7 +81,8 @@ def may_download_qr(user, link: TrackedLink) -> bool:
 
 def _forbidden(request) -> TemplateResponse:
     """A plain 403 page (Wagtail would turn PermissionDenied into a redirect to the dashboard)."""
-    return TemplateResponse(request, FORBIDDEN_TEMPLATE, {}, status=403)
+    message = _("You are not allowed to download the QR codes of this media item.")
+    return TemplateResponse(request, FORBIDDEN_TEMPLATE, {"message": message}, status=403)
 
 
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png"}

@@ -61,22 +61,25 @@ def exposure(*, unit_ids=None, start=None, end=None, campaign=None) -> list[Expo
         row.people += people or 0
         row.cost += cost or 0
 
-    sources = (
-        (Distribution, "copies", "people_reached", "media_item__kind", "media_item__campaign"),
-        (Airing, "count", "people_reached", "media_item__kind", "media_item__campaign"),
-        (Post, "count", "reach", "platform", "media_item__campaign"),
-    )
-    for model, quantity, people, kind_path, campaign_path in sources:
-        queryset = _filtered(
-            model.objects.all(),
-            unit_path="unit_id",
-            date_path="date",
+    def narrowed(queryset, *, campaign_path, unit_path="unit_id", date_path="date"):
+        return _filtered(
+            queryset,
+            unit_path=unit_path,
+            date_path=date_path,
             unit_ids=unit_ids,
             start=start,
             end=end,
             campaign=campaign,
             campaign_path=campaign_path,
         )
+
+    sources = (
+        (Distribution, "copies", "people_reached", "media_item__kind", "media_item__campaign"),
+        (Airing, "count", "people_reached", "media_item__kind", "media_item__campaign"),
+        (Post, "count", "reach", "platform", "media_item__campaign"),
+    )
+    for model, quantity, people, kind_path, campaign_path in sources:
+        queryset = narrowed(model.objects.all(), campaign_path=campaign_path)
         grouped = (
             queryset.annotate(month=TruncMonth("date"))
             .values_list("unit_id", "month", kind_path)
@@ -86,16 +89,7 @@ def exposure(*, unit_ids=None, start=None, end=None, campaign=None) -> list[Expo
         for unit_id, month, kind, total, reached, cost in grouped:
             add(unit_id, month, mapping[kind], total, reached, cost)
 
-    events = _filtered(
-        OutreachEvent.objects.all(),
-        unit_path="unit_id",
-        date_path="date",
-        unit_ids=unit_ids,
-        start=start,
-        end=end,
-        campaign=campaign,
-        campaign_path="campaign",
-    )
+    events = narrowed(OutreachEvent.objects.all(), campaign_path="campaign")
     for unit_id, month, channel, total, reached, cost in (
         events.annotate(month=TruncMonth("date"))
         .values_list("unit_id", "month", "channel")
@@ -103,14 +97,10 @@ def exposure(*, unit_ids=None, start=None, end=None, campaign=None) -> list[Expo
     ):
         add(unit_id, month, channel, total, reached, cost)
 
-    scans = _filtered(
+    scans = narrowed(
         LinkScan.objects.all(),
         unit_path="link__media_item__unit_id",
         date_path="day",
-        unit_ids=unit_ids,
-        start=start,
-        end=end,
-        campaign=campaign,
         campaign_path="link__media_item__campaign",
     )
     qr = only_channel(Record.LINK_SCAN)

@@ -2,7 +2,6 @@
 distributions, airings, posts and events with filters and formula-safe exports, all scoped by unit."""
 
 import django_filters
-from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.urls import reverse
@@ -26,7 +25,13 @@ from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from campaigns.access import permissions
-from campaigns.access.viewsets import ScopedIndexView, ScopedModelViewSet, ScopedObjectMixin, ScopeGuardMixin
+from campaigns.access.viewsets import (
+    ScopedIndexView,
+    ScopedModelViewSet,
+    ScopedObjectMixin,
+    ScopeGuardMixin,
+    UnitInScopeForm,
+)
 from campaigns.core.count_fields import count_column
 from campaigns.statistics.exports import escape_formula
 from campaigns.statistics.viewsets import DayColumn, unit_chooser_viewset
@@ -35,22 +40,6 @@ from outreach_media.links import links_context, validate_target_url
 from outreach_media.models import Airing, Distribution, MediaItem, OutreachEvent, Post, TrackedLink
 
 FORMATS = {"csv": CSV, "xlsx": XLSX}
-
-
-class UnitInScopeForm(WagtailAdminModelForm):
-    """Refuses a unit outside the user's scope (every outreach record belongs to a unit)."""
-
-    def clean_unit(self):
-        unit = self.cleaned_data.get("unit")
-        if unit is not None and not permissions.user_can_use_unit(self.for_user, unit):
-            raise forms.ValidationError(_("This unit is outside your scope."), code="out_of_scope")
-        return unit
-
-    def clean_campaign(self):
-        campaign = self.cleaned_data.get("campaign")
-        if campaign is not None and not permissions.campaign_touches_scope(self.for_user, campaign):
-            raise forms.ValidationError(_("This campaign does not cover any unit of your scope."), code="out_of_scope")
-        return campaign
 
 
 class SafeResource(resources.ModelResource):
@@ -209,16 +198,30 @@ def unit_panel():
     return FieldPanel("unit", widget=unit_chooser_viewset.widget_class)
 
 
-class DistributionViewSet(ScopedModelViewSet):
+def unit_and_date_columns():
+    return [Column("unit", label=_("Unit")), DayColumn("date", label=_("Date"))]
+
+
+def record_panels(*panels):
+    """The edit form of an outreach record: its panels, with the unit and campaign kept within the user's scope."""
+    return ObjectList(list(panels), base_form_class=UnitInScopeForm)
+
+
+class OutreachRecordViewSet(ScopedModelViewSet):
+    """A scoped listing of outreach records, searched in the database and exported formula-safe."""
+
+    index_view_class = ExportingIndexView
+    search_backend_name = None
+
+
+class DistributionViewSet(OutreachRecordViewSet):
     model = Distribution
     icon = "download"
     menu_label = _("Distributions")
     menu_order = 200
-    index_view_class = ExportingIndexView
     list_display = [
         "media_item",
-        Column("unit", label=_("Unit")),
-        DayColumn("date", label=_("Date")),
+        *unit_and_date_columns(),
         count_column(Distribution, "copies"),
         "place",
     ]
@@ -235,25 +238,20 @@ class DistributionViewSet(ScopedModelViewSet):
     export_filename = "phan-phat"
     filterset_class = DistributionFilterSet
     search_fields = ["place", "media_item__title"]
-    search_backend_name = None
-    edit_handler = ObjectList(
-        [
-            FieldPanel("media_item"),
-            unit_panel(),
-            FieldRowPanel([FieldPanel("date"), FieldPanel("copies")]),
-            FieldPanel("place"),
-            FieldRowPanel([FieldPanel("people_reached"), FieldPanel("cost")]),
-        ],
-        base_form_class=UnitInScopeForm,
+    edit_handler = record_panels(
+        FieldPanel("media_item"),
+        unit_panel(),
+        FieldRowPanel([FieldPanel("date"), FieldPanel("copies")]),
+        FieldPanel("place"),
+        FieldRowPanel([FieldPanel("people_reached"), FieldPanel("cost")]),
     )
 
 
-class AiringViewSet(ScopedModelViewSet):
+class AiringViewSet(OutreachRecordViewSet):
     model = Airing
     icon = "media"
     menu_label = _("Airings")
     menu_order = 300
-    index_view_class = ExportingIndexView
     list_display = [
         "media_item",
         Column("unit", label=_("Unit")),
@@ -265,30 +263,24 @@ class AiringViewSet(ScopedModelViewSet):
     export_filename = "phat-song"
     filterset_class = AiringFilterSet
     search_fields = ["station", "media_item__title"]
-    search_backend_name = None
-    edit_handler = ObjectList(
-        [
-            FieldPanel("media_item"),
-            unit_panel(),
-            FieldPanel("station"),
-            FieldRowPanel([FieldPanel("date"), FieldPanel("count"), FieldPanel("duration_minutes")]),
-            FieldRowPanel([FieldPanel("people_reached"), FieldPanel("cost")]),
-        ],
-        base_form_class=UnitInScopeForm,
+    edit_handler = record_panels(
+        FieldPanel("media_item"),
+        unit_panel(),
+        FieldPanel("station"),
+        FieldRowPanel([FieldPanel("date"), FieldPanel("count"), FieldPanel("duration_minutes")]),
+        FieldRowPanel([FieldPanel("people_reached"), FieldPanel("cost")]),
     )
 
 
-class PostViewSet(ScopedModelViewSet):
+class PostViewSet(OutreachRecordViewSet):
     model = Post
     icon = "comment"
     menu_label = _("Posts and messages")
     menu_order = 400
-    index_view_class = ExportingIndexView
     list_display = [
         "__str__",
         "platform",
-        Column("unit", label=_("Unit")),
-        DayColumn("date", label=_("Date")),
+        *unit_and_date_columns(),
         count_column(Post, "reach"),
     ]
     list_export = [
@@ -306,48 +298,38 @@ class PostViewSet(ScopedModelViewSet):
     export_filename = "bai-dang"
     filterset_class = PostFilterSet
     search_fields = ["title", "link"]
-    search_backend_name = None
-    edit_handler = ObjectList(
-        [
-            FieldRowPanel([FieldPanel("platform"), FieldPanel("date")]),
-            FieldPanel("title"),
-            FieldPanel("media_item"),
-            unit_panel(),
-            FieldPanel("link"),
-            FieldRowPanel([FieldPanel("count"), FieldPanel("reach"), FieldPanel("views"), FieldPanel("interactions")]),
-            FieldPanel("cost"),
-        ],
-        base_form_class=UnitInScopeForm,
+    edit_handler = record_panels(
+        FieldRowPanel([FieldPanel("platform"), FieldPanel("date")]),
+        FieldPanel("title"),
+        FieldPanel("media_item"),
+        unit_panel(),
+        FieldPanel("link"),
+        FieldRowPanel([FieldPanel("count"), FieldPanel("reach"), FieldPanel("views"), FieldPanel("interactions")]),
+        FieldPanel("cost"),
     )
 
 
-class OutreachEventViewSet(ScopedModelViewSet):
+class OutreachEventViewSet(OutreachRecordViewSet):
     model = OutreachEvent
     icon = "group"
     menu_label = _("Conferences and assisted submissions")
     menu_order = 500
-    index_view_class = ExportingIndexView
     list_display = [
         "__str__",
         "channel",
-        Column("unit", label=_("Unit")),
-        DayColumn("date", label=_("Date")),
+        *unit_and_date_columns(),
         count_column(OutreachEvent, "quantity"),
     ]
     list_export = ["title", "channel", "unit__code", "unit__name", "date", "quantity", "people", "cost"]
     export_filename = "su-kien"
     filterset_class = EventFilterSet
     search_fields = ["title"]
-    search_backend_name = None
-    edit_handler = ObjectList(
-        [
-            FieldRowPanel([FieldPanel("channel"), FieldPanel("date")]),
-            FieldPanel("title"),
-            FieldPanel("campaign"),
-            unit_panel(),
-            FieldRowPanel([FieldPanel("quantity"), FieldPanel("people"), FieldPanel("cost")]),
-        ],
-        base_form_class=UnitInScopeForm,
+    edit_handler = record_panels(
+        FieldRowPanel([FieldPanel("channel"), FieldPanel("date")]),
+        FieldPanel("title"),
+        FieldPanel("campaign"),
+        unit_panel(),
+        FieldRowPanel([FieldPanel("quantity"), FieldPanel("people"), FieldPanel("cost")]),
     )
 
 

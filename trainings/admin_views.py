@@ -36,7 +36,8 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 def forbidden(request) -> TemplateResponse:
     """A plain 403 page (Wagtail would turn PermissionDenied into a redirect to the dashboard)."""
-    return TemplateResponse(request, "trainings/admin/forbidden.html", {}, status=403)
+    message = _("Only the trainers of this class and administrators can see its roster.")
+    return TemplateResponse(request, "trainings/admin/forbidden.html", {"message": message}, status=403)
 
 
 class SessionMixin(WagtailAdminTemplateMixin):

@@ -6,6 +6,7 @@ name on the certificate withdrawn, the holder's name. Pages are not indexed and 
 withdrawal takes effect at once.
 """
 
+import functools
 import re
 
 from django.http import HttpResponse
@@ -51,12 +52,23 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-@require_safe
-@never_cache
-def certificate_verify(request, code: str):
-    certificate = _find(code)
-    if certificate is None:
-        return _private(_not_found(request))
+def _certificate_page(view):
+    """A public view of one certificate, found by its code: not indexed, not cached, and a friendly 404 without it."""
+
+    @require_safe
+    @never_cache
+    @functools.wraps(view)
+    def page(request, code: str):
+        certificate = _find(code)
+        if certificate is None:
+            return _private(_not_found(request))
+        return _private(view(request, certificate))
+
+    return page
+
+
+@_certificate_page
+def certificate_verify(request, certificate: Certificate):
     registration = certificate.registration
     attendee, session = registration.attendee, registration.session
     erased = attendee.anonymised_at is not None or not _named(attendee)
@@ -70,21 +82,17 @@ def certificate_verify(request, code: str):
         "unit": unit_label(session.unit),
         "pdf_url": None if erased else reverse("trainings:certificate_pdf", args=[certificate.code]),
     }
-    return _private(render(request, VERIFY_TEMPLATE, context))
+    return render(request, VERIFY_TEMPLATE, context)
 
 
-@require_safe
-@never_cache
-def certificate_download(request, code: str):
-    certificate = _find(code)
-    if certificate is None:
-        return _private(_not_found(request))
+@_certificate_page
+def certificate_download(request, certificate: Certificate):
     attendee = certificate.registration.attendee
     if attendee.anonymised_at is not None or not _named(attendee):
-        return _private(_not_found(request, erased=True))
+        return _not_found(request, erased=True)
     response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="giay-chung-nhan-{slugify(certificate.number)}.pdf"'
-    return _private(response)
+    return response
 
 
 urlpatterns = [

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trainings.choices import NotificationChannel, NotificationKind, NotificationStatus, Status
 from trainings.models import Attendee, Notification, Registration, TrainingSession
@@ -75,6 +76,44 @@ def waiting_position(registration: Registration) -> int | None:
     return ahead.count() + 1
 
 
+# (subject, first line of the e-mail, text message) of each kind of message, filled in with the class's facts.
+_WAITLISTED_TEXTS = (
+    gettext_lazy("You are on the waiting list: %(title)s"),
+    gettext_lazy(
+        "The class “%(title)s” is full. You are number %(position)s on the waiting list; "
+        "we write to you as soon as a seat is yours."
+    ),
+    gettext_lazy("Waiting list no. %(position)s for “%(title)s”, %(when)s. Ticket: %(ticket)s"),
+)
+_TEXTS = {
+    NotificationKind.TICKET: (
+        gettext_lazy("Your ticket: %(title)s"),
+        gettext_lazy("You are registered for the class “%(title)s”. Show the ticket's QR code at the door."),
+        gettext_lazy("Registered for “%(title)s”, %(when)s, %(address)s. Ticket: %(ticket)s"),
+    ),
+    NotificationKind.SEAT_FREED: (
+        gettext_lazy("A seat is free for you: %(title)s"),
+        gettext_lazy("A seat has become free in the class “%(title)s” and it is now yours."),
+        gettext_lazy("A seat is yours in “%(title)s”, %(when)s, %(address)s. Ticket: %(ticket)s"),
+    ),
+    NotificationKind.MOVED: (
+        gettext_lazy("The class has been moved: %(title)s"),
+        gettext_lazy("The class “%(title)s” has a new time or place. Please note the details below."),
+        gettext_lazy("Class moved: “%(title)s” is now %(when)s, %(address)s. Ticket: %(ticket)s"),
+    ),
+    NotificationKind.CANCELLED: (
+        gettext_lazy("The class has been cancelled: %(title)s"),
+        gettext_lazy("The class “%(title)s” has been cancelled. We are sorry for the inconvenience."),
+        gettext_lazy("The class “%(title)s” (%(when)s) has been cancelled."),
+    ),
+    NotificationKind.REMINDER: (
+        gettext_lazy("Reminder: %(title)s tomorrow"),
+        gettext_lazy("A reminder: the class “%(title)s” is tomorrow."),
+        gettext_lazy("Reminder: “%(title)s” tomorrow, %(when)s, %(address)s. Ticket: %(ticket)s"),
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Message:
     subject: str
@@ -94,37 +133,12 @@ def message(registration: Registration, kind: str) -> Message:
             "position": waiting_position(registration) or "",
         }
         if kind == NotificationKind.TICKET and registration.status == Status.WAITLISTED:
-            subject = _("You are on the waiting list: %(title)s") % facts
-            lead = (
-                _(
-                    "The class “%(title)s” is full. You are number %(position)s on the waiting list; "
-                    "we write to you as soon as a seat is yours."
-                )
-                % facts
-            )
-            short = _("Waiting list no. %(position)s for “%(title)s”, %(when)s. Ticket: %(ticket)s") % facts
-        elif kind == NotificationKind.TICKET:
-            subject = _("Your ticket: %(title)s") % facts
-            lead = _("You are registered for the class “%(title)s”. Show the ticket's QR code at the door.") % facts
-            short = _("Registered for “%(title)s”, %(when)s, %(address)s. Ticket: %(ticket)s") % facts
-        elif kind == NotificationKind.SEAT_FREED:
-            subject = _("A seat is free for you: %(title)s") % facts
-            lead = _("A seat has become free in the class “%(title)s” and it is now yours.") % facts
-            short = _("A seat is yours in “%(title)s”, %(when)s, %(address)s. Ticket: %(ticket)s") % facts
-        elif kind == NotificationKind.MOVED:
-            subject = _("The class has been moved: %(title)s") % facts
-            lead = _("The class “%(title)s” has a new time or place. Please note the details below.") % facts
-            short = _("Class moved: “%(title)s” is now %(when)s, %(address)s. Ticket: %(ticket)s") % facts
-        elif kind == NotificationKind.CANCELLED:
-            subject = _("The class has been cancelled: %(title)s") % facts
-            lead = _("The class “%(title)s” has been cancelled. We are sorry for the inconvenience.") % facts
-            short = _("The class “%(title)s” (%(when)s) has been cancelled.") % facts
-        elif kind == NotificationKind.REMINDER:
-            subject = _("Reminder: %(title)s tomorrow") % facts
-            lead = _("A reminder: the class “%(title)s” is tomorrow.") % facts
-            short = _("Reminder: “%(title)s” tomorrow, %(when)s, %(address)s. Ticket: %(ticket)s") % facts
+            texts = _WAITLISTED_TEXTS
+        elif kind in _TEXTS:
+            texts = _TEXTS[kind]
         else:
             raise ValueError(kind)
+        subject, lead, short = (text % facts for text in texts)
         details = _("Class: %(title)s\nTime: %(when)s\nPlace: %(address)s\nYour ticket: %(ticket)s") % facts
         footer = _("If you cannot come, please cancel from the ticket page so that someone else can take the seat.")
         if kind == NotificationKind.CANCELLED:

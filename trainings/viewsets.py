@@ -8,39 +8,30 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from campaigns.access import permissions
 from campaigns.access.roles import Role, role_group_name
-from campaigns.access.viewsets import scope_guarded
+from campaigns.access.viewsets import ScopedPermissionPolicy, UnitInScopeForm, scope_guarded
 from campaigns.statistics.viewsets import unit_chooser_viewset
 from trainings import access, services
 from trainings.choices import SEATED, Topic
 from trainings.models import TrainingSession
 
 
-class TrainingSessionPermissionPolicy(ModelPermissionPolicy):
+class TrainingSessionPermissionPolicy(ScopedPermissionPolicy):
+    """Classes follow trainings.access (trainers see their own classes) rather than the unit scope alone."""
+
     def user_has_permission_for_instance(self, user, action, instance):
         return access.can(user, action, instance)
 
-    def user_has_any_permission_for_instance(self, user, actions, instance):
-        return any(access.can(user, action, instance) for action in actions)
-
     def instances_user_has_permission_for(self, user, action):
         return access.sessions_for(user, action)
-
-    def instances_user_has_any_permission_for(self, user, actions):
-        queryset = self.model._default_manager.none()
-        for action in actions:
-            queryset = queryset | access.sessions_for(user, action)
-        return queryset
 
 
 class RosterColumn(Column):
@@ -121,7 +112,7 @@ class TrainingSessionDeleteView(ScopedObject, generic.DeleteView):
     scoped_action = "delete"
 
 
-class TrainingSessionForm(WagtailAdminModelForm):
+class TrainingSessionForm(UnitInScopeForm):
     topics = forms.MultipleChoiceField(
         label=_("Topics"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -133,18 +124,6 @@ class TrainingSessionForm(WagtailAdminModelForm):
             trainers.queryset = trainers.queryset.filter(
                 Q(groups__name=role_group_name(Role.TRAINER)) | Q(is_superuser=True)
             ).distinct()
-
-    def clean_unit(self):
-        unit = self.cleaned_data.get("unit")
-        if unit is not None and not permissions.user_can_use_unit(self.for_user, unit):
-            raise forms.ValidationError(_("This unit is outside your scope."), code="out_of_scope")
-        return unit
-
-    def clean_campaign(self):
-        campaign = self.cleaned_data.get("campaign")
-        if campaign is not None and not permissions.campaign_touches_scope(self.for_user, campaign):
-            raise forms.ValidationError(_("This campaign does not cover any unit of your scope."), code="out_of_scope")
-        return campaign
 
     def clean_capacity(self):
         capacity = self.cleaned_data.get("capacity")

@@ -8,8 +8,11 @@ on the server (HTTP 403, denial logged) whatever the menu shows.
 from functools import wraps
 from urllib.parse import unquote
 
+from django import forms
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
@@ -17,12 +20,28 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 from campaigns.access import permissions
 
 
+class UnitInScopeForm(WagtailAdminModelForm):
+    """Refuses a unit outside the user's scope, and a campaign that covers none of it (for models with either)."""
+
+    def clean_unit(self):
+        unit = self.cleaned_data.get("unit")
+        if unit is not None and not permissions.user_can_use_unit(self.for_user, unit):
+            raise forms.ValidationError(_("This unit is outside your scope."), code="out_of_scope")
+        return unit
+
+    def clean_campaign(self):
+        campaign = self.cleaned_data.get("campaign")
+        if campaign is not None and not permissions.campaign_touches_scope(self.for_user, campaign):
+            raise forms.ValidationError(_("This campaign does not cover any unit of your scope."), code="out_of_scope")
+        return campaign
+
+
 class ScopedPermissionPolicy(ModelPermissionPolicy):
     def user_has_permission_for_instance(self, user, action, instance):
         return permissions.user_can(user, action, instance)
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
-        return any(permissions.user_can(user, action, instance) for action in actions)
+        return any(self.user_has_permission_for_instance(user, action, instance) for action in actions)
 
     def instances_user_has_permission_for(self, user, action):
         return permissions.filter_for_user(user, self.model._default_manager.all(), action)

@@ -28,6 +28,7 @@ from cms.models import (
     TrainingCalendarPage,
 )
 from outreach_media.models import MediaItem
+from tests.factories.campaigns import hanoi_2022
 from tests.factories.trainings import TrainingSessionFactory
 from tests.factories.users import unit
 
@@ -417,22 +418,7 @@ def test_campaign_page_without_monthly_statistics_agrees_with_the_campaign_repor
     from campaigns.models import Target
     from tests.factories.users import UserFactory
 
-    campaign = Campaign.objects.create(
-        name="Hà Nội 2022 (kiểm thử)",
-        slug="hn-test",
-        unit=unit("01", current=False),
-        starts_on=datetime.date(2022, 8, 25),
-        ends_on=datetime.date(2022, 12, 31),
-    )
-    Target.objects.create(
-        campaign=campaign,
-        indicator="online_rate",
-        value=50,
-        deadline=datetime.date(2022, 12, 31),
-        reported_value=13,
-        reported_on=datetime.date(2022, 8, 25),
-        reported_source="Hội nghị",
-    )
+    campaign = hanoi_2022()
     Target.objects.create(campaign=campaign, indicator="bcci_rate", value=25, deadline=datetime.date(2022, 12, 31))
     DossierStatistic.objects.create(
         unit=unit("01", current=False),

@@ -8,6 +8,7 @@ import factory
 from campaigns.plans.models import Campaign, ReachRule, Target
 
 from .units import AdministrativeUnitFactory
+from .users import unit
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):
@@ -58,3 +59,29 @@ class TargetFactory(factory.django.DjangoModelFactory):
     def units(self, create, extracted, **kwargs):
         if extracted:
             self.units.set(extracted)
+
+
+def past_campaign(
+    code: str, slug: str, starts_on: datetime.date, ends_on: datetime.date, *, name: str, **fields
+) -> Campaign:
+    """A campaign run before the 2025 merger, in the unit ``code`` as it was then (name and dates as the plan says)."""
+    return Campaign.objects.create(
+        name=name, slug=slug, unit=unit(code, current=False), starts_on=starts_on, ends_on=ends_on, **fields
+    )
+
+
+def hanoi_2022() -> Campaign:
+    """Hà Nội 2022: a target of 50 % online, 13 % reported at the conference that opened the campaign."""
+    campaign = past_campaign(
+        "01", "hn-test", datetime.date(2022, 8, 25), datetime.date(2022, 12, 31), name="Hà Nội 2022 (kiểm thử)"
+    )
+    Target.objects.create(
+        campaign=campaign,
+        indicator="online_rate",
+        value=50,
+        deadline=datetime.date(2022, 12, 31),
+        reported_value=13,
+        reported_on=datetime.date(2022, 8, 25),
+        reported_source="Hội nghị",
+    )
+    return campaign

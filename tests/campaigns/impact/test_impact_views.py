@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from campaigns.access.roles import Role
 from campaigns.models import ImpactResult
+from tests.factories.campaigns import past_campaign
 from tests.factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
@@ -268,14 +269,14 @@ def test_a_campaign_without_monthly_statistics_still_has_its_pdf_and_xlsx(client
     """No effect can be estimated: the downloads say why and show the targets and figures as reported."""
     import datetime
 
-    from campaigns.models import Campaign, ReportedFigure, Target
+    from campaigns.models import ReportedFigure, Target
 
-    campaign = Campaign.objects.create(
+    campaign = past_campaign(
+        "829",
+        "ben-tre-kiem-thu",
+        datetime.date(2020, 9, 16),
+        datetime.date(2020, 12, 31),
         name="Bến Tre 2020 (kiểm thử)",
-        slug="ben-tre-kiem-thu",
-        unit=unit("829", current=False),
-        starts_on=datetime.date(2020, 9, 16),
-        ends_on=datetime.date(2020, 12, 31),
     )
     Target.objects.create(
         campaign=campaign, indicator="online_rate", value=50, deadline=datetime.date(2020, 12, 31), reported_value=13

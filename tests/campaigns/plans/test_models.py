@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from campaigns.models import Campaign, IndicatorTargets, ReachRule, Target
 from campaigns.plans.numbers import normalise_plan_number, validate_plan_number
+from tests.factories.campaigns import past_campaign
 from tests.factories.users import unit
 
 
@@ -148,12 +149,8 @@ def test_reach_rule_needs_a_positive_minimum():
 @pytest.mark.django_db
 def test_a_targets_units_are_stored_when_the_target_is_saved():
     # TP Bến Tre's "25 procedures for communes": the communes must survive a reload.
-    campaign = Campaign.objects.create(
-        name="Bến Tre (kiểm thử)",
-        slug="bt-units",
-        unit=unit("829", current=False),
-        starts_on=datetime.date(2020, 9, 16),
-        ends_on=datetime.date(2020, 12, 31),
+    campaign = past_campaign(
+        "829", "bt-units", datetime.date(2020, 9, 16), datetime.date(2020, 12, 31), name="Bến Tre (kiểm thử)"
     )
     target = Target.objects.create(
         campaign=campaign, indicator="procedures_online", value=25, deadline=datetime.date(2020, 12, 15)

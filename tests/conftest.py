@@ -136,3 +136,16 @@ def _empty_sms_outbox():
     LocmemSmsBackend.outbox.clear()
     yield
     LocmemSmsBackend.outbox.clear()
+
+
+@pytest.fixture
+def officer(client, settings, tmp_path):
+    """A logged-in unit officer of Tây Ninh whose uploads land in a temporary folder."""
+    from campaigns.access.roles import Role
+
+    from .factories.users import UserFactory, unit
+
+    settings.MEDIA_ROOT = tmp_path
+    user = UserFactory(role=Role.UNIT_OFFICER, scopes=[unit("68")])
+    client.force_login(user)
+    return user

@@ -85,3 +85,20 @@ def hanoi_2022() -> Campaign:
         reported_source="Hội nghị",
     )
     return campaign
+
+
+def tanh_linh_2022(slug: str, ends_on: datetime.date, *, name: str, months=((1, 10), (6, 60))) -> Campaign:
+    """Huyện Tánh Linh from 01/01/2022, with 100 dossiers in each of ``months`` (month, how many online)."""
+    from campaigns.statistics.models import DossierStatistic
+
+    campaign = past_campaign("599", slug, datetime.date(2022, 1, 1), ends_on, name=name)
+    for month, online in months:
+        DossierStatistic.objects.create(
+            unit=campaign.unit,
+            period_start=datetime.date(2022, month, 1),
+            # A whole calendar month (a period to the 28th would be no report month).
+            period_end=datetime.date(2022, month + 1, 1) - datetime.timedelta(days=1),
+            received_online=online,
+            received_direct=100 - online,
+        )
+    return campaign

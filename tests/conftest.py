@@ -149,3 +149,11 @@ def officer(client, settings, tmp_path):
     user = UserFactory(role=Role.UNIT_OFFICER, scopes=[unit("68")])
     client.force_login(user)
     return user
+
+
+@pytest.fixture
+def tree():
+    """The small unit tree of tests/factories/units.py: a province, its districts and communes across the reform."""
+    from .factories.units import mini_tree
+
+    return mini_tree()

@@ -102,3 +102,13 @@ def tanh_linh_2022(slug: str, ends_on: datetime.date, *, name: str, months=((1, 
             received_direct=100 - online,
         )
     return campaign
+
+
+def management_form(prefix: str, total: int = 0, initial: int = 0) -> dict[str, str]:
+    """The hidden counters Django's formset ``prefix`` posts with the campaign form."""
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }

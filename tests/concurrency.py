@@ -1,4 +1,4 @@
-"""Helpers for the concurrency tests: run work in many threads released at the same moment."""
+"""Helpers for the concurrency tests: run work in many threads released at the same moment, or in processes."""
 
 import threading
 from collections.abc import Callable
@@ -33,3 +33,12 @@ def at_once(count: int, work: Callable[[int], object], *, limit: int = MAX_CONNE
     for thread in threads:
         thread.join()
     return results, errors
+
+
+def database_url(settings_dict) -> str:
+    """The DATABASE_URL that points a worker or server process at the database of ``settings_dict``."""
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings_dict['NAME']}"
+    user, host = settings_dict.get("USER") or "postgres", settings_dict.get("HOST") or "127.0.0.1"
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{host}:{settings_dict.get('PORT') or 5432}/{settings_dict['NAME']}"

@@ -145,3 +145,24 @@ def _empty_sms_outbox():
     LocmemSmsBackend.outbox.clear()
     yield
     LocmemSmsBackend.outbox.clear()
+
+
+@pytest.fixture
+def officer(client, settings, tmp_path):
+    """A logged-in unit officer of Tây Ninh whose uploads land in a temporary folder."""
+    from campaigns.access.roles import Role
+
+    from .factories.users import UserFactory, unit
+
+    settings.MEDIA_ROOT = tmp_path
+    user = UserFactory(role=Role.UNIT_OFFICER, scopes=[unit("68")])
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def tree():
+    """The small unit tree of tests/factories/units.py: a province, its districts and communes across the reform."""
+    from .factories.units import mini_tree
+
+    return mini_tree()

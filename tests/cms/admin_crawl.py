@@ -317,46 +317,27 @@ def english_in_html(html: str, url: str, data_words: frozenset[str] = frozenset(
     return findings
 
 
-def sidebar_urls(html: str) -> list[str]:
-    """Every URL of the sidebar menu (Wagtail ships it as a JSON island for its React sidebar)."""
+def sidebar_nodes(html: str):
+    """Every object of the sidebar menu, which Wagtail ships as a JSON island for its React sidebar (none without)."""
     props = re.search(r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>', html, re.S)
-    if not props:
-        return []
-    urls = []
-
-    def walk(node):
+    stack = [json.loads(props.group(1))] if props else []
+    while stack:
+        node = stack.pop(0)
         if isinstance(node, dict):
-            url = node.get("url")
-            if isinstance(url, str) and url.startswith("/admin/"):
-                urls.append(url)
-            for value in node.values():
-                walk(value)
+            yield node
+            stack[:0] = list(node.values())
         elif isinstance(node, list):
-            for value in node:
-                walk(value)
+            stack[:0] = node
 
-    walk(json.loads(props.group(1)))
-    return list(dict.fromkeys(urls))
+
+def sidebar_urls(html: str) -> list[str]:
+    """Every URL of the sidebar menu."""
+    urls = [node["url"] for node in sidebar_nodes(html) if isinstance(node.get("url"), str)]
+    return list(dict.fromkeys(url for url in urls if url.startswith("/admin/")))
 
 
 def sidebar_labels(html: str) -> list[str]:
-    props = re.search(r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>', html, re.S)
-    labels = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for key in ("label", "name"):
-                if isinstance(node.get(key), str) and key == "label":
-                    labels.append(node[key])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    if props:
-        walk(json.loads(props.group(1)))
-    return labels
+    return [node["label"] for node in sidebar_nodes(html) if isinstance(node.get("label"), str)]
 
 
 FORM_LINK = re.compile(r'href="(/admin/[^"?#]*/(?:add|new|create)/)"')

@@ -1,12 +1,10 @@
-import json
-import re
-
 import pytest
 from django.urls import reverse
 
 from campaigns.access.roles import Role
 
 from ..factories.users import UserFactory
+from .admin_crawl import sidebar_labels
 
 pytestmark = pytest.mark.django_db
 
@@ -22,22 +20,8 @@ def test_login_page_is_vietnamese(client):
 
 
 def menu_labels(html: str) -> set[str]:
-    """Labels of the sidebar menu, which Wagtail ships as a JSON island for its React sidebar."""
-    props = re.search(r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>', html, re.S)
-    labels = set()
-
-    def walk(node):
-        if isinstance(node, dict):
-            if isinstance(node.get("label"), str):
-                labels.add(node["label"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(json.loads(props.group(1)))
-    return labels
+    """Labels of the sidebar menu."""
+    return set(sidebar_labels(html))
 
 
 def test_browser_language_does_not_override_vietnamese(client):

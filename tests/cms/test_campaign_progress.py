@@ -8,29 +8,17 @@ import pytest
 from django.utils import timezone
 
 from campaigns.core import intervals as rates
-from campaigns.models import Campaign, DossierStatistic, Target
+from campaigns.models import Target
 from cms.models import CampaignPage, HomePage
 from cms.progress import cached_campaign_progress, campaign_progress
+from tests.factories.campaigns import tanh_linh_2022
 from tests.factories.trainings import TrainingSessionFactory
-from tests.factories.users import unit
 
 pytestmark = pytest.mark.django_db
 
 
 def _campaign(*, ends_on, months=((1, 10), (6, 60)), slug="thu"):
-    district = unit("599", current=False)
-    campaign = Campaign.objects.create(
-        name="Thử", slug=slug, unit=district, starts_on=datetime.date(2022, 1, 1), ends_on=ends_on
-    )
-    for month, online in months:
-        DossierStatistic.objects.create(
-            unit=district,
-            period_start=datetime.date(2022, month, 1),
-            period_end=datetime.date(2022, month + 1, 1) - datetime.timedelta(days=1),
-            received_online=online,
-            received_direct=100 - online,
-        )
-    return campaign
+    return tanh_linh_2022(slug, ends_on, name="Thử", months=months)
 
 
 def test_before_the_deadline_the_verdict_is_not_yet_due_whatever_the_rate():

@@ -15,7 +15,6 @@ from bs4 import BeautifulSoup, NavigableString
 from django.conf import settings
 from django.urls import reverse
 
-from campaigns.models import Campaign, DossierStatistic
 from cms.demo.content import demo_pages_load
 from cms.models import (
     CampaignPage,
@@ -28,8 +27,8 @@ from cms.models import (
     TrainingCalendarPage,
 )
 from tests.cms.test_site_pages import _close_rendition_buffers  # noqa: F401 (autouse fixture)
+from tests.factories.campaigns import tanh_linh_2022
 from tests.factories.trainings import TrainingSessionFactory
-from tests.factories.users import unit
 
 pytestmark = pytest.mark.django_db
 
@@ -73,22 +72,7 @@ def mislabelled(html: str) -> list[tuple[str, str]]:
 def site():
     demo_pages_load()
     home = HomePage.objects.get()
-    district = unit("599", current=False)
-    campaign = Campaign.objects.create(
-        name="Tánh Linh thử",
-        slug="tanh-linh-thu-lang",
-        unit=district,
-        starts_on=datetime.date(2022, 1, 1),
-        ends_on=datetime.date(2099, 12, 31),
-    )
-    for month, online in ((1, 10), (6, 60)):
-        DossierStatistic.objects.create(
-            unit=district,
-            period_start=datetime.date(2022, month, 1),
-            period_end=datetime.date(2022, month + 1, 1) - datetime.timedelta(days=1),
-            received_online=online,
-            received_direct=100 - online,
-        )
+    campaign = tanh_linh_2022("tanh-linh-thu-lang", datetime.date(2099, 12, 31), name="Tánh Linh thử")
     home.add_child(instance=CampaignPage(title="Chiến dịch thử ngôn ngữ", slug="chien-dich-thu", campaign=campaign))
     TrainingSessionFactory(title="Lớp học nộp hồ sơ", campaign=campaign)
     return home

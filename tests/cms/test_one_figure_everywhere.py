@@ -17,10 +17,11 @@ from django.core.management import call_command
 from campaigns.core.formatting import percent_vi
 from campaigns.impact.panel import build_panel
 from campaigns.impact.report import impact_report
-from campaigns.models import Campaign, DossierStatistic, ReachRule, Target
+from campaigns.models import DossierStatistic, ReachRule, Target
 from campaigns.statistics.dashboard import build_dashboard
 from campaigns.statistics.indicator_export import indicator_rows
 from cms.progress import campaign_progress
+from tests.factories.campaigns import past_campaign
 
 from ..factories.users import unit
 
@@ -88,12 +89,8 @@ def dataset(tmp_path):
                     hand_writer.writerow([code, f"{month:02d}/{year}", online * 2, 10])
     for path, source in ((official, "Biểu 06/VPCP/KSTT"), (hand, "Nhập tay")):
         call_command("import_statistics", str(path), "--source", source, stdout=io.StringIO(), stderr=io.StringIO())
-    campaign = Campaign.objects.create(
-        name="Tánh Linh (một số liệu)",
-        slug="tl-mot-so-lieu",
-        unit=unit("599", current=False),
-        starts_on=datetime.date(2022, 4, 1),
-        ends_on=datetime.date(2022, 12, 31),
+    campaign = past_campaign(
+        "599", "tl-mot-so-lieu", datetime.date(2022, 4, 1), datetime.date(2022, 12, 31), name="Tánh Linh (một số liệu)"
     )
     ReachRule.objects.create(campaign=campaign, channel="training", minimum=1)
     Target.objects.create(campaign=campaign, indicator="online_rate", value=30, deadline=datetime.date(2023, 12, 31))

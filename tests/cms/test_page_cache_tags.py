@@ -39,22 +39,25 @@ def _warm(client, *pages):
     assert [_state(client, page) for page in pages] == ["hit"] * len(pages)
 
 
-def test_saving_a_draft_of_guide_a_purges_nothing(guides):
+@pytest.fixture
+def warmed(guides):
+    """A client that has every page of the guides in the cache, and guide A as read afresh from the database."""
     home, index, a, b = guides
     client = Client()
     _warm(client, home, index, a, b)
-    a = GuidePage.objects.get(pk=a.pk)
+    return client, home, index, GuidePage.objects.get(pk=a.pk), b
+
+
+def test_saving_a_draft_of_guide_a_purges_nothing(warmed):
+    client, home, index, a, b = warmed
     a.intro = "Bản nháp chưa xuất bản."
     a.save_revision()
     assert [_state(client, page) for page in (home, index, a, b)] == ["hit"] * 4
     assert "Bản nháp" not in client.get(a.url).content.decode()
 
 
-def test_publishing_guide_a_refreshes_a_and_the_listings_and_leaves_b_cached(guides):
-    home, index, a, b = guides
-    client = Client()
-    _warm(client, home, index, a, b)
-    a = GuidePage.objects.get(pk=a.pk)
+def test_publishing_guide_a_refreshes_a_and_the_listings_and_leaves_b_cached(warmed):
+    client, home, index, a, b = warmed
     a.intro = "Bản mới đã xuất bản."
     a.save_revision().publish()
     assert _state(client, b) == "hit"  # another guide stays cached
@@ -65,21 +68,16 @@ def test_publishing_guide_a_refreshes_a_and_the_listings_and_leaves_b_cached(gui
     assert _state(client, b) == "hit"
 
 
-def test_a_new_title_reaches_every_page_that_shows_it(guides):
+def test_a_new_title_reaches_every_page_that_shows_it(warmed):
     """Titles appear in menus, breadcrumbs and related links: a title change purges the whole site."""
-    home, index, a, b = guides
-    client = Client()
-    _warm(client, home, index, a, b)
-    a = GuidePage.objects.get(pk=a.pk)
+    client, home, index, a, b = warmed
     a.title = "Nộp hồ sơ trực tuyến (bản 2026)"
     a.save_revision().publish()
     assert [_state(client, page) for page in (home, index, a, b)] == ["miss"] * 4
 
 
-def test_a_site_wide_change_purges_every_page(guides):
-    home, index, a, b = guides
-    client = Client()
-    _warm(client, home, index, a, b)
+def test_a_site_wide_change_purges_every_page(warmed):
+    client, home, index, a, b = warmed
     settings_row = SiteSettings.for_site(home.get_site())
     settings_row.save()
     assert [_state(client, page) for page in (home, index, a, b)] == ["miss"] * 4

@@ -11,17 +11,11 @@ from campaigns.access.roles import Role
 from campaigns.core.imports import uploads
 from campaigns.models import DossierStatistic
 
+from ..factories.statistics import statistics_upload
 from ..factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
 HEADER = "Mã ĐVHC,Kỳ,Tiếp nhận trực tuyến,Tiếp nhận trực tiếp\n"
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
-    return tmp_path
 
 
 @pytest.fixture
@@ -30,8 +24,7 @@ def officer(db):
 
 
 def _preview(client, text=HEADER + "23149,07/2025,40,60\n"):
-    data = {"file": SimpleUploadedFile("thang-7.csv", text.encode(), content_type="text/csv"), "source": ""}
-    return client.post(reverse("statistics_import"), data)
+    return statistics_upload(client, text)
 
 
 def test_the_file_is_kept_in_the_default_storage_under_a_token_bound_to_the_user(client, media, officer):

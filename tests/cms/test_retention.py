@@ -20,6 +20,7 @@ from trainings.cleanup import roster_preview_purge_stale
 from trainings.models import Registration
 from trainings.personal_data import person_erase
 
+from ..factories.statistics import statistics_upload
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory
 from ..factories.users import UserFactory, unit
 
@@ -27,16 +28,8 @@ pytestmark = pytest.mark.django_db
 HEADER = "Mã ĐVHC,Kỳ,Tiếp nhận trực tuyến,Tiếp nhận trực tiếp\n"
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
-    return tmp_path
-
-
 def _statistics_upload(client, text):
-    data = {"file": SimpleUploadedFile("thang-7.csv", text.encode(), content_type="text/csv"), "source": ""}
-    return client.post(reverse("statistics_import"), data)
+    return statistics_upload(client, text)
 
 
 def _age(path, seconds):

@@ -28,6 +28,7 @@ from cms.models import (
     TrainingCalendarPage,
 )
 from outreach_media.models import MediaItem
+from tests.factories.campaigns import hanoi_2022, tanh_linh_2022
 from tests.factories.trainings import TrainingSessionFactory
 from tests.factories.users import unit
 
@@ -218,24 +219,7 @@ def test_sanitiser_keeps_the_editor_vocabulary():
 
 
 def _campaign_with_figures():
-    district = unit("599", current=False)
-    campaign = Campaign.objects.create(
-        name="Tánh Linh thử",
-        slug="tanh-linh-thu",
-        unit=district,
-        starts_on=datetime.date(2022, 1, 1),
-        ends_on=datetime.date(2022, 12, 31),
-    )
-    for month, online in ((1, 10), (6, 60)):
-        DossierStatistic.objects.create(
-            unit=district,
-            period_start=datetime.date(2022, month, 1),
-            # A whole calendar month (a period to the 28th would be no report month).
-            period_end=datetime.date(2022, month + 1, 1) - datetime.timedelta(days=1),
-            received_online=online,
-            received_direct=100 - online,
-        )
-    return campaign
+    return tanh_linh_2022("tanh-linh-thu", datetime.date(2022, 12, 31), name="Tánh Linh thử")
 
 
 def test_campaign_page_shows_progress_chart_and_classes(client, home):
@@ -417,22 +401,7 @@ def test_campaign_page_without_monthly_statistics_agrees_with_the_campaign_repor
     from campaigns.models import Target
     from tests.factories.users import UserFactory
 
-    campaign = Campaign.objects.create(
-        name="Hà Nội 2022 (kiểm thử)",
-        slug="hn-test",
-        unit=unit("01", current=False),
-        starts_on=datetime.date(2022, 8, 25),
-        ends_on=datetime.date(2022, 12, 31),
-    )
-    Target.objects.create(
-        campaign=campaign,
-        indicator="online_rate",
-        value=50,
-        deadline=datetime.date(2022, 12, 31),
-        reported_value=13,
-        reported_on=datetime.date(2022, 8, 25),
-        reported_source="Hội nghị",
-    )
+    campaign = hanoi_2022()
     Target.objects.create(campaign=campaign, indicator="bcci_rate", value=25, deadline=datetime.date(2022, 12, 31))
     DossierStatistic.objects.create(
         unit=unit("01", current=False),

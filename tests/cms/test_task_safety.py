@@ -23,7 +23,7 @@ from django_tasks.base import TaskResultStatus
 from campaigns.core import tasks as task_safety
 from cms.models import TaskLock, WorkerHeartbeat
 
-from ..concurrency import at_once
+from ..concurrency import at_once, database_url
 
 ROOT = Path(settings.BASE_DIR)
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -171,19 +171,11 @@ def test_a_task_whose_worker_never_beat_is_an_orphan():
 # --- real worker processes ---------------------------------------------------------------------------------------
 
 
-def _database_url(settings_dict) -> str:
-    if settings_dict["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{settings_dict['NAME']}"
-    user, host = settings_dict.get("USER") or "postgres", settings_dict.get("HOST") or "127.0.0.1"
-    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
-    return f"postgres://{user}{password}@{host}:{settings_dict.get('PORT') or 5432}/{settings_dict['NAME']}"
-
-
 def _worker_environment(settings_dict, **extra) -> dict:
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cms.settings.dev",
-        "DATABASE_URL": _database_url(settings_dict),
+        "DATABASE_URL": database_url(settings_dict),
         "TASKS_BACKEND": "database",
         "TASK_WORKER_STALE_SECONDS": "2",  # twice the heartbeat of the workers below
         "TASK_RETRY_SECONDS": "0",

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from ..concurrency import database_url
+
 requests = pytest.importorskip("requests")
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,14 +47,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _database_url(settings_dict) -> str:
-    if settings_dict["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{settings_dict['NAME']}"
-    user, host = settings_dict.get("USER") or "postgres", settings_dict.get("HOST") or "127.0.0.1"
-    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
-    return f"postgres://{user}{password}@{host}:{settings_dict.get('PORT') or 5432}/{settings_dict['NAME']}"
-
-
 @pytest.fixture
 def servers(shared_database, tmp_path, settings):
     """Two gunicorn servers on the same database, Redis (a database number and a key prefix of their own) and
@@ -62,7 +56,7 @@ def servers(shared_database, tmp_path, settings):
         **{key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")},
         "DJANGO_SETTINGS_MODULE": "cms.settings.dev",
         "DJANGO_SECRET_KEY": "two-servers-test-secret-0123456789abcdefghijklmnopqrstuvwxyz",
-        "DATABASE_URL": _database_url(shared_database),
+        "DATABASE_URL": database_url(shared_database),
         "REDIS_URL": REDIS_TEST_URL,
         "CACHE_KEY_PREFIX": prefix,
         "MEDIA_ROOT": str(tmp_path / "media"),  # the S3 bucket of a real installation

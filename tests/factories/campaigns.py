@@ -8,6 +8,7 @@ import factory
 from campaigns.plans.models import Campaign, ReachRule, Target
 
 from .units import AdministrativeUnitFactory
+from .users import unit
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):
@@ -58,3 +59,56 @@ class TargetFactory(factory.django.DjangoModelFactory):
     def units(self, create, extracted, **kwargs):
         if extracted:
             self.units.set(extracted)
+
+
+def past_campaign(
+    code: str, slug: str, starts_on: datetime.date, ends_on: datetime.date, *, name: str, **fields
+) -> Campaign:
+    """A campaign run before the 2025 merger, in the unit ``code`` as it was then (name and dates as the plan says)."""
+    return Campaign.objects.create(
+        name=name, slug=slug, unit=unit(code, current=False), starts_on=starts_on, ends_on=ends_on, **fields
+    )
+
+
+def hanoi_2022() -> Campaign:
+    """Hà Nội 2022: a target of 50 % online, 13 % reported at the conference that opened the campaign."""
+    campaign = past_campaign(
+        "01", "hn-test", datetime.date(2022, 8, 25), datetime.date(2022, 12, 31), name="Hà Nội 2022 (kiểm thử)"
+    )
+    Target.objects.create(
+        campaign=campaign,
+        indicator="online_rate",
+        value=50,
+        deadline=datetime.date(2022, 12, 31),
+        reported_value=13,
+        reported_on=datetime.date(2022, 8, 25),
+        reported_source="Hội nghị",
+    )
+    return campaign
+
+
+def tanh_linh_2022(slug: str, ends_on: datetime.date, *, name: str, months=((1, 10), (6, 60))) -> Campaign:
+    """Huyện Tánh Linh from 01/01/2022, with 100 dossiers in each of ``months`` (month, how many online)."""
+    from campaigns.statistics.models import DossierStatistic
+
+    campaign = past_campaign("599", slug, datetime.date(2022, 1, 1), ends_on, name=name)
+    for month, online in months:
+        DossierStatistic.objects.create(
+            unit=campaign.unit,
+            period_start=datetime.date(2022, month, 1),
+            # A whole calendar month (a period to the 28th would be no report month).
+            period_end=datetime.date(2022, month + 1, 1) - datetime.timedelta(days=1),
+            received_online=online,
+            received_direct=100 - online,
+        )
+    return campaign
+
+
+def management_form(prefix: str, total: int = 0, initial: int = 0) -> dict[str, str]:
+    """The hidden counters Django's formset ``prefix`` posts with the campaign form."""
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }

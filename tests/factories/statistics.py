@@ -25,3 +25,12 @@ class DossierStatisticFactory(factory.django.DjangoModelFactory):
     source = ""
     received_online = 60
     received_direct = 40
+
+
+def statistics_upload(client, text: str, name: str = "thang-7.csv", **extra):
+    """Post a statistics CSV to the import preview, as an officer picks it in the admin."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    data = {"file": SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv"), "source": "", **extra}
+    return client.post(reverse("statistics_import"), data)

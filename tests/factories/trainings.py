@@ -87,3 +87,22 @@ def during(session, minutes: int = 30):
 def after(session, minutes: int = 30):
     """A moment after the class has ended (check-in still open with the default window)."""
     return session.ends_at + datetime.timedelta(minutes=minutes)
+
+
+def session_form(user, **changes):
+    """The admin's form for a new in-person class in Xã Tánh Linh on 10/01/2027, as ``user`` fills it in."""
+    from trainings.viewsets import training_session_viewset
+
+    form_class = training_session_viewset.get_edit_handler().get_form_class()
+    data = {
+        "title": "Lớp hướng dẫn",
+        "audience": "citizens",
+        "format": "in_person",
+        "unit": unit("23149").pk,
+        "starts_at": "10/01/2027 08:00",
+        "ends_at": "10/01/2027 11:00",
+        "capacity": 30,
+        "trainers": [user.pk],
+        **changes,
+    }
+    return form_class(data, for_user=user)

@@ -510,14 +510,6 @@ def upload(client, rows, name="nhat-ky.csv", *, content=None, **extra):
 
 
 @pytest.fixture
-def officer(client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    user = UserFactory(role=Role.UNIT_OFFICER, scopes=[unit("68")])
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def administrator(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     user = UserFactory(role=Role.ADMINISTRATOR)

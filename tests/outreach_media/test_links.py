@@ -346,12 +346,18 @@ def test_the_qr_download_addresses():
     assert reverse("outreach_media_link_qr_png", args=[7]) == "/admin/outreach-media/links/7/qr.png"
 
 
+def qr_download(client, link, kind: str, content_type: str):
+    """The QR code of ``link`` downloaded from the admin as a ``kind`` file named after the short code."""
+    response = client.get(qr_url(link, kind))
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"] == f'attachment; filename="qr-tolhs26.{kind}"'
+    return response
+
+
 @needs_zbar
 def test_the_png_qr_code_opens_the_short_link(client, editor, link, tmp_path):
-    response = client.get(qr_url(link, "png"))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "image/png"
-    assert response["Content-Disposition"] == 'attachment; filename="qr-tolhs26.png"'
+    response = qr_download(client, link, "png", "image/png")
     assert decode(response.content, tmp_path) == "http://testserver/q/tolhs26/"
     image = Image.open(io.BytesIO(response.content))
     width, height = image.size
@@ -364,10 +370,7 @@ def test_the_png_qr_code_opens_the_short_link(client, editor, link, tmp_path):
 
 @needs_zbar
 def test_the_svg_qr_code_opens_the_short_link(client, editor, link, tmp_path):
-    response = client.get(qr_url(link, "svg"))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "image/svg+xml"
-    assert response["Content-Disposition"] == 'attachment; filename="qr-tolhs26.svg"'
+    response = qr_download(client, link, "svg", "image/svg+xml")
     assert response.content.startswith(b"<?xml")
     png, width, scale = rasterise_svg(response.content)
     assert scale == 10

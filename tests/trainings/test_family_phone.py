@@ -64,30 +64,25 @@ def test_the_database_refuses_a_second_record_of_the_same_person():
     AttendeeFactory(full_name="", phone=None)
 
 
+def register(session, name: str, email: str):
+    """A registration on the shared family phone, by the person named, with their own e-mail address."""
+    return services.pending_registration_create(
+        actor=None, session=session, phone=PHONE, details=person(name, email), consents=["training"]
+    )
+
+
 def test_the_code_for_a_family_member_goes_to_their_own_e_mail_not_to_another_members(mailoutbox, settings):
     settings.SMS_BACKEND = "trainings.sms.DisabledSmsBackend"
     session = TrainingSessionFactory()
     AttendeeFactory(full_name="Nguyễn Văn Hùng", phone=PHONE, email="hung@example.vn")
-    pending = services.pending_registration_create(
-        actor=None,
-        session=session,
-        phone=PHONE,
-        details=person("Trần Thị Hoa", "hoa@example.vn"),
-        consents=["training"],
-    )
+    pending = register(session, "Trần Thị Hoa", "hoa@example.vn")
     from trainings.tasks import send_registration_code
 
     send_registration_code.call(pending.pk)
     assert [message.to for message in mailoutbox] == [["hoa@example.vn"]]
     # The same person again: the code goes to the address on record, never to a new one typed.
     mailoutbox.clear()
-    pending = services.pending_registration_create(
-        actor=None,
-        session=session,
-        phone=PHONE,
-        details=person("nguyen van hung", "ke-gian@example.vn"),
-        consents=["training"],
-    )
+    pending = register(session, "nguyen van hung", "ke-gian@example.vn")
     send_registration_code.call(pending.pk)
     assert [message.to for message in mailoutbox] == [["hung@example.vn"]]
     assert PendingRegistration.objects.count() == 2

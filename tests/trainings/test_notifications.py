@@ -28,13 +28,6 @@ pytestmark = pytest.mark.django_db
 LOCAL = timezone.get_default_timezone()
 
 
-@pytest.fixture(autouse=True)
-def _empty_sms_outbox():
-    LocmemSmsBackend.outbox.clear()
-    yield
-    LocmemSmsBackend.outbox.clear()
-
-
 @pytest.fixture
 def session():
     starts = timezone.make_aware(datetime.datetime(2030, 3, 5, 8, 0), LOCAL)

@@ -9,12 +9,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from campaigns.access.roles import Role
 from trainings.choices import Status
 from trainings.offline import todays_sessions
 
 from ..factories.trainings import RegistrationFactory, TrainingSessionFactory, frozen_now
-from ..factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +20,6 @@ HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 STARTS = datetime.datetime(2026, 12, 14, 8, 0, tzinfo=HCM)
 ENDS = datetime.datetime(2026, 12, 14, 11, 0, tzinfo=HCM)
 DURING = datetime.datetime(2026, 12, 14, 8, 20, tzinfo=HCM)
-
-
-@pytest.fixture
-def trainer():
-    return UserFactory(role=Role.TRAINER, scopes=[unit("68")])
 
 
 @pytest.fixture

@@ -32,11 +32,6 @@ def empty_cache():
 
 
 @pytest.fixture
-def trainer():
-    return UserFactory(role=Role.TRAINER, scopes=[unit("68")])
-
-
-@pytest.fixture
 def session(trainer):
     return TrainingSessionFactory(trainers=[trainer], starts_at=STARTS, ends_at=ENDS, title="Lớp VNeID thôn 3")
 

@@ -24,11 +24,6 @@ HEADER = ["STT", "Họ và tên", "Số điện thoại", "Cơ quan, đơn vị"
 
 
 @pytest.fixture
-def trainer():
-    return UserFactory(role=Role.TRAINER, scopes=[unit("68")])
-
-
-@pytest.fixture
 def session(trainer):
     return TrainingSessionFactory(trainers=[trainer], capacity=30, title="Lớp hướng dẫn VNeID thôn 3")
 

@@ -9,15 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import override_settings
 
-from campaigns.access.roles import Role
 from trainings import schedule
 from trainings.choices import Status
 from trainings.models import Certificate
 from trainings.services import CheckInRefused, attendance_record, certificate_issue, registration_check_in
-from trainings.viewsets import training_session_viewset
 
-from ..factories.trainings import RegistrationFactory, TrainingSessionFactory, agreed
-from ..factories.users import UserFactory, unit
+from ..factories.trainings import RegistrationFactory, TrainingSessionFactory, agreed, session_form
+from ..factories.users import unit
 
 pytestmark = pytest.mark.django_db
 
@@ -170,25 +168,7 @@ def test_a_class_has_at_least_one_seat(session, capacity):
 
 
 def _form(user, **changes):
-    form_class = training_session_viewset.get_edit_handler().get_form_class()
-    data = {
-        "title": "Lớp hướng dẫn",
-        "audience": "citizens",
-        "format": "in_person",
-        "unit": unit("23149").pk,
-        "starts_at": "10/01/2027 08:00",
-        "ends_at": "10/01/2027 11:00",
-        "capacity": 30,
-        "trainers": [user.pk],
-        "certificate_symbol": "UBND",
-        **changes,
-    }
-    return form_class(data, for_user=user)
-
-
-@pytest.fixture
-def trainer():
-    return UserFactory(role=Role.TRAINER, scopes=[unit("68")])
+    return session_form(user, certificate_symbol="UBND", **changes)
 
 
 @pytest.mark.parametrize("capacity", ["0", "-3"])

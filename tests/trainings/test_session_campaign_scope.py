@@ -6,27 +6,15 @@ import pytest
 
 from campaigns.access.roles import Role
 from campaigns.models import Campaign
-from trainings.viewsets import training_session_viewset
 
+from ..factories.trainings import session_form
 from ..factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
 
 
 def _form(user, campaign):
-    form_class = training_session_viewset.get_edit_handler().get_form_class()
-    data = {
-        "title": "Lớp hướng dẫn",
-        "campaign": campaign.pk,
-        "audience": "citizens",
-        "format": "in_person",
-        "unit": unit("23149").pk,
-        "starts_at": "10/01/2027 08:00",
-        "ends_at": "10/01/2027 11:00",
-        "capacity": 30,
-        "trainers": [user.pk],
-    }
-    return form_class(data, for_user=user)
+    return session_form(user, campaign=campaign.pk)
 
 
 def _campaign(code, slug):

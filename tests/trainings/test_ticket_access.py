@@ -23,13 +23,6 @@ pytestmark = pytest.mark.django_db
 LOCAL = timezone.get_default_timezone()
 
 
-@pytest.fixture(autouse=True)
-def _empty_sms_outbox():
-    LocmemSmsBackend.outbox.clear()
-    yield
-    LocmemSmsBackend.outbox.clear()
-
-
 @pytest.fixture
 def calendar():
     page = TrainingCalendarPage(title="Lịch tập huấn", slug="lich-tap-huan")

@@ -27,11 +27,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def trainer():
-    return UserFactory(role=Role.TRAINER, scopes=[unit("68")])
-
-
-@pytest.fixture
 def session(trainer):
     return TrainingSessionFactory(trainers=[trainer], capacity=3)
 

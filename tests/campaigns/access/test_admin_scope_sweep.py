@@ -18,7 +18,7 @@ from campaigns.plans.channels import Channel
 from outreach_media.choices import Platform
 from outreach_media.models import Airing, Distribution, MediaItem, OutreachEvent, Post, TrackedLink
 from tests.factories.trainings import RegistrationFactory, TrainingSessionFactory
-from tests.factories.units import mini_tree, other_province
+from tests.factories.units import other_province
 from tests.factories.users import UserFactory
 from trainings.models import DataRequest, TrainingSession
 
@@ -120,11 +120,6 @@ def object_urls(objects):
         except NoReverseMatch:
             unknown.append(route)
     return found, unknown
-
-
-@pytest.fixture
-def tree():
-    return mini_tree()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.urls import reverse
 from campaigns.access.choosers import unit_choice_label
 from campaigns.access.roles import Role
 from campaigns.models import AdministrativeUnit, Campaign, DossierStatistic, Target
+from tests.factories.campaigns import management_form
 from tests.factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
@@ -59,14 +60,8 @@ def _form_data(campaign, **changes):
         "budget": "",
         "description": "",
         "control_group": "never",
-        "reach_rules-TOTAL_FORMS": "0",
-        "reach_rules-INITIAL_FORMS": "0",
-        "reach_rules-MIN_NUM_FORMS": "0",
-        "reach_rules-MAX_NUM_FORMS": "1000",
-        "targets-TOTAL_FORMS": "1",
-        "targets-INITIAL_FORMS": "1",
-        "targets-MIN_NUM_FORMS": "0",
-        "targets-MAX_NUM_FORMS": "1000",
+        **management_form("reach_rules"),
+        **management_form("targets", 1, 1),
         "targets-0-id": str(campaign.targets.get().pk),
         "targets-0-indicator": "online_rate",
         "targets-0-preset": "custom",
@@ -74,10 +69,7 @@ def _form_data(campaign, **changes):
         "targets-0-deadline": "31/12/2026",
         "targets-0-units": [str(unit("23176", current=False).pk)],
         "targets-0-ORDER": "1",
-        "reported_figures-TOTAL_FORMS": "0",
-        "reported_figures-INITIAL_FORMS": "0",
-        "reported_figures-MIN_NUM_FORMS": "0",
-        "reported_figures-MAX_NUM_FORMS": "1000",
+        **management_form("reported_figures"),
     }
     data.update(changes)
     return data

@@ -7,16 +7,11 @@ from django.core.exceptions import PermissionDenied
 from campaigns.access import permissions
 from campaigns.access.roles import Role
 from campaigns.models import AdministrativeUnit
-from tests.factories.units import mini_tree, other_province
+from tests.factories.units import other_province
 from tests.factories.users import UserFactory
 
 # On the small tree of tests/factories/units.py and a second province: the same scope rules, a few rows.
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def tree():
-    return mini_tree()
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from campaigns.models import Campaign, ReachRule, Target
-from tests.factories.users import unit
+from campaigns.models import ReachRule, Target
+from tests.factories.campaigns import past_campaign
 
 # Tánh Linh's old communes: six are trained, two each in April, June and September 2022; seven are never reached.
 TRAINED = {"23149": 4, "23152": 4, "23158": 6, "23161": 6, "23164": 9, "23176": 9}
@@ -52,12 +52,12 @@ def write_activities(path: Path) -> None:
 
 @pytest.fixture
 def imported(tmp_path):
-    campaign = Campaign.objects.create(
+    campaign = past_campaign(
+        "599",
+        "tl-test",
+        datetime.date(2022, 4, 1),
+        datetime.date(2022, 12, 31),
         name="Tánh Linh (kiểm thử)",
-        slug="tl-test",
-        unit=unit("599", current=False),
-        starts_on=datetime.date(2022, 4, 1),
-        ends_on=datetime.date(2022, 12, 31),
         plan_number="12/KH-UBND",
     )
     ReachRule.objects.create(campaign=campaign, channel="training", minimum=1)

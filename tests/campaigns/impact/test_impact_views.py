@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from campaigns.access.roles import Role
 from campaigns.models import ImpactResult
+from tests.factories.campaigns import management_form, past_campaign
 from tests.factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
@@ -202,27 +203,18 @@ def _campaign_form(campaign, **changes):
         "budget": "",
         "description": "",
         "control_group": "never",
-        "reach_rules-TOTAL_FORMS": "1",
-        "reach_rules-INITIAL_FORMS": "0",
-        "reach_rules-MIN_NUM_FORMS": "0",
-        "reach_rules-MAX_NUM_FORMS": "1000",
+        **management_form("reach_rules", 1),
         "reach_rules-0-channel": "leaflet",
         "reach_rules-0-minimum": "50",
         "reach_rules-0-per_thousand_dossiers": "on",
         "reach_rules-0-ORDER": "1",
-        "targets-TOTAL_FORMS": "1",
-        "targets-INITIAL_FORMS": "0",
-        "targets-MIN_NUM_FORMS": "0",
-        "targets-MAX_NUM_FORMS": "1000",
+        **management_form("targets", 1),
         "targets-0-indicator": "online_rate",
         "targets-0-preset": "new_rural_advanced",
         "targets-0-value": "",
         "targets-0-deadline": "31/12/2023",
         "targets-0-ORDER": "1",
-        "reported_figures-TOTAL_FORMS": "0",
-        "reported_figures-INITIAL_FORMS": "0",
-        "reported_figures-MIN_NUM_FORMS": "0",
-        "reported_figures-MAX_NUM_FORMS": "1000",
+        **management_form("reported_figures"),
     }
     data.update(changes)
     return data
@@ -268,14 +260,14 @@ def test_a_campaign_without_monthly_statistics_still_has_its_pdf_and_xlsx(client
     """No effect can be estimated: the downloads say why and show the targets and figures as reported."""
     import datetime
 
-    from campaigns.models import Campaign, ReportedFigure, Target
+    from campaigns.models import ReportedFigure, Target
 
-    campaign = Campaign.objects.create(
+    campaign = past_campaign(
+        "829",
+        "ben-tre-kiem-thu",
+        datetime.date(2020, 9, 16),
+        datetime.date(2020, 12, 31),
         name="Bến Tre 2020 (kiểm thử)",
-        slug="ben-tre-kiem-thu",
-        unit=unit("829", current=False),
-        starts_on=datetime.date(2020, 9, 16),
-        ends_on=datetime.date(2020, 12, 31),
     )
     Target.objects.create(
         campaign=campaign, indicator="online_rate", value=50, deadline=datetime.date(2020, 12, 31), reported_value=13

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from campaigns.models import Campaign, IndicatorTargets, ReachRule, Target
 from campaigns.plans.numbers import normalise_plan_number, validate_plan_number
+from tests.factories.campaigns import past_campaign
 from tests.factories.users import unit
 
 
@@ -86,10 +87,7 @@ def test_campaign_must_end_after_it_starts():
 
 @pytest.mark.django_db
 def test_targets_resolve_presets_from_the_editable_setting():
-    campaign = Campaign.objects.create(
-        name="C", slug="c", unit=unit("599", current=False),
-        starts_on=datetime.date(2022, 1, 1), ends_on=datetime.date(2022, 12, 31),
-    )  # fmt: skip
+    campaign = past_campaign("599", "c", datetime.date(2022, 1, 1), datetime.date(2022, 12, 31), name="C")
     thresholds = IndicatorTargets.load()
     basic = Target(
         campaign=campaign, indicator="online_rate", preset="new_rural", deadline=datetime.date(2022, 12, 31)
@@ -122,10 +120,7 @@ def test_targets_resolve_presets_from_the_editable_setting():
     ],
 )
 def test_bad_targets_are_refused(fields, field):
-    campaign = Campaign.objects.create(
-        name="C", slug="c", unit=unit("599", current=False),
-        starts_on=datetime.date(2022, 1, 1), ends_on=datetime.date(2022, 12, 31),
-    )  # fmt: skip
+    campaign = past_campaign("599", "c", datetime.date(2022, 1, 1), datetime.date(2022, 12, 31), name="C")
     target = Target(campaign=campaign, deadline=datetime.date(2022, 12, 31), **fields)
     with pytest.raises(ValidationError) as error:
         target.full_clean()
@@ -134,10 +129,7 @@ def test_bad_targets_are_refused(fields, field):
 
 @pytest.mark.django_db
 def test_reach_rule_needs_a_positive_minimum():
-    campaign = Campaign.objects.create(
-        name="C", slug="c", unit=unit("599", current=False),
-        starts_on=datetime.date(2022, 1, 1), ends_on=datetime.date(2022, 12, 31),
-    )  # fmt: skip
+    campaign = past_campaign("599", "c", datetime.date(2022, 1, 1), datetime.date(2022, 12, 31), name="C")
     with pytest.raises(ValidationError) as error:
         ReachRule(campaign=campaign, channel="leaflet", minimum=Decimal("0")).full_clean()
     assert "minimum" in error.value.message_dict
@@ -148,12 +140,8 @@ def test_reach_rule_needs_a_positive_minimum():
 @pytest.mark.django_db
 def test_a_targets_units_are_stored_when_the_target_is_saved():
     # TP Bến Tre's "25 procedures for communes": the communes must survive a reload.
-    campaign = Campaign.objects.create(
-        name="Bến Tre (kiểm thử)",
-        slug="bt-units",
-        unit=unit("829", current=False),
-        starts_on=datetime.date(2020, 9, 16),
-        ends_on=datetime.date(2020, 12, 31),
+    campaign = past_campaign(
+        "829", "bt-units", datetime.date(2020, 9, 16), datetime.date(2020, 12, 31), name="Bến Tre (kiểm thử)"
     )
     target = Target.objects.create(
         campaign=campaign, indicator="procedures_online", value=25, deadline=datetime.date(2020, 12, 15)

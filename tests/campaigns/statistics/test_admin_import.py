@@ -4,23 +4,14 @@ from django.urls import reverse
 
 from campaigns.access.roles import Role
 from campaigns.models import DossierStatistic, DossierStatisticRevision
+from tests.factories.statistics import statistics_upload
 from tests.factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
 HEADER = "Mã ĐVHC,Kỳ,Tiếp nhận trực tuyến,Tiếp nhận trực tiếp\n"
 
 
-def upload(client, text: str, name="thang-7.csv", **extra):
-    data = {"file": SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv"), "source": "", **extra}
-    return client.post(reverse("statistics_import"), data)
-
-
-@pytest.fixture
-def officer(client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    user = UserFactory(role=Role.UNIT_OFFICER, scopes=[unit("68")])
-    client.force_login(user)
-    return user
+upload = statistics_upload
 
 
 def test_preview_writes_nothing_then_confirm_writes(client, officer):

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from campaigns.access.roles import Role
 from campaigns.models import DossierStatistic
 from tests.factories.statistics import DossierStatisticFactory
-from tests.factories.units import REFORM, AdministrativeUnitFactory, mini_tree
+from tests.factories.units import REFORM, AdministrativeUnitFactory
 from tests.factories.users import UserFactory
 
 # The province of the small tree (a few communes) rather than a real one (hundreds): the same screens, far
@@ -27,11 +27,6 @@ def stat(unit, month, online, direct, **extra):
 def commune(tree, name):
     """One more commune of the tree's province, in force since the reform."""
     return AdministrativeUnitFactory(parent=tree.province, valid_from=REFORM, name=name)
-
-
-@pytest.fixture
-def tree():
-    return mini_tree()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from campaigns.access.roles import Role
 from campaigns.models import DossierStatistic
 from campaigns.statistics.indicator_export import INDICATOR_COLUMNS
+from tests.factories.campaigns import hanoi_2022, past_campaign
 from tests.factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
@@ -153,16 +154,12 @@ def test_hand_entry_form_says_which_source_counts(client):
 
 
 def test_report_without_monthly_statistics_shows_what_the_data_can(client):
-    from campaigns.models import Campaign, ReportedFigure, Target
+    from campaigns.models import ReportedFigure, Target
 
     # Điện Biên's second quarter of 2023 as one quarterly report, never split into months.
     add("11", (datetime.date(2023, 4, 1), datetime.date(2023, 6, 30)), 33892, 15227, current=False)
-    campaign = Campaign.objects.create(
-        name="Điện Biên 2023 (kiểm thử)",
-        slug="db-test",
-        unit=unit("11", current=False),
-        starts_on=datetime.date(2023, 1, 1),
-        ends_on=datetime.date(2023, 12, 31),
+    campaign = past_campaign(
+        "11", "db-test", datetime.date(2023, 1, 1), datetime.date(2023, 12, 31), name="Điện Biên 2023 (kiểm thử)"
     )
     Target.objects.create(
         campaign=campaign, indicator="procedures_online", value=53, deadline=datetime.date(2023, 11, 15)
@@ -183,18 +180,12 @@ def test_report_without_monthly_statistics_shows_what_the_data_can(client):
 def test_pdf_and_xlsx_without_monthly_statistics_show_the_periodic_reports_of_the_page(client):
     from pypdf import PdfReader
 
-    from campaigns.models import Campaign
-
     add("11", (datetime.date(2023, 4, 1), datetime.date(2023, 6, 30)), 33892, 15227, current=False, source="Sở")
     # An irregular period of a district below it, and a quarter a year before the window: not shown.
     add("095", (datetime.date(2023, 7, 25), datetime.date(2023, 8, 25)), 120, 80, 5, current=False)
     add("11", (datetime.date(2021, 4, 1), datetime.date(2021, 6, 30)), 1, 1, current=False)
-    campaign = Campaign.objects.create(
-        name="Điện Biên 2023 (kiểm thử)",
-        slug="db-test",
-        unit=unit("11", current=False),
-        starts_on=datetime.date(2023, 1, 1),
-        ends_on=datetime.date(2023, 12, 31),
+    campaign = past_campaign(
+        "11", "db-test", datetime.date(2023, 1, 1), datetime.date(2023, 12, 31), name="Điện Biên 2023 (kiểm thử)"
     )
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     page = client.get(reverse("campaign_impact", args=[campaign.pk]))
@@ -233,24 +224,9 @@ def test_pdf_and_xlsx_without_monthly_statistics_show_the_periodic_reports_of_th
 def test_targets_without_monthly_statistics_read_the_same_on_the_page_pdf_and_xlsx(client):
     from pypdf import PdfReader
 
-    from campaigns.models import Campaign, Target
+    from campaigns.models import Target
 
-    campaign = Campaign.objects.create(
-        name="Hà Nội 2022 (kiểm thử)",
-        slug="hn-test",
-        unit=unit("01", current=False),
-        starts_on=datetime.date(2022, 8, 25),
-        ends_on=datetime.date(2022, 12, 31),
-    )
-    Target.objects.create(
-        campaign=campaign,
-        indicator="online_rate",
-        value=50,
-        deadline=datetime.date(2022, 12, 31),
-        reported_value=13,
-        reported_on=datetime.date(2022, 8, 25),
-        reported_source="Hội nghị",
-    )
+    campaign = hanoi_2022()
     communes = Target.objects.create(
         campaign=campaign, indicator="procedures_online", value=25, deadline=datetime.date(2022, 12, 15)
     )

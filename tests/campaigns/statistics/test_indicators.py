@@ -6,18 +6,12 @@ from campaigns.core.intervals import NO_DATA, NOT_REACHED, REACHED, TOO_CLOSE
 from campaigns.models import AdministrativeUnit, DossierStatistic
 from campaigns.statistics.indicators import area_totals, children_ranking, monthly_online_rates
 from campaigns.units.areas import area_for
-from tests.factories.units import mini_tree
 from tests.factories.users import unit
 
 # Most tests use the small tree of tests/factories/units.py (a province of a few communes, in both eras); the
 # real catalogue only where its own data is the point (query counts on Hà Nội, the Hà Tĩnh centre's reports).
 pytestmark = pytest.mark.django_db
 JULY, AUGUST = datetime.date(2025, 7, 1), datetime.date(2025, 8, 1)
-
-
-@pytest.fixture
-def tree():
-    return mini_tree()
 
 
 def stat(code_or_unit, month, online, direct, postal=None, *, current=True, **extra):

@@ -210,10 +210,9 @@ def test_form_06_wording_is_accepted_as_aliases(tmp_path):
 FORM_06_GROUPS = ["Mã ĐVHC", "Kỳ", "Số hồ sơ nhận giải quyết", "", "", "Đã giải quyết", "", "", "Đang giải quyết", ""]
 
 
-@pytest.mark.parametrize("late", ["Quá hạn", "Trễ hạn"])
-def test_form_06_two_row_header_reads_late_by_its_group(tmp_path, late):
-    # Saved from the official form: "Mã ĐVHC" and "Kỳ" span both header rows, the groups span their columns.
-    details = [
+def form_06_details(late: str) -> list[str]:
+    """The second header row of form 06: the columns under their groups, with the word the office uses for late."""
+    return [
         "",
         "",
         "Từ kỳ trước",
@@ -225,6 +224,12 @@ def test_form_06_two_row_header_reads_late_by_its_group(tmp_path, late):
         "Trong hạn",
         late,
     ]
+
+
+@pytest.mark.parametrize("late", ["Quá hạn", "Trễ hạn"])
+def test_form_06_two_row_header_reads_late_by_its_group(tmp_path, late):
+    # Saved from the official form: "Mã ĐVHC" and "Kỳ" span both header rows, the groups span their columns.
+    details = form_06_details(late)
     path = write_csv(tmp_path, [FORM_06_GROUPS, details, ["23149", "07/2025", 7, 120, 300, 200, 150, 5, 60, 3]])
     report = statistics_import(path=path)
     assert (report.created, report.error_count) == (1, 0)
@@ -236,18 +241,7 @@ def test_form_06_two_row_header_reads_late_by_its_group(tmp_path, late):
 
 
 def test_form_06_errors_name_the_column_under_its_group(tmp_path):
-    details = [
-        "",
-        "",
-        "Từ kỳ trước",
-        "Trực tuyến",
-        "Trực tiếp, dịch vụ bưu chính",
-        "Trước hạn",
-        "Đúng hạn",
-        "Quá hạn",
-        "Trong hạn",
-        "Quá hạn",
-    ]
+    details = form_06_details("Quá hạn")
     rows = [FORM_06_GROUPS, details, ["23149", "07/2025", 7, 120, 300, 200, 150, 5, 60, "x"]]
     error = rejected(write_csv(tmp_path, rows))
     assert error.code == "invalid_rows"

@@ -4,17 +4,11 @@ from wagtail.models import ModelLogEntry
 
 from campaigns.access.roles import Role
 from campaigns.models import UserScope
-from tests.factories.units import mini_tree
 from tests.factories.users import UserFactory, unit
 
 # The unit screens on the small tree of tests/factories/units.py; the real catalogue only for the query counts,
 # which need many rows.
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def tree():
-    return mini_tree()
 
 
 @pytest.fixture

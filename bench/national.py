@@ -128,16 +128,13 @@ def timed_command(env, *args) -> tuple[float, float]:
     return took, max(peak, before) / 1024
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reuse", action="store_true", help="keep the data of an earlier run")
-    parser.add_argument("--keep", action="store_true", help="leave the database for another run")
-    parser.add_argument("--runs", type=int, default=3)
-    options = parser.parse_args()
+def prepare(database: str, *, reuse: bool) -> tuple[str, dict, str, list[str]]:
+    """The national data in ``database`` (made afresh unless ``reuse``): its URL, the environment to run manage.py
+    against it, the largest province's code and its old communes. Other bench scripts build on this."""
     import psycopg
 
     base = server_url()
-    url = f"{base}/{DATABASE}"
+    url = f"{base}/{database}"
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -146,10 +143,10 @@ def main() -> int:
     }
     rows = units()
     province, communes = largest_province(rows)
-    if not options.reuse:
+    if not reuse:
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{DATABASE}"')
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{database}"')
         started = time.perf_counter()
         manage("migrate", "--noinput", "-v0", env=env)
         manage("load_units", env=env, capture=True)
@@ -163,11 +160,30 @@ def main() -> int:
             manage("import_activities", str(activities), env=env, capture=True)
         print(f"set-up: {time.perf_counter() - started:.0f} s; largest province {province}: {len(communes)} old "
               f"communes, {reached} reached in 4 waves")  # fmt: skip
-
     with psycopg.connect(url, autocommit=True) as conn:
         # Fresh tables have no planner statistics until autovacuum gets to them: without this the first reports
         # after an import ran 10-20 times slower (bad join orders), which measures the timing of autovacuum.
         conn.execute("ANALYZE")
+    return url, env, province, communes
+
+
+def drop(database: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server_url()}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reuse", action="store_true", help="keep the data of an earlier run")
+    parser.add_argument("--keep", action="store_true", help="leave the database for another run")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--database", default=DATABASE, help=f"database name (default {DATABASE})")
+    options = parser.parse_args()
+    import psycopg
+
+    url, env, province, communes = prepare(options.database, reuse=options.reuse)
     reference = []
     with psycopg.connect(url) as conn:
         for _ in range(options.runs):
@@ -210,8 +226,7 @@ def main() -> int:
     print(f"  campaign_impact {seconds:.1f} s, peak {peak:.0f} MB; reference (one aggregate read of the same "
           f"statistics) {ref * 1000:.0f} ms: ratio {seconds / ref:.0f}")  # fmt: skip
     if not options.keep:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        drop(options.database)
     return 0
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.paginator import WagtailPaginator
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views.generic import CreateView, IndexView
 from wagtail.admin.views.generic.chooser import (
@@ -27,7 +27,13 @@ from wagtail.admin.widgets.chooser import BaseChooser
 from campaigns.access import permissions
 from campaigns.access.choosers import unit_choice_label
 from campaigns.access.models import UserScope
-from campaigns.access.viewsets import ScopedEditView, ScopedIndexView, ScopedModelViewSet, ScopeGuardMixin
+from campaigns.access.viewsets import (
+    ScopedEditView,
+    ScopedIndexView,
+    ScopedModelViewSet,
+    ScopeGuardMixin,
+    UnitInScopeForm,
+)
 from campaigns.core.count_fields import count_column
 from campaigns.core.months import classify_period, period_label
 from campaigns.core.text import fold
@@ -458,27 +464,25 @@ class DossierStatisticViewSet(ScopedModelViewSet):
     list_export = list(EXPORT_FIELDS)  # shows the export buttons; the file comes from DossierStatisticResource
     export_filename = "so-lieu-ho-so"
     inspect_view_enabled = True
-    panels = [
-        FieldPanel("unit", widget=unit_chooser_viewset.widget_class),
-        FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
-        FieldPanel("source"),
-        MultiFieldPanel(
-            [FieldPanel(name) for name in COUNT_FIELD_NAMES],
-            heading=_("Dossiers"),
-        ),
-    ]
+    # The unit is kept within the user's scope by UnitInScopeForm.
+    edit_handler = ObjectList(
+        [
+            FieldPanel("unit", widget=unit_chooser_viewset.widget_class),
+            FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
+            FieldPanel("source"),
+            MultiFieldPanel(
+                [FieldPanel(name) for name in COUNT_FIELD_NAMES],
+                heading=_("Dossiers"),
+            ),
+        ],
+        base_form_class=UnitInScopeForm,
+    )
 
     def get_form_class(self, for_update=False):
         base = super().get_form_class(for_update)
 
         class DossierStatisticForm(base):
             source_note = ""
-
-            def clean_unit(self):
-                unit = self.cleaned_data.get("unit")
-                if unit is not None and not permissions.user_can_use_unit(self.for_user, unit):
-                    raise forms.ValidationError(_("This unit is outside your scope."), code="out_of_scope")
-                return unit
 
             def clean(self):
                 data = super().clean()

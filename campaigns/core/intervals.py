@@ -35,14 +35,19 @@ def _z(confidence: float) -> float:
     return NormalDist().inv_cdf(1 - (1 - confidence) / 2)
 
 
-def _count(value, name: str) -> int:
-    """An integer count (ints and numpy integers; bools and floats are refused)."""
+def _integer(value, name: str, kind: str = "an integer") -> int:
+    """An integer (ints and numpy integers; bools and floats are refused, naming ``name`` and what it must be)."""
     if isinstance(value, bool):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
+        raise ValueError(f"{name} must be {kind}, got {value!r}")
     try:
-        count = operator.index(value)
+        return operator.index(value)
     except TypeError:
-        raise ValueError(f"{name} must be an integer, got {value!r}") from None
+        raise ValueError(f"{name} must be {kind}, got {value!r}") from None
+
+
+def _count(value, name: str) -> int:
+    """An integer count (ints and numpy integers; bools, floats and negative numbers are refused)."""
+    count = _integer(value, name)
     if count < 0:
         raise ValueError(f"{name} must not be negative, got {count}")
     return count

@@ -4,14 +4,13 @@ Pure Python plus numpy (no Django), like :mod:`campaigns.core.intervals`. See do
 """
 
 import math
-import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.stats import t as student_t
 
-from campaigns.core.intervals import _count
+from campaigns.core.intervals import _count, _integer
 
 # Statuses of projected_month.
 PROJECTED = "projected"
@@ -141,12 +140,7 @@ def projected_month(
         )
     months = {}
     for index, (period, y, x) in enumerate(zip(periods, online, total, strict=True)):
-        if isinstance(period, bool):
-            raise ValueError(f"periods[{index}] must be an integer month ordinal, got {period!r}")
-        try:
-            month = operator.index(period)
-        except TypeError:
-            raise ValueError(f"periods[{index}] must be an integer month ordinal, got {period!r}") from None
+        month = _integer(period, f"periods[{index}]", "an integer month ordinal")
         if month in months:
             raise ValueError(f"periods[{index}] repeats month {month}")
         successes = _count(y, f"online[{index}]")

@@ -214,20 +214,12 @@ def parse_successions(path: Path, units: list[UnitRow]) -> tuple[list[Succession
             continue
         old = ending.get((raw["old_code"], old_level, effective))
         new = starting.get((raw["new_code"], new_level, effective))
-        if old is None:
-            collector.add(
-                number,
-                "old_code",
-                raw["old_code"],
-                _("no %(level)s with this code ends on the effective date") % {"level": UnitLevel(old_level).label},
-            )
-        if new is None:
-            collector.add(
-                number,
-                "new_code",
-                raw["new_code"],
-                _("no %(level)s with this code starts on the effective date") % {"level": UnitLevel(new_level).label},
-            )
+        for column, found, level, message in (
+            ("old_code", old, old_level, _("no %(level)s with this code ends on the effective date")),
+            ("new_code", new, new_level, _("no %(level)s with this code starts on the effective date")),
+        ):
+            if found is None:
+                collector.add(number, column, raw[column], message % {"level": UnitLevel(level).label})
         if old is None or new is None:
             continue
         pair = (old.key, new.key)

@@ -5,7 +5,7 @@ from wagtail.permissions import register_permission_policy
 
 from campaigns.access import permissions
 from campaigns.access.viewsets import ScopedPermissionPolicy
-from campaigns.core.admin import PermissionMenuItem
+from campaigns.core.admin import PermissionMenuItem, report_urls
 from campaigns.impact.views import (
     ImpactChartView,
     ImpactDownloadView,
@@ -48,8 +48,7 @@ def register_dashboard_urls():
         path("statistics/dashboard/export.xlsx", DashboardExportView.as_view(), name="statistics_dashboard_export"),
         path("statistics/dashboard/indicators/", IndicatorsExportView.as_view(), name="statistics_indicators_export"),
         path("statistics/quality/", DataQualityView.as_view(), name="statistics_quality"),
-        path("impact/", ImpactIndexView.as_view(), name="campaign_impact_index"),
-        path("impact/results/", ImpactIndexView.as_view(results_only=True), name="campaign_impact_index_results"),
+        *report_urls("impact/", ImpactIndexView, "campaign_impact_index"),
         path("impact/<int:pk>/", ImpactReportView.as_view(), name="campaign_impact"),
         path("impact/<int:pk>/plan/", RolloutPlanView.as_view(), name="campaign_rollout_plan"),
         path("impact/<int:pk>/<slug:kind>.png", ImpactChartView.as_view(), name="campaign_impact_chart"),

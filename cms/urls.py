@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from campaigns.core.admin import report_urls
 from cms import routing, views
 from cms.admin_i18n import admin_javascript_catalog
 from cms.admin_reports import PageFeedbackReportView, SiteHistoryView
@@ -17,18 +18,8 @@ handler500 = "cms.middleware.server_error"
 
 urlpatterns = [
     # Wagtail's Site history report, for administrators only (cms/admin_reports.py): before Wagtail's own URLs.
-    path("admin/reports/site-history/", SiteHistoryView.as_view(), name="site_history"),
-    path(
-        "admin/reports/site-history/results/",
-        SiteHistoryView.as_view(results_only=True),
-        name="site_history_results",
-    ),
-    path("admin/reports/page-feedback/", PageFeedbackReportView.as_view(), name="page_feedback_report"),
-    path(
-        "admin/reports/page-feedback/results/",
-        PageFeedbackReportView.as_view(results_only=True),
-        name="page_feedback_report_results",
-    ),
+    *report_urls("admin/reports/site-history/", SiteHistoryView, "site_history"),
+    *report_urls("admin/reports/page-feedback/", PageFeedbackReportView, "page_feedback_report"),
     # Same URL as Wagtail's JavaScript catalogue, matched first: adds the project's Vietnamese (cms/admin_i18n.py).
     path("admin/jsi18n/", admin_javascript_catalog),
     path("admin/", include(wagtailadmin_urls)),

@@ -4,7 +4,7 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
 from campaigns.access.viewsets import ScopedPermissionPolicy
-from campaigns.core.admin import PermissionMenuItem
+from campaigns.core.admin import PermissionMenuItem, report_urls
 from outreach_media.admin_import import ActivityImportView, may_import
 from outreach_media.bulk import DistributionBulkView
 from outreach_media.link_views import admin_urlpatterns as link_admin_urlpatterns
@@ -24,12 +24,7 @@ def register_viewsets():
 @hooks.register("register_admin_urls")
 def register_outreach_urls():
     return [
-        path("outreach-media/summary/", SummaryView.as_view(), name="outreach_media_summary"),
-        path(
-            "outreach-media/summary/results/",
-            SummaryView.as_view(results_only=True),
-            name="outreach_media_summary_results",
-        ),
+        *report_urls("outreach-media/summary/", SummaryView, "outreach_media_summary"),
         path("outreach-media/import/", ActivityImportView.as_view(), name="outreach_media_import"),
         path("outreach-media/distributions/bulk/", DistributionBulkView.as_view(), name="outreach_media_bulk"),
         path(

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
+from campaigns.core.admin import report_urls
 from trainings.admin_personal_data import data_request_viewset
 from trainings.admin_reports import FeedbackReportView
 from trainings.admin_views import (
@@ -57,12 +58,7 @@ def register_trainer_urls():
         path("trainings/check-in/offline/sw.js", service_worker, name="trainings_check_in_worker"),
         path("trainings/check-in/sync/", SyncView.as_view(), name="trainings_check_in_sync"),
         path("trainings/check-in/<str:token>/", CheckInView.as_view(), name="trainings_check_in"),
-        path("trainings/feedback/", FeedbackReportView.as_view(), name="trainings_feedback"),
-        path(
-            "trainings/feedback/results/",
-            FeedbackReportView.as_view(results_only=True),
-            name="trainings_feedback_results",
-        ),
+        *report_urls("trainings/feedback/", FeedbackReportView, "trainings_feedback"),
     ]
 
 

@@ -1,10 +1,19 @@
 """Small pieces of the Wagtail admin shared by every layer."""
 
 from django.http import HttpResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+
+def report_urls(route: str, view_class, name: str) -> list:
+    """A report's two addresses: its page, and the results alone (``<route>results/``, ``<name>_results``) that the
+    filters reload."""
+    return [
+        path(route, view_class.as_view(), name=name),
+        path(f"{route}results/", view_class.as_view(results_only=True), name=f"{name}_results"),
+    ]
 
 
 class PermissionMenuItem(MenuItem):

@@ -8,7 +8,6 @@ import datetime
 import threading
 import unicodedata
 import zoneinfo
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,6 +26,7 @@ from trainings.models import Registration, TrainingSession
 
 from ..factories.trainings import AttendeeFactory
 from ..factories.users import UserFactory, unit
+from ..import_checks import cells, refused, unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -69,22 +69,12 @@ def snapshot():
     }
 
 
-@contextmanager
 def nothing_written():
-    before = snapshot()
-    yield
-    assert snapshot() == before
+    return unchanged(snapshot)
 
 
 def rejected(path: Path, **kwargs) -> ActivityImportError:
-    with nothing_written(), pytest.raises(ActivityImportError) as caught:
-        activity_import(path=path, **kwargs)
-    assert caught.value.report.errors
-    return caught.value
-
-
-def cells(error: ActivityImportError) -> list[tuple]:
-    return [(item.row, item.column) for item in error.report.errors]
+    return refused(activity_import, ActivityImportError, snapshot, path=path, **kwargs)
 
 
 def counts() -> dict:

@@ -8,7 +8,6 @@ import datetime
 import re
 import threading
 import unicodedata
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from campaigns.statistics.models import COUNT_FIELD_NAMES
 from campaigns.statistics.services import StatisticsImportError, statistics_import
 from tests.factories.office_sheets import coded_report_workbook
 from tests.factories.users import UserFactory, unit
+from tests.import_checks import cells, refused, unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -87,8 +87,8 @@ def write_xlsx(tmp_path: Path, rows: list[list], name="thong-ke.xlsx", *, merges
     sheet = workbook.active
     for row in rows:
         sheet.append(row)
-    for cells in merges:
-        sheet.merge_cells(cells)
+    for cell_range in merges:
+        sheet.merge_cells(cell_range)
     path = tmp_path / name
     workbook.save(path)
     return path
@@ -119,23 +119,13 @@ def snapshot():
     return rows, DossierStatistic.objects.count(), DossierStatisticRevision.objects.count()
 
 
-@contextmanager
 def database_unchanged():
-    before = snapshot()
-    yield
-    assert snapshot() == before
+    return unchanged(snapshot)
 
 
 def rejected(path: Path, **kwargs) -> StatisticsImportError:
     """Import expecting nothing to be written; returns the error (``code`` and ``report``)."""
-    with database_unchanged(), pytest.raises(StatisticsImportError) as caught:
-        statistics_import(path=path, **kwargs)
-    assert caught.value.report.errors
-    return caught.value
-
-
-def cells(error: StatisticsImportError) -> list[tuple]:
-    return [(item.row, item.column) for item in error.report.errors]
+    return refused(statistics_import, StatisticsImportError, snapshot, path=path, **kwargs)
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import pytest
 from campaigns.access.roles import Role
 from campaigns.models import Campaign
 
-from ..factories.users import PASSWORD, UserFactory, unit
-from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium
+from ..factories.users import UserFactory, unit
+from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium, sign_in
 
 pytestmark = BROWSER_MARKS
 
@@ -29,11 +29,7 @@ def campaign(units):
 def test_leader_adds_a_former_commune_with_the_chooser_and_saves(live_server, campaign):
     with chromium() as browser:
         page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("input[name=username]", "lanh.dao")
-        page.fill("input[name=password]", PASSWORD)
-        page.get_by_role("button", name="Đăng nhập").click()
-        page.wait_for_url(f"{live_server.url}/admin/")
+        sign_in(page, f"{live_server.url}/admin/login/", "lanh.dao", landing=f"{live_server.url}/admin/")
         page.goto(f"{live_server.url}/admin/campaigns/edit/{campaign.pk}/")
         assert page.locator("select[name=scope_units]").count() == 0
         page.locator("#id_scope_units-chooser [data-unit-multi-choose]").click()

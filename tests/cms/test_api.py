@@ -2,15 +2,15 @@
 
 import pytest
 
-from cms.models import GuideIndexPage, GuidePage, HomePage
+from cms.models import GuidePage
+from tests.factories.pages import GuideIndexPageFactory, NewsIndexPageFactory, NewsPageFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def guides():
-    index = GuideIndexPage(title="Hướng dẫn", slug="huong-dan")
-    HomePage.objects.get().add_child(instance=index)
+    index = GuideIndexPageFactory()
     live = GuidePage(title="Nộp hồ sơ trực tuyến", slug="nop-ho-so", search_description="Các bước nộp hồ sơ.")
     index.add_child(instance=live)
     live.save_revision().publish()
@@ -94,13 +94,8 @@ def test_a_guide_carries_its_steps_handbook_and_related_guides(client, guides):
 def test_news_items_carry_their_byline_tags_and_body(client):
     import datetime
 
-    from cms.models import NewsIndexPage, NewsPage
-
-    index = NewsIndexPage(title="Tin tức", slug="tin-tuc")
-    HomePage.objects.get().add_child(instance=index)
-    news = NewsPage(
-        title="Hội nghị tập huấn",
-        slug="hoi-nghi",
+    news = NewsPageFactory(
+        parent=NewsIndexPageFactory(),
         date=datetime.date(2025, 8, 25),
         author="Ban biên tập",
         source="Báo tỉnh",
@@ -109,7 +104,6 @@ def test_news_items_carry_their_byline_tags_and_body(client):
         body=[{"type": "paragraph", "value": "<p>Nội dung.</p>"}],
     )
     news.tags.add("tập huấn")
-    index.add_child(instance=news)
     news.save_revision().publish()
     fields = "date,author,source,source_url,intro,body,tags,image,image_thumbnail"
     (item,) = client.get("/api/v2/pages/", {"type": "cms.NewsPage", "fields": fields}).json()["items"]

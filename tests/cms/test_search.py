@@ -10,8 +10,9 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from wagtail.documents import get_document_model
 
-from cms.models import GuideIndexPage, GuidePage, HomePage, NewsIndexPage, NewsPage
+from cms.models import GuidePage, NewsPage
 from outreach_media.models import MediaItem
+from tests.factories.pages import GuideIndexPageFactory, NewsIndexPageFactory
 from tests.factories.users import unit
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def content():
-    home = HomePage.objects.get()
-    guides = GuideIndexPage(title="Hướng dẫn", slug="huong-dan")
-    home.add_child(instance=guides)
+    guides = GuideIndexPageFactory()
     online = GuidePage(
         title="Dịch vụ công trực tuyến cho mọi nhà",
         slug="dvc",
@@ -44,15 +43,14 @@ def content():
     guides.add_child(instance=hoa_old)
     draft = GuidePage(title="Bản nháp dịch vụ công trực tuyến", slug="nhap", live=False)
     guides.add_child(instance=draft)
-    news_index = NewsIndexPage(title="Tin tức", slug="tin-tuc")
-    home.add_child(instance=news_index)
+    news = NewsIndexPageFactory()
     hoa_new = NewsPage(
         title="Tập huấn tại phường Thanh Hoà",
         slug="thanh-hoa",
         date=datetime.date(2022, 8, 25),
         body=[{"type": "paragraph", "value": "<p>Người dân học nộp hồ sơ qua bưu điện.</p>"}],
     )
-    news_index.add_child(instance=hoa_new)
+    news.add_child(instance=hoa_new)
     document = get_document_model().objects.create(
         title="so-tay.pdf", file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="so-tay.pdf")
     )

@@ -3,7 +3,6 @@
 Every rejected case asserts that nothing at all changed in the models the import writes to.
 """
 
-import csv
 import datetime
 import threading
 import unicodedata
@@ -15,7 +14,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connections
 from django.urls import reverse
-from openpyxl import Workbook
 
 from campaigns.access.roles import Role
 from campaigns.models import Campaign
@@ -26,7 +24,7 @@ from trainings.models import Registration, TrainingSession
 
 from ..factories.trainings import AttendeeFactory
 from ..factories.users import UserFactory, unit
-from ..import_checks import cells, refused, unchanged
+from ..import_checks import cells, csv_file, refused, unchanged, xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -37,25 +35,13 @@ HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-def write_csv(tmp_path: Path, rows, name="nhat-ky.csv", *, header=HEADER, bom=False, delimiter=",") -> Path:
-    path = tmp_path / name
-    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter=delimiter)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
+def write_csv(tmp_path: Path, rows, name="nhat-ky.csv", *, header=HEADER, **options) -> Path:
+    return csv_file(tmp_path, [header, *rows], name, **options)
 
 
 def write_xlsx(tmp_path: Path, rows, name="nhat-ky.xlsx", *, header=HEADER) -> Path:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["NHẬT KÝ HOẠT ĐỘNG TUYÊN TRUYỀN DVCTT NĂM 2026"])  # a title row above the header
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    path = tmp_path / name
-    workbook.save(path)
-    return path
+    title = ["NHẬT KÝ HOẠT ĐỘNG TUYÊN TRUYỀN DVCTT NĂM 2026"]  # a title row above the header
+    return xlsx_file(tmp_path, [title, header, *rows], name)
 
 
 def row(code="23149", day="15/03/2026", channel="leaflet", quantity="500", people="", campaign="", title="", cost=""):

@@ -3,7 +3,6 @@
 Every rejected case asserts that the stored statistics and their history are exactly as before.
 """
 
-import csv
 import datetime
 import re
 import threading
@@ -13,14 +12,13 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connections
-from openpyxl import Workbook
 
 from campaigns.models import DossierStatistic, DossierStatisticRevision
 from campaigns.statistics.models import COUNT_FIELD_NAMES
 from campaigns.statistics.services import StatisticsImportError, statistics_import
 from tests.factories.office_sheets import coded_report_workbook
 from tests.factories.users import UserFactory, unit
-from tests.import_checks import cells, refused, unchanged
+from tests.import_checks import cells, csv_file, refused, unchanged, xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -75,23 +73,12 @@ def record(code="23149", name="Xã Tánh Linh", period="07/2025", **values) -> d
     return {"unit_code": code, "unit_name": name, "period": period, "source": "", **COUNTS, **values}
 
 
-def write_csv(tmp_path: Path, rows: list[list], name="thong-ke.csv", *, bom=False, delimiter=",") -> Path:
-    path = tmp_path / name
-    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-        csv.writer(handle, delimiter=delimiter).writerows(rows)
-    return path
+def write_csv(tmp_path: Path, rows: list[list], name="thong-ke.csv", **options) -> Path:
+    return csv_file(tmp_path, rows, name, **options)
 
 
-def write_xlsx(tmp_path: Path, rows: list[list], name="thong-ke.xlsx", *, merges=()) -> Path:
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    for cell_range in merges:
-        sheet.merge_cells(cell_range)
-    path = tmp_path / name
-    workbook.save(path)
-    return path
+def write_xlsx(tmp_path: Path, rows: list[list], name="thong-ke.xlsx", **options) -> Path:
+    return xlsx_file(tmp_path, rows, name, **options)
 
 
 def table(records: list[dict], fields=FIELDS, labels=VI) -> list[list]:

@@ -22,7 +22,15 @@ from django.utils.translation import gettext as _
 
 from campaigns.core.errors import RowError
 from campaigns.core.imports.cells import AMOUNT_WORDING, parse_code, parse_count, parse_day, parse_text
-from campaigns.core.imports.headers import HeaderError, alias_table, find_header_row, header_key, map_columns
+from campaigns.core.imports.headers import (
+    UNIT_CODE_ALIASES,
+    UNIT_CODE_HEADER,
+    HeaderError,
+    alias_table,
+    find_header_row,
+    header_key,
+    map_columns,
+)
 from campaigns.core.imports.report import RowErrorLog
 from campaigns.core.imports.tabular import UnreadableFile, iter_rows
 from campaigns.core.text import fold
@@ -32,7 +40,7 @@ from campaigns.statistics.reader import UnitIndex
 
 # The Vietnamese header of each column (the first alias); the English name is accepted too.
 VIETNAMESE_HEADERS = {
-    "unit_code": "Mã ĐVHC",
+    "unit_code": UNIT_CODE_HEADER,
     "date": "Ngày",
     "channel": "Hình thức",
     "quantity": "Số lượng",
@@ -42,7 +50,7 @@ VIETNAMESE_HEADERS = {
     "cost": "Kinh phí (đồng)",
 }
 EXTRA_ALIASES = {
-    "unit_code": ["ma don vi hanh chinh", "ma don vi", "ma dv"],
+    "unit_code": UNIT_CODE_ALIASES,
     "date": ["ngay thuc hien", "ngay to chuc"],
     "channel": ["hinh thuc tuyen truyen", "kenh"],
     "quantity": ["sl"],

@@ -37,7 +37,8 @@ def _month_label(index: float, _pos=None) -> str:
     return format_month(index_label(int(round(index))))
 
 
-def _figure(title: str) -> tuple[Figure, object]:
+def _figure(title: str) -> tuple[Figure, object, float]:
+    """The figure, its axes, and where the drawing may reach at the top (lower with a title, to leave it room)."""
     figure = Figure(figsize=FIGSIZE, dpi=DPI)
     FigureCanvasAgg(figure)
     # The title on the figure, flush left: the whole width for long Vietnamese titles, and no title placement
@@ -49,7 +50,7 @@ def _figure(title: str) -> tuple[Figure, object]:
         axes.spines[side].set_visible(False)
     axes.grid(axis="y", color="#dddddd", linewidth=0.8)
     axes.set_axisbelow(True)
-    return figure, axes
+    return figure, axes, 0.9 if title else 0.97
 
 
 def _no_data(figure: Figure, axes, message: str, *, top_margin: float, svg: bool, dpi: int) -> bytes:
@@ -90,8 +91,7 @@ def counterfactual_chart(payload: Mapping, *, svg: bool = False, dpi: int = DPI,
         key=lambda row: label_index(row["period"]),
     )
     with matplotlib.rc_context(_rc()):
-        figure, axes = _figure(_("Online rate with and without the campaign") if title else "")
-        top_margin = 0.9 if title else 0.97
+        figure, axes, top_margin = _figure(_("Online rate with and without the campaign") if title else "")
         if not rows:
             message = _("No estimate of the rate without the campaign")
             return _no_data(figure, axes, message, top_margin=top_margin, svg=svg, dpi=dpi)
@@ -148,8 +148,7 @@ def event_study_chart(payload: Mapping, *, svg: bool = False, dpi: int = DPI, ti
         (row for row in headline.get("event_study") or [] if row.get("att") is not None), key=lambda r: r["e"]
     )
     with matplotlib.rc_context(_rc()):
-        figure, axes = _figure(_("Difference by quarter since reach") if title else "")
-        top_margin = 0.9 if title else 0.97
+        figure, axes, top_margin = _figure(_("Difference by quarter since reach") if title else "")
         if not rows:
             message = _("No event-study estimate")
             return _no_data(figure, axes, message, top_margin=top_margin, svg=svg, dpi=dpi)

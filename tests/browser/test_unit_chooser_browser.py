@@ -7,6 +7,7 @@ import pytest
 from campaigns.access.roles import Role
 from campaigns.models import Campaign
 
+from ..factories.campaigns import CampaignFactory
 from ..factories.users import UserFactory, unit
 from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium, sign_in
 
@@ -17,9 +18,7 @@ pytestmark = BROWSER_MARKS
 def campaign(units):
     # Created before the browser starts: Playwright's event loop forbids ORM calls afterwards.
     UserFactory(username="lanh.dao", role=Role.LEADER, scopes=[unit("23149").parent])
-    return Campaign.objects.create(
-        name="Tánh Linh (trình duyệt)",
-        slug="tanh-linh-trinh-duyet",
+    return CampaignFactory(
         unit=unit("23149"),
         starts_on=datetime.date(2026, 1, 1),
         ends_on=datetime.date(2026, 12, 31),

@@ -5,7 +5,6 @@ the user's scope, by every role, with two different scopes. None may answer with
 A new URL pattern that names an object of an unknown model fails the sweep until it is accounted for.
 """
 
-import datetime
 import re
 
 import pytest
@@ -17,6 +16,7 @@ from campaigns.models import AdministrativeUnit, Campaign, DossierStatistic
 from campaigns.plans.channels import Channel
 from outreach_media.choices import Platform
 from outreach_media.models import Airing, Distribution, MediaItem, OutreachEvent, Post, TrackedLink
+from tests.factories.campaigns import CampaignFactory
 from tests.factories.trainings import RegistrationFactory, TrainingSessionFactory
 from tests.factories.units import other_province
 from tests.factories.users import UserFactory
@@ -136,13 +136,7 @@ def objects(admin_user, tree):
     item.save_revision(user=admin_user)
     session = TrainingSessionFactory(unit=place)
     RegistrationFactory(session=session)
-    campaign = Campaign.objects.create(
-        name="Chiến dịch Đồi Thông",
-        slug="doi-thong",
-        unit=place,
-        starts_on=datetime.date(2025, 8, 1),
-        ends_on=datetime.date(2026, 6, 30),
-    )
+    campaign = CampaignFactory(unit=place)
     return {
         AdministrativeUnit: place,
         MediaItem: item,

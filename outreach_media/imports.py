@@ -21,16 +21,9 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from campaigns.core.errors import RowError
+from campaigns.core.imports import unit_column
 from campaigns.core.imports.cells import AMOUNT_WORDING, parse_code, parse_count, parse_day, parse_text
-from campaigns.core.imports.headers import (
-    UNIT_CODE_ALIASES,
-    UNIT_CODE_HEADER,
-    HeaderError,
-    alias_table,
-    find_header_row,
-    header_key,
-    map_columns,
-)
+from campaigns.core.imports.headers import HeaderError, alias_table, find_header_row, header_key, map_columns
 from campaigns.core.imports.report import RowErrorLog
 from campaigns.core.imports.tabular import UnreadableFile, iter_rows
 from campaigns.core.text import fold
@@ -40,7 +33,7 @@ from campaigns.statistics.reader import UnitIndex
 
 # The Vietnamese header of each column (the first alias); the English name is accepted too.
 VIETNAMESE_HEADERS = {
-    "unit_code": UNIT_CODE_HEADER,
+    "unit_code": unit_column.HEADER,
     "date": "Ngày",
     "channel": "Hình thức",
     "quantity": "Số lượng",
@@ -50,7 +43,7 @@ VIETNAMESE_HEADERS = {
     "cost": "Kinh phí (đồng)",
 }
 EXTRA_ALIASES = {
-    "unit_code": UNIT_CODE_ALIASES,
+    "unit_code": unit_column.ALIASES,
     "date": ["ngay thuc hien", "ngay to chuc"],
     "channel": ["hinh thuc tuyen truyen", "kenh"],
     "quantity": ["sl"],

@@ -13,16 +13,9 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from campaigns.core.errors import RowError
+from campaigns.core.imports import unit_column
 from campaigns.core.imports.cells import COLUMN_NUMBER, parse_code, parse_count, parse_day, parse_text, period_of
-from campaigns.core.imports.headers import (
-    UNIT_CODE_ALIASES,
-    UNIT_CODE_HEADER,
-    HeaderError,
-    alias_table,
-    find_header_row,
-    header_key,
-    is_total_label,
-)
+from campaigns.core.imports.headers import HeaderError, alias_table, find_header_row, header_key, is_total_label
 from campaigns.core.imports.report import RowErrorLog
 from campaigns.core.imports.tabular import UnreadableFile, iter_rows
 from campaigns.core.text import fold, normalize_text
@@ -31,7 +24,7 @@ from campaigns.units.models import AdministrativeUnit
 
 # The Vietnamese headers written by the export (and the first alias of each column).
 VIETNAMESE_HEADERS = {
-    "unit_code": UNIT_CODE_HEADER,
+    "unit_code": unit_column.HEADER,
     "unit_name": "Tên đơn vị",
     "period": "Kỳ",
     "period_start": "Từ ngày",
@@ -54,7 +47,7 @@ VIETNAMESE_HEADERS = {
     "received_direct_or_postal": "Trực tiếp, dịch vụ bưu chính",
 }
 EXTRA_ALIASES = {
-    "unit_code": UNIT_CODE_ALIASES,
+    "unit_code": unit_column.ALIASES,
     "unit_name": ["don vi", "ten don vi hanh chinh", "ten dvhc"],
     "period": ["ky bao cao", "thang"],
     "source": ["nguon"],

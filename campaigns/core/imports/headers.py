@@ -3,8 +3,8 @@
 Office spreadsheets put title lines, the issuing body and merged cells above the header row, and a
 "Tổng cộng" row under the data. Headers are compared by ``header_key``: NFC-normalised, case- and
 accent-folded, punctuation collapsed, so "Mã ĐVHC", "MÃ ĐVHC:" and "ma dvhc" are the same column.
-Each import keeps its own alias tables; this module only matches them, and holds the one column every import that
-names units shares: the unit code.
+Each import keeps its own alias tables (but for the unit code column they share, in ``unit_column``); this module
+only matches them.
 """
 
 import re
@@ -19,9 +19,6 @@ _PUNCTUATION = re.compile(r"[\s:;,.()\[\]*/\\_\-–—]+")
 HEADER_SCAN_ROWS = 25
 # Folded labels of a total row ("Tổng cộng", "Cộng", "Tổng số").
 TOTAL_LABELS = ("tong cong", "tong so", "cong", "tong")
-# The administrative unit's code column, as every import that names units (statistics, activity logs) reads it.
-UNIT_CODE_HEADER = "Mã ĐVHC"
-UNIT_CODE_ALIASES = ("ma don vi hanh chinh", "ma don vi", "ma dv")
 
 
 class HeaderError(Exception):

@@ -27,6 +27,18 @@ class DossierStatisticFactory(factory.django.DjangoModelFactory):
     received_direct = 40
 
 
+def statistic_form(unit, month: datetime.date, *, source: str = "", **counts) -> dict:
+    """The admin's dossier statistic form as an officer fills it in: one calendar month of ``unit`` (dates typed
+    dd/mm/yyyy) and the ``counts`` as typed ("1.215")."""
+    return {
+        "unit": str(unit.pk),
+        "period_start": f"{month:%d/%m/%Y}",
+        "period_end": f"{month_end(month):%d/%m/%Y}",
+        "source": source,
+        **counts,
+    }
+
+
 def statistics_upload(client, text: str, name: str = "thang-7.csv", **extra):
     """Post a statistics CSV to the import preview, as an officer picks it in the admin."""
     from django.core.files.uploadedfile import SimpleUploadedFile

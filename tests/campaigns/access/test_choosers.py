@@ -12,6 +12,7 @@ from campaigns.access.choosers import unit_choice_label
 from campaigns.access.roles import Role
 from campaigns.models import AdministrativeUnit, Campaign, DossierStatistic, Target
 from tests.factories.campaigns import management_form
+from tests.factories.statistics import statistic_form
 from tests.factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
@@ -172,14 +173,7 @@ def test_reported_figure_unit_outside_the_scope_is_refused(client, campaign):
 
 def test_commune_officer_cannot_enter_statistics_for_another_unit_by_posting_its_id(client):
     _login(client, Role.UNIT_OFFICER, unit("23149"))
-    data = {
-        "unit": str(unit("00004").pk),
-        "period_start": "01/01/2026",
-        "period_end": "31/01/2026",
-        "source": "",
-        "received_online": "10",
-        "received_direct": "5",
-    }
+    data = statistic_form(unit("00004"), datetime.date(2026, 1, 1), received_online="10", received_direct="5")
     response = client.post(reverse("statistics:add"), data)
     assert response.status_code == 200
     assert OUT_OF_SCOPE_VI in response.content.decode()

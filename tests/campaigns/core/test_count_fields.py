@@ -1,11 +1,14 @@
 """Counts typed and shown the Vietnamese way in the admin: '1.215' is 1215, '1,5' is refused, listings group digits."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from campaigns.access.roles import Role
 from campaigns.core.count_fields import CountField, group_digits
 from campaigns.models import DossierStatistic
+from tests.factories.statistics import statistic_form
 from tests.factories.users import UserFactory, unit
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +43,7 @@ def test_group_digits():
 
 
 def _statistic(**counts):
-    data = {"unit": str(unit("23149").pk), "period_start": "01/01/2026", "period_end": "31/01/2026", "source": ""}
-    data.update(counts)
-    return data
+    return statistic_form(unit("23149"), datetime.date(2026, 1, 1), **counts)
 
 
 def test_officer_types_a_count_with_a_dot_and_sees_it_grouped(client):

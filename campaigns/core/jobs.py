@@ -130,9 +130,9 @@ def job_queue(
 class Progress:
     """``progress(done)``: the job's rows done, stored every ``every`` rows (and by ``flush``)."""
 
-    def __init__(self, job: AdminJob, *, every: int = PROGRESS_EVERY):
+    def __init__(self, job: AdminJob, *, every: int | None = None):
         self.job_id = job.pk
-        self.every = max(1, every)
+        self.every = max(1, every or PROGRESS_EVERY)
         self.done = job.done_rows
         self.stored = job.done_rows
         self._depth = len(connection.atomic_blocks)

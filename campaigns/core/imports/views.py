@@ -298,6 +298,7 @@ class StoredFileImportView(ImportView, jobs.JobRunner):
                 progress=progress,
                 **job.params["options"],
             )
+        progress(max(progress.done, report.rows_read))
         jobs.record_counts(job, report.summary(), errors=report.errors, error_count=report.error_count)
 
     def may_open(self, user, job) -> bool:

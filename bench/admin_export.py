@@ -108,8 +108,8 @@ if mode == "reference":
 elif mode == "before":
     from import_export import resources
     from import_export.formats.base_formats import CSV, XLSX
-    resource = resources.modelresource_factory(Distribution, meta_options={"fields": fields})()
-    dataset = resource.export(queryset=queryset)
+    exporter = resources.modelresource_factory(Distribution, meta_options={"fields": fields})()
+    dataset = exporter.export(queryset=queryset)
     data = {"csv": CSV, "xlsx": XLSX}[file_format]().export_data(dataset)
     size = len(data.encode("utf-8-sig") if isinstance(data, str) else data)
 else:

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import connection, connections, transaction
 from django.http import StreamingHttpResponse
 from django.test import override_settings
 from django.urls import reverse
@@ -230,3 +231,34 @@ def test_a_row_naming_another_runner_is_refused():
 )
 def test_hostile_file_names_are_made_harmless(hostile, expected):
     assert jobs.clean_file_name(hostile) == expected
+
+
+def test_on_sqlite_progress_inside_a_transaction_waits_for_its_end(officer):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's single writer")
+    job = AdminJob.objects.create(owner=officer, kind="import", title="x.csv", runner="x")
+    progress = jobs.Progress(job, every=1)
+    with transaction.atomic():
+        progress(5)
+        assert progress.stored == 0  # not written by a second connection that would wait for the lock
+    progress.flush()
+    job.refresh_from_db()
+    assert job.done_rows == 5
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_on_postgresql_progress_inside_the_import_transaction_is_seen_at_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("a second connection during the transaction is PostgreSQL's")
+    job = AdminJob.objects.create(owner=UserFactory(), kind="import", title="x.csv", runner="x")
+    progress = jobs.Progress(job, every=1)
+    other = connections.create_connection("default")
+    try:
+        with transaction.atomic():
+            progress(7)
+            with other.cursor() as cursor:
+                cursor.execute("SELECT done_rows FROM cms_adminjob WHERE id = %s", [job.pk])
+                assert cursor.fetchone()[0] == 7
+    finally:
+        other.close()
+        progress.close()

@@ -8,9 +8,13 @@ PostgreSQL (DATABASE_URL must point at a server; a database ``dvc_bench_export``
   path (``campaigns.statistics.exports.spreadsheet_response``), reference = the same process that only loads Django and counts;
 - the listing's page at OFFSET n×50: the last page before the cap vs page 100 (the cap) vs page 1 (reference);
 - the code search: a prefix as LIKE 'x%' vs a range of the code's index (the listing's);
-- the two-server test (tests/cms/test_two_servers.py) and its publish-to-visible delay.
+- the two-server test (tests/cms/test_two_servers.py) and its publish-to-visible delay;
+- with ``--activities N`` (alone: ``--activities-only``), the distributions listing's export of N rows from the admin,
+  each in its own process: before = the in-memory django-import-export path the listing used, after = the streamed
+  path (``outreach_media.exports.export_response``), reference = the same process that only loads Django and counts
+  (database ``dvc_bench_activities``, filled with N distributions by ``bulk_create``).
 
-    .venv/bin/python bench/admin_export.py [--months 24] [--skip-load]
+    .venv/bin/python bench/admin_export.py [--months 24] [--skip-load] [--activities 200000] [--activities-only]
 """
 
 import argparse
@@ -57,7 +61,95 @@ def run(env, *args, **kwargs):
 
 
 def measure(env, mode, file_format):
-    out = run(env, sys.executable, "-c", MEASURE, mode, file_format).stdout.split()
+    return measure_with(env, MEASURE, mode, file_format)
+
+
+ACTIVITY_FIELDS = [
+    "media_item__title",
+    "unit__code",
+    "unit__name",
+    "date",
+    "copies",
+    "place",
+    "people_reached",
+    "cost",
+]
+
+FILL_ACTIVITIES = r"""
+import datetime, sys, django
+django.setup()
+from campaigns.units.models import AdministrativeUnit
+from outreach_media.models import Distribution, MediaItem
+count = int(sys.argv[1])
+units = list(AdministrativeUnit.objects.filter(level="commune", valid_to__isnull=True).values_list("pk", flat=True))
+item = MediaItem.objects.create(kind="leaflet", title="Tờ rơi hướng dẫn nộp hồ sơ trực tuyến", unit_id=units[0])
+start = datetime.date(2025, 7, 1)
+batch = []
+for number in range(count):
+    batch.append(Distribution(media_item=item, unit_id=units[number % len(units)],
+                              date=start + datetime.timedelta(days=number % 365), copies=100 + number % 50,
+                              place="Bộ phận một cửa", people_reached=90, cost=150000))
+    if len(batch) == 5000:
+        Distribution.objects.bulk_create(batch); batch.clear()
+Distribution.objects.bulk_create(batch)
+print(Distribution.objects.count())
+"""
+
+MEASURE_ACTIVITIES = r"""
+import resource, sys, time, django
+django.setup()
+from outreach_media.models import Distribution
+fields = sys.argv[3].split(",")
+queryset = Distribution.objects.select_related("unit", "media_item").order_by("-date", "pk")
+mode, file_format = sys.argv[1], sys.argv[2]
+started = time.perf_counter()
+if mode == "reference":
+    size = queryset.count()
+elif mode == "before":
+    from import_export import resources
+    from import_export.formats.base_formats import CSV, XLSX
+    exporter = resources.modelresource_factory(Distribution, meta_options={"fields": fields})()
+    dataset = exporter.export(queryset=queryset)
+    data = {"csv": CSV, "xlsx": XLSX}[file_format]().export_data(dataset)
+    size = len(data.encode("utf-8-sig") if isinstance(data, str) else data)
+else:
+    from outreach_media.exports import export_response
+    response = export_response(Distribution, queryset, fields, file_format, "x")
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    response.close()
+elapsed = time.perf_counter() - started
+print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, size)
+"""
+
+
+def activities(base: str, count: int, skip_load: bool, database: str) -> None:
+    url = base.rsplit("/", 1)[0] + "/" + database
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "cms.settings.dev", "REDIS_URL": ""}
+    if not skip_load:
+        import psycopg
+
+        with psycopg.connect(base, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
+            connection.execute(f'CREATE DATABASE "{database}"')
+        run(env, sys.executable, "manage.py", "migrate", "-v0")
+        run(env, sys.executable, "manage.py", "load_units")
+        started = time.perf_counter()
+        stored = run(env, sys.executable, "-c", FILL_ACTIVITIES, str(count)).stdout.strip()
+        print(f"stored {int(stored):,} distributions in {time.perf_counter() - started:.0f} s".replace(",", "."))
+    print("\nExport of the distributions listing from the admin (each in a fresh process; peak RSS of the process):")
+    fields = ",".join(ACTIVITY_FIELDS)
+    reference = measure_with(env, MEASURE_ACTIVITIES, "reference", "csv", fields)
+    print(f"  reference (Django loaded, count): {reference[0]:7.2f} s {reference[1]:5d} MB  ({reference[2]} rows)")
+    for file_format in ("csv", "xlsx"):
+        for mode in ("before", "after"):
+            elapsed, peak, size = measure_with(env, MEASURE_ACTIVITIES, mode, file_format, fields)
+            print(
+                f"  {file_format} {mode:6}: {elapsed:7.2f} s {peak:5d} MB  (+{peak - reference[1]} MB; {size:,} bytes)"
+            )
+
+
+def measure_with(env, script, *args):
+    out = run(env, sys.executable, "-c", script, *args).stdout.split()
     return float(out[0]), int(out[1]), int(out[2])
 
 
@@ -65,8 +157,16 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--months", type=int, default=24)
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--activities", type=int, default=0, help="also measure the export of this many distributions")
+    parser.add_argument("--activities-only", action="store_true")
+    parser.add_argument("--activities-database", default="dvc_bench_activities")
     args = parser.parse_args()
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    if args.activities or args.activities_only:
+        activities(base, args.activities or 200_000, args.skip_load, args.activities_database)
+        if args.activities_only:
+            return
     url = base.rsplit("/", 1)[0] + "/dvc_bench_export"
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "cms.settings.dev", "REDIS_URL": ""}
     if not args.skip_load:

@@ -6,6 +6,8 @@ from wagtail.permissions import register_permission_policy
 from campaigns.access import permissions
 from campaigns.access.viewsets import ScopedPermissionPolicy
 from campaigns.core.admin import PermissionMenuItem, report_urls
+from campaigns.core.job_views import JobDetailView, JobDownloadView, JobListView
+from campaigns.core.jobs import jobs_of
 from campaigns.impact.views import (
     ImpactChartView,
     ImpactDownloadView,
@@ -78,4 +80,24 @@ def add_scope_rates_panel(request, panels):
 def register_impact_menu_item():
     return PermissionMenuItem(
         _("Campaign impact"), reverse("campaign_impact_index"), icon_name="pick", order=460, check=can_view_impact
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_job_urls():
+    return [
+        path("jobs/", JobListView.as_view(), name="admin_jobs"),
+        path("jobs/<int:pk>/", JobDetailView.as_view(), name="admin_job"),
+        path("jobs/<int:pk>/download/", JobDownloadView.as_view(), name="admin_job_download"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_jobs_menu_item():
+    return PermissionMenuItem(
+        _("My exports and imports"),
+        reverse("admin_jobs"),
+        icon_name="download",
+        order=9000,
+        check=lambda user: jobs_of(user).exists(),
     )

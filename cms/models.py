@@ -26,6 +26,7 @@ from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, Page, PageViewRestriction, Site
 from wagtail.search import index
 
+from campaigns.core.job_models import AdminJob  # noqa: F401 (a table of the cms app)
 from campaigns.core.task_models import TaskLock, WorkerHeartbeat  # noqa: F401 (tables of the cms app)
 from campaigns.core.text import ascii_slug, fold, slug_formatters
 from campaigns.impact.narrative import public_sentences

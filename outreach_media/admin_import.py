@@ -52,11 +52,12 @@ class ActivityImportView(StoredFileImportView):
     form_class = UploadForm
     preview_rows = PREVIEW_ROWS
 
-    def dispatch(self, request, *args, **kwargs):
-        if not may_import(request.user):
-            permissions.log_denial(request.user, permissions.ADD, Distribution)
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def may_import(self, user) -> bool:
+        return may_import(user)
+
+    def refuse(self, user):
+        permissions.log_denial(user, permissions.ADD, Distribution)
+        raise PermissionDenied
 
     def upload_url(self) -> str:
         return reverse(URL_NAME)
@@ -67,9 +68,10 @@ class ActivityImportView(StoredFileImportView):
     def service_options(self, pending: dict) -> dict:
         return {"skip_invalid": pending["skip"]}
 
-    def run_import(self, **common):
+    def run_import(self, *, actor, **common):
         return activity_import(
             **common,
-            allowed_unit_ids=permissions.scope_unit_ids(self.request.user),
-            allowed_channels=allowed_channels(self.request.user),
+            actor=actor,
+            allowed_unit_ids=permissions.scope_unit_ids(actor),
+            allowed_channels=allowed_channels(actor),
         )

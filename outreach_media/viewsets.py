@@ -3,13 +3,10 @@ distributions, airings, posts and events with filters and formula-safe exports, 
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from import_export import resources
-from import_export.formats.base_formats import CSV, XLSX
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
@@ -25,6 +22,7 @@ from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from campaigns.access import permissions
+from campaigns.access.jobs import BackgroundExportMixin
 from campaigns.access.viewsets import (
     ScopedIndexView,
     ScopedModelViewSet,
@@ -33,36 +31,18 @@ from campaigns.access.viewsets import (
     UnitInScopeForm,
 )
 from campaigns.core.count_fields import count_column
-from campaigns.statistics.exports import escape_formula
 from campaigns.statistics.viewsets import DayColumn, unit_chooser_viewset
 from outreach_media.choices import MediaKind
+from outreach_media.exports import OutreachExportRunner, export_response
 from outreach_media.links import links_context, validate_target_url
 from outreach_media.models import Airing, Distribution, MediaItem, OutreachEvent, Post, TrackedLink
 
-FORMATS = {"csv": CSV, "xlsx": XLSX}
 
+class ExportingIndexView(BackgroundExportMixin, ScopedIndexView):
+    """A scoped listing whose downloads stream at constant memory (outreach_media/exports.py, formula-safe);
+    above ``ADMIN_EXPORT_DIRECT_MAX_ROWS`` rows the task worker writes the file."""
 
-class SafeResource(resources.ModelResource):
-    """Exports with text that a spreadsheet would run as a formula escaped."""
-
-    def export_field(self, field, instance, **kwargs):
-        value = super().export_field(field, instance, **kwargs)
-        return escape_formula(value) if isinstance(value, str) else value
-
-
-def export_response(model, queryset, fields, spreadsheet_format: str, filename: str) -> HttpResponse:
-    resource = resources.modelresource_factory(model, resource_class=SafeResource, meta_options={"fields": fields})()
-    dataset = resource.export(queryset=queryset)
-    dataset.headers = [str(model._meta.get_field(name.split("__")[0]).verbose_name).capitalize() for name in fields]
-    data = FORMATS[spreadsheet_format]().export_data(dataset)
-    data = data.encode("utf-8-sig") if isinstance(data, str) else data
-    response = HttpResponse(data, content_type=FORMATS[spreadsheet_format].CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{spreadsheet_format}"'
-    return response
-
-
-class ExportingIndexView(ScopedIndexView):
-    """A scoped listing whose downloads go through a django-import-export resource (formula-safe)."""
+    export_runner = OutreachExportRunner
 
     @cached_property
     def header_buttons(self):
@@ -76,8 +56,11 @@ class ExportingIndexView(ScopedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("unit")
 
-    def as_spreadsheet(self, queryset, spreadsheet_format):
+    def direct_spreadsheet(self, queryset, spreadsheet_format):
         return export_response(self.model, queryset, self.list_export, spreadsheet_format, self.get_filename())
+
+    def export_params(self) -> dict:
+        return {"fields": list(self.list_export)}
 
 
 # -- media items (snippets) ----------------------------------------------------------------------------

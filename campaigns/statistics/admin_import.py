@@ -94,15 +94,14 @@ class StatisticsImportView(StoredFileImportView):
     def breadcrumb_parents(self):
         return [{"url": reverse("statistics:index"), "label": _("Dossier statistics")}]
 
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if not (
-            permissions.has_model_permission(user, permissions.ADD, DossierStatistic)
-            and permissions.has_model_permission(user, permissions.CHANGE, DossierStatistic)
-        ):
-            permissions.log_denial(user, permissions.ADD, DossierStatistic)
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def may_import(self, user) -> bool:
+        return permissions.has_model_permission(
+            user, permissions.ADD, DossierStatistic
+        ) and permissions.has_model_permission(user, permissions.CHANGE, DossierStatistic)
+
+    def refuse(self, user):
+        permissions.log_denial(user, permissions.ADD, DossierStatistic)
+        raise PermissionDenied
 
     def upload_url(self) -> str:
         return reverse("statistics_import")
@@ -133,7 +132,9 @@ class StatisticsImportView(StoredFileImportView):
     def preview_refused(self, report, options: dict) -> bool:
         return bool(report.error_count and not options["skip_invalid"]) or not report.rows_read
 
-    def run_import(self, *, source: str, unit: str = "", scope: str = "", start: str = "", end: str = "", **common):
+    def run_import(
+        self, *, actor, source: str, unit: str = "", scope: str = "", start: str = "", end: str = "", **common
+    ):
 
         names_scope = None
         if scope:
@@ -142,8 +143,9 @@ class StatisticsImportView(StoredFileImportView):
         period = (datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)) if start and end else None
         return statistics_import(
             **common,
+            actor=actor,
             default_source=source,
-            allowed_unit_ids=permissions.scope_unit_ids(self.request.user),
+            allowed_unit_ids=permissions.scope_unit_ids(actor),
             unit_code=unit or None,
             scope=names_scope,
             period=period,

@@ -8,12 +8,12 @@ out in chunks (``csv_chunks``, a streamed response) and XLSX is written by openp
 temporary file that the response then streams.
 """
 
-import csv
 import datetime
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from campaigns.core import spreadsheets
 from campaigns.core.months import month_bounds
 from campaigns.statistics.models import COUNT_FIELD_NAMES
 from campaigns.statistics.reader import VIETNAMESE_HEADERS
@@ -46,53 +46,27 @@ def header() -> list[str]:
     return [VIETNAMESE_HEADERS[name] for name in EXPORT_FIELDS]
 
 
+SHEET_TITLE = "Thống kê hồ sơ"
+
+
+def _rows(statistics: Iterable) -> Iterator[list]:
+    return (export_row(statistic) for statistic in statistics)
+
+
 def write_csv(statistics: Iterable, path: Path) -> int:
-    count = 0
-    with Path(path).open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header())
-        for statistic in statistics:
-            writer.writerow(["" if value is None else value for value in export_row(statistic)])
-            count += 1
-    return count
-
-
-class _Line:
-    """A file-like object that hands back what ``csv.writer`` writes (one line at a time)."""
-
-    def write(self, value: str) -> str:
-        return value
+    return spreadsheets.write_csv(header(), _rows(statistics), path)
 
 
 def csv_chunks(statistics: Iterable, *, rows_per_chunk: int = 500) -> Iterator[bytes]:
     """The CSV export (UTF-8 with BOM, for Excel) as byte chunks, for a streamed response: constant memory."""
-    writer = csv.writer(_Line())
-    yield ("\ufeff" + writer.writerow(header())).encode()
-    lines: list[str] = []
-    for statistic in statistics:
-        lines.append(writer.writerow(["" if value is None else value for value in export_row(statistic)]))
-        if len(lines) >= rows_per_chunk:
-            yield "".join(lines).encode()
-            lines.clear()
-    if lines:
-        yield "".join(lines).encode()
+    return spreadsheets.csv_chunks(header(), _rows(statistics), rows_per_chunk=rows_per_chunk)
 
 
 def write_xlsx(statistics: Iterable, path: Path | BinaryIO) -> int:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Thống kê hồ sơ")
-    sheet.append(header())
-    count = 0
-    for statistic in statistics:
-        sheet.append(export_row(statistic))
-        count += 1
-    workbook.save(path)
-    return count
+    return spreadsheets.write_xlsx(header(), _rows(statistics), path, sheet_title=SHEET_TITLE)
 
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CONTENT_TYPE = spreadsheets.XLSX_CONTENT_TYPE
 EXPORT_CHUNK_ROWS = 2000
 
 
@@ -107,21 +81,6 @@ def export_queryset(queryset):
 
 def spreadsheet_response(queryset, file_format: str, filename: str):
     """A download of ``queryset`` as CSV (streamed as it is read) or XLSX (a temporary file, then streamed)."""
-    import tempfile
-
-    from django.http import FileResponse, StreamingHttpResponse
-
-    rows = export_queryset(queryset)
-    if file_format == "csv":
-        response = StreamingHttpResponse(csv_chunks(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-    # Not a context manager: the response streams the file, then closes it (and the system removes it).
-    handle = tempfile.TemporaryFile(prefix="dvc-export-")  # noqa: SIM115
-    try:
-        write_xlsx(rows, handle)
-        handle.seek(0)
-    except BaseException:
-        handle.close()
-        raise
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+    return spreadsheets.download(
+        file_format, header(), _rows(export_queryset(queryset)), filename, sheet_title=SHEET_TITLE
+    )

@@ -26,6 +26,7 @@ from wagtail.admin.widgets.chooser import BaseChooser
 
 from campaigns.access import permissions
 from campaigns.access.choosers import unit_choice_label
+from campaigns.access.jobs import BackgroundExportMixin
 from campaigns.access.models import UserScope
 from campaigns.access.viewsets import (
     ScopedEditView,
@@ -37,6 +38,7 @@ from campaigns.access.viewsets import (
 from campaigns.core.count_fields import count_column
 from campaigns.core.months import classify_period, period_label
 from campaigns.core.text import fold
+from campaigns.statistics.export_jobs import StatisticsExportRunner
 from campaigns.statistics.exports import EXPORT_FIELDS, spreadsheet_response
 from campaigns.statistics.models import COUNT_FIELD_NAMES, DossierStatistic, StatisticSource
 from campaigns.statistics.precedence import counting_source, precedence_key
@@ -348,7 +350,8 @@ class CappedPaginator(WagtailPaginator):
         return min(super().num_pages, MAX_LISTING_PAGES)
 
 
-class DossierStatisticIndexView(ScopedIndexView):
+class DossierStatisticIndexView(BackgroundExportMixin, ScopedIndexView):
+    export_runner = StatisticsExportRunner
     paginator_class = CappedPaginator
 
     def get_context_data(self, **kwargs):
@@ -383,8 +386,9 @@ class DossierStatisticIndexView(ScopedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("unit")
 
-    def as_spreadsheet(self, queryset, spreadsheet_format):
-        """The listing as it is filtered, in the import file's format, streamed at constant memory (exports.py)."""
+    def direct_spreadsheet(self, queryset, spreadsheet_format):
+        """The listing as it is filtered, in the import file's format, streamed at constant memory (exports.py);
+        above ``ADMIN_EXPORT_DIRECT_MAX_ROWS`` rows a background job writes it (BackgroundExportMixin)."""
         return spreadsheet_response(queryset, spreadsheet_format, f"{self.get_filename()}.{spreadsheet_format}")
 
     def search_queryset(self, queryset):

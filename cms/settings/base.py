@@ -7,6 +7,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from cms.settings.env import env_bool, env_int, env_list, env_str
+from cms.settings.storage import default_storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -253,6 +254,11 @@ XLSX_MAX_RATIO = env_int("XLSX_MAX_RATIO", 100)
 # Import previews (uploaded files waiting for confirmation, roster previews in sessions) expire after this and are
 # erased by `manage.py purge_stale_data` (cms/retention.py), with expired sessions.
 IMPORT_PREVIEW_MAX_AGE_SECONDS = env_int("IMPORT_PREVIEW_MAX_AGE_SECONDS", 60 * 60)
+# Admin exports of more rows, and confirmed imports of more data rows, run as background jobs (campaigns.core.jobs)
+# whose results are kept ADMIN_JOB_RETENTION_DAYS for their owner.
+ADMIN_EXPORT_DIRECT_MAX_ROWS = env_int("ADMIN_EXPORT_DIRECT_MAX_ROWS", 20_000)
+ADMIN_IMPORT_DIRECT_MAX_ROWS = env_int("ADMIN_IMPORT_DIRECT_MAX_ROWS", 2_000)
+ADMIN_JOB_RETENTION_DAYS = env_int("ADMIN_JOB_RETENTION_DAYS", 7)
 
 # --- Language, time, formats --------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -272,8 +278,11 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "cms" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# STORAGE_BACKEND=s3 puts media, pending import files and export results in an S3-compatible bucket
+# (cms/settings/storage.py, docs/operations.md); `manage.py check` refuses it without a bucket.
+STORAGE_BACKEND = env_str("STORAGE_BACKEND", "filesystem")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_from_env(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

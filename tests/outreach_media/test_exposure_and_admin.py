@@ -119,7 +119,9 @@ def test_distribution_export_is_formula_safe(client, outreach):
     Distribution.objects.filter(copies=300).update(place="=HYPERLINK(1)")
     client.force_login(UserFactory(role=Role.ADMINISTRATOR))
     response = client.get(reverse("distributions:index"), {"export": "xlsx"})
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    content = b"".join(response.streaming_content)
+    response.close()
+    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
     assert "'=HYPERLINK(1)" in [cell for row in rows for cell in row]
 
 

@@ -52,12 +52,24 @@ def _check(name: str, *, user, token: str | None = None) -> None:
         raise PendingUploadError(params={"name": name})
 
 
-@contextlib.contextmanager
-def open_pending(name: str, *, user, token: str | None = None) -> Iterator[Path]:
-    """A local path to the pending file for the duration of the block (a temporary copy on remote storage)."""
+def check_pending(name: str, *, user, token: str | None = None) -> None:
+    """Raise ``PendingUploadError`` unless ``name`` is a pending file of ``user`` (with ``token``) still stored."""
     _check(name, user=user, token=token)
     if not default_storage.exists(name):
         raise PendingUploadError(params={"name": name})
+
+
+@contextlib.contextmanager
+def open_pending(name: str, *, user, token: str | None = None) -> Iterator[Path]:
+    """A local path to the pending file for the duration of the block (a temporary copy on remote storage)."""
+    check_pending(name, user=user, token=token)
+    with local_copy(name) as local:
+        yield local
+
+
+@contextlib.contextmanager
+def local_copy(name: str) -> Iterator[Path]:
+    """A local path to the stored file ``name``: the file itself on the local disk, else a temporary copy."""
     try:
         local = Path(default_storage.path(name))
     except NotImplementedError:  # remote storage (S3): no local path

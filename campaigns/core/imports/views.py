@@ -5,12 +5,16 @@ while it is fresh (campaigns/core/previews.py), and the confirmation. ``StoredFi
 flow of the statistics and activity imports: the uploaded file waits in the default storage
 (campaigns/core/imports/uploads.py: its name carries the uploader's id and an unguessable token, and the
 token lives in the uploader's session, so nobody else can confirm it); the preview is a dry run of the
-import service and the confirmation runs the same service for real, in one transaction.
+import service (bounded by the upload form's size limit) and the confirmation runs the same service for real, in
+one transaction. A file of more than ``ADMIN_IMPORT_DIRECT_MAX_ROWS`` data rows is not imported in the request: the
+confirmation queues a background job (campaigns.core.jobs) that runs the service as the uploader, within their
+scope at that moment, and the user follows it on "Tệp xuất/nhập của tôi".
 """
 
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -20,9 +24,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from campaigns.core import previews
+from campaigns.core import jobs, previews
 from campaigns.core.imports import uploads
 from campaigns.core.imports.report import ImportFailed
+from campaigns.core.job_models import AdminJob
 
 ALLOWED_SUFFIXES = {".csv", ".xlsx"}
 
@@ -137,16 +142,30 @@ class ImportView(WagtailAdminTemplateMixin, View):
         return self.confirm(pending)
 
 
-class StoredFileImportView(ImportView):
+class StoredFileImportView(ImportView, jobs.JobRunner):
     """The uploaded file waits in the default storage; preview and confirmation run the import service.
 
     ``run_import`` calls the service and returns its report; it raises ``ImportFailed`` when nothing was written.
+    The view is also the runner of its background jobs (``run_job``): no request there, the job's owner acts.
     """
 
     preview_rows = 200
 
     def run_import(self, *, path: Path, origin: str, actor, dry_run: bool, preview_rows: int, **options):
-        """The import service's report; ``options`` are those of ``service_options``."""
+        """The import service's report, run as ``actor``; ``options`` are those of ``service_options``."""
+        raise NotImplementedError
+
+    def may_import(self, user) -> bool:
+        """Whether ``user`` may use this import (checked on every request and when a job's result is opened)."""
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.may_import(request.user):
+            self.refuse(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def refuse(self, user):
+        """Log the refusal and raise ``PermissionDenied``."""
         raise NotImplementedError
 
     def import_options(self, form) -> dict:
@@ -197,7 +216,7 @@ class StoredFileImportView(ImportView):
             return self.render(
                 form=self.upload_form(), report=self.last_report, file_name=upload.name, failed=report is None
             )
-        self.keep_preview(token=token, stored=stored, name=upload.name, **options)
+        self.keep_preview(token=token, stored=stored, name=upload.name, rows=report.rows_read, **options)
         return self.render(report=report, file_name=upload.name, token=token, confirm=True)
 
     def is_usable(self, pending) -> bool:
@@ -210,6 +229,8 @@ class StoredFileImportView(ImportView):
     def confirm(self, pending: dict):
         request = self.request
         request.session.pop(self.session_key, None)
+        if int(pending.get("rows") or 0) > settings.ADMIN_IMPORT_DIRECT_MAX_ROWS:
+            return self.queue(pending)
         try:
             with uploads.open_pending(pending["stored"], user=request.user, token=pending["token"]) as path:
                 report = self.run(path, pending["name"], pending)
@@ -236,3 +257,49 @@ class StoredFileImportView(ImportView):
             return redirect(self.upload_url())
         finally:
             uploads.discard(pending["stored"])
+
+    # -- in the background ------------------------------------------------------------------------------------------
+    def queue(self, pending: dict):
+        """Queue the import of a large file as a job of the user; the pending upload is copied for the job."""
+        request = self.request
+        try:
+            uploads.check_pending(pending["stored"], user=request.user, token=pending["token"])
+            job = jobs.job_queue(
+                actor=request.user,
+                runner_class=type(self),
+                kind=AdminJob.Kind.IMPORT,
+                title=pending["name"],
+                total_rows=int(pending["rows"]),
+                params={"name": jobs.clean_file_name(pending["name"]), "options": self.service_options(pending)},
+                source=pending["stored"],
+            )
+        except uploads.PendingUploadError:
+            messages.error(request, str(self.expired_message))
+            return redirect(self.upload_url())
+        finally:
+            uploads.discard(pending["stored"])
+        messages.info(
+            request,
+            _(
+                "%(name)s is being imported in the background. This page shows its progress and, at the end, its result."
+            )
+            % {"name": jobs.clean_file_name(pending["name"])},
+        )
+        return redirect("admin_job", job.pk)
+
+    def run_job(self, job, progress) -> None:
+        with jobs.open_source(job) as path:
+            report = self.run_import(
+                path=path,
+                origin=job.params["name"],
+                actor=job.owner,
+                dry_run=False,
+                preview_rows=0,
+                progress=progress,
+                **job.params["options"],
+            )
+        progress(max(progress.done, report.rows_read))
+        jobs.record_counts(job, report.summary(), errors=report.errors, error_count=report.error_count)
+
+    def may_open(self, user, job) -> bool:
+        return self.may_import(user)

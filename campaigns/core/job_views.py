@@ -59,6 +59,7 @@ def _own_job(request, pk: int) -> AdminJob:
 
 class JobDetailView(_JobPage):
     model = AdminJob  # owner-scoped (_own_job), not unit-scoped
+
     def get(self, request, pk: int):
         job = _own_job(request, pk)
         self.page_title = job.title
@@ -67,6 +68,7 @@ class JobDetailView(_JobPage):
 
 class JobDownloadView(View):
     model = AdminJob
+
     def get(self, request, pk: int):
         job = _own_job(request, pk)
         if job.state != AdminJob.State.DONE or not job.result_file:

@@ -78,7 +78,6 @@ def test_the_xlsx_export_is_written_to_a_temporary_file_and_streamed(client, edi
     response = client.get(reverse("distributions:index"), {"export": "xlsx"})
     assert isinstance(response, FileResponse)
     content = b"".join(response.streaming_content)
-    response.close()
     rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
     assert len(rows) == 8
     assert rows[1][-1] == 1500000 and sorted(row[4] for row in rows[1:]) == [100 * day for day in range(1, 8)]
@@ -104,4 +103,3 @@ def test_a_large_export_is_a_job_with_the_same_file(
     assert (job.state, job.done_rows, job.total_rows, job.result_name) == ("done", 7, 7, "phan-phat.csv")
     download = client.get(reverse("admin_job_download", args=[job.pk]))
     assert b"".join(download.streaming_content) == direct
-    download.close()

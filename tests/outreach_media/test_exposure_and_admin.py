@@ -120,7 +120,6 @@ def test_distribution_export_is_formula_safe(client, outreach):
     client.force_login(UserFactory(role=Role.ADMINISTRATOR))
     response = client.get(reverse("distributions:index"), {"export": "xlsx"})
     content = b"".join(response.streaming_content)
-    response.close()
     rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
     assert "'=HYPERLINK(1)" in [cell for row in rows for cell in row]
 

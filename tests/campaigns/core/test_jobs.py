@@ -55,7 +55,6 @@ def downloaded_rows(client, job) -> list[list[str]]:
     response = client.get(reverse("admin_job_download", args=[job.pk]))
     assert response.status_code == 200
     content = b"".join(response.streaming_content)
-    response.close()
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
 
@@ -110,7 +109,6 @@ def test_an_xlsx_export_job_gives_a_workbook(
     response = client.get(reverse("admin_job_download", args=[job.pk]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    response.close()
     assert len(list(workbook.active.iter_rows(values_only=True))) == 13
 
 
@@ -132,14 +130,14 @@ def test_progress_is_stored_as_rows_go_by(
     assert AdminJob.objects.get().done_rows == 12  # and the last count with the end
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker closes its connections
 def test_a_queued_job_waits_on_a_page_that_reloads_itself_until_the_worker_runs_it(
-    client, officer, statistics, small_threshold, django_capture_on_commit_callbacks
+    client, officer, statistics, small_threshold
 ):
     from django_tasks_db.models import DBTaskResult
 
     with override_settings(TASKS=DATABASE_TASKS):
-        with django_capture_on_commit_callbacks(execute=True):
-            export(client)
+        export(client)  # no transaction around the request: queued at once
         job = AdminJob.objects.get()
         assert DBTaskResult.objects.filter(task_path__endswith="run_admin_job").count() == 1
         page = client.get(reverse("admin_job", args=[job.pk])).content.decode()

@@ -30,6 +30,7 @@ from campaigns.statistics.rate_definitions import BIG, COUNTED, DENOMINATOR, POS
 from campaigns.units.areas import nation_area
 
 CHUNK = 900  # ids per statement (SQLite's limit of variables)
+PLACES = "unit_month_figure_places"  # temporary: where each unit written counts in the country
 RESOLVED = ExpressionWrapper(F("resolved_early") + F("resolved_on_time") + F("resolved_late"), output_field=BIG)
 
 
@@ -78,13 +79,24 @@ def fresh_unit_months(unit_ids: Iterable[int] | None = None):
     )
 
 
-def _insert_select(table: str, columns: list[str], queryset) -> None:
+def _insert_select(table: str, columns: list[str], queryset, *, tail: str = "", joined: str = "") -> None:
+    """INSERT INTO table (columns) the rows of ``queryset`` (SQL built by the ORM), with ``tail`` columns taken from
+    the ``joined`` source."""
     try:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # a filter on an empty list of ids: nothing to write
         return
+    quote = connection.ops.quote_name
+    if joined:
+        sql = f"SELECT fresh.*, {tail} FROM ({sql}) fresh {joined}"
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) {sql}", params)
+        cursor.execute(f"INSERT INTO {quote(table)} ({', '.join(quote(column) for column in columns)}) {sql}", params)
+
+
+def _delete(queryset) -> None:
+    """One DELETE statement: aggregates have no signals or relations to walk (Django's delete() would first read
+    every row because other apps listen to every model's deletion)."""
+    queryset._raw_delete(queryset.db)
 
 
 def _chunks(ids: list[int]):
@@ -92,35 +104,32 @@ def _chunks(ids: list[int]):
         yield ids[start : start + CHUNK]
 
 
-def _write_units(unit_ids: list[int] | None) -> None:
-    columns = ["unit_id", "month", "source", *AGGREGATE_SUM_NAMES]
-    table = UnitMonthFigure._meta.db_table
-    if unit_ids is None:
-        UnitMonthFigure.objects.all().delete()
-        _insert_select(table, columns, fresh_unit_months())
-        return
-    for chunk in _chunks(unit_ids):
-        UnitMonthFigure.objects.filter(unit_id__in=chunk).delete()
-        _insert_select(table, columns, fresh_unit_months(chunk))
-
-
-def _place(unit_ids: list[int] | None) -> None:
-    """Where each unit counts in the country: its province in force, or none (``nation_area``)."""
+def _write_units(unit_ids: list[int] | None) -> set:
+    """Write the aggregates of the given units (all when None) with where each counts in the country (its province
+    in force, or none: ``nation_area``), joined from a temporary table in the same statement. Returns the
+    provinces written (None among them for units of the country placed in no province)."""
     area = nation_area(unit_ids)
-    groups = defaultdict(list)
     wanted = None if unit_ids is None else set(unit_ids)
-    for unit_id in area.included:
-        if wanted is None or unit_id in wanted:
-            groups[area.child_of.get(unit_id)].append(unit_id)
-    rows = UnitMonthFigure.objects.all()
+    placed = [(pk, area.child_of.get(pk)) for pk in area.included if wanted is None or pk in wanted]
+    columns = ["unit_id", "month", "source", *AGGREGATE_SUM_NAMES, "province_id", "in_nation"]
+    table = UnitMonthFigure._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {PLACES}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {PLACES} (unit_id bigint PRIMARY KEY, province_id bigint)")
+        for start in range(0, len(placed), 5000):
+            cursor.executemany(f"INSERT INTO {PLACES} VALUES (%s, %s)", placed[start : start + 5000])
+    join = f"LEFT JOIN {PLACES} places ON places.unit_id = fresh.unit_id"
+    tail = "places.province_id, places.unit_id IS NOT NULL"
     if unit_ids is None:
-        rows.update(in_nation=False, province=None)
+        _delete(UnitMonthFigure.objects.all())
+        _insert_select(table, columns, fresh_unit_months(), tail=tail, joined=join)
     else:
         for chunk in _chunks(unit_ids):
-            rows.filter(unit_id__in=chunk).update(in_nation=False, province=None)
-    for province_id, ids in groups.items():
-        for chunk in _chunks(sorted(ids)):
-            rows.filter(unit_id__in=chunk).update(in_nation=True, province_id=province_id)
+            _delete(UnitMonthFigure.objects.filter(unit_id__in=chunk))
+            _insert_select(table, columns, fresh_unit_months(chunk), tail=tail, joined=join)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {PLACES}")
+    return {province for _pk, province in placed}
 
 
 def _provinces_of(unit_ids: list[int]) -> set:
@@ -143,7 +152,7 @@ def _roll_up(provinces: set | None) -> None:
         keys = [key for key in provinces if key is not None]
         narrow = Q(province_id__in=keys) | Q(province__isnull=True) if None in provinces else Q(province_id__in=keys)
         national, source = national.filter(narrow), source.filter(narrow)
-    national.delete()
+    _delete(national)
     rolled = (
         source.values("province_id", "month", "source")
         .annotate(**{f"total_{name}": Sum(name) for name in AGGREGATE_SUM_NAMES})
@@ -160,23 +169,18 @@ def aggregates_refresh(*, unit_ids: Iterable[int] | None = None) -> None:
     with transaction.atomic():
         if unit_ids is None:
             _write_units(None)
-            _place(None)
             _roll_up(None)
             return
         ids = sorted(set(unit_ids))
         if not ids:
             return
         before = _provinces_of(ids)
-        _write_units(ids)
-        _place(ids)
-        _roll_up(before | _provinces_of(ids))
+        _roll_up(before | _write_units(ids))
 
 
 def aggregates_replace() -> None:
-    """Place every unit again and roll the country up afresh, after units or succession links changed."""
-    with transaction.atomic():
-        _place(None)
-        _roll_up(None)
+    """After units or succession links changed: every unit placed again in the country, so everything rebuilt."""
+    aggregates_refresh()
 
 
 def aggregate_differences(*, limit: int = 20) -> list[str]:

@@ -1,9 +1,10 @@
 """What the leaders' dashboard shows for one area and range of months (reads only)."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, Q
 
 from campaigns.access import permissions
 from campaigns.core.months import PeriodKind, add_months, first_day, last_day, month_count, period_label
@@ -13,9 +14,9 @@ from campaigns.statistics.indicators import (
     Rate,
     UnitRow,
     _rate,
-    area_figures,
     area_totals,
     children_ranking,
+    month_source_sums,
     monthly_online_rates,
 )
 from campaigns.statistics.models import DossierStatistic, NationalMonthFigure, UnitMonthFigure
@@ -148,9 +149,14 @@ def campaign_periodic_reports(campaign) -> list[PeriodicReport]:
     return periodic_reports(area_for(campaign.unit), start, end)
 
 
-def counting_sources(area: Area, start: datetime.date, end: datetime.date) -> list[tuple[str, int]]:
-    rows = area_figures(area, start, end).values("source").annotate(count=Sum("rows")).order_by("-count", "source")
-    return [(row["source"], row["count"]) for row in rows]
+def counting_sources(
+    area: Area, start: datetime.date, end: datetime.date, *, sums: list[dict] | None = None
+) -> list[tuple[str, int]]:
+    """The sources whose figures count in the window, with their number of statistics (most first)."""
+    counts = defaultdict(int)
+    for row in month_source_sums(area, start, end) if sums is None else sums:
+        counts[row["source"]] += row["total_rows"] or 0
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 PARTS = frozenset({"points", "totals", "children", "periodic", "sources"})
@@ -174,6 +180,8 @@ def build_dashboard(
     previous_start = add_months(first_month, -months)
     previous_end = first_month - datetime.timedelta(days=1)
     target = IndicatorTargets.load().online_target_fraction
+    # The chart, the totals and the sources fold one query's sums per report month and source.
+    sums = month_source_sums(area, start, end) if parts & {"points", "totals", "sources"} else []
     return Dashboard(
         unit=unit,
         start=start,
@@ -181,8 +189,8 @@ def build_dashboard(
         previous_start=previous_start,
         previous_end=previous_end,
         area=area,
-        points=monthly_online_rates(area, start, end) if "points" in parts else [],
-        totals=area_totals(area, start, end) if "totals" in parts else {},
+        points=monthly_online_rates(area, start, end, sums=sums) if "points" in parts else [],
+        totals=area_totals(area, start, end, sums=sums) if "totals" in parts else {},
         children=children_ranking(
             area, start=start, end=end, previous_start=previous_start, previous_end=previous_end, target=target
         )
@@ -190,7 +198,7 @@ def build_dashboard(
         else [],
         target=target,
         periodic=periodic_reports(area, start, end) if "periodic" in parts else [],
-        sources=counting_sources(area, start, end) if "sources" in parts else [],
+        sources=counting_sources(area, start, end, sums=sums) if "sources" in parts else [],
         former=former_units(area) if "children" in parts and not is_nation(unit) else [],
     )
 

@@ -23,7 +23,7 @@ from campaigns.core.intervals import (
     wilson_interval,
 )
 from campaigns.core.months import first_day, month_count
-from campaigns.statistics.models import NationalMonthFigure, UnitMonthFigure
+from campaigns.statistics.models import AGGREGATE_SUM_NAMES, NationalMonthFigure, UnitMonthFigure
 from campaigns.statistics.rate_definitions import unknown_reason
 from campaigns.units.areas import Area, is_nation
 from campaigns.units.models import AdministrativeUnit
@@ -70,37 +70,42 @@ def _units_reporting(figures):
     return Count("unit_id", distinct=True, filter=Q(denominator__gt=0))
 
 
-def monthly_online_rates(area: Area, start: datetime.date, end: datetime.date) -> list[MonthPoint]:
-    """Online rate per month with a cluster-robust interval (units as clusters), one query."""
+def month_source_sums(area: Area, start: datetime.date, end: datetime.date) -> list[dict]:
+    """Every sum of the area's aggregates per report month and source in [start, end], one query: what the chart,
+    the totals and the list of sources are folded from (``reporting``: units with dossiers)."""
     figures = area_figures(area, start, end)
-    # Report months: 15/10–14/11 is November's report; other periods are never placed in a month.
-    rows = (
-        figures.values("month")
-        .annotate(
-            y=Sum("online"),
-            x=Sum("denominator"),
-            sum_yy=Sum("yy"),
-            sum_xy=Sum("xy"),
-            sum_xx=Sum("xx"),
-            reporting=_units_reporting(figures),
-        )
-        .order_by("month")
+    return list(
+        figures.values("month", "source")
+        .annotate(**{f"total_{name}": Sum(name) for name in AGGREGATE_SUM_NAMES}, reporting=_units_reporting(figures))
+        .order_by("month", "source")
     )
+
+
+def monthly_online_rates(
+    area: Area, start: datetime.date, end: datetime.date, *, sums: list[dict] | None = None
+) -> list[MonthPoint]:
+    """Online rate per month with a cluster-robust interval (units as clusters), one query (none with the
+    ``sums`` of ``month_source_sums``)."""
+    # Report months: 15/10–14/11 is November's report; other periods are never placed in a month. One source
+    # counts per unit and report month, so the units reporting add up over the sources of a month.
+    months = {}
+    for row in month_source_sums(area, start, end) if sums is None else sums:
+        month = months.setdefault(row["month"], dict.fromkeys(("online", "denominator", "yy", "xy", "xx", "units"), 0))
+        for name in ("online", "denominator", "yy", "xy", "xx"):
+            month[name] += row[f"total_{name}"] or 0
+        month["units"] += row["reporting"] or 0
     points = []
-    for row in rows:
+    for day, month in sorted(months.items()):
         interval = ratio_interval_from_sums(
-            sum_y=row["y"] or 0,
-            sum_x=row["x"] or 0,
-            sum_yy=row["sum_yy"] or 0,
-            sum_xy=row["sum_xy"] or 0,
-            sum_xx=row["sum_xx"] or 0,
-            units=row["reporting"] or 0,
+            sum_y=month["online"],
+            sum_x=month["denominator"],
+            sum_yy=month["yy"],
+            sum_xy=month["xy"],
+            sum_xx=month["xx"],
+            units=month["units"],
         )
-        points.append(
-            MonthPoint(
-                first_day(row["month"]), row["y"] or 0, row["x"] or 0, Rate(row["y"] or 0, row["x"] or 0, interval)
-            )
-        )
+        online, denominator = month["online"], month["denominator"]
+        points.append(MonthPoint(first_day(day), online, denominator, Rate(online, denominator, interval)))
     return points
 
 
@@ -231,16 +236,19 @@ def children_ranking(
     )
 
 
-def area_totals(area: Area, start: datetime.date, end: datetime.date) -> dict[str, Rate]:
-    """Every indicator of PRODUCT.md for the area and period, from one aggregate query.
+def area_totals(
+    area: Area, start: datetime.date, end: datetime.date, *, sums: list[dict] | None = None
+) -> dict[str, Rate]:
+    """Every indicator of PRODUCT.md for the area and period, from one aggregate query (none with the ``sums`` of
+    ``month_source_sums``).
 
     Optional counts (full-process, by post…) are divided by the denominator of the rows that
     report them, so units that leave a column empty do not pull a rate down.
     """
-    names = ("online", "denominator", "full", "full_denominator", "postal", "postal_denominator", "combined_rows",
-             "resolved", "on_time", "results_postal", "results_denominator")  # fmt: skip
-    row = area_figures(area, start, end).aggregate(**{f"total_{name}": Sum(name) for name in names})
-    values = {name: row[f"total_{name}"] or 0 for name in names}
+    values = dict.fromkeys(AGGREGATE_SUM_NAMES, 0)
+    for row in month_source_sums(area, start, end) if sums is None else sums:
+        for name in AGGREGATE_SUM_NAMES:
+            values[name] += row[f"total_{name}"] or 0
     return {
         "online_rate": _rate(values["online"], values["denominator"]),
         "full_online_share": _rate(values["full"], values["full_denominator"]),

@@ -165,3 +165,14 @@ def test_units_after_the_reform_and_before_it_count_once_for_the_country(tree):
     country = build_dashboard(unit=nation_unit(), first_month=JUNE, last_month=JULY)
     assert [point.online for point in country.points] == [10, 30]
     assert country.totals["online_rate"].numerator == 40
+
+
+def test_an_import_for_most_units_rebuilds_everything_with_the_same_result(tree, tmp_path, monkeypatch):
+    from campaigns.statistics import aggregates
+
+    DossierStatisticFactory(unit=tree.new_ward, period_start=JULY, received_online=7, received_direct=3)
+    monkeypatch.setattr(aggregates, "WHOLE_REBUILD_UNITS", 1)
+    rows = [["33001", "07/2025", "", 60, 40], ["33013", "07/2025", "", 20, 80]]
+    statistics_import(path=write_csv(tmp_path / "thang-7.csv", rows))
+    assert aggregate_differences() == []
+    assert UnitMonthFigure.objects.filter(month=JULY).aggregate(total=Sum("online"))["total"] == 87

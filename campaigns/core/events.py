@@ -4,6 +4,9 @@
 activities); campaigns.impact.tasks listens (connected in CampaignsConfig.ready) and recomputes the stale reports
 in the background once the transaction commits.
 
+``units_changed`` is sent after ``load_units`` wrote units or succession links (the admin's edits send Django's own
+model signals); campaigns.statistics places every unit's monthly figures in the country again once it commits.
+
 ``role_groups_synced`` is sent after ``migrate`` has brought the role groups up to date; cms.workflow then
 refreshes the moderation workflow that hands approval to two of them.
 """
@@ -11,5 +14,7 @@ refreshes the moderation workflow that hands approval to two of them.
 from django.dispatch import Signal
 
 figures_changed = Signal()
+
+units_changed = Signal()
 
 role_groups_synced = Signal()

@@ -1,9 +1,10 @@
 """What the leaders' dashboard shows for one area and range of months (reads only)."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Max, Q
 
 from campaigns.access import permissions
 from campaigns.core.months import PeriodKind, add_months, first_day, last_day, month_count, period_label
@@ -15,11 +16,13 @@ from campaigns.statistics.indicators import (
     _rate,
     area_totals,
     children_ranking,
+    month_source_sums,
     monthly_online_rates,
 )
-from campaigns.statistics.models import DossierStatistic
+from campaigns.statistics.models import DossierStatistic, NationalMonthFigure, UnitMonthFigure
 from campaigns.statistics.rate_definitions import COUNTED, DENOMINATOR
-from campaigns.units.areas import Area, area_for, area_leaves
+from campaigns.units.areas import Area, area_for, area_leaves, is_nation, nation_unit
+from campaigns.units.choices import UnitLevel
 from campaigns.units.models import AdministrativeUnit
 
 
@@ -57,27 +60,55 @@ class Dashboard:
     target: float
     periodic: list[PeriodicReport]
     sources: list[tuple[str, int]]  # the sources whose figures count in the window, with their number of statistics
+    former: list[AdministrativeUnit]  # provinces and districts before 01/07/2025 within the area, to open
+
+
+def has_national_scope(user) -> bool:
+    """May the user open the whole country? Only users whose scope is not restricted to units (administrators):
+    a leader scoped to a province sees that province, never the country."""
+    return permissions.scope_unit_ids(user) is None
 
 
 def dashboard_roots(user) -> list[AdministrativeUnit]:
-    """Units a user may open the dashboard for at the top: their scope, or every province."""
+    """Units a user may open the dashboard for at the top: their scope, or the whole country and every province."""
     units = AdministrativeUnit.objects.current()
-    if permissions.scope_unit_ids(user) is None:
-        return list(units.filter(level="province").order_by("name"))
+    if has_national_scope(user):
+        return [nation_unit(), *units.filter(level="province").order_by("name")]
     return list(units.filter(user_scopes__user=user).order_by("level", "name"))
+
+
+def dashboard_area(unit: AdministrativeUnit) -> Area:
+    """The area the dashboard reads. For the whole country, only what the national roll-up needs: the provinces
+    in force as its children and, as units not counted, those whose figures count for no province (one or two
+    queries, where ``nation_area`` reads every unit and link)."""
+    if not is_nation(unit):
+        return area_for(unit)
+    provinces = AdministrativeUnit.objects.current().filter(level=UnitLevel.PROVINCE, parent__isnull=True)
+    outside = UnitMonthFigure.objects.filter(in_nation=False).values_list("unit_id", flat=True).distinct()
+    return Area(
+        root=unit,
+        included=frozenset(),
+        child_of={pk: pk for pk in provinces.values_list("pk", flat=True)},
+        partial_children={},
+        partial_root=frozenset(outside),
+    )
 
 
 def latest_month(area: Area) -> datetime.date | None:
     """The latest report month with a figure that counts in the area."""
-    return DossierStatistic.objects.filter(COUNTED, unit_id__in=area.included, period_kind=PeriodKind.MONTH).aggregate(
-        latest=Max("report_month")
-    )["latest"]
+    figures = (
+        NationalMonthFigure.objects.all()
+        if is_nation(area.root)
+        else UnitMonthFigure.objects.filter(unit_id__in=area.included)
+    )
+    return figures.aggregate(latest=Max("month"))["latest"]
 
 
 def latest_period_month(area: Area) -> datetime.date | None:
     """The month in which the area's latest longer or irregular report ends (when it has no monthly report)."""
+    units = Q(unit_id__in=area_leaves(area) - {None}) if is_nation(area.root) else Q(unit_id__in=area.included)
     latest = (
-        DossierStatistic.objects.filter(COUNTED, unit_id__in=area.included)
+        DossierStatistic.objects.filter(COUNTED, units)
         .exclude(period_kind=PeriodKind.MONTH)
         .aggregate(latest=Max("period_end"))["latest"]
     )
@@ -87,7 +118,7 @@ def latest_period_month(area: Area) -> datetime.date | None:
 def periodic_reports(area: Area, start: datetime.date, end: datetime.date) -> list[PeriodicReport]:
     """Reports of longer or irregular periods that end in the window, for the area's own unit and its children."""
     # The area's own unit (and old units that went wholly into it) and the units directly below it.
-    shown = area_leaves(area)
+    shown = area_leaves(area) - {None}
     rows = (
         DossierStatistic.objects.filter(COUNTED, unit_id__in=shown, period_end__gte=start, period_end__lte=end)
         .exclude(period_kind=PeriodKind.MONTH)
@@ -118,26 +149,29 @@ def campaign_periodic_reports(campaign) -> list[PeriodicReport]:
     return periodic_reports(area_for(campaign.unit), start, end)
 
 
-def counting_sources(area: Area, start: datetime.date, end: datetime.date) -> list[tuple[str, int]]:
-    rows = (
-        DossierStatistic.objects.filter(
-            COUNTED,
-            unit_id__in=area.included,
-            period_kind=PeriodKind.MONTH,
-            report_month__gte=start,
-            report_month__lte=end,
-        )
-        .values("source")
-        .annotate(rows=Count("pk"), dossiers=Sum("received_online"))
-        .order_by("-rows", "source")
-    )
-    return [(row["source"], row["rows"]) for row in rows]
+def counting_sources(
+    area: Area, start: datetime.date, end: datetime.date, *, sums: list[dict] | None = None
+) -> list[tuple[str, int]]:
+    """The sources whose figures count in the window, with their number of statistics (most first)."""
+    counts = defaultdict(int)
+    for row in month_source_sums(area, start, end) if sums is None else sums:
+        counts[row["source"]] += row["total_rows"] or 0
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+PARTS = frozenset({"points", "totals", "children", "periodic", "sources"})
 
 
 def build_dashboard(
-    *, unit: AdministrativeUnit, first_month: datetime.date | None, last_month: datetime.date | None
+    *,
+    unit: AdministrativeUnit,
+    first_month: datetime.date | None,
+    last_month: datetime.date | None,
+    parts: frozenset[str] = PARTS,
 ) -> Dashboard:
-    area = area_for(unit)
+    """The dashboard of a unit (or of the whole country, ``nation_unit()``) over a range of report months. Only
+    the ``parts`` asked are read: the chart needs the points, the ranking download the children."""
+    area = dashboard_area(unit)
     last_month = last_month or latest_month(area) or latest_period_month(area) or first_day(datetime.date.today())
     first_month = first_month or add_months(last_month, -11)
     months = month_count(first_month, last_month)
@@ -146,6 +180,8 @@ def build_dashboard(
     previous_start = add_months(first_month, -months)
     previous_end = first_month - datetime.timedelta(days=1)
     target = IndicatorTargets.load().online_target_fraction
+    # The chart, the totals and the sources fold one query's sums per report month and source.
+    sums = month_source_sums(area, start, end) if parts & {"points", "totals", "sources"} else []
     return Dashboard(
         unit=unit,
         start=start,
@@ -153,12 +189,27 @@ def build_dashboard(
         previous_start=previous_start,
         previous_end=previous_end,
         area=area,
-        points=monthly_online_rates(area, start, end),
-        totals=area_totals(area, start, end),
+        points=monthly_online_rates(area, start, end, sums=sums) if "points" in parts else [],
+        totals=area_totals(area, start, end, sums=sums) if "totals" in parts else {},
         children=children_ranking(
             area, start=start, end=end, previous_start=previous_start, previous_end=previous_end, target=target
-        ),
+        )
+        if "children" in parts
+        else [],
         target=target,
-        periodic=periodic_reports(area, start, end),
-        sources=counting_sources(area, start, end),
+        periodic=periodic_reports(area, start, end) if "periodic" in parts else [],
+        sources=counting_sources(area, start, end, sums=sums) if "sources" in parts else [],
+        former=former_units(area) if "children" in parts and not is_nation(unit) else [],
+    )
+
+
+def former_units(area: Area) -> list[AdministrativeUnit]:
+    """The provinces and districts before 01/07/2025 whose figures count in the area, for the dashboard to open
+    (their own dashboards rank their districts or communes as they were). One query."""
+    return list(
+        AdministrativeUnit.objects.filter(
+            pk__in=area.included, valid_to__isnull=False, level__in=(UnitLevel.PROVINCE, UnitLevel.DISTRICT)
+        )
+        .exclude(pk=area.root.pk)
+        .order_by("level", "code")[:200]
     )

@@ -1,4 +1,5 @@
-"""The indicators a leader sends upward: one row per report month and commune or ward under a scope.
+"""The indicators a leader sends upward: one row per report month and commune or ward under a scope (a unit, or the
+whole country: ``toan-quoc``).
 
 ``manage.py export_indicators`` and the dashboard's download both use ``indicator_rows``. Columns
 are exactly ``INDICATOR_COLUMNS``; rates come from ``campaigns.statistics.rate_definitions`` and only the
@@ -12,15 +13,13 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from campaigns.core.errors import DomainError
-from campaigns.core.months import PeriodKind, last_day, months_between
+from campaigns.core.months import last_day, months_between
 from campaigns.statistics.exports import escape_formula
-from campaigns.statistics.models import DossierStatistic
-from campaigns.statistics.rate_definitions import COUNTED, DENOMINATOR, POSTAL_KNOWN
-from campaigns.units.areas import area_for, in_force
+from campaigns.statistics.models import UnitMonthFigure
+from campaigns.units.areas import NATION_CODE, area_for, in_force, is_nation, nation_area, nation_unit
 from campaigns.units.choices import UnitLevel
 from campaigns.units.models import AdministrativeUnit
 
@@ -66,7 +65,10 @@ def scope_unit(
     code: str, first: datetime.date, last: datetime.date, *, current_units: bool = False
 ) -> AdministrativeUnit:
     """The unit with ``code`` in force in the requested months (codes are reused across the 2025 reform);
-    with ``current_units``, today's unit with that code, as the dashboard shows it."""
+    with ``current_units``, today's unit with that code, as the dashboard shows it. ``toan-quoc``: the whole
+    country (``nation_unit()``)."""
+    if code == NATION_CODE:
+        return nation_unit()
     versions = list(AdministrativeUnit.objects.filter(code=code))
     if not versions:
         raise IndicatorExportError(
@@ -100,12 +102,18 @@ def indicator_rows(
     *, scope: AdministrativeUnit, first: datetime.date, last: datetime.date, current_units: bool = False
 ) -> list[IndicatorRow]:
     months = months_between(first, last)
-    area = area_for(scope)
+    nation = is_nation(scope)
+    area = nation_area(by_commune=current_units) if nation else area_for(scope)
+    # The whole country: every unit (a list of its ids in the query would cost more than the rows it spares).
+    units = (
+        AdministrativeUnit.objects.all()
+        if nation
+        else AdministrativeUnit.objects.filter(pk__in=area.included | {scope.pk})
+    )
     units = {
         row["pk"]: row
-        for row in AdministrativeUnit.objects.filter(pk__in=area.included | {scope.pk}).values(
-            "pk", "code", "name", "level", "valid_from", "valid_to"
-        )
+        for row in units.values("pk", "code", "name", "level", "valid_from", "valid_to")
+        if not nation or row["pk"] in area.included
     }
     communes = {pk: row for pk, row in units.items() if row["level"] == UnitLevel.COMMUNE}
     # Where each unit's figures are shown: itself, or (--current-units) the commune of today it went into.
@@ -121,35 +129,24 @@ def indicator_rows(
         target_of = {pk: pk for pk in communes}
         shown = set(communes)
 
-    figures = (
-        DossierStatistic.objects.filter(
-            COUNTED,
-            unit_id__in=list(target_of),
-            period_kind=PeriodKind.MONTH,
-            report_month__gte=months[0],
-            report_month__lte=months[-1],
-        )
-        .annotate(denominator=DENOMINATOR)
-        .values("unit_id", "report_month", "source")
-        .annotate(
-            online=Sum("received_online"),
-            total=Sum("denominator"),
-            postal=Sum("received_postal", filter=POSTAL_KNOWN),
-            postal_rows=Count("pk", filter=POSTAL_KNOWN),
-            rows=Count("pk"),
-        )
-    )
+    # The monthly aggregates (campaigns.statistics.aggregates): one row per unit, report month and source.
+    figures = UnitMonthFigure.objects.filter(month__gte=months[0], month__lte=months[-1])
+    if not nation:
+        figures = figures.filter(unit_id__in=list(target_of))
     cells = defaultdict(lambda: {"online": 0, "total": 0, "postal": 0, "postal_rows": 0, "rows": 0, "sources": set()})
     reported = defaultdict(set)
-    for row in figures:
-        target = target_of.get(row["unit_id"])
+    sums = ("online", "denominator", "postal", "postal_rows", "rows")
+    for unit_id, month, source, *values in figures.values_list("unit_id", "month", "source", *sums).iterator(
+        chunk_size=10_000
+    ):
+        target = target_of.get(unit_id)
         if target not in shown:
             continue
-        cell = cells[(target, row["report_month"])]
-        for key in ("online", "total", "postal", "postal_rows", "rows"):
-            cell[key] += row[key] or 0
-        cell["sources"].add(row["source"])
-        reported[(target, row["report_month"])].add(row["unit_id"])
+        cell = cells[(target, month)]
+        for key, value in zip(("online", "total", "postal", "postal_rows", "rows"), values, strict=True):
+            cell[key] += value
+        cell["sources"].add(source)
+        reported[(target, month)].add(unit_id)
 
     result = []
     for month in months:

@@ -1,5 +1,8 @@
 """Indicators over an area and a range of months: counts are summed, then divided (never averaged).
 
+Every read sums the monthly aggregates of campaigns.statistics.aggregates (the statistics that count, summed per
+unit, report month and source; for the whole country, per province), never the statistics themselves.
+
 An area is a unit in force, every unit below it, and the old units that went into it. An old
 unit counts towards the area only if *all* of it went there, and towards one of the area's
 direct children only if all of it went into that child; otherwise it is listed as a partial
@@ -10,7 +13,7 @@ whatever the number of units.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from campaigns.core.intervals import (
     NO_INTERVAL,
@@ -19,15 +22,11 @@ from campaigns.core.intervals import (
     target_status,
     wilson_interval,
 )
-from campaigns.core.months import PeriodKind, first_day, month_count
-from campaigns.statistics.models import DossierStatistic
-from campaigns.statistics.rate_definitions import BIG, COUNTED, DENOMINATOR, POSTAL_KNOWN, unknown_reason
-from campaigns.units.areas import Area
+from campaigns.core.months import first_day, month_count
+from campaigns.statistics.models import AGGREGATE_SUM_NAMES, NationalMonthFigure, UnitMonthFigure
+from campaigns.statistics.rate_definitions import unknown_reason
+from campaigns.units.areas import Area, is_nation
 from campaigns.units.models import AdministrativeUnit
-
-
-def _product(left, right):
-    return ExpressionWrapper(left * right, output_field=BIG)
 
 
 @dataclass(frozen=True)
@@ -54,53 +53,59 @@ class MonthPoint:
     rate: Rate
 
 
-def counted_monthly(unit_ids, start: datetime.date, end: datetime.date):
-    """The statistics that count, of monthly reports whose report month lies in [start, end]."""
-    return DossierStatistic.objects.filter(
-        COUNTED,
-        unit_id__in=unit_ids,
-        period_kind=PeriodKind.MONTH,
-        report_month__gte=first_day(start),
-        report_month__lte=end,
+def area_figures(area: Area, start: datetime.date, end: datetime.date):
+    """The monthly aggregates of the area's units (campaigns.statistics.aggregates) whose report month lies in
+    [start, end]; for the whole country, the national roll-up per province."""
+    if is_nation(area.root):
+        figures = NationalMonthFigure.objects.all()
+    else:
+        figures = UnitMonthFigure.objects.filter(unit_id__in=area.included)
+    return figures.filter(month__gte=first_day(start), month__lte=end)
+
+
+def _units_reporting(figures):
+    """Units with dossiers in a month: counted in the unit aggregates, summed in the national roll-up."""
+    if figures.model is NationalMonthFigure:
+        return Sum("units")
+    return Count("unit_id", distinct=True, filter=Q(denominator__gt=0))
+
+
+def month_source_sums(area: Area, start: datetime.date, end: datetime.date) -> list[dict]:
+    """Every sum of the area's aggregates per report month and source in [start, end], one query: what the chart,
+    the totals and the list of sources are folded from (``reporting``: units with dossiers)."""
+    figures = area_figures(area, start, end)
+    return list(
+        figures.values("month", "source")
+        .annotate(**{f"total_{name}": Sum(name) for name in AGGREGATE_SUM_NAMES}, reporting=_units_reporting(figures))
+        .order_by("month", "source")
     )
 
 
-def _statistics(area: Area, start: datetime.date, end: datetime.date):
-    return counted_monthly(area.included, start, end).annotate(denominator=DENOMINATOR)
-
-
-def monthly_online_rates(area: Area, start: datetime.date, end: datetime.date) -> list[MonthPoint]:
-    """Online rate per month with a cluster-robust interval (units as clusters), one query."""
-    rows = (
-        _statistics(area, start, end)
-        # Report months: 15/10–14/11 is November's report; other periods are never placed in a month.
-        .annotate(month=F("report_month"))
-        .values("month")
-        .annotate(
-            y=Sum("received_online"),
-            x=Sum("denominator"),
-            yy=Sum(_product(F("received_online"), F("received_online"))),
-            xy=Sum(_product(F("received_online"), F("denominator"))),
-            xx=Sum(_product(F("denominator"), F("denominator"))),
-            units=Count("unit_id", distinct=True, filter=Q(denominator__gt=0)),
-        )
-        .order_by("month")
-    )
+def monthly_online_rates(
+    area: Area, start: datetime.date, end: datetime.date, *, sums: list[dict] | None = None
+) -> list[MonthPoint]:
+    """Online rate per month with a cluster-robust interval (units as clusters), one query (none with the
+    ``sums`` of ``month_source_sums``)."""
+    # Report months: 15/10–14/11 is November's report; other periods are never placed in a month. One source
+    # counts per unit and report month, so the units reporting add up over the sources of a month.
+    months = {}
+    for row in month_source_sums(area, start, end) if sums is None else sums:
+        month = months.setdefault(row["month"], dict.fromkeys(("online", "denominator", "yy", "xy", "xx", "units"), 0))
+        for name in ("online", "denominator", "yy", "xy", "xx"):
+            month[name] += row[f"total_{name}"] or 0
+        month["units"] += row["reporting"] or 0
     points = []
-    for row in rows:
+    for day, month in sorted(months.items()):
         interval = ratio_interval_from_sums(
-            sum_y=row["y"] or 0,
-            sum_x=row["x"] or 0,
-            sum_yy=row["yy"] or 0,
-            sum_xy=row["xy"] or 0,
-            sum_xx=row["xx"] or 0,
-            units=row["units"],
+            sum_y=month["online"],
+            sum_x=month["denominator"],
+            sum_yy=month["yy"],
+            sum_xy=month["xy"],
+            sum_xx=month["xx"],
+            units=month["units"],
         )
-        points.append(
-            MonthPoint(
-                first_day(row["month"]), row["y"] or 0, row["x"] or 0, Rate(row["y"] or 0, row["x"] or 0, interval)
-            )
-        )
+        online, denominator = month["online"], month["denominator"]
+        points.append(MonthPoint(first_day(day), online, denominator, Rate(online, denominator, interval)))
     return points
 
 
@@ -165,36 +170,41 @@ def children_ranking(
     target: float | None,
 ) -> list[UnitRow]:
     """The root's direct children ranked by online rate in [start, end], with the change since the
-    previous window and a three-state verdict against ``target``. Two queries."""
+    previous window and a three-state verdict against ``target``. Two queries.
+
+    A child's months reported are the best of the units rolled into it; for the whole country, whose children are
+    provinces, the report months in which the province has figures."""
     children = {
         unit.pk: UnitRow(unit=unit)
         for unit in AdministrativeUnit.objects.filter(pk__in=set(area.child_of.values())).order_by("code")
     }
-    current = Q(report_month__gte=start, report_month__lte=end)
-    previous = Q(report_month__gte=previous_start, report_month__lte=previous_end)
+    current = Q(month__gte=start, month__lte=end)
+    previous = Q(month__gte=previous_start, month__lte=previous_end)
+    if is_nation(area.root):
+        figures, key = NationalMonthFigure.objects.filter(province__isnull=False), "province_id"
+    else:
+        figures, key = UnitMonthFigure.objects.filter(unit_id__in=area.included), "unit_id"
     rows = (
-        DossierStatistic.objects.filter(COUNTED, unit_id__in=area.included, period_kind=PeriodKind.MONTH)
-        .filter(current | previous)
-        .annotate(denominator=DENOMINATOR)
-        .values("unit_id")
+        figures.filter(current | previous)
+        .values(key)
         .annotate(
-            y=Sum("received_online", filter=current),
+            y=Sum("online", filter=current),
             x=Sum("denominator", filter=current),
-            p=Sum("received_postal", filter=current & POSTAL_KNOWN),
-            px_postal=Sum("denominator", filter=current & POSTAL_KNOWN),
-            combined=Count("pk", filter=current & Q(received_direct_or_postal__isnull=False)),
-            py=Sum("received_online", filter=previous),
+            p=Sum("postal", filter=current),
+            px_postal=Sum("postal_denominator", filter=current),
+            combined=Sum("combined_rows", filter=current),
+            py=Sum("online", filter=previous),
             px=Sum("denominator", filter=previous),
-            months=Count("report_month", distinct=True, filter=current),
+            months=Count("month", distinct=True, filter=current),
             # The cells (unit × report month) of the current window, for the one target interval.
-            yy=Sum(_product(F("received_online"), F("received_online")), filter=current),
-            xy=Sum(_product(F("received_online"), F("denominator")), filter=current),
-            xx=Sum(_product(F("denominator"), F("denominator")), filter=current),
-            cells=Count("pk", filter=current & Q(denominator__gt=0)),
+            sum_yy=Sum("yy", filter=current),
+            sum_xy=Sum("xy", filter=current),
+            sum_xx=Sum("xx", filter=current),
+            sum_cells=Sum("cells", filter=current),
         )
     )
     for row in rows:
-        child = children.get(area.child_of.get(row["unit_id"]))
+        child = children.get(area.child_of.get(row[key]))
         if child is None:
             continue
         child.online += row["y"] or 0
@@ -204,9 +214,9 @@ def children_ranking(
         child.combined_rows += row["combined"] or 0
         child.previous_online += row["py"] or 0
         child.previous_denominator += row["px"] or 0
-        child.unit_months.add((row["unit_id"], row["months"]))
-        for key in ("yy", "xy", "xx", "cells"):
-            child.cell_sums[key] += row[key] or 0
+        child.unit_months.add((row[key], row["months"]))
+        for name in ("yy", "xy", "xx", "cells"):
+            child.cell_sums[name] += row[f"sum_{name}"] or 0
     expected = month_count(start, end)
     for child_id, child in children.items():
         child.partial_sources = len(area.partial_children.get(child_id, ()))
@@ -226,43 +236,27 @@ def children_ranking(
     )
 
 
-def area_totals(area: Area, start: datetime.date, end: datetime.date) -> dict[str, Rate]:
-    """Every indicator of PRODUCT.md for the area and period, from one aggregate query.
+def area_totals(
+    area: Area, start: datetime.date, end: datetime.date, *, sums: list[dict] | None = None
+) -> dict[str, Rate]:
+    """Every indicator of PRODUCT.md for the area and period, from one aggregate query (none with the ``sums`` of
+    ``month_source_sums``).
 
     Optional counts (full-process, by post…) are divided by the denominator of the rows that
     report them, so units that leave a column empty do not pull a rate down.
     """
-    reported = {name: Q(**{f"{name}__isnull": False}) for name in ("received_online_full", "received_postal")}
-    resolved = ExpressionWrapper(F("resolved_early") + F("resolved_on_time") + F("resolved_late"), output_field=BIG)
-    row = (
-        _statistics(area, start, end)
-        .annotate(resolved=resolved)
-        .aggregate(
-            online=Sum("received_online"),
-            received=Sum("denominator"),
-            full=Sum("received_online_full"),
-            full_denominator=Sum("denominator", filter=reported["received_online_full"]),
-            postal_total=Sum("received_postal", filter=POSTAL_KNOWN),
-            postal_denominator=Sum("denominator", filter=POSTAL_KNOWN),
-            combined_rows=Count("pk", filter=Q(received_direct_or_postal__isnull=False)),
-            resolved_total=Sum("resolved"),
-            on_time=Sum(
-                ExpressionWrapper(F("resolved_early") + F("resolved_on_time"), output_field=BIG),
-                filter=Q(resolved__isnull=False),
-            ),
-            results_postal_total=Sum("results_postal", filter=Q(resolved__isnull=False)),
-            results_denominator=Sum("resolved", filter=Q(results_postal__isnull=False)),
-        )
-    )
-    values = {key: value or 0 for key, value in row.items()}
+    values = dict.fromkeys(AGGREGATE_SUM_NAMES, 0)
+    for row in month_source_sums(area, start, end) if sums is None else sums:
+        for name in AGGREGATE_SUM_NAMES:
+            values[name] += row[f"total_{name}"] or 0
     return {
-        "online_rate": _rate(values["online"], values["received"]),
+        "online_rate": _rate(values["online"], values["denominator"]),
         "full_online_share": _rate(values["full"], values["full_denominator"]),
         "bcci_rate": _rate(
-            values["postal_total"],
+            values["postal"],
             values["postal_denominator"],
             combined_only=values["combined_rows"] > 0 and not values["postal_denominator"],
         ),
-        "results_postal_rate": _rate(values["results_postal_total"], values["results_denominator"]),
-        "on_time_rate": _rate(values["on_time"], values["resolved_total"]),
+        "results_postal_rate": _rate(values["results_postal"], values["results_denominator"]),
+        "on_time_rate": _rate(values["on_time"], values["resolved"]),
     }

@@ -174,3 +174,85 @@ class StatisticSource(models.Model):
 
     def __str__(self):
         return f"{self.rank}. {self.name}"
+
+
+# The sums every read of counted monthly figures needs (campaigns.statistics.aggregates fills them from
+# DossierStatistic with the one rate definition): a read sums these, never the statistics themselves.
+AGGREGATE_SUM_NAMES = (
+    "rows",  # statistics summed into this row (normally 1: one source counts per unit and report month)
+    "online",  # received online
+    "denominator",  # online + in person + by post (rate_definitions.DENOMINATOR)
+    "postal",  # received by post, where it is known apart (POSTAL_KNOWN)
+    "postal_denominator",  # the denominator of those statistics
+    "postal_rows",  # statistics whose postal count is known apart
+    "combined_rows",  # statistics with the combined in-person and postal count
+    "full",  # full-process online
+    "full_denominator",  # the denominator of the statistics that give full-process online
+    "resolved",  # early + on time + late, where all three are given
+    "on_time",  # early + on time, where resolved is known
+    "results_postal",  # results returned by post, where resolved is known
+    "results_denominator",  # resolved, where results by post is given
+    "yy",  # sums of per-statistic products, for the cluster-robust intervals
+    "xy",
+    "xx",
+    "cells",  # statistics with a denominator above 0
+)
+
+
+class FigureSums(models.Model):
+    month = models.DateField(_("report month"))
+    source = models.CharField(_("data source"), max_length=100, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
+for _name in AGGREGATE_SUM_NAMES:
+    FigureSums.add_to_class(_name, models.BigIntegerField(default=0))
+
+
+class UnitMonthFigure(FigureSums):
+    """The counted monthly figures of one unit, report month and source, summed: what every dashboard, chart and
+    indicator export reads. Kept current by ``statistics_recount`` (every import, edit, deletion and precedence
+    change goes through it); ``manage.py rebuild_aggregates`` rebuilds and checks them."""
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # Where the unit counts in the whole country (campaigns.units.areas.nation_area): the province in force it rolls
+    # up to (empty: none), and whether it counts for the country at all.
+    province = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
+    in_nation = models.BooleanField(default=False, db_default=False)
+
+    class Meta:
+        verbose_name = _("monthly figures of a unit")
+        verbose_name_plural = _("monthly figures of units")
+        constraints = [models.UniqueConstraint(fields=["unit", "month", "source"], name="unit_month_figure_unique")]
+        indexes = [
+            models.Index(fields=["province", "month"], name="unit_month_figure_province_idx"),
+            # The few units whose figures count for no province in force (the national dashboard's warning).
+            models.Index(fields=["unit"], condition=Q(in_nation=False), name="unit_month_figure_outside_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.month:%m/%Y} {self.source}".strip()
+
+
+class NationalMonthFigure(FigureSums):
+    """The monthly figures of every unit rolling up to one province in force (empty: units that count for the
+    whole country but for no one province), summed: what the national dashboard reads."""
+
+    province = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
+    units = models.BigIntegerField(default=0)  # units with a denominator above 0 (the chart's clusters)
+
+    class Meta:
+        verbose_name = _("monthly figures of a province")
+        verbose_name_plural = _("monthly figures of provinces")
+        indexes = [models.Index(fields=["month", "province"], name="national_month_figure_idx")]
+
+    def __str__(self):
+        return f"{self.province_id or '—'} {self.month:%m/%Y} {self.source}".strip()

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from campaigns.statistics.aggregates import aggregates_refresh
 from campaigns.statistics.models import DossierStatistic, StatisticSource
 
 UNLISTED_RANK = 10_000
@@ -30,10 +31,18 @@ def slot_of(unit_id: int, report_month, period_start, period_end) -> tuple:
 
 
 def statistics_recount(*, unit_ids: Iterable[int] | None = None) -> int:
-    """Mark, for the given units (all when None), the one statistic that counts per slot. Returns changes."""
+    """Mark, for the given units (all when None), the one statistic that counts per slot, and bring their monthly
+    aggregates up to date (campaigns.statistics.aggregates). Returns the statistics whose mark changed."""
+    unit_ids = None if unit_ids is None else list(unit_ids)
+    with transaction.atomic():
+        changed = _recount(unit_ids)
+        aggregates_refresh(unit_ids=unit_ids)
+    return changed
+
+
+def _recount(unit_ids: list[int] | None) -> int:
     queryset = DossierStatistic.objects.all()
     if unit_ids is not None:
-        unit_ids = list(unit_ids)
         if not unit_ids:
             return 0
         queryset = queryset.filter(unit_id__in=unit_ids)

@@ -12,11 +12,12 @@ from campaigns.core.formatting import percent_vi
 from campaigns.core.intervals import NO_DATA, NOT_REACHED, REACHED, TOO_CLOSE
 from campaigns.core.months import month_count, parse_month
 from campaigns.statistics.charts import rate_chart_png
-from campaigns.statistics.dashboard import build_dashboard, dashboard_roots
+from campaigns.statistics.dashboard import PARTS, build_dashboard, dashboard_roots, has_national_scope
 from campaigns.statistics.exports import XLSX_CONTENT_TYPE, escape_formula
 from campaigns.statistics.indicator_export import CONTENT_TYPES, RENDERERS, indicator_rows
 from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.quality import data_quality
+from campaigns.units.areas import NATION_CODE, is_nation, nation_area, nation_unit
 from campaigns.units.models import AdministrativeUnit
 
 VERDICT_LABELS = {
@@ -40,8 +41,24 @@ class MonthField(forms.CharField):
         return month
 
 
+class UnitField(forms.CharField):
+    """A unit's id, or ``toan-quoc`` for the whole country."""
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if not value:
+            return None
+        if value == NATION_CODE:
+            return value
+        if not value.isascii() or not value.isdigit() or len(value) > 12:
+            raise forms.ValidationError(
+                _("“%(value)s” is not a unit: choose one in the list.") % {"value": value[:40]}
+            )
+        return int(value)
+
+
 class DashboardForm(forms.Form):
-    unit = forms.IntegerField(label=gettext_lazy("Unit"), required=False)
+    unit = UnitField(label=gettext_lazy("Unit"), required=False)
     start = MonthField(label=gettext_lazy("From month"), required=False)
     end = MonthField(label=gettext_lazy("To month"), required=False)
 
@@ -67,14 +84,29 @@ class DashboardMixin:
         self.form = DashboardForm(self.request.GET or None)
         self.roots = dashboard_roots(self.request.user)
         data = self.form.cleaned_data if self.form.is_bound and self.form.is_valid() else {}
-        unit_id = data.get("unit") or (self.roots[0].pk if self.roots else None)
+        unit_id = data.get("unit") or (self.unit_value(self.roots[0]) if self.roots else None)
         if unit_id is None:
             return None
-        unit = AdministrativeUnit.objects.current().filter(pk=unit_id).first()
-        if unit is None or not permissions.user_can_use_unit(self.request.user, unit):
-            permissions.log_denial(self.request.user, permissions.VIEW, AdministrativeUnit, unit_id)
-            raise PermissionDenied
-        return build_dashboard(unit=unit, first_month=data.get("start"), last_month=data.get("end"))
+        if unit_id == NATION_CODE:
+            # The whole country: only for users whose scope is the whole country.
+            if not has_national_scope(self.request.user):
+                permissions.log_denial(self.request.user, permissions.VIEW, AdministrativeUnit, NATION_CODE)
+                raise PermissionDenied
+            unit = nation_unit()
+        else:
+            # Units in force and, for the years before the reform, the old provinces, districts and communes.
+            unit = AdministrativeUnit.objects.filter(pk=unit_id).first()
+            if unit is None or not permissions.user_can_use_unit(self.request.user, unit):
+                permissions.log_denial(self.request.user, permissions.VIEW, AdministrativeUnit, unit_id)
+                raise PermissionDenied
+        return build_dashboard(unit=unit, first_month=data.get("start"), last_month=data.get("end"), parts=self.parts)
+
+    parts = PARTS
+
+    @staticmethod
+    def unit_value(unit) -> str | int:
+        """What the unit parameter says for a unit: its id, or ``toan-quoc``."""
+        return NATION_CODE if is_nation(unit) else unit.pk
 
     def resolve_or_deny(self):
         """The dashboard, for the views that have nothing to show without one (a user without a unit)."""
@@ -84,7 +116,7 @@ class DashboardMixin:
         return dashboard
 
     def query_string(self, dashboard) -> str:
-        return f"unit={dashboard.unit.pk}&start={dashboard.start:%Y-%m}&end={dashboard.end:%Y-%m}"
+        return f"unit={self.unit_value(dashboard.unit)}&start={dashboard.start:%Y-%m}&end={dashboard.end:%Y-%m}"
 
 
 class DashboardView(DashboardMixin, AdminPage, TemplateView):
@@ -96,9 +128,15 @@ class DashboardView(DashboardMixin, AdminPage, TemplateView):
         context = super().get_context_data(**kwargs)
         dashboard = self.resolve()
         context.update(form=self.form, roots=self.roots, dashboard=dashboard)
+        shown = str(self.unit_value(dashboard.unit)) if dashboard is not None else None
+        options = [(str(self.unit_value(root)), root.name) for root in self.roots]
+        if dashboard is not None and shown not in {value for value, _name in options}:
+            options.append((shown, dashboard.unit.name))
+        context["unit_options"] = [(value, name, value == shown) for value, name in options]
         if dashboard is not None:
             query = self.query_string(dashboard)
             context.update(
+                is_nation=is_nation(dashboard.unit),
                 chart_url=f"{reverse('statistics_dashboard_chart')}?{query}",
                 export_url=f"{reverse('statistics_dashboard_export')}?{query}",
                 indicators_url=f"{reverse('statistics_indicators_export')}?{query}",
@@ -134,6 +172,8 @@ def _row_context(row) -> dict:
 
 
 class DashboardChartView(DashboardMixin, View):
+    parts = frozenset({"points"})
+
     def get(self, request):
         dashboard = self.resolve_or_deny()
 
@@ -153,6 +193,8 @@ class DashboardChartView(DashboardMixin, View):
 
 
 class DashboardExportView(DashboardMixin, View):
+    parts = frozenset({"children"})
+
     def get(self, request):
         from openpyxl import Workbook
 
@@ -214,8 +256,9 @@ class DashboardExportView(DashboardMixin, View):
 class IndicatorsExportView(DashboardMixin, View):
     """The dashboard's download of ``export_indicators``: the communes of the area, report month by month."""
 
-    def get(self, request):
+    parts = frozenset()
 
+    def get(self, request):
         dashboard = self.resolve_or_deny()
         kind = request.GET.get("format", "csv")
         if kind not in RENDERERS:
@@ -230,6 +273,7 @@ class IndicatorsExportView(DashboardMixin, View):
 
 class DataQualityView(DashboardMixin, AdminPage, TemplateView):
     template_name = "campaigns/data_quality.html"
+    parts = frozenset()
     page_title = gettext_lazy("Data quality")
     header_icon = "warning"
 
@@ -242,8 +286,10 @@ class DataQualityView(DashboardMixin, AdminPage, TemplateView):
         dashboard = self.resolve()
         context.update(dashboard=dashboard)
         if dashboard is not None:
+            # The country's dashboard reads the national roll-up; its data quality needs every unit of the country.
+            area = nation_area() if is_nation(dashboard.unit) else dashboard.area
             context.update(
-                quality=data_quality(dashboard.area, dashboard.start, dashboard.end),
+                quality=data_quality(area, dashboard.start, dashboard.end),
                 dashboard_url=f"{reverse('statistics_dashboard')}?{self.query_string(dashboard)}",
             )
         return context

@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from campaigns.units.choices import SuccessionKind, UnitLevel
 from campaigns.units.models import AdministrativeUnit, UnitSuccession
 from campaigns.units.succession import map_figures, map_to_current_units
@@ -151,18 +153,113 @@ class Area:
 
 def area_for(root: AdministrativeUnit) -> Area:
     current_rows = list(descendants([root.pk]).values_list("pk", "parent_id", "parent__parent_id"))
-    current = {pk for pk, _parent, _grand in current_rows}
     child_of = {}
     for pk, parent, _grand in current_rows:
         if pk != root.pk:
             child_of[pk] = pk if parent == root.pk else parent
+    return _area(
+        root,
+        {pk for pk, _parent, _grand in current_rows},
+        child_of,
+        predecessors=predecessor_ids,
+        links=lambda old: UnitSuccession.objects.filter(old_unit_id__in=old).values_list(
+            "old_unit_id", "new_unit_id", "kind"
+        ),
+        below=lambda ids: descendants(ids).values_list("pk", "parent_id", "parent__parent_id"),
+    )
 
-    candidates = predecessor_ids(current)
+
+# The nation is no unit of the catalogue: the dashboard and the indicators export show it as this unsaved unit,
+# whose direct children are the provinces in force.
+NATION_CODE = "toan-quoc"
+
+
+def nation_unit() -> AdministrativeUnit:
+    """The whole country as the dashboard shows it ("Toàn quốc"): an unsaved unit without a primary key."""
+    from django.utils.translation import gettext
+
+    return AdministrativeUnit(code=NATION_CODE, name=gettext("Whole country"), level=UnitLevel.PROVINCE)
+
+
+def is_nation(unit: AdministrativeUnit | None) -> bool:
+    return unit is not None and unit.pk is None and unit.code == NATION_CODE
+
+
+def nation_area(unit_ids: Iterable[int] | None = None, *, by_commune: bool = False) -> Area:
+    """The area of the whole country: every province in force (each a direct child) with the units below it, and
+    the old units that went wholly into them, by the rules of ``area_for``; an old commune split between communes of
+    one province went wholly into that province and counts for it.
+
+    Without ``unit_ids``, two queries (every unit, every link): lists of ten thousand ids in a query cost more
+    than reading the whole tables. With them, the same answer for those units only (whether and where they
+    count), from their own links and those of the units above them: five queries. With ``by_commune``, the
+    children are the communes in force instead of the provinces (old communes roll up to the commune of today they
+    went wholly into, as in a province's area)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    if unit_ids is None:
+        units = list(
+            AdministrativeUnit.objects.values_list(
+                "pk", "parent_id", "parent__parent_id", "level", "valid_from", "valid_to"
+            )
+        )
+        links = list(UnitSuccession.objects.values_list("old_unit_id", "new_unit_id", "kind"))
+    else:
+        asked = set(unit_ids)
+        above = AdministrativeUnit.objects.filter(pk__in=asked).values_list("parent_id", "parent__parent_id")
+        asked |= {pk for pair in above for pk in pair if pk}
+        provinces = AdministrativeUnit.objects.valid_on(today).filter(level=UnitLevel.PROVINCE, parent__isnull=True)
+        units = list(
+            AdministrativeUnit.objects.filter(
+                Q(pk__in=provinces.values("pk"))
+                | Q(parent_id__in=provinces.values("pk"))
+                | Q(parent__parent_id__in=provinces.values("pk"))
+            ).values_list("pk", "parent_id", "parent__parent_id", "level", "valid_from", "valid_to")
+        )
+        links = list(
+            UnitSuccession.objects.filter(old_unit_id__in=asked).values_list("old_unit_id", "new_unit_id", "kind")
+        )
+    provinces = {
+        pk for pk, parent, _g, level, start, end in units
+        if level == UnitLevel.PROVINCE and parent is None and in_force(start, end, today)
+    }  # fmt: skip
+    tree = [(pk, parent, grand) for pk, parent, grand, *_rest in units]
+    child_of = {}
+    for pk, parent, grand in tree:
+        for candidate in (pk, parent, grand):
+            if candidate in provinces:
+                child_of[pk] = candidate
+                break
+    current = set(child_of)
+    if by_commune:
+        communes = {pk for pk, _p, _g, level, *_dates in units if level == UnitLevel.COMMUNE}
+        child_of = {pk: pk for pk in current & communes}
+
+    def below(ids):
+        if unit_ids is None:
+            return [row for row in tree if ids & set(row)]
+        return descendants(ids).values_list("pk", "parent_id", "parent__parent_id")
+
+    return _area(
+        nation_unit(),
+        current,
+        child_of,
+        predecessors=lambda current: {old for old, new, _kind in links if new in current},
+        links=lambda old: [link for link in links if link[0] in old],
+        below=below,
+        whole_links_only=by_commune,
+    )
+
+
+def _area(root, current: set[int], child_of: dict[int, int], *, predecessors, links, below, whole_links_only=True):
+    """The area of ``root`` from its units in force (``current``) and the direct child each rolls up to: old units
+    (``predecessors`` of units, their succession ``links``) roll up to a child when all their successors do (and,
+    with ``whole_links_only``, by whole links); units ``below`` old units that went wholly in count too."""
+    candidates = predecessors(current)
     successors = defaultdict(set)
     kinds = defaultdict(set)
-    for old, new, kind in UnitSuccession.objects.filter(old_unit_id__in=candidates).values_list(
-        "old_unit_id", "new_unit_id", "kind"
-    ):
+    for old, new, kind in links(candidates):
         successors[old].add(new)
         kinds[old].add(kind)
     included = set(current)
@@ -176,14 +273,18 @@ def area_for(root: AdministrativeUnit) -> Area:
         included.add(old)
         whole_old.add(old)
         children = {child_of.get(new) for new in successors[old]}
-        if len(children) == 1 and None not in children and kinds[old] == {SuccessionKind.FULL}:
+        if (
+            len(children) == 1
+            and None not in children
+            and (kinds[old] == {SuccessionKind.FULL} or not whole_links_only)
+        ):
             child_of[old] = children.pop()
         else:
             for child in children - {None}:
                 partial_children[child].add(old)
     # Old units below a unit that went wholly into the area (e.g. old districts) count for the area.
     if whole_old:
-        for pk, parent, grand in descendants(whole_old).values_list("pk", "parent_id", "parent__parent_id"):
+        for pk, parent, grand in below(whole_old):
             if pk not in included:
                 included.add(pk)
                 for ancestor in (parent, grand):

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from campaigns.core.errors import DataFileError, RowError
+from campaigns.core.events import units_changed
 from campaigns.core.text import fold, normalize_text
 from campaigns.units.areas import in_force
 from campaigns.units.choices import CODE_LENGTH_BY_LEVEL, TYPES_BY_LEVEL, SuccessionKind, UnitLevel, UnitType
@@ -333,6 +334,8 @@ def units_load(
         report.links_updated = len(changed_links)
         report.links_deleted = len(stale)
         report.links_unchanged = len(wanted) - len(new_links) - len(changed_links)
+        # What rolls up where may have changed: the layers above re-place their figures once this commits.
+        units_changed.send(sender=__name__)
 
     counts = defaultdict(int)
     for row in units:

@@ -22,7 +22,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--scope", required=True, help=_("unit code"))
+        parser.add_argument("--scope", required=True, help=_("unit code, or “toan-quoc” for the whole country"))
         parser.add_argument("--start", required=True, help="YYYY-MM")
         parser.add_argument("--end", required=True, help="YYYY-MM")
         parser.add_argument("--format", choices=sorted(RENDERERS), default="csv")

@@ -141,5 +141,22 @@ def test_the_comparison_sees_a_changed_number():
     ]
 
 
+def test_units_without_dossiers_change_nothing_and_warn_nothing():
+    # A national panel holds thousands of communes without statistics: drawn as the reached ones in a schedule they
+    # leave some statistics empty (NaN), which numpy warned about (the test settings make warnings errors).
+    panel, months = fixed_panel(), 36
+    empty = 300
+    unit = np.concatenate([panel["unit"], np.repeat(np.arange(48, 48 + empty), months)])
+    time = np.concatenate([panel["time"], np.tile(panel["time"][:months], empty)])
+    zeros = np.zeros(empty * months, dtype=np.int64)
+    result = effect.estimate_effect(
+        unit, time, np.concatenate([panel["online"], zeros]), np.concatenate([panel["total"], zeros]),
+        np.concatenate([panel["first"], zeros]), cluster=np.concatenate([panel["cluster"], np.repeat("DX", zeros.size)]),
+    )  # fmt: skip
+    expected = json.loads(ANSWERS.read_text(encoding="utf-8"))["effect_unit_never"]
+    assert result["att"] == expected["att"]
+    assert result["ci95"] is not None and result["ci95"][0] < result["att"] < result["ci95"][1]
+
+
 if __name__ == "__main__":
     ANSWERS.write_text(json.dumps(outputs(), indent=1, sort_keys=True) + "\n", encoding="utf-8")

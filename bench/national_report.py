@@ -180,9 +180,9 @@ def main() -> int:
 
     logging.disable(logging.INFO)
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from campaigns.impact.models import ImpactResult
@@ -205,8 +205,12 @@ def main() -> int:
         "  its unit table, searched": f"{page_url}?q=xa",
     }
     client.get(page_url)  # templates, translations and the session warm
-    with CaptureQueriesContext(connection) as queries:
-        client.get(page_url)
+    queries = []
+    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+        cache.clear()  # no check of the last minute to reuse: the fingerprint is read in full
+        started = time.perf_counter()
+        assert client.get(page_url).status_code == 200
+        full_check = (time.perf_counter() - started) * 1000
     assert ImpactResult.objects.get(campaign=campaign).computed_at == stored.computed_at, "the page recomputed"
     pages = timed_pages(client, urls, options.repeat)
 
@@ -229,12 +233,19 @@ def main() -> int:
     for label, figures in pages.items():
         print(f"{label:<44}{figures['median']:>8.0f}{figures['best']:>8.0f}{figures['bytes'] / 1024:>9.0f}"
               f"{figures['median'] / home:>8.1f}")  # fmt: skip
-    print(f"stored national report: {len(queries.captured_queries)} SQL queries, "
+    print(f"stored national report with its fingerprint read in full (no check of the last minute): "
+          f"{full_check:.0f} ms, {len(queries)} SQL queries, "
           f"payload {len(str(stored.payload)) / 1e6:.1f} MB as text")  # fmt: skip
 
     page = pages["stored national report"]["median"]
+    # Worker time is the CPU the worker spends (its own and its children's); on a machine shared with other work the
+    # wall time is longer by the waiting, shown by the load above and by the ratio to the reference read.
     verdicts = [
-        ("national report <= 60 s worker time (wall)", nation["wall"] <= WORKER_BUDGET_S),
+        (
+            "national report <= 60 s of worker CPU time",
+            nation["cpu"] <= WORKER_BUDGET_S and worker["cpu"] <= WORKER_BUDGET_S,
+        ),
+        (f"national report <= 60 s wall (load {os.getloadavg()[0]:.1f})", nation["wall"] <= WORKER_BUDGET_S),
         ("national report < 1 GB", nation["peak"] < MEMORY_BUDGET_MB and worker["peak"] < MEMORY_BUDGET_MB),
         ("stored page <= 500 ms", page <= PAGE_BUDGET_MS),
     ]

@@ -226,7 +226,7 @@ def test_the_whole_country_as_scope(imported, code, monkeypatch):
 
 @pytest.mark.django_db
 def test_the_whole_country_is_no_unit_code_for_a_campaign_or_a_typo(imported):
-    with pytest.raises(CommandError, match="Không có đơn vị hành chính nào có mã “VNN”"):
+    with pytest.raises(CommandError, match="Không có đơn vị hành chính nào mang mã “VNN”"):
         run("--scope", "VNN", "--start", "2021-01", "--end", "2023-12")
-    with pytest.raises(CommandError, match="--scope cần --start"):
+    with pytest.raises(CommandError, match="--scope cần kèm --start"):
         run("--scope", "VN")

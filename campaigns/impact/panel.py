@@ -15,7 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Max, Min, Sum, Value
+from django.db import connections
+from django.db.models import Max, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from campaigns.core.months import PeriodKind, last_day, month_index
@@ -23,7 +24,8 @@ from campaigns.plans.channels import BY_VALUE, Channel
 from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.rate_definitions import COUNTED, DENOMINATOR, POSTAL_KNOWN
 from campaigns.units import areas
-from campaigns.units.models import AdministrativeUnit
+from campaigns.units.choices import UnitLevel
+from campaigns.units.models import AdministrativeUnit, UnitSuccession
 from outreach_media.selectors import exposure
 
 
@@ -41,6 +43,8 @@ class PanelUnit:
     name: str
     cluster: str  # the district (or province) it lies in, for clustered errors
     sources: list[int]  # unit ids whose figures make up this unit
+    valid_from: datetime.date | None = None
+    valid_to: datetime.date | None = None  # exclusive: the first day the unit no longer exists
 
 
 @dataclass
@@ -64,12 +68,24 @@ class Panel:
         return {unit.id: index for index, unit in enumerate(self.units)}
 
 
-def _statistics(source_ids, first: datetime.date, last: datetime.date):
-    """(unit id, report month, online, total, postal, full online): the statistic that counts per report month."""
+def _source_query(scope_ids: list[int]):
+    """The communes whose figures a panel of the scope may read, as a subquery (never a list of thousands of ids in
+    an ``IN``): the communes below the scope and the older communes that went into them. A superset of
+    ``areas.communes_on``'s sources: the readers below skip the rows of units it left out (split communes)."""
+    below = AdministrativeUnit.objects.filter(
+        level=UnitLevel.COMMUNE, pk__in=areas.descendants(scope_ids).values("pk")
+    ).values("pk")
+    older = UnitSuccession.objects.filter(new_unit_id__in=below).values("old_unit_id")
+    return AdministrativeUnit.objects.filter(Q(pk__in=below) | Q(pk__in=older)).values("pk")
+
+
+def _statistics(sources, first: datetime.date, last: datetime.date):
+    """(unit id, report month, online, total, postal, full online, total where postal known): the statistic that
+    counts per report month, for the units of ``sources`` (a subquery)."""
     return (
         DossierStatistic.objects.filter(
             COUNTED,
-            unit_id__in=source_ids,
+            unit_id__in=sources,
             period_kind=PeriodKind.MONTH,
             report_month__gte=first,
             report_month__lte=last,
@@ -82,6 +98,7 @@ def _statistics(source_ids, first: datetime.date, last: datetime.date):
             full=Sum(Coalesce("received_online_full", Value(0))),
             postal_total=Sum(DENOMINATOR, filter=POSTAL_KNOWN),
         )
+        .order_by()
     )
 
 
@@ -98,11 +115,14 @@ def build_panel(
     months = list(range(first_month, last_month + 1))
     end_day = last_day(end)
     source_of, partial = areas.communes_on(scope_ids, end_day)
-    units = _panel_units(source_of)
+    sources = _source_query(scope_ids)
+    units = _panel_units(source_of, sources)
     row_of = {unit.id: index for index, unit in enumerate(units)}
-    counts = _dossier_counts(source_of, row_of, start, end_day, first_month, (len(units), len(months)))
+    # Each source commune's row in the panel (the commune in force it went into).
+    source_row = {source: row_of[target] for source, target in source_of.items()}
+    counts = _dossier_counts(sources, source_row, start, end_day, first_month, (len(units), len(months)))
     channels, sessions, first_reached = _activities(
-        source_of, row_of, end_day, first_month, last_month, counts["total"], rules
+        sources, source_row, end_day, first_month, last_month, counts["total"], rules
     )
     return Panel(
         root=root,
@@ -123,55 +143,83 @@ def build_panel(
     )
 
 
-def _panel_units(source_of: dict[int, int]) -> list[PanelUnit]:
+def _panel_units(source_of: dict[int, int], sources) -> list[PanelUnit]:
     """The panel's units (those the sources map to), by id, each with the older units whose figures it takes."""
     panel_ids = sorted(set(source_of.values()))
+    # The units in force the sources went into: the sources themselves, or the units they went into.
+    candidates = AdministrativeUnit.objects.filter(
+        Q(pk__in=sources) | Q(pk__in=UnitSuccession.objects.filter(old_unit_id__in=sources).values("new_unit_id"))
+    )
+    wanted = set(panel_ids)
     info = {
-        pk: (code, name, parent_code or "")
-        for pk, code, name, parent_code in AdministrativeUnit.objects.filter(pk__in=panel_ids).values_list(
-            "pk", "code", "name", "parent__code"
-        )
+        pk: (code, name, parent_code or "", valid_from, valid_to)
+        for pk, code, name, parent_code, valid_from, valid_to in candidates.values_list(
+            "pk", "code", "name", "parent__code", "valid_from", "valid_to"
+        ).iterator(chunk_size=5000)
+        if pk in wanted
     }
-    sources = defaultdict(list)
+    sources_of = defaultdict(list)
     for source, target in source_of.items():
-        sources[target].append(source)
-    return [PanelUnit(pk, *info[pk], sources=sorted(sources[pk])) for pk in panel_ids]
+        sources_of[target].append(source)
+    return [
+        PanelUnit(pk, *info[pk][:3], sources=sorted(sources_of[pk]), valid_from=info[pk][3], valid_to=info[pk][4])
+        for pk in panel_ids
+    ]
+
+
+_READ_BATCH = 20_000  # statistics rows turned into arrays at a time (the read is streamed, never held whole)
 
 
 def _dossier_counts(
-    source_of: dict[int, int],
-    row_of: dict[int, int],
+    sources,
+    source_row: dict[int, int],
     start: datetime.date,
     end_day: datetime.date,
     first_month: int,
     shape: tuple[int, int],
 ) -> dict[str, np.ndarray]:
-    """Dossiers per unit and month (online, all, postal, fully online, with postal known) and which were reported."""
-    online, total, postal, full, postal_total = (np.zeros(shape, dtype=np.int64) for _ in range(5))
+    """Dossiers per unit and month (online, all, postal, fully online, with postal known) and which were reported.
+
+    The aggregated rows (one per unit and month: 600.000 for the nation) are streamed from a server-side cursor in
+    batches, without Django's per-value converters (the sums arrive as integers), and added into the matrices with
+    numpy (integer sums: the same figures in any order). Units the panel leaves out (split communes) are skipped."""
+    names = ("online", "total", "postal", "full", "postal_total")
+    counts = {name: np.zeros(shape, dtype=np.int64) for name in names}
     reported = np.zeros(shape, dtype=bool)
-    for unit_id, month, n_online, n_total, n_postal, n_full, n_postal_total in _statistics(
-        list(source_of), start, end_day
-    ):
-        row, column = row_of[source_of[unit_id]], month_index(month) - first_month
-        online[row, column] += n_online
-        postal[row, column] += n_postal or 0
-        full[row, column] += n_full
-        total[row, column] += n_total
-        postal_total[row, column] += n_postal_total or 0
-        reported[row, column] = True
-    return {
-        "online": online,
-        "total": total,
-        "postal": postal,
-        "full": full,
-        "postal_total": postal_total,
-        "reported": reported,
-    }
+    lookup = np.full(max(source_row, default=0) + 1, -1, dtype=np.int64)
+    lookup[list(source_row)] = list(source_row.values())
+    column_of: dict = {}
+
+    def column(month) -> int:
+        if month not in column_of:
+            # SQLite returns the date as text (no converter runs here).
+            day = month if isinstance(month, datetime.date) else datetime.date.fromisoformat(str(month))
+            column_of[month] = month_index(day) - first_month
+        return column_of[month]
+
+    queryset = _statistics(sources, start, end_day)
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(_READ_BATCH):
+            table = np.array(batch, dtype=object)
+            units = table[:, 0].astype(np.int64)
+            rows = np.where(units < len(lookup), lookup[np.minimum(units, len(lookup) - 1)], -1)
+            columns = np.fromiter((column(month) for month in table[:, 1]), dtype=np.int64, count=len(batch))
+            values = table[:, 2:]
+            values[np.equal(values, None)] = 0
+            values = values.astype(np.int64)
+            keep = rows >= 0
+            rows, columns, values = rows[keep], columns[keep], values[keep]
+            for index, name in enumerate(names):
+                np.add.at(counts[name], (rows, columns), values[:, index])
+            reported[rows, columns] = True
+    return {**counts, "reported": reported}
 
 
 def _activities(
-    source_of: dict[int, int],
-    row_of: dict[int, int],
+    sources,
+    source_row: dict[int, int],
     end_day: datetime.date,
     first_month: int,
     last_month: int,
@@ -187,11 +235,10 @@ def _activities(
     channels: dict[str, np.ndarray] = {}
     first_reached = np.zeros(shape[0], dtype=np.int64)
     sessions = np.zeros(shape, dtype=np.int64)
-    for row in exposure(unit_ids=list(source_of), end=end_day):
-        target = source_of.get(row.unit_id)
-        if target is None:
+    for row in exposure(unit_ids=sources, end=end_day):
+        index = source_row.get(row.unit_id)
+        if index is None:
             continue
-        index = row_of[target]
         ordinal = month_index(row.month)
         spec = BY_VALUE.get(row.channel)
         # What the registry says the channel is measured in: attendances for training, the quantity otherwise.
@@ -217,7 +264,11 @@ def _activities(
 
 def statistics_months(scope_ids: list[int]) -> tuple[datetime.date | None, datetime.date | None]:
     """First and last report month with statistics under the scope (including older units that went into it)."""
-    ids = areas.with_predecessors(scope_ids)
+    below = areas.descendants(scope_ids).values("pk")
+    # areas.with_predecessors as a subquery: the units below the scope and the old units that went into them.
+    ids = AdministrativeUnit.objects.filter(
+        Q(pk__in=below) | Q(pk__in=UnitSuccession.objects.filter(new_unit_id__in=below).values("old_unit_id"))
+    ).values("pk")
     bounds = DossierStatistic.objects.filter(COUNTED, unit_id__in=ids, period_kind=PeriodKind.MONTH).aggregate(
         first=Min("report_month"), last=Max("report_month")
     )

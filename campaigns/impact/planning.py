@@ -18,6 +18,7 @@ from campaigns.impact.analysis.effect import EffectError
 from campaigns.impact.models import RolloutPlan
 from campaigns.impact.panel import build_panel, statistics_months
 from campaigns.impact.report import ImpactError
+from campaigns.impact.tasks import next_generation
 from campaigns.plans.models import Campaign
 from campaigns.units import areas
 
@@ -127,4 +128,6 @@ def rollout_plan_save(*, actor, campaign: Campaign, chosen: Design, options: dic
     plan.created_by = actor
     plan.full_clean()
     plan.save()
+    # The report shows the plan: the next page view checks the data again instead of trusting a recent check.
+    transaction.on_commit(next_generation)
     return plan

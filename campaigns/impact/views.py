@@ -1,5 +1,7 @@
 """The leaders' impact report in the Wagtail admin: permission and scope checked on every view."""
 
+import itertools
+
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -239,11 +241,18 @@ class ImpactReportView(ImpactAccessMixin, AdminPage, TemplateView):
             ],
             targets=target_table(payload),
             next_units=payload.get("recommendations", {}).get("next_units", []),
+            # The first 20 not yet reached, described without describing the thousands after them.
             projections=[
                 {**row, "projection": projection_text(row)}
-                for row in payload.get("recommendations", {}).get("projections", [])
-                if row["status"] != "reached"
-            ][:20],
+                for row in itertools.islice(
+                    (
+                        row
+                        for row in payload.get("recommendations", {}).get("projections", [])
+                        if row["status"] != "reached"
+                    ),
+                    20,
+                )
+            ],
             window={"start": month_vi(payload["window"]["start"]), "end": month_vi(payload["window"]["end"])},
             chart_urls={
                 "counterfactual": reverse("campaign_impact_chart", args=[self.campaign.pk, "counterfactual"]),

@@ -106,9 +106,10 @@ def communes_on(scope: list[int], day: datetime.date) -> tuple[dict[int, int], l
     below = communes.filter(pk__in=descendants(scope).values("pk"))
     rows = list(below.values_list("pk", "valid_from", "valid_to"))
     # Older communes that went into the scope's communes count too (their figures move forward).
+    # Subqueries, not the ids: a national scope has 10.000 communes.
     predecessors = communes.filter(
-        pk__in=UnitSuccession.objects.filter(new_unit_id__in=[pk for pk, _s, _e in rows]).values("old_unit_id")
-    ).exclude(pk__in=[pk for pk, _s, _e in rows])
+        pk__in=UnitSuccession.objects.filter(new_unit_id__in=below.values("pk")).values("old_unit_id")
+    ).exclude(pk__in=below.values("pk"))
     rows += list(predecessors.values_list("pk", "valid_from", "valid_to"))
     current_rows = {pk for pk, start, end in rows if in_force(start, end, day)}
     old = [pk for pk, _start, _end in rows if pk not in current_rows]

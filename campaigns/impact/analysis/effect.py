@@ -24,6 +24,7 @@ docs/analysis-effect.md explains the choices and shows the coverage tables measu
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -425,9 +426,13 @@ def _band(estimates: np.ndarray, draws: np.ndarray) -> tuple[np.ndarray, float]:
     The draws are estimates on the outcome with the effect removed, so each is an error around zero: they are
     scaled by their root mean square (not centred on their mean, which would hide a bias of the design).
     """
-    scale = np.sqrt(np.nanmean(draws**2, axis=0))
-    scale = np.where(scale > 0, scale, np.nan)
-    tmax = np.nanmax(np.abs(draws) / scale, axis=1)
+    with warnings.catch_warnings():
+        # A schedule or an item without any estimate (units without dossiers drawn as the reached ones, frequent in a
+        # national panel) is all NaN: numpy warns, and it is left out below.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        scale = np.sqrt(np.nanmean(draws**2, axis=0))
+        scale = np.where(scale > 0, scale, np.nan)
+        tmax = np.nanmax(np.abs(draws) / scale, axis=1)
     tmax = tmax[np.isfinite(tmax)]
     if len(tmax) + 1 < MIN_SCHEDULES:
         return np.full(len(estimates), np.nan), float("nan")

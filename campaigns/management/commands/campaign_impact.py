@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from campaigns.impact import render
-from campaigns.impact.report import ImpactError, impact_report
+from campaigns.impact.report import NATION_CODE, ImpactError, Nation, impact_report
 from campaigns.management.commands.export_statistics import _month
 from campaigns.plans.choices import ControlGroup
 from campaigns.plans.models import Campaign
@@ -19,7 +19,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--campaign", help=_("the campaign's short name"))
-        parser.add_argument("--scope", help=_("unit code: that unit's communes and wards"))
+        parser.add_argument(
+            "--scope",
+            help=_("unit code: that unit's communes and wards (%(nation)s: the whole country)")
+            % {"nation": NATION_CODE},
+        )
         parser.add_argument("--start", help="YYYY-MM")
         parser.add_argument("--end", help="YYYY-MM")
         parser.add_argument("--channels", help=_("channels that count as reach, e.g. training,leaflet"))
@@ -28,6 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, help=_("file to write (default: standard output, JSON and text)"))
 
     def _scope(self, code: str, end):
+        if code.strip().upper() == NATION_CODE:
+            return Nation()
         units = AdministrativeUnit.objects.filter(code=code).order_by("valid_to")
         covering = [
             u

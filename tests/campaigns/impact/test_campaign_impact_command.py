@@ -200,3 +200,33 @@ def test_no_p_value_and_no_internal_code_reaches_a_leader(imported, tmp_path, fm
         assert warning["code"] not in text
     for code in ("small_cohort", "too_few_periods", "few_controls", "pretest", "imputation-randomisation"):
         assert code not in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["VN", " vn "])
+def test_the_whole_country_as_scope(imported, code, monkeypatch):
+    # The national report itself is measured by bench/national_report.py (10.035 communes): here, that the command
+    # asks for every province, old and new, and names the scope.
+    from campaigns.impact import report
+    from campaigns.management.commands import campaign_impact
+
+    asked = {}
+
+    def impact_report(**options):
+        asked.update(options)
+        root, scope_ids, _rules, _control = report._settings(None, options["scope"], None, None)
+        return {"scope": {"unit_code": root.code, "unit_name": root.name, "units": len(scope_ids)}}
+
+    monkeypatch.setattr(campaign_impact, "impact_report", impact_report)
+    payload = json.loads(run("--scope", code, "--start", "2022-01", "--end", "2022-12", "--channels", "training"))
+    assert isinstance(asked["scope"], report.Nation)
+    assert (asked["start"], asked["end"]) == (datetime.date(2022, 1, 1), datetime.date(2022, 12, 1))
+    assert payload["scope"] == {"unit_code": "VN", "unit_name": "Cả nước", "units": 63 + 34}
+
+
+@pytest.mark.django_db
+def test_the_whole_country_is_no_unit_code_for_a_campaign_or_a_typo(imported):
+    with pytest.raises(CommandError, match="Không có đơn vị hành chính nào mang mã “VNN”"):
+        run("--scope", "VNN", "--start", "2021-01", "--end", "2023-12")
+    with pytest.raises(CommandError, match="--scope cần kèm --start"):
+        run("--scope", "VN")

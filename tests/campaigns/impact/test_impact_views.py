@@ -327,3 +327,120 @@ def test_unit_table_is_paginated_and_searchable(client, imported, monkeypatch):
     body = hostile.content.decode()
     assert hostile.status_code == 200 and "<script>alert" not in body
     assert "Không có đơn vị nào khớp với tìm kiếm này." in body
+
+
+def _stored_page_queries(client, url) -> int:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # computes the report (immediate task backend) when the data changed
+    cache.clear()  # no recent check to reuse: the fingerprint is read in full
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_stored_page_queries_do_not_grow_with_the_units(client, imported, tmp_path):
+    from django.core.management import call_command
+
+    from campaigns.models import DossierStatistic
+
+    _login(client, Role.LEADER, unit("60", current=False))
+    url = reverse("campaign_impact", args=[imported.pk])
+    small = _stored_page_queries(client, url)
+    assert ImpactResult.objects.get(campaign=imported).payload["scope"]["units"] == 13
+    # The campaign widened to a second district whose twelve communes have statistics: 25 units, the same queries.
+    codes = [
+        "23191",
+        "23194",
+        "23197",
+        "23200",
+        "23203",
+        "23206",
+        "23212",
+        "23215",
+        "23218",
+        "23221",
+        "23224",
+        "23227",
+    ]
+    path = tmp_path / "duc-linh.csv"
+    path.write_text(
+        "Mã ĐVHC,Kỳ,Tiếp nhận trực tuyến,Tiếp nhận trực tiếp\n"
+        + "".join(f"{code},{month:02d}/{year},{100 + month},300\n" for code in codes for year in (2021, 2022, 2023)
+                  for month in range(1, 13)),
+        encoding="utf-8",
+    )  # fmt: skip
+    call_command("import_statistics", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    imported.scope_units.add(unit("600", current=False))
+    imported.save()
+    assert DossierStatistic.objects.filter(unit__code__in=codes).count() == 12 * 36
+    large = _stored_page_queries(client, url)
+    assert ImpactResult.objects.get(campaign=imported).payload["scope"]["units"] == 25
+    assert large == small
+
+
+def test_a_page_view_reuses_a_recent_check_until_an_import_or_a_new_report(client, imported):
+    from campaigns.impact.tasks import figures_changed_receiver
+    from campaigns.models import DossierStatistic
+
+    _login(client, Role.LEADER, unit("599", current=False))
+    url = reverse("campaign_impact", args=[imported.pk])
+    client.get(url)
+    first = ImpactResult.objects.get(campaign=imported)
+    assert client.get(url).context["current"] is True
+    # A figure changed by hand, outside an import: the page trusts the check of the last minute.
+    DossierStatistic.objects.filter(unit__code="23149").update(received_online=0)
+    assert client.get(url).context["current"] is True
+    assert ImpactResult.objects.get(campaign=imported).computed_at == first.computed_at
+    # An import says figures changed: the next view checks again and the report is recomputed (immediate backend).
+    figures_changed_receiver(sender=None)
+    client.get(url)
+    second = ImpactResult.objects.get(campaign=imported)
+    assert second.computed_at > first.computed_at and second.fingerprint != first.fingerprint
+    assert client.get(url).context["current"] is True
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["-1", "0", "abc", "1.5", "9" * 400, "1 OR 1=1", "1;DROP TABLE campaigns_impactresult", "%00", "<b>2</b>", ""],
+)
+def test_unit_table_pages_answer_any_page_number_cleanly(client, imported, monkeypatch, page):
+    from campaigns.impact.views import ImpactReportView
+
+    monkeypatch.setattr(ImpactReportView, "UNITS_PER_PAGE", 5)
+    _login(client, Role.LEADER, unit("599", current=False))
+    url = reverse("campaign_impact", args=[imported.pk])
+    client.get(url)
+    response = client.get(url, {"p": page})
+    assert response.status_code == 200
+    shown = response.context["units_page"]
+    assert shown.number in (1, 3) and len(shown.rows) in (5, 3)
+    assert "<b>2</b>" not in response.content.decode()
+    assert ImpactResult.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "' OR 1=1 --",
+        "23149'; DROP TABLE campaigns_impactresult; --",
+        '"><img src=x onerror=alert(1)>',
+        "{{ request.user.password }}",
+        "%",
+        "_",
+        "\x00",
+        "Xã" * 1000,
+    ],
+)
+def test_unit_table_search_treats_hostile_text_as_text(client, imported, query):
+    _login(client, Role.LEADER, unit("599", current=False))
+    url = reverse("campaign_impact", args=[imported.pk])
+    client.get(url)
+    response = client.get(url, {"q": query})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert response.context["units_page"].paginator.count == 0
+    assert "<img src=x" not in body and "onerror=alert(1)>" not in body
+    assert ImpactResult.objects.count() == 1

@@ -38,6 +38,7 @@ from campaigns.statistics.choices import RATE_INDICATORS, Indicator
 from campaigns.statistics.dashboard import campaign_periodic_reports
 from campaigns.statistics.indicator_targets import IndicatorTargets
 from campaigns.units import areas
+from campaigns.units.areas import NATION_CODE
 from campaigns.units.choices import UnitLevel
 from campaigns.units.models import AdministrativeUnit
 
@@ -53,10 +54,6 @@ MIX_MIN_UNITS = 30  # fewer complete units than this: the activity mix is not es
 # same data, it made the intervals too narrow (74–89 % coverage, docs/analysis-effect.md).
 MIX_DECAY = 0.5
 PRETREND_ALARM = 0.05
-
-
-# The scope code of the whole country (unit codes are digits): ``campaign_impact --scope VN``.
-NATION_CODE = "VN"
 
 
 @dataclass(frozen=True)

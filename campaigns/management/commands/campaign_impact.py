@@ -32,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, help=_("file to write (default: standard output, JSON and text)"))
 
     def _scope(self, code: str, end):
-        if code.strip().upper() == NATION_CODE:
+        if code.strip().lower() == NATION_CODE:
             return Nation()
         units = AdministrativeUnit.objects.filter(code=code).order_by("valid_to")
         covering = [

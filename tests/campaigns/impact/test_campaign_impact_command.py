@@ -203,7 +203,7 @@ def test_no_p_value_and_no_internal_code_reaches_a_leader(imported, tmp_path, fm
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("code", ["VN", " vn "])
+@pytest.mark.parametrize("code", ["toan-quoc", " TOAN-QUOC "])
 def test_the_whole_country_as_scope(imported, code, monkeypatch):
     # The national report itself is measured by bench/national_report.py (10.035 communes): here, that the command
     # asks for every province, old and new, and names the scope.
@@ -221,12 +221,12 @@ def test_the_whole_country_as_scope(imported, code, monkeypatch):
     payload = json.loads(run("--scope", code, "--start", "2022-01", "--end", "2022-12", "--channels", "training"))
     assert isinstance(asked["scope"], report.Nation)
     assert (asked["start"], asked["end"]) == (datetime.date(2022, 1, 1), datetime.date(2022, 12, 1))
-    assert payload["scope"] == {"unit_code": "VN", "unit_name": "Cả nước", "units": 63 + 34}
+    assert payload["scope"] == {"unit_code": "toan-quoc", "unit_name": "Toàn quốc", "units": 63 + 34}
 
 
 @pytest.mark.django_db
 def test_the_whole_country_is_no_unit_code_for_a_campaign_or_a_typo(imported):
-    with pytest.raises(CommandError, match="Không có đơn vị hành chính nào mang mã “VNN”"):
-        run("--scope", "VNN", "--start", "2021-01", "--end", "2023-12")
+    with pytest.raises(CommandError, match="Không có đơn vị hành chính nào mang mã “toan-quoc-x”"):
+        run("--scope", "toan-quoc-x", "--start", "2021-01", "--end", "2023-12")
     with pytest.raises(CommandError, match="--scope cần kèm --start"):
-        run("--scope", "VN")
+        run("--scope", "toan-quoc")

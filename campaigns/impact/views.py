@@ -162,6 +162,20 @@ def _verdict_label(verdict: str) -> str:
     }.get(verdict, verdict)
 
 
+_FOLDED: dict[tuple, list[str]] = {}  # (stored report id, computed at) -> the units' folded names, in order
+
+
+def _folded_names(stored: tuple, units: list[dict]) -> list[str]:
+    """The unit table's names folded for the search, once per stored report in this process (folding the nation's
+    10.035 names took 0,2 s of every search)."""
+    names = _FOLDED.get(stored)
+    if names is None or len(names) != len(units):
+        if len(_FOLDED) >= 16:
+            _FOLDED.clear()
+        names = _FOLDED[stored] = [fold(row["name"]) for row in units]
+    return names
+
+
 class ImpactReportView(ImpactAccessMixin, AdminPage, TemplateView):
     template_name = "campaigns/impact_report.html"
     header_icon = "pick"
@@ -233,7 +247,7 @@ class ImpactReportView(ImpactAccessMixin, AdminPage, TemplateView):
             plan_url=reverse("campaign_rollout_plan", args=[self.campaign.pk])
             if permissions.user_can(self.request.user, permissions.CHANGE, self.campaign)
             else None,
-            units_page=self._units_page(payload.get("units", [])),
+            units_page=self._units_page(payload.get("units", []), (result.pk, result.computed_at)),
             units_query=self.request.GET.get("q", "")[:100],
             channel_rows=[
                 {**row, "effect": format_points(row["effect_per_100"], 2), "ci": interval_points(row)}
@@ -265,13 +279,14 @@ class ImpactReportView(ImpactAccessMixin, AdminPage, TemplateView):
 
     UNITS_PER_PAGE = 50
 
-    def _units_page(self, units: list[dict]):
-        """One page of the unit table, searched by accent-folded name or code (a province has thousands)."""
+    def _units_page(self, units: list[dict], stored: tuple):
+        """One page of the unit table, searched by accent-folded name or code (the nation has 10.035)."""
         from django.core.paginator import Paginator
 
         query = fold(self.request.GET.get("q", "")[:100]).strip()
         if query:
-            units = [row for row in units if query in fold(row["name"]) or query in str(row["code"])]
+            names = _folded_names(stored, units)
+            units = [row for row, name in zip(units, names, strict=True) if query in name or query in str(row["code"])]
         page = Paginator(units, self.UNITS_PER_PAGE).get_page(self.request.GET.get("p"))
         page.rows = [
             {

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from ..factories.users import PASSWORD
-
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir()))
 BROWSER_MARKS = [
@@ -32,13 +30,3 @@ def chromium():
             yield browser
         finally:
             browser.close()
-
-
-def sign_in(page, url: str, username: str, *, landing: str | None = None) -> None:
-    """Opens ``url``, fills the admin login form that answers as ``username`` and waits for ``landing`` (by default
-    ``url`` itself: an admin address sends to the login form and back)."""
-    page.goto(url)
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(landing or url)

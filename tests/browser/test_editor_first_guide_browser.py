@@ -4,8 +4,8 @@ import pytest
 
 from campaigns.access.roles import Role
 
-from ..factories.users import UserFactory
-from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium, sign_in
+from ..factories.users import PASSWORD, UserFactory
+from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium
 
 pytestmark = BROWSER_MARKS
 
@@ -28,7 +28,11 @@ def test_editor_creates_previews_and_publishes_a_guide_that_a_citizen_then_finds
         editor = browser.new_context(
             viewport={"width": 1280, "height": 900}, locale="vi-VN", bypass_csp=True
         ).new_page()
-        sign_in(editor, f"{live_server.url}/admin/login/", "bien.tap", landing=f"{live_server.url}/admin/")
+        editor.goto(f"{live_server.url}/admin/login/")
+        editor.fill("input[name=username]", "bien.tap")
+        editor.fill("input[name=password]", PASSWORD)
+        editor.get_by_role("button", name="Đăng nhập").click()
+        editor.wait_for_url(f"{live_server.url}/admin/")
 
         editor.goto(f"{live_server.url}/admin/pages/add/cms/guidepage/{guide_index.pk}/")
         editor.wait_for_load_state("networkidle")

@@ -7,9 +7,8 @@ import pytest
 from campaigns.access.roles import Role
 from campaigns.models import Campaign
 
-from ..factories.campaigns import CampaignFactory
-from ..factories.users import UserFactory, unit
-from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium, sign_in
+from ..factories.users import PASSWORD, UserFactory, unit
+from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium
 
 pytestmark = BROWSER_MARKS
 
@@ -18,7 +17,9 @@ pytestmark = BROWSER_MARKS
 def campaign(units):
     # Created before the browser starts: Playwright's event loop forbids ORM calls afterwards.
     UserFactory(username="lanh.dao", role=Role.LEADER, scopes=[unit("23149").parent])
-    return CampaignFactory(
+    return Campaign.objects.create(
+        name="Tánh Linh (trình duyệt)",
+        slug="tanh-linh-trinh-duyet",
         unit=unit("23149"),
         starts_on=datetime.date(2026, 1, 1),
         ends_on=datetime.date(2026, 12, 31),
@@ -28,7 +29,11 @@ def campaign(units):
 def test_leader_adds_a_former_commune_with_the_chooser_and_saves(live_server, campaign):
     with chromium() as browser:
         page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
-        sign_in(page, f"{live_server.url}/admin/login/", "lanh.dao", landing=f"{live_server.url}/admin/")
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("input[name=username]", "lanh.dao")
+        page.fill("input[name=password]", PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_url(f"{live_server.url}/admin/")
         page.goto(f"{live_server.url}/admin/campaigns/edit/{campaign.pk}/")
         assert page.locator("select[name=scope_units]").count() == 0
         page.locator("#id_scope_units-chooser [data-unit-multi-choose]").click()

@@ -8,7 +8,7 @@ median of ``--runs``, with the number of SQL queries:
   reference     the Wagtail admin home page (/admin/), signed in as a superuser
   province      the dashboard page of the province in force with the most units, 12/2021–11/2026 (60 report months)
   nation        the dashboard page of the whole country over the same months, its chart and its XLSX ranking
-  before        the same dashboards built by the code before the aggregates (taken from git, ``--base``), which
+  before        the same dashboards built by the code before the aggregates (from git, ``--base``), which
                 reads the statistics themselves; the whole country given to it as ``nation_area()``
   export        ``export_indicators --scope toan-quoc`` over 60 months (CSV), against one aggregate query over the
                 same statistics (the least any export must read), and the code before the aggregates
@@ -16,7 +16,7 @@ median of ``--runs``, with the number of SQL queries:
 Budget (PRODUCT.md): the leaders' dashboard for a whole province or the country <= 300 ms warm, with a fixed number
 of SQL queries whatever the number of units.
 
-    .venv/bin/python bench/national_dashboard.py [--reuse] [--keep] [--runs 5] [--base main]
+    .venv/bin/python bench/national_dashboard.py [--reuse] [--keep] [--runs 5] [--base COMMIT]
 """
 
 import argparse
@@ -78,16 +78,21 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="keep the data of an earlier run")
     parser.add_argument("--keep", action="store_true", help="leave the database for another run")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--base", default="main", help="the commit whose code is measured as 'before'")
+    parser.add_argument(
+        "--base", help="the commit whose code is measured as 'before' (default: the one before the aggregates)"
+    )
     parser.add_argument("--database", default=DATABASE)
     options = parser.parse_args()
     sys.path.insert(0, str(ROOT / "bench"))
     sys.path.insert(0, str(ROOT))
     import national
 
-    base = subprocess.run(
-        ["git", "merge-base", "HEAD", options.base], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout.strip()
+    added = subprocess.run(
+        ["git", "log", "--format=%H", "--diff-filter=A", "--", "campaigns/statistics/aggregates.py"],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
+    base = options.base or f"{added[-1]}^"
+    print(f"before: the code of {base}")
     url, env, _province_code, _communes = national.prepare(options.database, reuse=options.reuse)
     started = time.perf_counter()
     national.manage("migrate", "--noinput", "-v0", env=env)

@@ -465,8 +465,9 @@ def statistics_import(
                 report.preview = _preview(cursor, preview_rows)
             if not dry_run:
                 _write(cursor, actor_id=getattr(actor, "pk", None), origin=reader.file_label)
-                cursor.execute(f"SELECT DISTINCT unit_id FROM {STAGE}")
-                statistics_recount(unit_ids=[row[0] for row in cursor.fetchall()])
+                if report.created or report.updated:  # nothing written: which source counts and the sums stand
+                    cursor.execute(f"SELECT DISTINCT unit_id FROM {STAGE}")
+                    statistics_recount(unit_ids=[row[0] for row in cursor.fetchall()])
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
             cursor.execute(f"DROP TABLE IF EXISTS {KINDS}")
             if dry_run:

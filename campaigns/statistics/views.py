@@ -17,6 +17,7 @@ from campaigns.statistics.exports import XLSX_CONTENT_TYPE, escape_formula
 from campaigns.statistics.indicator_export import CONTENT_TYPES, RENDERERS, indicator_rows
 from campaigns.statistics.models import DossierStatistic
 from campaigns.statistics.quality import data_quality
+from campaigns.statistics.tasks import recount_in_progress
 from campaigns.units.areas import NATION_CODE, is_nation, nation_area, nation_unit
 from campaigns.units.models import AdministrativeUnit
 
@@ -137,6 +138,7 @@ class DashboardView(DashboardMixin, AdminPage, TemplateView):
             query = self.query_string(dashboard)
             context.update(
                 is_nation=is_nation(dashboard.unit),
+                recounting=recount_in_progress(),
                 chart_url=f"{reverse('statistics_dashboard_chart')}?{query}",
                 export_url=f"{reverse('statistics_dashboard_export')}?{query}",
                 indicators_url=f"{reverse('statistics_indicators_export')}?{query}",

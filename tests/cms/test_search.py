@@ -14,7 +14,7 @@ from cms.models import GuideIndexPage, GuidePage, HomePage, NewsIndexPage, NewsP
 from outreach_media.models import MediaItem
 from tests.factories.users import unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 @pytest.fixture

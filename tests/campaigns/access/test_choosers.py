@@ -14,7 +14,7 @@ from campaigns.models import AdministrativeUnit, Campaign, DossierStatistic, Tar
 from tests.factories.campaigns import management_form
 from tests.factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 OUT_OF_SCOPE_VI = "nằm ngoài phạm vi của bạn"
 

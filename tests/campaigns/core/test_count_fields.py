@@ -8,7 +8,7 @@ from campaigns.core.count_fields import CountField, group_digits
 from campaigns.models import DossierStatistic
 from tests.factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ from campaigns.statistics.services import StatisticsImportError, statistics_impo
 from tests.factories.office_sheets import coded_report_workbook
 from tests.factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 # The contract's columns: English name -> Vietnamese header.
 VI = {

@@ -28,9 +28,11 @@ run: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py serve 127.0.0.1:8000
 
-## make test: the whole suite (SQLite; set DATABASE_URL to run it on PostgreSQL)
+## make test: the whole suite (SQLite; set DATABASE_URL to run it on PostgreSQL), on one process per core
+## (pytest-xdist; each process has its own test database). TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -10,10 +10,7 @@ from .smtp_server import smtp_server  # noqa: F401 - a fixture for every test mo
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test runs on top of the real administrative units, loaded once per session (and kept for ``units``)."""
-    with django_db_blocker.unblock():
-        call_command("load_units", verbosity=0, stdout=io.StringIO())
-        _units_snapshot()
+    """The migrated test database, without the unit catalogue (tests that need it ask for ``catalogue``)."""
     yield
     # Worker, gunicorn and RQ processes started by tests connect to the test database; one that has not yet gone
     # (killed on purpose, or still exiting) must not stop PostgreSQL from dropping it.
@@ -23,6 +20,31 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
                 "AND pid <> pg_backend_pid()"
             )
+
+
+@pytest.fixture(scope="session")
+def _catalogue_loaded(django_db_setup, django_db_blocker):
+    """The real catalogue (24.806 units and their links), loaded and committed once per test database, the first
+    time a test asks for it, and copied to snapshot tables that ``catalogue`` restores from after a flush.
+
+    Session-scoped, so it is set up before the test's own transaction opens and is never rolled back with it.
+    """
+    with django_db_blocker.unblock():
+        call_command("load_units", verbosity=0, stdout=io.StringIO())
+        _units_snapshot()
+
+
+@pytest.fixture
+def catalogue(request, _catalogue_loaded):
+    """The real administrative units (``unit("68")`` and the other real codes), for the tests that need them; the
+    others use the small tree of tests/factories/units.py (``tree``). Ask for it in a module with
+    ``pytestmark = pytest.mark.usefixtures("catalogue")``, or as a test argument.
+
+    A transactional test empties every table when it ends; the next test that asks for the catalogue gets the same
+    rows back from the snapshot. A test of such a module without database access gets nothing.
+    """
+    if request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames):
+        _restore_units()
 
 
 @pytest.fixture(autouse=True)
@@ -65,13 +87,9 @@ def _units_snapshot():
             cursor.execute(f"CREATE TABLE {table} AS SELECT * FROM {source}")  # noqa: S608 - names from the models
 
 
-@pytest.fixture
-def units():
-    """The real administrative units for transactional tests, which start from the migrated database without them.
-
-    Loading the catalogue again with ``units_load`` takes seconds per test; the rows the session loaded are copied
-    back from their snapshot instead (the same rows, ids included) in one statement per table.
-    """
+def _restore_units():
+    """Copy the snapshot's units and links back into tables a flush emptied (the same rows, ids included), in one
+    statement per table: loading the catalogue again with ``units_load`` takes seconds."""
     from django.core.management.color import no_style
 
     from campaigns.units.models import AdministrativeUnit
@@ -90,6 +108,11 @@ def units():
             cursor.execute(statement)
         cursor.execute(f"SELECT COUNT(*) FROM {quote(_snapshot_table(AdministrativeUnit))}")  # noqa: S608
         assert AdministrativeUnit.objects.count() == cursor.fetchone()[0] > 0
+
+
+@pytest.fixture
+def units(catalogue):
+    """The real administrative units for transactional tests, which start from the migrated database without them."""
 
 
 @pytest.fixture
@@ -148,7 +171,7 @@ def _empty_sms_outbox():
 
 
 @pytest.fixture
-def officer(client, settings, tmp_path):
+def officer(client, settings, tmp_path, catalogue):
     """A logged-in unit officer of Tây Ninh whose uploads land in a temporary folder."""
     from campaigns.access.roles import Role
 

@@ -7,7 +7,7 @@ from campaigns.access.roles import Role
 from ..factories.users import PASSWORD, UserFactory, unit
 from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium
 
-pytestmark = BROWSER_MARKS
+pytestmark = [*BROWSER_MARKS, pytest.mark.usefixtures("catalogue")]
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from ..factories.users import PASSWORD, UserFactory, unit
 from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium
 
 PHONE_VIEWPORT = {"width": 390, "height": 844}
-pytestmark = BROWSER_MARKS
+pytestmark = [*BROWSER_MARKS, pytest.mark.usefixtures("catalogue")]
 
 
 @pytest.fixture

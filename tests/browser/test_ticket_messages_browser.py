@@ -14,7 +14,7 @@ from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium
 from .test_public_site_browser import AXE_JS, AXE_RUN
 
 PHONE_VIEWPORT = {"width": 390, "height": 844}
-pytestmark = BROWSER_MARKS
+pytestmark = [*BROWSER_MARKS, pytest.mark.usefixtures("catalogue")]
 TICKET_LINK = re.compile(r"https?://\S+/lop-tap-huan/ve/[A-Za-z0-9_-]+/")
 
 

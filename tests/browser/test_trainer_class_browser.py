@@ -22,7 +22,7 @@ from ..factories.users import PASSWORD, UserFactory, unit
 from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium
 
 PHONE = {"width": 390, "height": 844}
-pytestmark = BROWSER_MARKS
+pytestmark = [*BROWSER_MARKS, pytest.mark.usefixtures("catalogue")]
 
 
 def _wait_for_service_worker(page, seconds: float = 20):

@@ -10,7 +10,7 @@ from campaigns.models import Campaign
 from ..factories.users import PASSWORD, UserFactory, unit
 from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium
 
-pytestmark = BROWSER_MARKS
+pytestmark = [*BROWSER_MARKS, pytest.mark.usefixtures("catalogue")]
 
 
 @pytest.fixture

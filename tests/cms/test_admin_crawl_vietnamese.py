@@ -15,7 +15,7 @@ from cms.permission_names import translate_permission_names
 
 from .admin_crawl import crawl_admin, english_in_html, english_words
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 # The least a role's crawl must reach: the crawl would otherwise pass by checking nothing.
 MIN_PAGES = {"admin": 40, "bientap": 20, "giangvien": 5, "motcua": 15, "lanhdao": 15}

@@ -14,7 +14,7 @@ from cms.progress import cached_campaign_progress, campaign_progress
 from tests.factories.campaigns import tanh_linh_2022
 from tests.factories.trainings import TrainingSessionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 def _campaign(*, ends_on, months=((1, 10), (6, 60)), slug="thu"):

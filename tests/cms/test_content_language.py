@@ -30,7 +30,7 @@ from tests.cms.test_site_pages import _close_rendition_buffers  # noqa: F401 (au
 from tests.factories.campaigns import tanh_linh_2022
 from tests.factories.trainings import TrainingSessionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 # Letters that occur in Vietnamese and never in English text.
 VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)

@@ -25,7 +25,7 @@ from tests.factories.campaigns import past_campaign
 
 from ..factories.users import unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 COMMUNES = [
     "23149",

@@ -9,7 +9,7 @@ from campaigns.models import Campaign
 from cms.models import GuideIndexPage, GuidePage, HomePage, SiteSettings
 from cms.page_cache import page_tags
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 STEPS = [{"type": "step", "value": {"heading": "Mở cổng", "text": "<p>Vào trang.</p>", "image": None, "alt": ""}}]
 

@@ -14,7 +14,7 @@ from campaigns.models import DossierStatistic
 from ..factories.statistics import statistics_upload
 from ..factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 HEADER = "Mã ĐVHC,Kỳ,Tiếp nhận trực tuyến,Tiếp nhận trực tiếp\n"
 
 

@@ -15,7 +15,7 @@ from outreach_media.models import MediaItem
 from tests.factories.pages import GuideIndexPageFactory, NewsIndexPageFactory
 from tests.factories.users import unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 @pytest.fixture

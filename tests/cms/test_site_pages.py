@@ -32,7 +32,7 @@ from tests.factories.campaigns import hanoi_2022, tanh_linh_2022
 from tests.factories.trainings import TrainingSessionFactory
 from tests.factories.users import unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 @pytest.fixture(autouse=True)

@@ -36,6 +36,7 @@ def _redis_reachable() -> bool:
 
 
 pytestmark = [
+    pytest.mark.usefixtures("catalogue"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(not _redis_reachable(), reason="Redis is not reachable"),
 ]

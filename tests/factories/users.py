@@ -34,6 +34,14 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def unit(code: str, *, current: bool = True) -> AdministrativeUnit:
-    """A unit by code: the one in force today, or (current=False) the one that ended on 01/07/2025."""
+    """A unit of the real catalogue by code: the one in force today, or (current=False) the one that ended on
+    01/07/2025. The test needs the ``catalogue`` fixture (tests/conftest.py)."""
     units = AdministrativeUnit.objects.filter(code=code)
-    return units.get(valid_to__isnull=True) if current else units.get(valid_to__isnull=False)
+    try:
+        return units.get(valid_to__isnull=True) if current else units.get(valid_to__isnull=False)
+    except AdministrativeUnit.DoesNotExist:
+        if not AdministrativeUnit.objects.filter(code="01").exists():  # Hà Nội: in the real catalogue, in no factory
+            raise AdministrativeUnit.DoesNotExist(
+                f"unit {code!r}: the real catalogue is not loaded; ask for the `catalogue` fixture"
+            ) from None
+        raise

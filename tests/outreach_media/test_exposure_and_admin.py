@@ -19,7 +19,7 @@ from outreach_media.selectors import exposure
 from ..factories.trainings import TrainingSessionFactory
 from ..factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 def item(kind=MediaKind.HANDBOOK, code="23149", title="Sổ tay hướng dẫn nộp hồ sơ trực tuyến", **fields):

@@ -26,7 +26,7 @@ from ..factories.trainings import AttendeeFactory
 from ..factories.users import UserFactory, unit
 from ..import_checks import cells, csv_file, refused, unchanged, xlsx_file
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 HEADER = ["Mã ĐVHC", "Ngày", "Hình thức", "Số lượng", "Số người", "Chiến dịch", "Nội dung", "Kinh phí (đồng)"]
 ENGLISH = ["unit_code", "date", "channel", "quantity", "people", "campaign", "title", "cost"]

@@ -21,6 +21,7 @@ from ..concurrency import at_once
 from ..factories.users import unit
 
 pytestmark = [
+    pytest.mark.usefixtures("catalogue"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

@@ -10,7 +10,7 @@ from outreach_media.models import MediaItem, TrackedLink
 
 from ..factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from outreach_media.models import LinkScan, MediaItem, TrackedLink
 
 from ..factories.users import UserFactory, unit
 
-pytestmark = [pytest.mark.django_db]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 TARGET = "/huong-dan/nop-ho-so-truc-tuyen/"
 VN = datetime.timezone(datetime.timedelta(hours=7))

@@ -8,5 +8,5 @@ from ..factories.users import UserFactory, unit
 
 
 @pytest.fixture
-def trainer():
+def trainer(catalogue):
     return UserFactory(role=Role.TRAINER, scopes=[unit("68")])

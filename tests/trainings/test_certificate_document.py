@@ -18,7 +18,7 @@ from trainings.services import certificate_issue
 
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory, agreed
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 STARTS = datetime.datetime(2026, 12, 5, 1, 0, tzinfo=datetime.UTC)  # 08:00 on 05/12/2026 in Việt Nam
 ISSUED = datetime.datetime(2026, 12, 7, 2, 0, tzinfo=datetime.UTC)  # 09:00 on 07/12/2026

@@ -16,7 +16,7 @@ from trainings.services import CheckInRefused, certificate_issue
 
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory, agreed
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 STARTS = datetime.datetime(2026, 3, 14, 1, 0, tzinfo=datetime.UTC)  # 08:00 in Việt Nam
 

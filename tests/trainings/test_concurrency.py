@@ -17,7 +17,7 @@ from trainings.services import RegistrationResult, registration_create
 from ..concurrency import at_once
 from ..factories.trainings import TrainingSessionFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.usefixtures("catalogue")]
 
 PEOPLE = 200
 CAPACITY = 30

@@ -10,7 +10,7 @@ from trainings.identity import clean_name
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory
 from ..factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 @pytest.mark.parametrize("name", ["Nguyễn\x1b[31m Văn A", "Trần Thị\x07 Bé", "Lê\x00 Văn C", "Phạm\x7f Thu"])

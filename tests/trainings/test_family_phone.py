@@ -11,7 +11,7 @@ from trainings.models import Attendee, PendingRegistration, Registration
 
 from ..factories.trainings import AttendeeFactory, TrainingSessionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 PHONE = "+84912345678"
 
 

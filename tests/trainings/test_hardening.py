@@ -15,7 +15,7 @@ from trainings.services import CheckInRefused, attendance_record, certificate_is
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory, agreed
 from ..factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
 

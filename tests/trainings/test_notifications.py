@@ -23,7 +23,7 @@ from trainings.sms import LocmemSmsBackend, SmsBackend
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory
 from ..factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 LOCAL = timezone.get_default_timezone()
 

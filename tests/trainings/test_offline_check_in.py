@@ -14,7 +14,7 @@ from trainings.offline import todays_sessions
 
 from ..factories.trainings import RegistrationFactory, TrainingSessionFactory, frozen_now
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 STARTS = datetime.datetime(2026, 12, 14, 8, 0, tzinfo=HCM)

@@ -18,7 +18,7 @@ from trainings.services import certificate_issue
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory, agreed
 from ..factories.users import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 # 01:00 UTC is 08:00 in Hồ Chí Minh City.
 STARTS = datetime.datetime(2026, 3, 14, 1, 0, tzinfo=datetime.UTC)

@@ -28,7 +28,7 @@ from trainings.personal_data import person_anonymise_expired, person_erase, pers
 from ..factories.trainings import RegistrationFactory, TrainingSessionFactory
 from ..factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 # Fields of the models that hold something about a person and are NOT in ``people.PERSON_FIELDS``, each with the
 # reason it is not personal. A new field on any of these models fails ``test_every_field_is_personal_or_declared``
@@ -127,7 +127,12 @@ def _names(model) -> set[str]:
     return {field.name for field in model._meta.concrete_fields}
 
 
-@pytest.mark.parametrize("model", [Attendee, *NOT_PERSONAL.keys() - {Attendee}, PendingRegistration], ids=str)
+# In a fixed order: every process collects the same test ids (parallel runs compare them).
+@pytest.mark.parametrize(
+    "model",
+    [Attendee, *sorted(NOT_PERSONAL.keys() - {Attendee}, key=lambda model: model.__name__), PendingRegistration],
+    ids=str,
+)
 def test_every_field_is_personal_or_declared(model):
     defined = {field.name for field in people.PERSON_FIELDS} if model is Attendee else set()
     declared = set(NOT_PERSONAL.get(model, {})) | set(ERASED_ELSEWHERE.get(model, {}))

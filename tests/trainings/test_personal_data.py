@@ -35,7 +35,7 @@ from trainings.personal_data import (
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory, agreed
 from ..factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 NAME = "Hoàng Thị Quỳnh Xuyến"
 PHONE = "+84388765432"

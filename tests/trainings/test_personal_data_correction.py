@@ -15,7 +15,7 @@ from trainings.services import CheckInRefused, certificate_issue
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, agreed
 from ..factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from trainings.models import Attendee, Consent, Feedback, PendingRegistration, R
 
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 NAME = "Nguyễn Thị Lan"
 PHONE = "0912345678"

@@ -21,7 +21,7 @@ from trainings.models import Attendee, PendingRegistration, Registration
 from ..factories.trainings import RegistrationFactory, TrainingSessionFactory
 from ..factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 HALL = "203.0.113.77"
 
 

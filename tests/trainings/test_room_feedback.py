@@ -16,7 +16,7 @@ from trainings.models import Feedback
 from ..factories.trainings import RegistrationFactory, TrainingSessionFactory, frozen_now
 from ..factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 STARTS = datetime.datetime(2026, 12, 14, 8, 0, tzinfo=HCM)

@@ -18,7 +18,7 @@ from trainings.models import Attendee, Consent, Registration
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory
 from ..factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 HEADER = ["STT", "Họ và tên", "Số điện thoại", "Cơ quan, đơn vị", "Chức vụ", "Đồng ý in tên trên giấy chứng nhận"]
 

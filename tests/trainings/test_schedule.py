@@ -17,7 +17,7 @@ from trainings.services import CheckInRefused, attendance_record, certificate_is
 from ..factories.trainings import RegistrationFactory, TrainingSessionFactory, agreed, session_form
 from ..factories.users import unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 SECOND = datetime.timedelta(seconds=1)

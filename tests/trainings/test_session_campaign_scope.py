@@ -10,7 +10,7 @@ from campaigns.models import Campaign
 from ..factories.trainings import session_form
 from ..factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 def _form(user, campaign):

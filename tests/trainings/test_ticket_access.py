@@ -19,7 +19,7 @@ from trainings.sms import LocmemSmsBackend
 
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 LOCAL = timezone.get_default_timezone()
 
 

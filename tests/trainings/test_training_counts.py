@@ -11,7 +11,7 @@ from trainings.selectors import training_counts
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory
 from ..factories.users import unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
 

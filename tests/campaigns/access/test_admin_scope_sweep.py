@@ -22,7 +22,7 @@ from tests.factories.units import other_province
 from tests.factories.users import UserFactory
 from trainings.models import DataRequest, TrainingSession
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 # The objects are in the small tree's Xã Đồi Thông; the scopes are a neighbouring ward of the same province and
 # another province (the small tree, not the real catalogue: a scope over hundreds of real communes made every

@@ -15,7 +15,7 @@ from tests.factories.campaigns import management_form
 from tests.factories.statistics import statistic_form
 from tests.factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 OUT_OF_SCOPE_VI = "nằm ngoài phạm vi của bạn"
 

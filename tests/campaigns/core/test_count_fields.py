@@ -11,7 +11,7 @@ from campaigns.models import DossierStatistic
 from tests.factories.statistics import statistic_form
 from tests.factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,7 @@ def write_activities(path: Path) -> None:
 
 
 @pytest.fixture
-def imported(tmp_path):
+def imported(tmp_path, catalogue):
     campaign = past_campaign(
         "599",
         "tl-test",

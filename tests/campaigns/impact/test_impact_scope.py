@@ -11,7 +11,7 @@ from campaigns.models import Campaign
 from campaigns.plans.viewsets import CampaignViewSet
 from tests.factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 REFUSED = (302, 403)
 
 

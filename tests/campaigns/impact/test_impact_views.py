@@ -12,7 +12,7 @@ from campaigns.models import ImpactResult
 from tests.factories.campaigns import management_form, past_campaign
 from tests.factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 # Wagtail answers a PermissionDenied in its admin with a redirect to the dashboard and a message.
 REFUSED = (302, 403)
 

@@ -11,7 +11,7 @@ from tests.factories.users import unit
 
 from .conftest import TRAINED
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 def test_month_ordinals_are_consecutive_across_years():

@@ -11,6 +11,8 @@ from campaigns.impact.report import impact_report
 from campaigns.models import RolloutPlan
 from tests.factories.users import UserFactory, unit
 
+pytestmark = pytest.mark.usefixtures("catalogue")
+
 REFUSED = (302, 403)
 DESIGN = {"waves": 3, "units_per_wave": 2, "wave_gap": 2, "months_after": 6}
 

@@ -26,6 +26,8 @@ from outreach_media.summary import chart_png, headline, xlsx_bytes
 
 from ...factories.users import UserFactory, unit
 
+pytestmark = pytest.mark.usefixtures("catalogue")
+
 EVERY_CHANNEL = pytest.mark.parametrize("spec", REGISTRY, ids=[spec.value for spec in REGISTRY])
 
 

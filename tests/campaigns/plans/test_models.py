@@ -9,6 +9,8 @@ from campaigns.plans.numbers import normalise_plan_number, validate_plan_number
 from tests.factories.campaigns import past_campaign
 from tests.factories.users import unit
 
+pytestmark = pytest.mark.usefixtures("catalogue")
+
 
 @pytest.mark.parametrize(
     ("value", "normalised"),

@@ -7,7 +7,7 @@ from campaigns.models import DossierStatistic, DossierStatisticRevision
 from tests.factories.statistics import statistics_upload
 from tests.factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 HEADER = "Mã ĐVHC,Kỳ,Tiếp nhận trực tuyến,Tiếp nhận trực tiếp\n"
 
 

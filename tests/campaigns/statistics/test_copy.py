@@ -15,7 +15,7 @@ from tests.factories.users import unit
 
 from .test_services import COUNTS, FIELDS, VI, record, statistic, table, write_csv
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 postgresql_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the fast path is PostgreSQL's")
 
 WITH_DATES = ["unit_code", "unit_name", "period", "period_start", "period_end", *FIELDS[3:]]

@@ -18,7 +18,7 @@ from campaigns.statistics.services import statistics_import
 from tests.factories.office_sheets import EXPORT_HEADER
 from tests.factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 # The export's columns, pinned here as written out (the same list the docs' picture of the format shows).
 HEADER = EXPORT_HEADER

@@ -14,7 +14,7 @@ from campaigns.statistics.services import StatisticsImportError, statistics_impo
 from tests.factories.office_sheets import FIELDS, form06_workbook, names_report_workbook, total_of
 from tests.factories.users import unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 def form06(tmp_path, *, name="bieu-06.xlsx", **options) -> tuple:

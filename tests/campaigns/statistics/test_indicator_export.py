@@ -17,7 +17,7 @@ from campaigns.statistics.indicator_export import INDICATOR_COLUMNS
 from tests.factories.campaigns import hanoi_2022, past_campaign
 from tests.factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 NOVEMBER = (datetime.date(2025, 10, 15), datetime.date(2025, 11, 14))
 
 

@@ -10,7 +10,7 @@ from tests.factories.users import unit
 
 # Most tests use the small tree of tests/factories/units.py (a province of a few communes, in both eras); the
 # real catalogue only where its own data is the point (query counts on Hà Nội, the Hà Tĩnh centre's reports).
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 JULY, AUGUST = datetime.date(2025, 7, 1), datetime.date(2025, 8, 1)
 
 

@@ -20,7 +20,7 @@ from tests.factories.office_sheets import coded_report_workbook
 from tests.factories.users import UserFactory, unit
 from tests.import_checks import cells, csv_file, refused, unchanged, xlsx_file
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 # The contract's columns: English name -> Vietnamese header.
 VI = {

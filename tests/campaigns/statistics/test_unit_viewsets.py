@@ -8,7 +8,7 @@ from tests.factories.users import UserFactory, unit
 
 # The unit screens on the small tree of tests/factories/units.py; the real catalogue only for the query counts,
 # which need many rows.
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 @pytest.fixture

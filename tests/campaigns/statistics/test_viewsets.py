@@ -11,7 +11,7 @@ from campaigns.models import DossierStatistic
 from campaigns.statistics import viewsets
 from tests.factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 def _months(code: str, count: int, *, source: str = "") -> None:

@@ -9,7 +9,7 @@ from campaigns.units import areas
 
 from ...factories.users import unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 BEFORE, AFTER = datetime.date(2025, 6, 30), datetime.date(2025, 7, 1)
 
 # Huyện Tánh Linh (599, Bình Thuận) was abolished on 01/07/2025; its thirteen communes went into five.

@@ -4,6 +4,8 @@ from campaigns.models import AdministrativeUnit
 from campaigns.units.succession import map_figures, map_to_current_units
 from tests.factories.users import unit
 
+pytestmark = pytest.mark.usefixtures("catalogue")
+
 # Hand-built network: 1+2 merge wholly into 10; 3 is split over 10 and 11; 4 is still current;
 # 5 went into 6 (itself abolished later) and then into 11; 7 has no successor at all.
 LINKS = [(1, 10, "full"), (2, 10, "full"), (3, 10, "partial"), (3, 11, "partial"), (5, 6, "full"), (6, 11, "full")]

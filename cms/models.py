@@ -243,10 +243,18 @@ class HomePage(IntroPage):
 
 
 # --- Guides ----------------------------------------------------------------------------------------------------
-class GuideIndexPage(IntroPage):
+class SectionIndexPage(IntroPage):
+    """A section of the site right under the home page that lists its child pages (guides, news)."""
+
     parent_page_types = ["cms.HomePage"]
-    subpage_types = ["cms.GuidePage"]
     lists_children = True
+
+    class Meta:
+        abstract = True
+
+
+class GuideIndexPage(SectionIndexPage):
+    subpage_types = ["cms.GuidePage"]
 
     class Meta:
         verbose_name = _("guide index")
@@ -351,10 +359,8 @@ class GuideRelatedLink(Orderable):
 
 
 # --- News ------------------------------------------------------------------------------------------------------
-class NewsIndexPage(IntroPage):
-    parent_page_types = ["cms.HomePage"]
+class NewsIndexPage(SectionIndexPage):
     subpage_types = ["cms.NewsPage"]
-    lists_children = True
 
     class Meta:
         verbose_name = _("news index")

@@ -134,32 +134,31 @@ class ReachRule(Orderable):
         return f"{self.get_channel_display()} ≥ {self.minimum}"
 
 
+def _figure_field(verbose_name, help_text) -> models.DecimalField:
+    """An optional figure of a target, never negative: per cent for rates, a number for counts."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=help_text,
+    )
+
+
 class Target(ClusterableModel, Orderable):
     """A campaign target: an indicator, a value, a deadline, for the whole campaign or some of its units."""
 
     campaign = ParentalKey(Campaign, on_delete=models.CASCADE, related_name="targets")
     indicator = models.CharField(_("indicator"), max_length=30, choices=Indicator, default=Indicator.ONLINE_RATE)
     preset = models.CharField(_("threshold"), max_length=30, choices=TargetPreset, default=TargetPreset.CUSTOM)
-    value = models.DecimalField(
-        _("target value"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-        help_text=_("Per cent for rates (30 = 30 %), a number for counts."),
-    )
+    value = _figure_field(_("target value"), _("Per cent for rates (30 = 30 %), a number for counts."))
     deadline = models.DateField(_("deadline"))
     # For what the statistics cannot measure (procedures offered online, a share the plan reports): the
     # figure a report gave, with its date and source; shown as reported, never as measured.
-    reported_value = models.DecimalField(
-        _("reported value"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-        help_text=_("Only when the figure comes from a report, not from the dossier statistics."),
+    reported_value = _figure_field(
+        _("reported value"), _("Only when the figure comes from a report, not from the dossier statistics.")
     )
     reported_on = models.DateField(_("reported on"), null=True, blank=True)
     reported_source = models.CharField(_("reported by"), max_length=255, blank=True)

@@ -20,13 +20,21 @@ def _index(model, factory_name: str):
     return get_or_create
 
 
-class GuideIndexPageFactory(wagtail_factories.PageFactory):
+class _HomeChildFactory(wagtail_factories.PageFactory):
+    """A page right under the home page."""
+
+    class Meta:
+        abstract = True
+
+    parent = factory.LazyFunction(home)
+
+
+class GuideIndexPageFactory(_HomeChildFactory):
     class Meta:
         model = GuideIndexPage
 
     title = "Hướng dẫn"
     slug = "huong-dan"
-    parent = factory.LazyFunction(home)
 
 
 class GuidePageFactory(wagtail_factories.PageFactory):
@@ -41,13 +49,12 @@ class GuidePageFactory(wagtail_factories.PageFactory):
     parent = factory.LazyFunction(_index(GuideIndexPage, "GuideIndexPageFactory"))
 
 
-class NewsIndexPageFactory(wagtail_factories.PageFactory):
+class NewsIndexPageFactory(_HomeChildFactory):
     class Meta:
         model = NewsIndexPage
 
     title = "Tin tức"
     slug = "tin-tuc"
-    parent = factory.LazyFunction(home)
 
 
 class NewsPageFactory(wagtail_factories.PageFactory):

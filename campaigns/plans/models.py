@@ -17,6 +17,13 @@ from campaigns.statistics.choices import RATE_INDICATORS, Indicator
 from campaigns.units.models import AdministrativeUnit
 
 
+def _units_field(verbose_name, related_name: str, help_text) -> ParentalManyToManyField:
+    """Optional further administrative units a campaign or one of its targets covers."""
+    return ParentalManyToManyField(
+        AdministrativeUnit, verbose_name=verbose_name, blank=True, related_name=related_name, help_text=help_text
+    )
+
+
 class Campaign(ClusterableModel):
     """An outreach campaign (kế hoạch tuyên truyền): the frame that trainings and media belong to."""
 
@@ -31,12 +38,8 @@ class Campaign(ClusterableModel):
         related_name="campaigns",
         help_text=_("The unit whose plan this is; its communes and wards make up the analysis."),
     )
-    scope_units = ParentalManyToManyField(
-        AdministrativeUnit,
-        verbose_name=_("other units in scope"),
-        blank=True,
-        related_name="campaigns_in_scope",
-        help_text=_("Further units the campaign covers, beyond its own unit."),
+    scope_units = _units_field(
+        _("other units in scope"), "campaigns_in_scope", _("Further units the campaign covers, beyond its own unit.")
     )
     parent = models.ForeignKey(
         "self",
@@ -162,13 +165,7 @@ class Target(ClusterableModel, Orderable):
     )
     reported_on = models.DateField(_("reported on"), null=True, blank=True)
     reported_source = models.CharField(_("reported by"), max_length=255, blank=True)
-    units = ParentalManyToManyField(
-        AdministrativeUnit,
-        verbose_name=_("units"),
-        blank=True,
-        related_name="+",
-        help_text=_("Leave empty for the whole campaign."),
-    )
+    units = _units_field(_("units"), "+", _("Leave empty for the whole campaign."))
 
     class Meta(Orderable.Meta):
         verbose_name = _("target")

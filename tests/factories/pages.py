@@ -29,12 +29,9 @@ class _HomeChildFactory(wagtail_factories.PageFactory):
     parent = factory.LazyFunction(home)
 
 
-class GuideIndexPageFactory(_HomeChildFactory):
-    class Meta:
-        model = GuideIndexPage
-
-    title = "Hướng dẫn"
-    slug = "huong-dan"
+GuideIndexPageFactory = factory.make_factory(
+    GuideIndexPage, FACTORY_CLASS=_HomeChildFactory, title="Hướng dẫn", slug="huong-dan"
+)
 
 
 class GuidePageFactory(wagtail_factories.PageFactory):
@@ -49,12 +46,9 @@ class GuidePageFactory(wagtail_factories.PageFactory):
     parent = factory.LazyFunction(_index(GuideIndexPage, "GuideIndexPageFactory"))
 
 
-class NewsIndexPageFactory(_HomeChildFactory):
-    class Meta:
-        model = NewsIndexPage
-
-    title = "Tin tức"
-    slug = "tin-tuc"
+NewsIndexPageFactory = factory.make_factory(
+    NewsIndexPage, FACTORY_CLASS=_HomeChildFactory, title="Tin tức", slug="tin-tuc"
+)
 
 
 class NewsPageFactory(wagtail_factories.PageFactory):

@@ -9,6 +9,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
+from campaigns.core.fields import optional_link
 from campaigns.core.formatting import percent_vi
 from campaigns.plans.channels import Channel
 from campaigns.plans.choices import CampaignStatus, ControlGroup, TargetPreset
@@ -41,12 +42,9 @@ class Campaign(ClusterableModel):
     scope_units = _units_field(
         _("other units in scope"), "campaigns_in_scope", _("Further units the campaign covers, beyond its own unit.")
     )
-    parent = models.ForeignKey(
+    parent = optional_link(
         "self",
-        verbose_name=_("part of the plan"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+        _("part of the plan"),
         related_name="children",
         help_text=_("A district or commune sub-plan belongs to the province's plan."),
     )

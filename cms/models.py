@@ -26,6 +26,7 @@ from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Orderable, Page, PageViewRestriction, Site
 from wagtail.search import index
 
+from campaigns.core.fields import optional_link
 from campaigns.core.job_models import AdminJob  # noqa: F401 (a table of the cms app)
 from campaigns.core.task_models import TaskLock, WorkerHeartbeat  # noqa: F401 (tables of the cms app)
 from campaigns.core.text import ascii_slug, fold, slug_formatters
@@ -243,10 +244,18 @@ class HomePage(IntroPage):
 
 
 # --- Guides ----------------------------------------------------------------------------------------------------
-class GuideIndexPage(IntroPage):
+class SectionIndexPage(IntroPage):
+    """A section of the site right under the home page that lists its child pages (guides, news)."""
+
     parent_page_types = ["cms.HomePage"]
-    subpage_types = ["cms.GuidePage"]
     lists_children = True
+
+    class Meta:
+        abstract = True
+
+
+class GuideIndexPage(SectionIndexPage):
+    subpage_types = ["cms.GuidePage"]
 
     class Meta:
         verbose_name = _("guide index")
@@ -267,14 +276,7 @@ class GuidePage(SitePage):
     )
     audience = models.CharField(_("audience"), max_length=255, blank=True, help_text=_("Who this guide is for."))
     steps = StreamField(GuideStreamBlock(), verbose_name=_("steps"), blank=True)
-    handbook = models.ForeignKey(
-        "wagtaildocs.Document",
-        verbose_name=_("downloadable handbook"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    handbook = optional_link("wagtaildocs.Document", _("downloadable handbook"))
 
     content_panels = [
         *Page.content_panels,
@@ -351,10 +353,8 @@ class GuideRelatedLink(Orderable):
 
 
 # --- News ------------------------------------------------------------------------------------------------------
-class NewsIndexPage(IntroPage):
-    parent_page_types = ["cms.HomePage"]
+class NewsIndexPage(SectionIndexPage):
     subpage_types = ["cms.NewsPage"]
-    lists_children = True
 
     class Meta:
         verbose_name = _("news index")
@@ -380,14 +380,7 @@ class NewsPage(SitePage):
     source = models.CharField(_("source"), max_length=255, blank=True)
     source_url = models.URLField(_("source link"), blank=True)
     intro = models.TextField(_("summary"), blank=True, max_length=500)
-    image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("main image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    image = optional_link("wagtailimages.Image", _("main image"))
     image_alt = models.CharField(
         _("alternative text of the main image"),
         max_length=300,
@@ -396,14 +389,7 @@ class NewsPage(SitePage):
     )
     body = StreamField(NewsStreamBlock(), verbose_name=_("body"), blank=True)
     tags = ClusterTaggableManager(through=NewsPageTag, blank=True, verbose_name=_("tags"))
-    campaign = models.ForeignKey(
-        "campaigns.Campaign",
-        verbose_name=_("related campaign"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    campaign = optional_link("campaigns.Campaign", _("related campaign"))
 
     content_panels = [
         *Page.content_panels,

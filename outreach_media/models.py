@@ -14,6 +14,7 @@ from wagtail.documents import get_document_model_string
 from wagtail.images import get_image_model_string
 from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
 
+from campaigns.core.fields import optional_link
 from campaigns.plans.channels import Record, stored_as
 from campaigns.units.models import AdministrativeUnit
 from outreach_media.choices import MediaKind, Platform
@@ -32,36 +33,15 @@ class MediaItem(DraftStateMixin, RevisionMixin, PreviewableMixin, models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=MediaKind.choices)
     title = models.CharField(_("title"), max_length=255)
-    campaign = models.ForeignKey(
-        "campaigns.Campaign",
-        verbose_name=_("campaign"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="media_items",
-    )
+    campaign = optional_link("campaigns.Campaign", _("campaign"), related_name="media_items")
     unit = models.ForeignKey(
         AdministrativeUnit,
         verbose_name=_("producing unit"),
         on_delete=models.PROTECT,
         related_name="media_items",
     )
-    document = models.ForeignKey(
-        get_document_model_string(),
-        verbose_name=_("file (PDF)"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    image = models.ForeignKey(
-        get_image_model_string(),
-        verbose_name=_("image"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    document = optional_link(get_document_model_string(), _("file (PDF)"))
+    image = optional_link(get_image_model_string(), _("image"))
     produced_on = models.DateField(_("produced on"), null=True, blank=True)
     print_run = models.PositiveIntegerField(_("print run (copies)"), null=True, blank=True)
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
@@ -216,14 +196,8 @@ class TrackedLink(models.Model):
     code = models.SlugField(_("short code"), max_length=20, unique=True, default=new_short_code)
     # A page of the site, chosen in the page chooser: the scan goes to wherever the page lives now, so renaming or
     # moving it never breaks a printed code. An address is for targets outside the site.
-    target_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("target page"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("The guide or page of this site that the QR code opens."),
+    target_page = optional_link(
+        "wagtailcore.Page", _("target page"), help_text=_("The guide or page of this site that the QR code opens.")
     )
     target_url = models.CharField(
         _("other address"),

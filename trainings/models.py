@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model_string
 
+from campaigns.core.fields import optional_link
 from campaigns.core.text import fold
 from campaigns.units.models import AdministrativeUnit
 from trainings.choices import (
@@ -43,14 +44,7 @@ class TrainingSession(models.Model):
 
     scope_unit_path = "unit"
 
-    campaign = models.ForeignKey(
-        "campaigns.Campaign",
-        verbose_name=_("campaign"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="training_sessions",
-    )
+    campaign = optional_link("campaigns.Campaign", _("campaign"), related_name="training_sessions")
     title = models.CharField(_("title"), max_length=255)
     topics = models.JSONField(_("topics"), default=list, blank=True, help_text=_("What the class teaches."))
     audience = models.CharField(_("audience"), max_length=30, choices=Audience.choices, default=Audience.CITIZENS)
@@ -208,14 +202,7 @@ class Attendee(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     position = models.CharField(_("position"), max_length=200, blank=True)
-    unit = models.ForeignKey(
-        AdministrativeUnit,
-        verbose_name=_("unit"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="attendees",
-    )
+    unit = optional_link(AdministrativeUnit, _("unit"), related_name="attendees")
     citizen_id = models.CharField(_("citizen ID"), max_length=12, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
@@ -253,13 +240,9 @@ class Consent(models.Model):
     given_at = models.DateTimeField(_("given at"), default=timezone.now)
     source = models.CharField(_("source"), max_length=20, choices=RegistrationSource.choices)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    attested_by = models.ForeignKey(
+    attested_by = optional_link(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("attested by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        _("attested by"),
         editable=False,
         help_text=_("The trainer who holds the person's signed paper consent form (imports and hand entry)."),
     )

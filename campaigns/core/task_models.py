@@ -8,7 +8,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class TaskLock(models.Model):
+class _TaskRow(models.Model):
+    """A row of the task machinery, in the ``cms`` app's tables, named by its ``name_field``."""
+
+    name_field = ""
+
+    class Meta:
+        abstract = True
+        app_label = "cms"
+
+    def __str__(self):
+        return getattr(self, self.name_field)
+
+
+class TaskLock(_TaskRow):
     """A named lock every server and worker sees (campaigns.core.tasks): one pending or running piece of work per key.
 
     ``expires_at`` frees the lock of a holder that died; a live holder extends it."""
@@ -18,25 +31,21 @@ class TaskLock(models.Model):
     taken_at = models.DateTimeField(_("taken at"))
     expires_at = models.DateTimeField(_("expires at"), db_index=True)
 
-    class Meta:
-        app_label = "cms"
+    name_field = "key"
+
+    class Meta(_TaskRow.Meta):
         verbose_name = _("task lock")
         verbose_name_plural = _("task locks")
 
-    def __str__(self):
-        return self.key
 
-
-class WorkerHeartbeat(models.Model):
+class WorkerHeartbeat(_TaskRow):
     """When each task worker last said it was alive: a task whose worker stopped beating is reclaimed."""
 
     worker_id = models.CharField(_("worker"), max_length=64, unique=True)
     seen_at = models.DateTimeField(_("last seen"), db_index=True)
 
-    class Meta:
-        app_label = "cms"
+    name_field = "worker_id"
+
+    class Meta(_TaskRow.Meta):
         verbose_name = _("worker heartbeat")
         verbose_name_plural = _("worker heartbeats")
-
-    def __str__(self):
-        return self.worker_id

@@ -9,12 +9,20 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
+from campaigns.core.fields import optional_link
 from campaigns.core.formatting import percent_vi
 from campaigns.plans.channels import Channel
 from campaigns.plans.choices import CampaignStatus, ControlGroup, TargetPreset
 from campaigns.plans.numbers import normalise_plan_number, validate_plan_number
 from campaigns.statistics.choices import RATE_INDICATORS, Indicator
 from campaigns.units.models import AdministrativeUnit
+
+
+def _units_field(verbose_name, related_name: str, help_text) -> ParentalManyToManyField:
+    """Optional further administrative units a campaign or one of its targets covers."""
+    return ParentalManyToManyField(
+        AdministrativeUnit, verbose_name=verbose_name, blank=True, related_name=related_name, help_text=help_text
+    )
 
 
 class Campaign(ClusterableModel):
@@ -31,19 +39,12 @@ class Campaign(ClusterableModel):
         related_name="campaigns",
         help_text=_("The unit whose plan this is; its communes and wards make up the analysis."),
     )
-    scope_units = ParentalManyToManyField(
-        AdministrativeUnit,
-        verbose_name=_("other units in scope"),
-        blank=True,
-        related_name="campaigns_in_scope",
-        help_text=_("Further units the campaign covers, beyond its own unit."),
+    scope_units = _units_field(
+        _("other units in scope"), "campaigns_in_scope", _("Further units the campaign covers, beyond its own unit.")
     )
-    parent = models.ForeignKey(
+    parent = optional_link(
         "self",
-        verbose_name=_("part of the plan"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+        _("part of the plan"),
         related_name="children",
         help_text=_("A district or commune sub-plan belongs to the province's plan."),
     )
@@ -134,42 +135,35 @@ class ReachRule(Orderable):
         return f"{self.get_channel_display()} ≥ {self.minimum}"
 
 
+def _figure_field(verbose_name, help_text) -> models.DecimalField:
+    """An optional figure of a target, never negative: per cent for rates, a number for counts."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=help_text,
+    )
+
+
 class Target(ClusterableModel, Orderable):
     """A campaign target: an indicator, a value, a deadline, for the whole campaign or some of its units."""
 
     campaign = ParentalKey(Campaign, on_delete=models.CASCADE, related_name="targets")
     indicator = models.CharField(_("indicator"), max_length=30, choices=Indicator, default=Indicator.ONLINE_RATE)
     preset = models.CharField(_("threshold"), max_length=30, choices=TargetPreset, default=TargetPreset.CUSTOM)
-    value = models.DecimalField(
-        _("target value"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-        help_text=_("Per cent for rates (30 = 30 %), a number for counts."),
-    )
+    value = _figure_field(_("target value"), _("Per cent for rates (30 = 30 %), a number for counts."))
     deadline = models.DateField(_("deadline"))
     # For what the statistics cannot measure (procedures offered online, a share the plan reports): the
     # figure a report gave, with its date and source; shown as reported, never as measured.
-    reported_value = models.DecimalField(
-        _("reported value"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0"))],
-        help_text=_("Only when the figure comes from a report, not from the dossier statistics."),
+    reported_value = _figure_field(
+        _("reported value"), _("Only when the figure comes from a report, not from the dossier statistics.")
     )
     reported_on = models.DateField(_("reported on"), null=True, blank=True)
     reported_source = models.CharField(_("reported by"), max_length=255, blank=True)
-    units = ParentalManyToManyField(
-        AdministrativeUnit,
-        verbose_name=_("units"),
-        blank=True,
-        related_name="+",
-        help_text=_("Leave empty for the whole campaign."),
-    )
+    units = _units_field(_("units"), "+", _("Leave empty for the whole campaign."))
 
     class Meta(Orderable.Meta):
         verbose_name = _("target")

@@ -149,24 +149,33 @@ def _column(reader: StatisticsReader, field: str) -> str | None:
     return None if position is None else f"r.c{position}"
 
 
+def _lookup_table(cursor, table: str, columns: str, select: str, accept) -> None:
+    """A temporary table of what ``accept`` keeps (a list of rows) from each row of the distinct ``select``."""
+    cursor.execute(f"CREATE TEMPORARY TABLE {table} ({columns}) ON COMMIT DROP")
+    cursor.execute(select)
+    accepted = [kept for row in cursor.fetchall() for kept in accept(row)]
+    if accepted:
+        placeholders = ", ".join(["%s"] * len(accepted[0]))
+        cursor.executemany(f"INSERT INTO {table} VALUES ({placeholders})", accepted)
+
+
 def _period_map(cursor, reader) -> list[str]:
     """The distinct period cells accepted by ``period_of``; returns the join conditions."""
     fields = [name for name in ("period", "period_start", "period_end") if name in reader.columns]
     cells = [f"COALESCE({_column(reader, name)}, '')" for name in fields]
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE {PERIODS} ({', '.join(f'k{i} text' for i in range(len(fields)))}, "
-        f"period_start date, period_end date) ON COMMIT DROP"
-    )
-    cursor.execute(f"SELECT DISTINCT {', '.join(cells)} FROM {RAW} r")
-    accepted = []
-    for values in cursor.fetchall():
+
+    def accept(values):
         given = dict(zip(fields, values, strict=True))
         start, end, problems = period_of(given.get("period"), given.get("period_start"), given.get("period_end"))
-        if not problems and start and end:
-            accepted.append((*values, start, end))
-    if accepted:
-        placeholders = ", ".join(["%s"] * (len(fields) + 2))
-        cursor.executemany(f"INSERT INTO {PERIODS} VALUES ({placeholders})", accepted)
+        return [(*values, start, end)] if not problems and start and end else []
+
+    _lookup_table(
+        cursor,
+        PERIODS,
+        f"{', '.join(f'k{i} text' for i in range(len(fields)))}, period_start date, period_end date",
+        f"SELECT DISTINCT {', '.join(cells)} FROM {RAW} r",
+        accept,
+    )
     return [f"p.k{i} = {cell}" for i, cell in enumerate(cells)]
 
 
@@ -175,15 +184,15 @@ def _source_map(cursor, reader) -> str:
     column = _column(reader, "source")
     if column is None:
         return ""
-    cursor.execute(f"CREATE TEMPORARY TABLE {SOURCES} (raw text, value varchar(100)) ON COMMIT DROP")
-    cursor.execute(f"SELECT DISTINCT COALESCE({column}, '') FROM {RAW} r")
-    accepted = []
-    for (raw,) in cursor.fetchall():
+
+    def accept(row):
+        (raw,) = row
         value = parse_text(raw) or reader.default_source
-        if len(value) <= 100:
-            accepted.append((raw, value))
-    if accepted:
-        cursor.executemany(f"INSERT INTO {SOURCES} VALUES (%s, %s)", accepted)
+        return [(raw, value)] if len(value) <= 100 else []
+
+    _lookup_table(
+        cursor, SOURCES, "raw text, value varchar(100)", f"SELECT DISTINCT COALESCE({column}, '') FROM {RAW} r", accept
+    )
     return f"JOIN {SOURCES} src ON src.raw = COALESCE({column}, '')"
 
 
@@ -191,16 +200,23 @@ def _name_condition(cursor, reader, code: str) -> str:
     column = _column(reader, "unit_name")
     if column is None:
         return "true"
-    cursor.execute(f"CREATE TEMPORARY TABLE {NAMES} (unit_id bigint, raw text) ON COMMIT DROP")
-    cursor.execute(f"SELECT DISTINCT {code}, {column} FROM {RAW} r WHERE {code} ~ '^[0-9]+$' AND {column} <> ''")
-    accepted = []
-    for unit_code, raw in cursor.fetchall():
+
+    def accept(row):
+        unit_code, raw = row
         given = fold(parse_text(raw))
-        for _start, _end, pk, _name, folded in reader.units.by_code.get(unit_code, []):
-            if not given or given in (folded, without_type(folded)):
-                accepted.append((pk, raw))
-    if accepted:
-        cursor.executemany(f"INSERT INTO {NAMES} VALUES (%s, %s)", accepted)
+        return [
+            (pk, raw)
+            for _start, _end, pk, _name, folded in reader.units.by_code.get(unit_code, [])
+            if not given or given in (folded, without_type(folded))
+        ]
+
+    _lookup_table(
+        cursor,
+        NAMES,
+        "unit_id bigint, raw text",
+        f"SELECT DISTINCT {code}, {column} FROM {RAW} r WHERE {code} ~ '^[0-9]+$' AND {column} <> ''",
+        accept,
+    )
     return f"({column} IS NULL OR {column} = '' OR EXISTS (SELECT 1 FROM {NAMES} n WHERE n.unit_id = u.id AND n.raw = {column}))"
 
 

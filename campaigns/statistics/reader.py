@@ -757,12 +757,9 @@ class StatisticsReader(RowErrorLog):
         code_at = columns["unit_code"]
         count_positions = [(name, columns.get(name)) for name in COUNT_FIELD_NAMES]
         number_positions = [position for _name, position in count_positions if position is not None]
-        total_at = columns.get("received_total")
-        name_at = columns.get("unit_name")
-        source_at = columns.get("source")
-        period_at = columns.get("period")
-        start_at = columns.get("period_start")
-        end_at = columns.get("period_end")
+        total_at, name_at, source_at, period_at, start_at, end_at = map(
+            columns.get, ("received_total", "unit_name", "source", "period", "period_start", "period_end")
+        )
         resolve = self.units.resolve
         plain = "received_direct_or_postal" not in columns and not any(name in columns for name in CHECK_FIELDS[1:])
         default_source = self.default_source

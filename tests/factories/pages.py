@@ -20,13 +20,18 @@ def _index(model, factory_name: str):
     return get_or_create
 
 
-class GuideIndexPageFactory(wagtail_factories.PageFactory):
-    class Meta:
-        model = GuideIndexPage
+class _HomeChildFactory(wagtail_factories.PageFactory):
+    """A page right under the home page."""
 
-    title = "Hướng dẫn"
-    slug = "huong-dan"
+    class Meta:
+        abstract = True
+
     parent = factory.LazyFunction(home)
+
+
+GuideIndexPageFactory = factory.make_factory(
+    GuideIndexPage, FACTORY_CLASS=_HomeChildFactory, title="Hướng dẫn", slug="huong-dan"
+)
 
 
 class GuidePageFactory(wagtail_factories.PageFactory):
@@ -41,13 +46,9 @@ class GuidePageFactory(wagtail_factories.PageFactory):
     parent = factory.LazyFunction(_index(GuideIndexPage, "GuideIndexPageFactory"))
 
 
-class NewsIndexPageFactory(wagtail_factories.PageFactory):
-    class Meta:
-        model = NewsIndexPage
-
-    title = "Tin tức"
-    slug = "tin-tuc"
-    parent = factory.LazyFunction(home)
+NewsIndexPageFactory = factory.make_factory(
+    NewsIndexPage, FACTORY_CLASS=_HomeChildFactory, title="Tin tức", slug="tin-tuc"
+)
 
 
 class NewsPageFactory(wagtail_factories.PageFactory):

@@ -79,22 +79,9 @@ def mini_tree() -> MiniTree:
     province_fields = {"code": "97", "level": UnitLevel.PROVINCE, "unit_type": UnitType.PROVINCE}
     old_province = unit(**province_fields, name="Tỉnh Sông Mây", valid_to=REFORM)
     province = unit(**province_fields, name="Tỉnh Sông Mây", valid_from=REFORM)
-    district = unit(
-        code="980",
-        level=UnitLevel.DISTRICT,
-        unit_type=UnitType.RURAL_DISTRICT,
-        name="Huyện Đồi Thông",
-        parent=old_province,
-        valid_to=REFORM,
-    )
-    city = unit(
-        code="981",
-        level=UnitLevel.DISTRICT,
-        unit_type=UnitType.PROVINCIAL_CITY,
-        name="Thành phố Mây Trắng",
-        parent=old_province,
-        valid_to=REFORM,
-    )
+    district_fields = {"level": UnitLevel.DISTRICT, "parent": old_province, "valid_to": REFORM}
+    district = unit(**district_fields, code="980", unit_type=UnitType.RURAL_DISTRICT, name="Huyện Đồi Thông")
+    city = unit(**district_fields, code="981", unit_type=UnitType.PROVINCIAL_CITY, name="Thành phố Mây Trắng")
     tree = MiniTree(
         province=province,
         old_province=old_province,

@@ -6,28 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from django.utils.translation import gettext as _
 
 from campaigns.impact.narrative import effect_verdict, format_number, format_range, interval, narrative_text
-from campaigns.impact.render.common import (
-    band_note,
-    channel_table,
-    cohort_table,
-    event_rows,
-    figure_interval,
-    format_moment,
-    format_value,
-    key_figures,
-    methods_note,
-    next_units_table,
-    periodic_table,
-    plan_note,
-    plan_table,
-    projection_table,
-    ranked_units,
-    reported_table,
-    scope_line,
-    target_table,
-    unit_table,
-    window_line,
-)
+from campaigns.impact.render import common
 
 TEXT_WIDTH = 100
 
@@ -61,7 +40,7 @@ def render_text(payload: Mapping) -> str:
     lines += _recommendation_lines(payload)
     lines += _warning_lines(payload)
     lines += _heading(_("Method"))
-    for paragraph in methods_note(payload):
+    for paragraph in common.methods_note(payload):
         lines += _wrap(paragraph)
     return "\n".join(lines) + "\n"
 
@@ -71,10 +50,10 @@ def _title_lines(payload: Mapping) -> list[str]:
     lines = [_("Campaign impact report").upper()]
     if campaign.get("title"):
         lines.append(str(campaign["title"]))
-    lines.append(_("Scope: %(scope)s") % {"scope": scope_line(payload)})
-    lines.append(_("Period: %(window)s") % {"window": window_line(payload)})
+    lines.append(_("Scope: %(scope)s") % {"scope": common.scope_line(payload)})
+    lines.append(_("Period: %(window)s") % {"window": common.window_line(payload)})
     if payload.get("generated_at"):
-        lines.append(_("Generated at: %(moment)s") % {"moment": format_moment(payload["generated_at"])})
+        lines.append(_("Generated at: %(moment)s") % {"moment": common.format_moment(payload["generated_at"])})
     return lines
 
 
@@ -85,7 +64,10 @@ def _summary_lines(payload: Mapping) -> list[str]:
     lines += _heading(_("Key figures"))
     lines += _text_table(
         [_("Indicator"), _("Value"), _("95 %% interval") % {}, _("Note")],
-        [[f.label, format_value(f.kind, f.value), figure_interval(f), f.note] for f in key_figures(payload)],
+        [
+            [f.label, common.format_value(f.kind, f.value), common.figure_interval(f), f.note]
+            for f in common.key_figures(payload)
+        ],
         right=(1,),
     )
     return lines
@@ -94,15 +76,15 @@ def _summary_lines(payload: Mapping) -> list[str]:
 def _estimate_lines(payload: Mapping) -> list[str]:
     """What only an estimated effect has: by quarter, by cohort, additional dossiers, the activity mix."""
     lines = _heading(_("Effect by quarter since reach"))
-    rows = event_rows(payload)
+    rows = common.event_rows(payload)
     if rows:
         lines += _text_table(*rows, right=(1,))
-        lines += _wrap(band_note())
+        lines += _wrap(common.band_note())
     else:
         lines.append(_("No data."))
 
     lines += _heading(_("By cohort (cross-check)"))
-    headers, groups = cohort_table(payload)
+    headers, groups = common.cohort_table(payload)
     if groups:
         lines += _text_table(headers, groups, right=(1, 2))
     else:
@@ -124,7 +106,7 @@ def _estimate_lines(payload: Mapping) -> list[str]:
 
     lines += _heading(_("Activity mix"))
     if payload.get("channels"):
-        lines += _text_table(*channel_table(payload), right=(1, 2, 4))
+        lines += _text_table(*common.channel_table(payload), right=(1, 2, 4))
         lines += _wrap(_("Associations, not causes: activities often go together with other changes."))
     else:
         lines.append(_("No data."))
@@ -135,30 +117,30 @@ def _table_lines(payload: Mapping) -> list[str]:
     """Targets, then periodic reports, figures reported elsewhere and the measurement plan when there are some."""
     lines = _heading(_("Targets"))
     if payload.get("targets"):
-        lines += _text_table(*target_table(payload), right=(1, 3))
+        lines += _text_table(*common.target_table(payload), right=(1, 3))
     else:
         lines.append(_("No data."))
 
-    if periodic_table(payload):
+    if common.periodic_table(payload):
         lines += _heading(_("Quarterly, 6-month, annual and other reports"))
-        lines += _text_table(*periodic_table(payload), right=(2, 3, 4))
+        lines += _text_table(*common.periodic_table(payload), right=(2, 3, 4))
 
-    if reported_table(payload):
+    if common.reported_table(payload):
         lines += _heading(_("Figures reported"))
-        lines += _text_table(*reported_table(payload))
+        lines += _text_table(*common.reported_table(payload))
 
-    if plan_table(payload):
+    if common.plan_table(payload):
         lines += _heading(_("Measurement plan and what happened"))
-        lines += _wrap(plan_note(payload))
-        lines += _text_table(*plan_table(payload))
+        lines += _wrap(common.plan_note(payload))
+        lines += _text_table(*common.plan_table(payload))
     return lines
 
 
 def _unit_lines(payload: Mapping) -> list[str]:
     lines = _heading(_("Units ranked by change in online rate"))
-    units = ranked_units(payload)
+    units = common.ranked_units(payload)
     if units:
-        lines += _text_table(*unit_table(units), right=(0, 3, 4, 5, 6))
+        lines += _text_table(*common.unit_table(units), right=(0, 3, 4, 5, 6))
     else:
         lines.append(_("No data."))
     return lines
@@ -171,11 +153,11 @@ def _recommendation_lines(payload: Mapping) -> list[str]:
     lines = _heading(_("Recommendations"))
     if recommendations.get("next_units"):
         lines.append(_("Units to reach next:"))
-        lines += _text_table(*next_units_table(recommendations["next_units"]), right=(1, 2, 3))
+        lines += _text_table(*common.next_units_table(recommendations["next_units"]), right=(1, 2, 3))
     if recommendations.get("projections"):
         lines.append("")
         lines.append(_("Projections at the current pace:"))
-        lines += _text_table(*projection_table(recommendations["projections"]), right=(2,))
+        lines += _text_table(*common.projection_table(recommendations["projections"]), right=(2,))
     return lines
 
 

@@ -15,6 +15,7 @@ from django.db import connections
 
 from campaigns.models import DossierStatistic, DossierStatisticRevision
 from campaigns.statistics.models import COUNT_FIELD_NAMES
+from campaigns.statistics.reader import VIETNAMESE_HEADERS
 from campaigns.statistics.services import StatisticsImportError, statistics_import
 from tests.factories.office_sheets import coded_report_workbook
 from tests.factories.users import UserFactory, unit
@@ -22,29 +23,8 @@ from tests.import_checks import cells, csv_file, refused, unchanged, xlsx_file
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
-# The contract's columns: English name -> Vietnamese header.
-VI = {
-    "unit_code": "Mã ĐVHC",
-    "unit_name": "Tên đơn vị",
-    "period": "Kỳ",
-    "period_start": "Từ ngày",
-    "period_end": "Đến ngày",
-    "source": "Nguồn số liệu",
-    "received_online": "Tiếp nhận trực tuyến",
-    "received_online_full": "Trong đó: trực tuyến toàn trình",
-    "received_direct": "Tiếp nhận trực tiếp",
-    "received_postal": "Tiếp nhận qua dịch vụ BCCI",
-    "carried_over": "Số hồ sơ kỳ trước chuyển qua",
-    "received_total": "Tổng số hồ sơ nhận giải quyết",
-    "resolved_early": "Đã giải quyết trước hạn",
-    "resolved_on_time": "Đã giải quyết đúng hạn",
-    "resolved_late": "Đã giải quyết quá hạn",
-    "pending_in_time": "Đang giải quyết trong hạn",
-    "pending_overdue": "Đang giải quyết quá hạn",
-    "results_postal": "Trả kết quả qua dịch vụ BCCI",
-    "paid_online": "Hồ sơ thanh toán trực tuyến",
-    "digitized": "Hồ sơ được số hóa",
-}
+# The columns the export writes: English name -> Vietnamese header (the combined direct-or-postal column apart).
+VI = {name: header for name, header in VIETNAMESE_HEADERS.items() if name != "received_direct_or_postal"}
 EN = {name: name for name in VI}
 FIELDS = [name for name in VI if name not in ("period_start", "period_end")]
 DATE_FIELDS = ["unit_code", "unit_name", "period_start", "period_end", *FIELDS[3:]]

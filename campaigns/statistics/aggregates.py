@@ -17,7 +17,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import Count, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, ExpressionWrapper, Q, Sum
+from django.db.models.functions import Cast
 
 from campaigns.core.months import PeriodKind
 from campaigns.statistics.models import (
@@ -32,17 +33,20 @@ from campaigns.units.areas import nation_area
 CHUNK = 900  # ids per statement (SQLite's limit of variables)
 WHOLE_REBUILD_UNITS = 5 * CHUNK
 PLACES = "unit_month_figure_places"  # temporary: where each unit written counts in the country
-RESOLVED = ExpressionWrapper(F("resolved_early") + F("resolved_on_time") + F("resolved_late"), output_field=BIG)
+RESOLVED = ExpressionWrapper(
+    Cast("resolved_early", BIG) + Cast("resolved_on_time", BIG) + Cast("resolved_late", BIG), output_field=BIG
+)
 
 
 def _product(left: str, right: str):
-    return ExpressionWrapper(F(left) * F(right), output_field=BIG)
+    # In 64 bits before multiplying: two counts near the 32-bit limit overflow a PostgreSQL integer product.
+    return ExpressionWrapper(Cast(left, BIG) * Cast(right, BIG), output_field=BIG)
 
 
 def _statistic_sums() -> dict:
     """Each aggregate column as a sum over the counted statistics (annotated with denominator and resolved)."""
     resolved_known = Q(resolved__isnull=False)
-    on_time = ExpressionWrapper(F("resolved_early") + F("resolved_on_time"), output_field=BIG)
+    on_time = ExpressionWrapper(Cast("resolved_early", BIG) + Cast("resolved_on_time", BIG), output_field=BIG)
     sums = {
         "rows": Count("pk"),
         "online": Sum("received_online", default=0),

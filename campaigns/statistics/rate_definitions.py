@@ -12,8 +12,8 @@ statistic that counts for its unit and report month is read (``is_counted``), ne
 
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, ExpressionWrapper, F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import BigIntegerField, ExpressionWrapper, Q, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
 
 BIG = BigIntegerField()
@@ -21,8 +21,10 @@ BIG = BigIntegerField()
 # Dossiers received in the period: online + in person + by post (or their combined count). The first field is the
 # online rate's numerator and is always reported; the others count as 0 when a statistic leaves them empty.
 DENOMINATOR_FIELDS = ("received_online", "received_direct", "received_postal", "received_direct_or_postal")
+# Added in 64 bits: counts near the 32-bit limit (the largest a statistic accepts) would overflow a PostgreSQL
+# integer sum.
 DENOMINATOR = ExpressionWrapper(
-    sum((Coalesce(F(name), Value(0)) for name in DENOMINATOR_FIELDS[1:]), F(DENOMINATOR_FIELDS[0])),
+    sum((Coalesce(Cast(name, BIG), Value(0)) for name in DENOMINATOR_FIELDS[1:]), Cast(DENOMINATOR_FIELDS[0], BIG)),
     output_field=BIG,
 )
 # The postal count is known only when a statistic gives it apart from in-person receipts.

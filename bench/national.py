@@ -160,6 +160,8 @@ def prepare(database: str, *, reuse: bool) -> tuple[str, dict, str, list[str]]:
             manage("import_activities", str(activities), env=env, capture=True)
         print(f"set-up: {time.perf_counter() - started:.0f} s; largest province {province}: {len(communes)} old "
               f"communes, {reached} reached in 4 waves")  # fmt: skip
+    else:
+        manage("migrate", "--noinput", "-v0", env=env)  # data kept from an earlier run of older code
     with psycopg.connect(url, autocommit=True) as conn:
         # Fresh tables have no planner statistics until autovacuum gets to them: without this the first reports
         # after an import ran 10-20 times slower (bad join orders), which measures the timing of autovacuum.

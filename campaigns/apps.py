@@ -13,7 +13,7 @@ class CampaignsConfig(AppConfig):
 
         from campaigns.access.roles import sync_role_groups_after_migrate
         from campaigns.core.count_fields import register_count_fields
-        from campaigns.core.events import figures_changed, units_changed
+        from campaigns.core.events import aggregates_stale, figures_changed, units_changed
         from campaigns.impact.tasks import figures_changed_receiver
         from campaigns.statistics import signals
         from campaigns.statistics.sources import translate_default_descriptions
@@ -29,6 +29,7 @@ class CampaignsConfig(AppConfig):
         post_save.connect(signals.precedence_changed, sender=source)
         post_delete.connect(signals.precedence_changed, sender=source)
         units_changed.connect(signals.units_changed, dispatch_uid="statistics-units-changed")
+        aggregates_stale.connect(signals.units_changed, dispatch_uid="statistics-aggregates-stale")
         for model in (self.get_model("AdministrativeUnit"), self.get_model("UnitSuccession")):
             post_save.connect(signals.units_changed, sender=model)
             post_delete.connect(signals.units_changed, sender=model)

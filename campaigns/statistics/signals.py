@@ -33,6 +33,6 @@ def precedence_changed(sender, instance, **kwargs):
 
 
 def units_changed(sender, **kwargs):
-    """Units or succession links changed (``load_units``, an admin edit): every unit's figures are placed in the
-    country again."""
+    """Units or succession links changed (``load_units``, an admin edit), or an import touched most of the country:
+    every unit's aggregates are written and placed in the country again."""
     _once_after_commit("place", place_all_queue)

@@ -5,7 +5,6 @@ leaves the marks and the aggregates as a fresh computation gives them."""
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F
 from django.test import override_settings
@@ -15,7 +14,7 @@ from campaigns.access.roles import Role
 from campaigns.models import DossierStatistic, StatisticSource, UnitSuccession
 from campaigns.statistics.aggregates import aggregate_differences
 from campaigns.statistics.models import UnitMonthFigure
-from campaigns.statistics.tasks import recount_in_progress
+from campaigns.statistics.tasks import place_all_aggregates, recount_all_statistics, recount_in_progress
 from tests.factories.statistics import DossierStatisticFactory
 from tests.factories.units import mini_tree
 from tests.factories.users import UserFactory
@@ -31,7 +30,7 @@ def queued(name: str) -> int:
     return DBTaskResult.objects.filter(task_path__endswith=name, status="READY").count()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker closes its connections
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_precedence_edit_queues_one_recount_that_the_worker_runs(client):
     tree = mini_tree()
     DossierStatisticFactory(unit=tree.new_commune, period_start=JULY, source="Báo cáo tay", received_online=1)
@@ -49,7 +48,7 @@ def test_a_precedence_edit_queues_one_recount_that_the_worker_runs(client):
         assert recount_in_progress()
         page = client.get(reverse("statistics_dashboard"), {"unit": tree.province.pk}).content.decode()
         assert NOTICE in page
-        call_command("run_worker", "--batch")
+        recount_all_statistics.call()  # what the worker runs (the worker itself: tests/campaigns/core/test_jobs.py)
     assert DossierStatistic.objects.get(is_counted=True).source == "Hệ thống một cửa"
     assert aggregate_differences() == []
     assert not recount_in_progress()
@@ -66,6 +65,6 @@ def test_a_succession_edit_places_the_figures_again_in_the_background():
         UnitSuccession.objects.filter(old_unit=tree.old_ward_split).delete()
         assert queued("place_all_aggregates") == 1
         assert aggregate_differences() != []  # the request rebuilt nothing: the worker will
-        call_command("run_worker", "--batch")
+        place_all_aggregates.call()
     assert aggregate_differences() == []
     assert not recount_in_progress()

@@ -131,3 +131,22 @@ def test_a_replayed_confirmation_queues_nothing(client, officer, small_threshold
         confirm(client, preview)
         confirm(client, preview)
     assert AdminJob.objects.count() == 1 and DossierStatistic.objects.count() == 3
+
+
+def test_an_office_report_by_unit_name_goes_through_a_job_like_the_request(
+    client, officer, small_threshold, tmp_path, django_capture_on_commit_callbacks
+):
+    # A district's report as an office exports it: title rows, merged headers, a total row, units by name.
+    from tests.factories.office_sheets import names_report_workbook
+
+    rows = [("TT. Lạc Tánh", 300, 200, 20), ("xã bắc ruộng", 50, 30, 5), ("Nghị Đức", 40, 60, 0)]
+    path = tmp_path / "bao-cao-huyen.xlsx"
+    names_report_workbook(rows).save(path)
+    upload = SimpleUploadedFile(path.name, path.read_bytes(), content_type="application/vnd.ms-excel")
+    preview = client.post(reverse("statistics_import"), {"file": upload, "source": "Hệ thống", "scope": "599"})
+    assert preview.status_code == 200 and "token" in preview.context, preview.content.decode()[:2000]
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(client, preview)
+    job = AdminJob.objects.get()
+    assert (job.state, job.total_rows) == ("done", 3), job.message
+    assert sorted(DossierStatistic.objects.values_list("received_online", flat=True)) == [40, 50, 300]

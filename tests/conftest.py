@@ -1,4 +1,5 @@
 import io
+import os
 import sqlite3
 
 import pytest
@@ -28,10 +29,16 @@ def _catalogue_loaded(django_db_setup, django_db_blocker):
     time a test asks for it, and copied to snapshot tables that ``catalogue`` restores from after a flush.
 
     Session-scoped, so it is set up before the test's own transaction opens and is never rolled back with it.
+
+    With ``TEST_CATALOGUE_STRICT=1`` the units stay only in the snapshot and every test that asks for them gets them
+    inside its own transaction: a test that uses real units without asking then fails whatever ran before it (on
+    one process, or on several, in any order). Slower; for checking the suite, not for every run.
     """
     with django_db_blocker.unblock():
         call_command("load_units", verbosity=0, stdout=io.StringIO())
         _units_snapshot()
+        if os.environ.get("TEST_CATALOGUE_STRICT") == "1":
+            _empty_units()
 
 
 @pytest.fixture
@@ -85,6 +92,12 @@ def _units_snapshot():
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
             source = connection.ops.quote_name(model._meta.db_table)
             cursor.execute(f"CREATE TABLE {table} AS SELECT * FROM {source}")  # noqa: S608 - names from the models
+
+
+def _empty_units():
+    with connection.cursor() as cursor:
+        for model in reversed(_unit_models()):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
 
 
 def _restore_units():

@@ -45,7 +45,7 @@ def test_admin_menu_and_dashboard_are_vietnamese(client):
     assert not {"Images", "Documents", "Reports", "Settings", "Users", "Help"} & labels
 
 
-def test_unit_listing_is_vietnamese_with_day_first_dates(client):
+def test_unit_listing_is_vietnamese_with_day_first_dates(client, catalogue):
     client.force_login(UserFactory(role=Role.ADMINISTRATOR))
     response = client.get(reverse("units:index"), {"q": "lac tanh"})
     text = response.content.decode()

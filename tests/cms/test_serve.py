@@ -109,6 +109,7 @@ def test_ctrl_c_stops_the_server_and_the_worker(tmp_path):
         [sys.executable, "manage.py", "serve", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=environment,
+        stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -158,6 +159,7 @@ def test_the_demo_shows_debug_pages_only_when_asked(value, debug):
         ],
         cwd=ROOT,
         env=_environment(**extra),
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=120,

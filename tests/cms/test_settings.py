@@ -15,7 +15,13 @@ def _run(args, timeout=120, **env):
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
     environment.update(env)
     return subprocess.run(  # noqa: S603
-        [sys.executable, *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=timeout
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 

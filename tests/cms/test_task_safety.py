@@ -191,6 +191,7 @@ def _start_worker(environment, log: Path, *arguments) -> subprocess.Popen:
             [sys.executable, "manage.py", "run_worker", "--heartbeat", "1", *arguments],
             cwd=ROOT,
             env=environment,
+            stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=errors,
         )
@@ -233,7 +234,7 @@ def test_a_worker_killed_mid_task_leaves_the_task_to_another_which_runs_it_once(
     assert timezone.now() > stale_at
     second = subprocess.run(
         [sys.executable, "manage.py", "run_worker", "--batch", "--heartbeat", "1", "--worker-id", "second"],
-        cwd=ROOT, env=environment, capture_output=True, timeout=180,
+        cwd=ROOT, env=environment, stdin=subprocess.DEVNULL, capture_output=True, timeout=180,
     )  # fmt: skip
     assert second.returncode == 0, second.stderr.decode()[-2000:]
     row.refresh_from_db()
@@ -244,7 +245,7 @@ def test_a_worker_killed_mid_task_leaves_the_task_to_another_which_runs_it_once(
     # A third worker finds nothing to do: the task ran once.
     third = subprocess.run(
         [sys.executable, "manage.py", "run_worker", "--batch", "--heartbeat", "1", "--worker-id", "third"],
-        cwd=ROOT, env=environment, capture_output=True, timeout=180,
+        cwd=ROOT, env=environment, stdin=subprocess.DEVNULL, capture_output=True, timeout=180,
     )  # fmt: skip
     assert third.returncode == 0, third.stderr.decode()[-2000:]
     assert (tmp_path / "finished").read_text() == "done\n"
@@ -280,7 +281,12 @@ rq_only = pytest.mark.skipif(
 
 def _manage(environment, *arguments, timeout=180) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "manage.py", *arguments], cwd=ROOT, env=environment, capture_output=True, timeout=timeout
+        [sys.executable, "manage.py", *arguments],
+        cwd=ROOT,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=timeout,
     )
 
 

@@ -77,7 +77,9 @@ def servers(shared_database, tmp_path, settings):
         logs.append(log)
         command = [sys.executable, "-m", "gunicorn", "cms.wsgi:application", "--bind", f"127.0.0.1:{port}"]
         command += ["--workers", "1", "--timeout", "120"]
-        processes.append(subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=log))  # noqa: S603
+        processes.append(
+            subprocess.Popen(command, cwd=ROOT, env=environment, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        )  # noqa: S603
         urls.append(f"http://127.0.0.1:{port}")
     try:
         for url, process in zip(urls, processes, strict=True):

@@ -17,7 +17,7 @@ from outreach_media.models import Distribution, MediaItem, Post
 
 from ..factories.users import UserFactory, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 @pytest.fixture

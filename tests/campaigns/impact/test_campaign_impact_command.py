@@ -155,6 +155,7 @@ def test_bad_options_give_a_clear_message(imported, args, message):
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("catalogue")
 def test_scope_without_statistics_is_a_clear_error():
     with pytest.raises(CommandError) as error:
         call_command(

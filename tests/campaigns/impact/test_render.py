@@ -549,7 +549,9 @@ def test_charts_module_does_not_import_pyplot():
         "import sys, campaigns.impact.charts, campaigns.impact.render; "
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
 
 

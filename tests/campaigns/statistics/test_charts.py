@@ -90,5 +90,7 @@ def test_chart_rejects_repeated_months():
 
 def test_charts_module_does_not_import_pyplot():
     code = "import sys, campaigns.statistics.charts; assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'"
-    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr

@@ -96,7 +96,7 @@ def rejected(path: Path, **kwargs) -> StatisticsImportError:
 
 
 @pytest.fixture
-def baseline():
+def baseline(catalogue):
     """A stored row that any good row for Tánh Linh 07/2025 in a rejected file would have changed."""
     return DossierStatistic.objects.create(
         unit=unit("23149"), period_start=JULY[0], period_end=JULY[1], received_online=1, received_direct=2

@@ -28,6 +28,7 @@ SHEETS = {picture.stem: picture for picture in PICTURES.SHEETS}
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("catalogue")
 @pytest.mark.parametrize("stem", sorted(SHEETS))
 def test_every_pictured_workbook_is_imported_with_the_options_of_its_caption(tmp_path, stem):
     picture = SHEETS[stem]

@@ -8,7 +8,7 @@ from campaigns.core.errors import DataFileError
 from campaigns.models import AdministrativeUnit, UnitSuccession
 from campaigns.units.services import DEFAULT_SUCCESSIONS_FILE, DEFAULT_UNITS_FILE, units_load
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 REFORM = datetime.date(2025, 7, 1)
 
 UNIT_HEADER = "code,level,type,name,parent_code,valid_from,valid_to\n"

@@ -7,7 +7,7 @@ from cms.demo.trainings import demo_trainings_load
 from outreach_media.models import Distribution
 from outreach_media.selectors import exposure
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 def test_demo_outreach_matches_the_tanh_linh_article_and_loads_twice_without_change():

@@ -5,7 +5,7 @@ from cms.demo.trainings import demo_trainings_load
 from trainings.models import Registration, TrainingSession
 from trainings.selectors import training_counts
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 
 
 def test_demo_classes_follow_the_seed_figures_and_load_twice_without_change():

@@ -82,7 +82,13 @@ def test_manage_py_check_refuses_s3_without_a_bucket():
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "AWS_"))}
     environment.update({"DJANGO_SETTINGS_MODULE": "cms.settings.dev", "STORAGE_BACKEND": "s3", "DATABASE_URL": ""})
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "cms.E106" in result.stderr and "AWS_STORAGE_BUCKET_NAME" in result.stderr

@@ -1,11 +1,11 @@
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
 from campaigns.access import permissions
 from campaigns.access.viewsets import ScopedPermissionPolicy
-from campaigns.core.admin import PermissionMenuItem, report_urls
+from campaigns.core.admin import register_menu_item, report_urls
 from campaigns.core.job_views import JobDetailView, JobDownloadView, JobListView
 from campaigns.core.jobs import jobs_of
 from campaigns.impact.views import (
@@ -58,15 +58,13 @@ def register_dashboard_urls():
     ]
 
 
-@hooks.register("register_admin_menu_item")
-def register_dashboard_menu_item():
-    return PermissionMenuItem(
-        _("Dashboard of rates"),
-        reverse("statistics_dashboard"),
-        icon_name="table",
-        order=650,
-        check=lambda user: permissions.has_model_permission(user, permissions.VIEW, DossierStatistic),
-    )
+register_menu_item(
+    _("Dashboard of rates"),
+    url_name="statistics_dashboard",
+    icon_name="table",
+    order=650,
+    check=lambda user: permissions.has_model_permission(user, permissions.VIEW, DossierStatistic),
+)
 
 
 @hooks.register("construct_homepage_panels")
@@ -76,11 +74,9 @@ def add_scope_rates_panel(request, panels):
         panels.insert(0, panel)
 
 
-@hooks.register("register_admin_menu_item")
-def register_impact_menu_item():
-    return PermissionMenuItem(
-        _("Campaign impact"), reverse("campaign_impact_index"), icon_name="pick", order=460, check=can_view_impact
-    )
+register_menu_item(
+    _("Campaign impact"), url_name="campaign_impact_index", icon_name="pick", order=460, check=can_view_impact
+)
 
 
 @hooks.register("register_admin_urls")
@@ -92,12 +88,10 @@ def register_job_urls():
     ]
 
 
-@hooks.register("register_admin_menu_item")
-def register_jobs_menu_item():
-    return PermissionMenuItem(
-        _("My exports and imports"),
-        reverse("admin_jobs"),
-        icon_name="download",
-        order=9000,
-        check=lambda user: jobs_of(user).exists(),
-    )
+register_menu_item(
+    _("My exports and imports"),
+    url_name="admin_jobs",
+    icon_name="download",
+    order=9000,
+    check=lambda user: jobs_of(user).exists(),
+)

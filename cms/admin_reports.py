@@ -24,20 +24,24 @@ def may_see_site_history(user) -> bool:
     return permissions.is_unrestricted(user)
 
 
-class SiteHistoryView(LogEntriesView):
-    def dispatch(self, request, *args, **kwargs):
-        if not may_see_site_history(request.user):
-            permissions.log_denial(request.user, "site_history", get_user_model())
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+class FormulaSafeExportMixin:
+    """In the exports, a value typed by a user that a spreadsheet would run as a formula is written as text."""
 
     def preprocess_field_value(self, field, value, export_format):
         value = super().preprocess_field_value(field, value, export_format)
         return escape_formula(value) if isinstance(value, str) else value
 
 
+class SiteHistoryView(FormulaSafeExportMixin, LogEntriesView):
+    def dispatch(self, request, *args, **kwargs):
+        if not may_see_site_history(request.user):
+            permissions.log_denial(request.user, "site_history", get_user_model())
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
 # --- "Was this page useful?" ---------------------------------------------------------------------------------
-class PageFeedbackReportView(ReportView):
+class PageFeedbackReportView(FormulaSafeExportMixin, ReportView):
     """Answers per page (useful / not useful / with a comment) and the latest comments, for those who edit pages."""
 
     page_title = gettext_lazy("Page feedback")
@@ -72,10 +76,6 @@ class PageFeedbackReportView(ReportView):
             PageFeedback.objects.exclude(comment="").select_related("page").order_by("-created_at", "-pk")[:20]
         )
         return context
-
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        return escape_formula(value) if isinstance(value, str) else value
 
 
 def may_see_page_feedback(user) -> bool:

@@ -31,13 +31,29 @@ from outreach_media.models import MediaItem, TrackedLink
 
 logger = logging.getLogger(__name__)
 
-NOT_FOUND_TEMPLATE = "outreach_media/links/not_found.html"
+NOT_FOUND_TEMPLATE = "cms/not_found.html"
 FORBIDDEN_TEMPLATE = "trainings/admin/forbidden.html"
 
 
 # -- public: the short link ----------------------------------------------------------------------------------
 def _not_found(request, *, gone: bool = False) -> TemplateResponse:
-    response = TemplateResponse(request, NOT_FOUND_TEMPLATE, {"gone": gone}, status=410 if gone else 404)
+    if gone:
+        words = {
+            "heading": _("This QR code is no longer in use"),
+            "status": _("The material you scanned is out of date and its link has been switched off."),
+            "advice": _("Up-to-date guidance on online public services is on the home page."),
+        }
+    else:
+        words = {
+            "heading": _("QR code not found"),
+            "status": _("No page matches this QR code or short link."),
+            "advice": _(
+                "Check that the whole address was typed correctly: it is printed next to the QR code. If it still "
+                "does not work, contact the unit that issued the material."
+            ),
+        }
+    context = {**words, "tone": "warning"}
+    response = TemplateResponse(request, NOT_FOUND_TEMPLATE, context, status=410 if gone else 404)
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -1,10 +1,10 @@
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
 from campaigns.access.viewsets import ScopedPermissionPolicy
-from campaigns.core.admin import PermissionMenuItem, report_urls
+from campaigns.core.admin import register_menu_item, report_urls
 from outreach_media.admin_import import ActivityImportView, may_import
 from outreach_media.bulk import DistributionBulkView
 from outreach_media.link_views import admin_urlpatterns as link_admin_urlpatterns
@@ -43,19 +43,9 @@ def register_outreach_urls():
     ]
 
 
-@hooks.register("register_admin_menu_item")
-def register_summary_menu_item():
-    return PermissionMenuItem(
-        _("Outreach summary"),
-        reverse("outreach_media_summary"),
-        icon_name="table",
-        order=560,
-        check=may_see_summary,
-    )
-
-
-@hooks.register("register_admin_menu_item")
-def register_import_menu_item():
-    return PermissionMenuItem(
-        _("Import an activity log"), reverse("outreach_media_import"), icon_name="upload", order=570, check=may_import
-    )
+register_menu_item(
+    _("Outreach summary"), url_name="outreach_media_summary", icon_name="table", order=560, check=may_see_summary
+)
+register_menu_item(
+    _("Import an activity log"), url_name="outreach_media_import", icon_name="upload", order=570, check=may_import
+)

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -20,7 +21,7 @@ from trainings.choices import ConsentPurpose, Status
 from trainings.models import Certificate
 from trainings.pdf import certificate_pdf, format_date, session_dates, unit_label
 
-NOT_FOUND_TEMPLATE = "trainings/certificates/not_found.html"
+NOT_FOUND_TEMPLATE = "cms/not_found.html"
 VERIFY_TEMPLATE = "trainings/certificates/verify.html"
 
 
@@ -44,7 +45,24 @@ def _named(attendee) -> bool:
 
 
 def _not_found(request, *, erased: bool = False) -> HttpResponse:
-    return render(request, NOT_FOUND_TEMPLATE, {"erased": erased}, status=404)
+    if erased:
+        words = {
+            "heading": _("Certificate no longer available"),
+            "status": _(
+                "This certificate can no longer be downloaded: the holder’s personal data has been erased at their "
+                "request."
+            ),
+        }
+    else:
+        words = {
+            "heading": _("Certificate not found"),
+            "status": _("No certificate matches this address."),
+            "advice": _(
+                "Check that the whole address was typed or scanned: it is printed next to the QR code on the "
+                "certificate. If it still does not work, contact the unit that organised the class."
+            ),
+        }
+    return render(request, NOT_FOUND_TEMPLATE, {**words, "tone": "error"}, status=404)
 
 
 def _private(response: HttpResponse) -> HttpResponse:

@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -25,6 +26,16 @@ class PermissionMenuItem(MenuItem):
 
     def is_shown(self, request):
         return self.check(request.user)
+
+
+def register_menu_item(label, *, url_name: str, icon_name: str, order: int, check) -> None:
+    """Add an item for the admin page named ``url_name`` to the admin menu, shown only to users for whom
+    ``check(user)`` is true. The address is looked up when the menu is built, once every URL is registered."""
+
+    def menu_item():
+        return PermissionMenuItem(label, reverse(url_name), icon_name=icon_name, order=order, check=check)
+
+    hooks.register("register_admin_menu_item", menu_item)
 
 
 class AdminPage(WagtailAdminTemplateMixin):

@@ -18,20 +18,23 @@ _RUNNING = "running:"
 _RUN_SECONDS = 60 * 60
 
 
+def _run(key: str, work) -> str:
+    """Run one whole-country recount: its pending mark is dropped, and its running mark is held while it works, so
+    that the dashboard says the figures are being brought up to date until it ends."""
+    started(key)
+    with locked(_RUNNING + key, "worker", seconds=_RUN_SECONDS):
+        work()
+    return "done"
+
+
 @task()
 def recount_all_statistics() -> str:
-    started(RECOUNT_KEY)
-    with locked(_RUNNING + RECOUNT_KEY, "worker", seconds=_RUN_SECONDS):
-        statistics_recount()
-    return "done"
+    return _run(RECOUNT_KEY, statistics_recount)
 
 
 @task()
 def place_all_aggregates() -> str:
-    started(PLACE_KEY)
-    with locked(_RUNNING + PLACE_KEY, "worker", seconds=_RUN_SECONDS):
-        aggregates_replace()
-    return "done"
+    return _run(PLACE_KEY, aggregates_replace)
 
 
 def recount_all_queue():

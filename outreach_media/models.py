@@ -14,9 +14,9 @@ from wagtail.documents import get_document_model_string
 from wagtail.images import get_image_model_string
 from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
 
-from campaigns.core.fields import optional_link
+from campaigns.core.fields import import_key_field, optional_link
 from campaigns.plans.channels import Record, stored_as
-from campaigns.units.models import AdministrativeUnit
+from campaigns.units.models import AdministrativeUnit, unit_link
 from outreach_media.choices import MediaKind, Platform
 
 SHORT_CODE_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"  # no 0/o, 1/l: read aloud or typed from print
@@ -47,7 +47,7 @@ class MediaItem(DraftStateMixin, RevisionMixin, PreviewableMixin, models.Model):
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
     cost = models.PositiveBigIntegerField(_("cost (VND)"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
-    import_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
+    import_key = import_key_field()
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="media_item")
 
     class Meta:
@@ -66,99 +66,88 @@ class MediaItem(DraftStateMixin, RevisionMixin, PreviewableMixin, models.Model):
         return "outreach_media/media_item_preview.html"
 
 
-class Distribution(models.Model):
-    """Copies of a printed item handed out in a unit on a day."""
+class OutreachRecord(models.Model):
+    """Outreach done in a unit on a day: what it cost and, when it came from the activity log, the row it came from.
+    Listed newest first. Each kind declares its own link to the unit (its own name for the unit's records)."""
 
     scope_unit_path = "unit"
+
+    date = models.DateField(_("date"))
+    cost = models.PositiveBigIntegerField(_("cost (VND)"), null=True, blank=True)
+    import_key = import_key_field()
+
+    class Meta:
+        abstract = True
+        ordering = ["-date", "pk"]
+
+
+class Distribution(OutreachRecord):
+    """Copies of a printed item handed out in a unit on a day."""
 
     media_item = models.ForeignKey(
         MediaItem, verbose_name=_("media item"), on_delete=models.PROTECT, related_name="distributions"
     )
-    unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="distributions"
-    )
-    date = models.DateField(_("date"))
+    unit = unit_link("distributions")
     copies = models.PositiveIntegerField(_("copies"))
     place = models.CharField(_("place"), max_length=255, blank=True)
     people_reached = models.PositiveIntegerField(_("people reached"), null=True, blank=True)
-    cost = models.PositiveBigIntegerField(_("cost (VND)"), null=True, blank=True)
-    import_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
 
-    class Meta:
+    class Meta(OutreachRecord.Meta):
         verbose_name = _("distribution")
         verbose_name_plural = _("distributions")
-        ordering = ["-date", "pk"]
         indexes = [models.Index(fields=["unit", "date"], name="distribution_unit_date")]
 
     def __str__(self):
         return f"{self.media_item} · {self.unit} · {self.date:%d/%m/%Y}"
 
 
-class Airing(models.Model):
+class Airing(OutreachRecord):
     """Broadcasts of a programme by a station or a commune's loudspeakers."""
-
-    scope_unit_path = "unit"
 
     media_item = models.ForeignKey(
         MediaItem, verbose_name=_("media item"), on_delete=models.PROTECT, related_name="airings"
     )
-    unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="airings"
-    )
+    unit = unit_link("airings")
     station = models.CharField(_("station"), max_length=255, blank=True)
-    date = models.DateField(_("date"))
     count = models.PositiveIntegerField(_("number of airings"), default=1)
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), null=True, blank=True)
     people_reached = models.PositiveIntegerField(_("people reached"), null=True, blank=True)
-    cost = models.PositiveBigIntegerField(_("cost (VND)"), null=True, blank=True)
-    import_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
 
-    class Meta:
+    class Meta(OutreachRecord.Meta):
         verbose_name = _("airing")
         verbose_name_plural = _("airings")
-        ordering = ["-date", "pk"]
         indexes = [models.Index(fields=["unit", "date"], name="airing_unit_date")]
 
     def __str__(self):
         return f"{self.media_item} · {self.unit} · {self.date:%d/%m/%Y}"
 
 
-class Post(models.Model):
+class Post(OutreachRecord):
     """A message or post on Zalo, a fanpage, by SMS or on a website."""
-
-    scope_unit_path = "unit"
 
     media_item = models.ForeignKey(
         MediaItem, verbose_name=_("media item"), null=True, blank=True, on_delete=models.PROTECT, related_name="posts"
     )
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
-    unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="posts"
-    )
-    date = models.DateField(_("date"))
+    unit = unit_link("posts")
     title = models.CharField(_("title"), max_length=255, blank=True)
     link = models.URLField(_("link"), max_length=500, blank=True)
     count = models.PositiveIntegerField(_("number of posts or messages"), default=1)
     reach = models.PositiveIntegerField(_("reach"), null=True, blank=True)
     views = models.PositiveIntegerField(_("views"), null=True, blank=True)
     interactions = models.PositiveIntegerField(_("interactions"), null=True, blank=True)
-    cost = models.PositiveBigIntegerField(_("cost (VND)"), null=True, blank=True)
-    import_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
 
-    class Meta:
+    class Meta(OutreachRecord.Meta):
         verbose_name = _("post")
         verbose_name_plural = _("posts")
-        ordering = ["-date", "pk"]
         indexes = [models.Index(fields=["unit", "date"], name="post_unit_date")]
 
     def __str__(self):
         return self.title or f"{self.get_platform_display()} · {self.date:%d/%m/%Y}"
 
 
-class OutreachEvent(models.Model):
+class OutreachEvent(OutreachRecord):
     """Conferences and assisted submissions: activities counted, without a product of their own."""
-
-    scope_unit_path = "unit"
 
     channel = models.CharField(
         _("channel"),
@@ -168,18 +157,14 @@ class OutreachEvent(models.Model):
     campaign = models.ForeignKey(
         "campaigns.Campaign", verbose_name=_("campaign"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    unit = models.ForeignKey(AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
-    date = models.DateField(_("date"))
+    unit = unit_link("+")
     title = models.CharField(_("title"), max_length=255, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     people = models.PositiveIntegerField(_("people"), null=True, blank=True)
-    cost = models.PositiveBigIntegerField(_("cost (VND)"), null=True, blank=True)
-    import_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
 
-    class Meta:
+    class Meta(OutreachRecord.Meta):
         verbose_name = _("outreach event")
         verbose_name_plural = _("outreach events")
-        ordering = ["-date", "pk"]
 
     def __str__(self):
         return self.title or f"{self.get_channel_display()} · {self.date:%d/%m/%Y}"

@@ -146,20 +146,23 @@ class MonthFilterSet(WagtailFilterSet):
     unit_code = django_filters.CharFilter(field_name="unit__code", label=_("Unit code"))
 
 
-class DistributionFilterSet(MonthFilterSet):
+class MediaItemRecordFilterSet(MonthFilterSet):
+    """Records of a media item (distributions, airings): by the item's campaign and kind, and by date."""
+
     kind = django_filters.ChoiceFilter(field_name="media_item__kind", choices=MediaKind.choices, label=_("Kind"))
 
     class Meta:
+        fields = ["media_item__campaign", "kind", "date"]
+
+
+class DistributionFilterSet(MediaItemRecordFilterSet):
+    class Meta(MediaItemRecordFilterSet.Meta):
         model = Distribution
-        fields = ["media_item__campaign", "kind", "date"]
 
 
-class AiringFilterSet(MonthFilterSet):
-    kind = django_filters.ChoiceFilter(field_name="media_item__kind", choices=MediaKind.choices, label=_("Kind"))
-
-    class Meta:
+class AiringFilterSet(MediaItemRecordFilterSet):
+    class Meta(MediaItemRecordFilterSet.Meta):
         model = Airing
-        fields = ["media_item__campaign", "kind", "date"]
 
 
 class PostFilterSet(MonthFilterSet):
@@ -168,10 +171,7 @@ class PostFilterSet(MonthFilterSet):
         fields = ["media_item__campaign", "platform", "date"]
 
 
-class EventFilterSet(WagtailFilterSet):
-    date = django_filters.DateFromToRangeFilter(label=_("Date"), widget=DateRangePickerWidget)
-    unit_code = django_filters.CharFilter(field_name="unit__code", label=_("Unit code"))
-
+class EventFilterSet(MonthFilterSet):
     class Meta:
         model = OutreachEvent
         fields = ["campaign", "channel", "date"]

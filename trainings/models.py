@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model_string
 
-from campaigns.core.fields import optional_link
+from campaigns.core.fields import import_key_field, optional_link
 from campaigns.core.text import fold
-from campaigns.units.models import AdministrativeUnit
+from campaigns.units.models import AdministrativeUnit, unit_link
 from trainings.choices import (
     Audience,
     ConsentPurpose,
@@ -49,9 +49,7 @@ class TrainingSession(models.Model):
     topics = models.JSONField(_("topics"), default=list, blank=True, help_text=_("What the class teaches."))
     audience = models.CharField(_("audience"), max_length=30, choices=Audience.choices, default=Audience.CITIZENS)
     format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.IN_PERSON)
-    unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="training_sessions"
-    )
+    unit = unit_link("training_sessions")
     venue = models.CharField(_("venue"), max_length=255, blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
@@ -112,7 +110,7 @@ class TrainingSession(models.Model):
     )
     signer_name = models.CharField(_("signer's name"), max_length=100, blank=True)
     public_token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
-    import_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
+    import_key = import_key_field()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )

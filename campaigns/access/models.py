@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.units.models import AdministrativeUnit
+from campaigns.units.models import unit_link
 
 
 class UserScope(models.Model):
@@ -11,9 +11,7 @@ class UserScope(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="scopes"
     )
-    unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="user_scopes"
-    )
+    unit = unit_link("user_scopes")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

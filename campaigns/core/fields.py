@@ -14,3 +14,9 @@ def optional_link(to, verbose_name, related_name: str = "+", **options) -> model
         related_name=related_name,
         **options,
     )
+
+
+def import_key_field() -> models.CharField:
+    """The key of the imported row a record came from: importing that row again changes the record in place
+    instead of adding a second one. Empty for a record entered by hand."""
+    return models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)

@@ -15,7 +15,7 @@ from campaigns.plans.channels import Channel
 from campaigns.plans.choices import CampaignStatus, ControlGroup, TargetPreset
 from campaigns.plans.numbers import normalise_plan_number, validate_plan_number
 from campaigns.statistics.choices import RATE_INDICATORS, Indicator
-from campaigns.units.models import AdministrativeUnit
+from campaigns.units.models import AdministrativeUnit, unit_link
 
 
 def _units_field(verbose_name, related_name: str, help_text) -> ParentalManyToManyField:
@@ -32,12 +32,8 @@ class Campaign(ClusterableModel):
 
     name = models.CharField(_("name"), max_length=255)
     slug = models.SlugField(_("short name"), max_length=100, unique=True)
-    unit = models.ForeignKey(
-        AdministrativeUnit,
-        verbose_name=_("unit"),
-        on_delete=models.PROTECT,
-        related_name="campaigns",
-        help_text=_("The unit whose plan this is; its communes and wards make up the analysis."),
+    unit = unit_link(
+        "campaigns", help_text=_("The unit whose plan this is; its communes and wards make up the analysis.")
     )
     scope_units = _units_field(
         _("other units in scope"), "campaigns_in_scope", _("Further units the campaign covers, beyond its own unit.")
@@ -213,9 +209,7 @@ class ReportedFigure(Orderable):
     label = models.CharField(_("what"), max_length=255)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     is_percent = models.BooleanField(_("per cent"), default=False)
-    unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    unit = unit_link("+", null=True, blank=True)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     source = models.CharField(_("source"), max_length=255, blank=True)

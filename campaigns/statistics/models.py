@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.core.months import PeriodKind, classify_period, period_label
-from campaigns.units.models import AdministrativeUnit
+from campaigns.units.models import AdministrativeUnit, unit_link
 
 # Every count a statistic carries, in the order of the import / export columns.
 COUNT_FIELD_NAMES = (
@@ -36,13 +36,7 @@ class DossierStatistic(models.Model):
     scope_unit_path = "unit"
 
     # No index of its own: the unique constraint below starts with the unit and serves its lookups.
-    unit = models.ForeignKey(
-        AdministrativeUnit,
-        verbose_name=_("unit"),
-        on_delete=models.PROTECT,
-        related_name="statistics",
-        db_index=False,
-    )
+    unit = unit_link("statistics", db_index=False)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     source = models.CharField(_("data source"), max_length=100, blank=True, default="")

@@ -74,6 +74,17 @@ class AdministrativeUnit(models.Model):
         return self.valid_to is not None
 
 
+def unit_link(related_name: str, **options) -> models.ForeignKey:
+    """The unit a record belongs to (and is scoped by): a unit that still has records cannot be deleted."""
+    return models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        **options,
+    )
+
+
 class UnitSuccession(models.Model):
     """An old unit that went, wholly or in part, into a new unit on a given date."""
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from ..factories.users import PASSWORD
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir()))
 BROWSER_MARKS = [
@@ -30,3 +32,12 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+def sign_in(page, url, username):
+    """Open ``url`` as ``username``: the admin's sign-in form comes first and leads back to ``url``."""
+    page.goto(url)
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(url)

@@ -4,8 +4,8 @@ import pytest
 
 from campaigns.access.roles import Role
 
-from ..factories.users import PASSWORD, UserFactory
-from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium
+from ..factories.users import UserFactory
+from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium, sign_in
 
 pytestmark = BROWSER_MARKS
 
@@ -28,13 +28,7 @@ def test_editor_creates_previews_and_publishes_a_guide_that_a_citizen_then_finds
         editor = browser.new_context(
             viewport={"width": 1280, "height": 900}, locale="vi-VN", bypass_csp=True
         ).new_page()
-        editor.goto(f"{live_server.url}/admin/login/")
-        editor.fill("input[name=username]", "bien.tap")
-        editor.fill("input[name=password]", PASSWORD)
-        editor.get_by_role("button", name="Đăng nhập").click()
-        editor.wait_for_url(f"{live_server.url}/admin/")
-
-        editor.goto(f"{live_server.url}/admin/pages/add/cms/guidepage/{guide_index.pk}/")
+        sign_in(editor, f"{live_server.url}/admin/pages/add/cms/guidepage/{guide_index.pk}/", "bien.tap")
         editor.wait_for_load_state("networkidle")
         editor.locator("#id_title").press_sequentially(TITLE)
         editor.locator("#id_title").blur()

@@ -13,8 +13,8 @@ from trainings.models import Registration
 from trainings.sms import LocmemSmsBackend
 
 from ..factories.trainings import TrainingSessionFactory
-from ..factories.users import PASSWORD, UserFactory, unit
-from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium
+from ..factories.users import UserFactory, unit
+from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium, sign_in
 
 PHONE_VIEWPORT = {"width": 390, "height": 844}
 pytestmark = [*BROWSER_MARKS, pytest.mark.usefixtures("catalogue")]
@@ -81,11 +81,7 @@ def test_register_on_a_phone_then_the_trainer_checks_in_by_the_qr_code(live_serv
         # The trainer, signed in on their own phone, opens the scanned address.
         staff = browser.new_context(viewport=PHONE_VIEWPORT, locale="vi-VN")
         trainer_page = staff.new_page()
-        trainer_page.goto(check_in_url)
-        trainer_page.fill("input[name=username]", "giang.vien")
-        trainer_page.fill("input[name=password]", PASSWORD)
-        trainer_page.get_by_role("button", name="Đăng nhập").click()
-        trainer_page.wait_for_url(check_in_url)
+        sign_in(trainer_page, check_in_url, "giang.vien")
         assert "Trần Thị Mai" in trainer_page.content()
         trainer_page.locator("form").get_by_role("button", name=confirm_button).click()
         trainer_page.wait_for_load_state()

@@ -18,8 +18,8 @@ from trainings.choices import Status
 from trainings.models import Certificate, Registration
 
 from ..factories.trainings import AttendeeFactory, RegistrationFactory, TrainingSessionFactory
-from ..factories.users import PASSWORD, UserFactory, unit
-from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium
+from ..factories.users import UserFactory, unit
+from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium, sign_in
 
 PHONE = {"width": 390, "height": 844}
 pytestmark = [*BROWSER_MARKS, pytest.mark.usefixtures("catalogue")]
@@ -47,12 +47,13 @@ def orm_in_playwright(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def sign_in(page, url):
-    page.goto(url)
-    page.fill("input[name=username]", "giang.vien")
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(url)
+def trainer_on_a_phone(browser, url):
+    """The trainer's phone (every wait up to 20 seconds), signed in and showing ``url``."""
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    sign_in(page, url, "giang.vien")
+    return page
 
 
 def test_check_in_offline_then_synchronise_without_double_check_in(live_server, settings, trainer, orm_in_playwright):
@@ -72,10 +73,7 @@ def test_check_in_offline_then_synchronise_without_double_check_in(live_server, 
     url = f"{live_server.url}/admin/trainings/check-in/offline/"
 
     with chromium() as browser:
-        context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
-        context.set_default_timeout(20_000)
-        page = context.new_page()
-        sign_in(page, url)
+        page = trainer_on_a_phone(browser, url)
         # The worker takes control of the open page once installed; reloaded through it, the page is kept.
         _wait_for_service_worker(page)
         page.reload()
@@ -83,7 +81,7 @@ def test_check_in_offline_then_synchronise_without_double_check_in(live_server, 
         assert page.get_by_text("Lớp hướng dẫn VNeID thôn Bàu Chèo").is_visible()
         page.screenshot(path=str(SCREENSHOTS / "check-in-online-phone.png"), full_page=True)
 
-        context.set_offline(True)
+        page.context.set_offline(True)
         page.reload()  # the kept copy opens without a network
         assert page.get_by_text("Mất kết nối").is_visible()
         # A scanned ticket (the QR code holds the check-in address) and a tap on the list.
@@ -101,7 +99,7 @@ def test_check_in_offline_then_synchronise_without_double_check_in(live_server, 
         assert len(json.loads(queue)) == 2
         assert Registration.objects.filter(status=Status.ATTENDED).count() == 0  # nothing reached the server yet
 
-        context.set_offline(False)
+        page.context.set_offline(False)
         page.wait_for_selector("body[data-pending='0']", timeout=20_000)
         assert page.get_by_text("Đã gửi hết các lượt điểm danh.").is_visible()
         page.screenshot(path=str(SCREENSHOTS / "check-in-synchronised-phone.png"), full_page=True)
@@ -153,10 +151,7 @@ def test_roster_import_then_certificate_then_verification_by_a_stranger(
     import_url = f"{live_server.url}/admin/trainings/sessions/{session.pk}/roster/import/"
 
     with chromium() as browser:
-        context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
-        context.set_default_timeout(20_000)
-        page = context.new_page()
-        sign_in(page, import_url)
+        page = trainer_on_a_phone(browser, import_url)
         page.set_input_files("input[name=file]", str(tmp_path / "danh-sach-lop.xlsx"))
         page.get_by_role("button", name="Kiểm tra tệp").click()
         page.wait_for_selector("[data-roster-preview]")

@@ -1,14 +1,13 @@
 """The multiple unit chooser in a real browser: a leader adds a former commune to a campaign's units and saves."""
 
-import datetime
-
 import pytest
 
 from campaigns.access.roles import Role
 from campaigns.models import Campaign
 
-from ..factories.users import PASSWORD, UserFactory, unit
-from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium
+from ..factories.campaigns import campaign_of_2026
+from ..factories.users import UserFactory, unit
+from .conftest import BROWSER_MARKS, SCREENSHOTS, chromium, sign_in
 
 pytestmark = [*BROWSER_MARKS, pytest.mark.usefixtures("catalogue")]
 
@@ -17,24 +16,13 @@ pytestmark = [*BROWSER_MARKS, pytest.mark.usefixtures("catalogue")]
 def campaign(units):
     # Created before the browser starts: Playwright's event loop forbids ORM calls afterwards.
     UserFactory(username="lanh.dao", role=Role.LEADER, scopes=[unit("23149").parent])
-    return Campaign.objects.create(
-        name="Tánh Linh (trình duyệt)",
-        slug="tanh-linh-trinh-duyet",
-        unit=unit("23149"),
-        starts_on=datetime.date(2026, 1, 1),
-        ends_on=datetime.date(2026, 12, 31),
-    )
+    return campaign_of_2026("23149", "tanh-linh-trinh-duyet", name="Tánh Linh (trình duyệt)")
 
 
 def test_leader_adds_a_former_commune_with_the_chooser_and_saves(live_server, campaign):
     with chromium() as browser:
         page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("input[name=username]", "lanh.dao")
-        page.fill("input[name=password]", PASSWORD)
-        page.get_by_role("button", name="Đăng nhập").click()
-        page.wait_for_url(f"{live_server.url}/admin/")
-        page.goto(f"{live_server.url}/admin/campaigns/edit/{campaign.pk}/")
+        sign_in(page, f"{live_server.url}/admin/campaigns/edit/{campaign.pk}/", "lanh.dao")
         assert page.locator("select[name=scope_units]").count() == 0
         page.locator("#id_scope_units-chooser [data-unit-multi-choose]").click()
         modal = page.locator(".modal-dialog")

@@ -70,6 +70,13 @@ def past_campaign(
     )
 
 
+def campaign_of_2026(code: str, slug: str, *, name: str) -> Campaign:
+    """A campaign over the whole of 2026 in today's unit ``code``."""
+    return Campaign.objects.create(
+        name=name, slug=slug, unit=unit(code), starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 31)
+    )
+
+
 def hanoi_2022() -> Campaign:
     """Hà Nội 2022: a target of 50 % online, 13 % reported at the conference that opened the campaign."""
     campaign = past_campaign(

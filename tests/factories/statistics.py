@@ -27,6 +27,20 @@ class DossierStatisticFactory(factory.django.DjangoModelFactory):
     received_direct = 40
 
 
+def statistic_for(unit, period: tuple, online: int, direct=None, postal=None, **extra) -> DossierStatistic:
+    """``unit``'s figures for ``period`` (first day, last day) exactly as given: a calendar month, a quarter or a
+    period off the report months (15th to 14th, 25th to 25th)."""
+    return DossierStatistic.objects.create(
+        unit=unit,
+        period_start=period[0],
+        period_end=period[1],
+        received_online=online,
+        received_direct=direct,
+        received_postal=postal,
+        **extra,
+    )
+
+
 def statistic_form(unit, month: datetime.date, *, source: str = "", **counts) -> dict:
     """The admin's dossier statistic form as an officer fills it in: one calendar month of ``unit`` (dates typed
     dd/mm/yyyy) and the ``counts`` as typed ("1.215")."""

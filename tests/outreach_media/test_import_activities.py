@@ -16,12 +16,12 @@ from django.db import connections
 from django.urls import reverse
 
 from campaigns.access.roles import Role
-from campaigns.models import Campaign
 from outreach_media.imports import class_key, natural_key
 from outreach_media.models import Airing, Distribution, MediaItem, OutreachEvent, Post
 from outreach_media.services import ActivityImportError, activity_import, split_evenly, stored_texts
 from trainings.models import Registration, TrainingSession
 
+from ..factories.campaigns import campaign_of_2026
 from ..factories.trainings import AttendeeFactory
 from ..factories.users import UserFactory, unit
 from ..import_checks import cells, csv_file, refused, unchanged, xlsx_file
@@ -69,13 +69,7 @@ def counts() -> dict:
 
 @pytest.fixture
 def campaign():
-    return Campaign.objects.create(
-        name="Tuyên truyền DVCTT Tánh Linh 2026",
-        slug="tanh-linh-2026",
-        unit=unit("68"),
-        starts_on=datetime.date(2026, 1, 1),
-        ends_on=datetime.date(2026, 12, 31),
-    )
+    return campaign_of_2026("68", "tanh-linh-2026", name="Tuyên truyền DVCTT Tánh Linh 2026")
 
 
 EVERY_CHANNEL = [

@@ -11,7 +11,7 @@ from django.urls import reverse
 from campaigns.access.choosers import unit_choice_label
 from campaigns.access.roles import Role
 from campaigns.models import AdministrativeUnit, Campaign, DossierStatistic, Target
-from tests.factories.campaigns import management_form
+from tests.factories.campaigns import campaign_of_2026, management_form
 from tests.factories.statistics import statistic_form
 from tests.factories.users import UserFactory, unit
 
@@ -28,13 +28,7 @@ def _login(client, role, *scopes, **kwargs):
 
 @pytest.fixture
 def campaign():
-    campaign = Campaign.objects.create(
-        name="Tánh Linh (chọn đơn vị)",
-        slug="tanh-linh-chon-don-vi",
-        unit=unit("23149"),
-        starts_on=datetime.date(2026, 1, 1),
-        ends_on=datetime.date(2026, 12, 31),
-    )
+    campaign = campaign_of_2026("23149", "tanh-linh-chon-don-vi", name="Tánh Linh (chọn đơn vị)")
     campaign.scope_units.set([unit("23176", current=False)])
     campaign.save()
     target = Target.objects.create(campaign=campaign, value=50, deadline=datetime.date(2026, 12, 31))

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from campaigns.access.roles import Role
 from campaigns.models import ImpactResult
-from tests.factories.campaigns import management_form, past_campaign
+from tests.factories.campaigns import hanoi_2022, management_form
 from tests.factories.users import UserFactory, unit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
@@ -261,28 +261,19 @@ def test_a_campaign_without_monthly_statistics_still_has_its_pdf_and_xlsx(client
     """No effect can be estimated: the downloads say why and show the targets and figures as reported."""
     import datetime
 
-    from campaigns.models import ReportedFigure, Target
+    from campaigns.models import ReportedFigure
 
-    campaign = past_campaign(
-        "829",
-        "ben-tre-kiem-thu",
-        datetime.date(2020, 9, 16),
-        datetime.date(2020, 12, 31),
-        name="Bến Tre 2020 (kiểm thử)",
-    )
-    Target.objects.create(
-        campaign=campaign, indicator="online_rate", value=50, deadline=datetime.date(2020, 12, 31), reported_value=13
-    )
+    campaign = hanoi_2022()  # its target of 50 % reported at 13 %
     ReportedFigure.objects.create(
         campaign=campaign,
         label="Hồ sơ trực tuyến",
         value=33.12,
         is_percent=True,
-        period_start=datetime.date(2020, 10, 1),
-        period_end=datetime.date(2020, 10, 31),
+        period_start=datetime.date(2022, 10, 1),
+        period_end=datetime.date(2022, 10, 31),
         source="Báo cáo của tỉnh",
     )
-    _login(client, Role.LEADER, unit("83", current=False))
+    _login(client, Role.LEADER, unit("01", current=False))
     page = client.get(reverse("campaign_impact", args=[campaign.pk]))
     assert page.status_code == 200 and page.context["error"]
     pdf = client.get(reverse("campaign_impact_download", args=[campaign.pk, "pdf"]))

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from campaigns.access.roles import Role
 from campaigns.models import DossierStatistic
-from tests.factories.statistics import DossierStatisticFactory
+from tests.factories.statistics import DossierStatisticFactory, statistic_for
 from tests.factories.units import REFORM, AdministrativeUnitFactory
 from tests.factories.users import UserFactory
 
@@ -180,12 +180,6 @@ def test_statistics_listing_is_scoped(client, tree):
 def test_chart_works_with_a_period_off_the_calendar_month(client, tree):
     client.force_login(UserFactory(role=Role.LEADER, scopes=[tree.province]))
     stat(tree.old_commune, datetime.date(2021, 7, 1), 10, 90)
-    DossierStatistic.objects.create(
-        unit=tree.old_commune,
-        period_start=datetime.date(2021, 7, 25),
-        period_end=datetime.date(2021, 8, 25),
-        received_online=30,
-        received_direct=70,
-    )
+    statistic_for(tree.old_commune, (datetime.date(2021, 7, 25), datetime.date(2021, 8, 25)), 30, 70)
     response = client.get(reverse("statistics_dashboard_chart"), {"start": "2021-01", "end": "2021-12"})
     assert response.status_code == 200 and response.content.startswith(b"\x89PNG")

@@ -15,6 +15,7 @@ from campaigns.access.roles import Role
 from campaigns.models import DossierStatistic
 from campaigns.statistics.indicator_export import INDICATOR_COLUMNS
 from tests.factories.campaigns import hanoi_2022, past_campaign
+from tests.factories.statistics import statistic_for
 from tests.factories.users import UserFactory, unit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
@@ -22,15 +23,8 @@ NOVEMBER = (datetime.date(2025, 10, 15), datetime.date(2025, 11, 14))
 
 
 def add(code, period, online, direct=None, postal=None, *, combined=None, source="", current=True):
-    return DossierStatistic.objects.create(
-        unit=unit(code, current=current),
-        period_start=period[0],
-        period_end=period[1],
-        source=source,
-        received_online=online,
-        received_direct=direct,
-        received_postal=postal,
-        received_direct_or_postal=combined,
+    return statistic_for(
+        unit(code, current=current), period, online, direct, postal, received_direct_or_postal=combined, source=source
     )
 
 

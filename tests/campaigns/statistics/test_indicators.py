@@ -3,9 +3,10 @@ import datetime
 import pytest
 
 from campaigns.core.intervals import NO_DATA, NOT_REACHED, REACHED, TOO_CLOSE
-from campaigns.models import AdministrativeUnit, DossierStatistic
+from campaigns.models import AdministrativeUnit
 from campaigns.statistics.indicators import area_totals, children_ranking, monthly_online_rates
 from campaigns.units.areas import area_for
+from tests.factories.statistics import month_end, statistic_for
 from tests.factories.users import unit
 
 # Most tests use the small tree of tests/factories/units.py (a province of a few communes, in both eras); the
@@ -16,17 +17,8 @@ JULY, AUGUST = datetime.date(2025, 7, 1), datetime.date(2025, 8, 1)
 
 def stat(code_or_unit, month, online, direct, postal=None, *, current=True, **extra):
     """Figures of a calendar month for a unit, or for a real unit by its code (``current=False``: before 2025)."""
-    start = month
-    end = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
-    return DossierStatistic.objects.create(
-        unit=code_or_unit if isinstance(code_or_unit, AdministrativeUnit) else unit(code_or_unit, current=current),
-        period_start=start,
-        period_end=end,
-        received_online=online,
-        received_direct=direct,
-        received_postal=postal,
-        **extra,
-    )
+    figures_of = code_or_unit if isinstance(code_or_unit, AdministrativeUnit) else unit(code_or_unit, current=current)
+    return statistic_for(figures_of, (month, month_end(month)), online, direct, postal, **extra)
 
 
 def test_roll_up_sums_counts_then_divides(tree):
@@ -160,13 +152,8 @@ def test_periods_off_the_report_months_are_never_placed_in_a_month():
     # The Hà Tĩnh centre reported 25/07–25/08/2021 next to ordinary July rows: the irregular period is
     # no report month, so July is July's own figure and the period is shown as the period it is.
     stat("42", datetime.date(2021, 7, 1), 10, 90, current=False)
-    DossierStatistic.objects.create(
-        unit=unit("42", current=False),
-        period_start=datetime.date(2021, 7, 25),
-        period_end=datetime.date(2021, 8, 25),
-        source="Trung tâm",
-        received_online=30,
-        received_direct=70,
+    statistic_for(
+        unit("42", current=False), (datetime.date(2021, 7, 25), datetime.date(2021, 8, 25)), 30, 70, source="Trung tâm"
     )
     points = monthly_online_rates(area_for(unit("42")), datetime.date(2021, 1, 1), datetime.date(2021, 12, 31))
     assert [(point.month, point.online, point.denominator) for point in points] == [
@@ -182,13 +169,7 @@ def test_periods_off_the_report_months_are_never_placed_in_a_month():
 
 def test_15th_to_14th_reports_are_the_next_months_report(tree):
     # Nghị định 09/2019: 15/10–14/11 is the November report, next to a calendar-month report elsewhere.
-    DossierStatistic.objects.create(
-        unit=tree.new_commune,
-        period_start=datetime.date(2025, 10, 15),
-        period_end=datetime.date(2025, 11, 14),
-        received_online=40,
-        received_direct=60,
-    )
+    statistic_for(tree.new_commune, (datetime.date(2025, 10, 15), datetime.date(2025, 11, 14)), 40, 60)
     stat(tree.new_ward, datetime.date(2025, 11, 1), 10, 90)
     points = monthly_online_rates(area_for(tree.province), datetime.date(2025, 10, 1), datetime.date(2025, 11, 30))
     assert [(point.month, point.online, point.denominator) for point in points] == [
